@@ -1,0 +1,111 @@
+"""The intermediate form every reader produces and every parser consumes.
+
+A report, whatever its format, becomes a `SourceDocument`: its text lines (1-based
+line numbers, used for provenance and snippets) and an ordered list of blocks,
+each either a `Paragraph` or a `Table`. Parsers never look at the original file,
+so a table from a .docx, a .pdf, an .xlsx sheet or a flattened .txt looks the same.
+
+This module must not import streamlit, duckdb or any file-format library.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One logical line of running text and where it sits in `SourceDocument.lines`."""
+
+    text: str
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell; wrapped lines inside the cell are already joined."""
+
+    text: str
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid of cells. Rows may have different lengths (merged or lost cells)."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    line_start: int
+    line_end: int
+
+    def texts(self) -> list[list[str]]:
+        """The grid as plain strings, convenient for classification."""
+        return [[c.text for c in row] for row in self.rows]
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class SourceDocument:
+    """A file turned into text lines plus ordered blocks.
+
+    `lines[i]` is line number i+1. For .txt files these are the file's own lines; for
+    .docx/.pdf/.xlsx they are the reader's rendering of the file (one paragraph,
+    PDF text line or sheet row per line), which is what provenance line numbers and
+    snippets point into.
+    """
+
+    file: str
+    fmt: str
+    lines: list[str]
+    blocks: list[Block] = field(default_factory=list)
+    encoding: str | None = None
+
+    def snippet(self, line_start: int, line_end: int, limit: int = 400) -> str:
+        """The source text of a line range, trimmed for display."""
+        if line_start < 1:
+            return ""
+        text = "\n".join(self.lines[line_start - 1 : line_end]).strip()
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Characters that Word/WPS exports and PDF text layers scatter through reports.
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = {ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009\u202f"}
+_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+_FULLWIDTH_DIGITS = {ord(c): ord("0") + i for i, c in enumerate("０１２３４５６７８９")}
+_FULLWIDTH_PUNCT = {ord("．"): ".", ord("％"): "%", ord("＞"): ">", ord("＜"): "<",
+                    ord("＝"): "=", ord("，"): "，"}
+
+
+def normalize_text(text: str) -> str:
+    """Normalize one line of report text before any parsing.
+
+    Why: the same report typed in Word, exported by WPS or extracted from a PDF uses
+    ideographic spaces (U+3000), NBSP, zero-width characters, full-width digits and
+    `[bookmark: _GoBack]` markers left by docx-to-text converters. Parsers match on
+    ASCII digits and plain spaces, so they all go through here first.
+    Full-width Chinese punctuation (，。：（）) is kept: it carries meaning for
+    splitting sentences and the source wording must survive.
+    Known limitation: other compatibility characters (e.g. circled digits ① used as
+    enumerations) are left as they are on purpose; parsers handle them.
+    """
+    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
+    text = text.translate(_FULLWIDTH_DIGITS).translate(_FULLWIDTH_PUNCT)
+    text = _BOOKMARK.sub("", text)
+    return text
+
+
+def compact(text: str) -> str:
+    """Text with all whitespace removed: cell values wrapped across lines in CJK
+    reports must be joined without a space (`社会效益` + `指标`)."""
+    return re.sub(r"\s+", "", text)
+
+
+def is_cjk(char: str) -> bool:
+    """True for CJK ideographs and CJK punctuation."""
+    return unicodedata.east_asian_width(char) in ("W", "F")

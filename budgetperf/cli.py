@@ -1,0 +1,160 @@
+"""Command line: `python -m budgetperf build|ingest|extract|check|export|info`.
+
+English output (the UI is Chinese). Exit status 1 when any file failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from budgetperf import settings
+
+
+def _cmd_build(args) -> int:
+    from budgetperf.store import build_store
+
+    results = build_store(args.reports, args.db)
+    _print_results(results)
+    db = args.db or settings.get("BUDGETPERF_DB")
+    print(f"store written: {db}")
+    _print_summary(db)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _cmd_ingest(args) -> int:
+    from budgetperf.store import ingest_files
+
+    results = ingest_files(args.db, args.files)
+    _print_results(results)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _print_results(results) -> None:
+    for r in results:
+        if r.status == "failed":
+            print(f"FAILED   {r.file}: {r.reason_en}")
+        else:
+            print(f"{r.status:<9}{r.file}: {r.projects} projects, {r.indicators} indicators, {r.checks} checks")
+
+
+def _cmd_extract(args) -> int:
+    from budgetperf.extract import document_to_dict, extract_file, link_programs
+    from budgetperf.readers import ReadError
+    from budgetperf.reference import load_reference
+
+    ref = load_reference()
+    extractions, failures = [], []
+    for path in args.files:
+        try:
+            extractions.append(extract_file(path, ref))
+        except ReadError as exc:
+            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
+    link_programs(extractions)
+    out = {"documents": [document_to_dict(ex) for ex in extractions]}
+    if failures:
+        out["failures"] = failures
+    if args.json:
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for doc in out["documents"]:
+            print(f"{doc['file']}: {doc['region']} {doc['unit']} {doc['year']} {', '.join(doc['doc_kinds'])}")
+            for p in doc["projects"]:
+                print(f"  [{p['kind']}] {p['name']}: budget {p['budget_initial']} executed {p['executed']} "
+                      f"score {p['total_score']} grade {p['grade']} indicators {len(p['indicators'])}")
+        for f in failures:
+            print(f"FAILED {f['file']}: {f['error']}")
+    return 1 if failures else 0
+
+
+def _cmd_check(args) -> int:
+    from budgetperf.store import connect, run_query
+
+    con = connect(args.db)
+    try:
+        df = run_query("checks/findings", con=con, regions=args.region or None, years=args.year or None, severity=None)
+    finally:
+        con.close()
+    if args.json:
+        print(df.to_json(orient="records", force_ascii=False, indent=1))
+        return 0
+    for row in df.itertuples():
+        lines = f"L{row.line_start}-{row.line_end}" if row.line_start else ""
+        print(f"[{row.severity}] {row.region} {row.year} {row.file} {lines}: {row.what}")
+    print(f"{len(df)} findings")
+    return 0
+
+
+def _print_summary(db) -> None:
+    from budgetperf.store import connect
+
+    con = connect(db)
+    try:
+        for table in ("documents", "projects", "indicators", "checks"):
+            print(f"  {table}: {con.execute(f'select count(*) from {table}').fetchone()[0]}")
+    finally:
+        con.close()
+
+
+def _cmd_info(args) -> int:
+    _print_summary(args.db or settings.get("BUDGETPERF_DB"))
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from budgetperf.export_cli import run_export
+
+    return run_export(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m budgetperf", description="budgetperf: budget-performance reports to DuckDB")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="rebuild the store from a folder of reports")
+    p.add_argument("--reports", help="folder of reports (default: data/reports)")
+    p.add_argument("--db", help="store path (default: data/budgetperf.duckdb)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("ingest", help="add report files to the store")
+    p.add_argument("--db", help="store path")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("extract", help="print what extraction finds, without a store")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the answer-key JSON shape")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("check", help="print audit findings from the store")
+    p.add_argument("--db", help="store path")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--region", action="append", help="only this region (repeatable)")
+    p.add_argument("--year", action="append", type=int, help="only this year (repeatable)")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("info", help="print what the store holds")
+    p.add_argument("--db", help="store path")
+    p.set_defaults(func=_cmd_info)
+
+    p = sub.add_parser("export", help="export a page's charts as PNG, ZIP, XLSX or PPTX")
+    p.add_argument("--db", help="store path")
+    p.add_argument("--page", required=True, help="page name, e.g. overview, execution, indicators, scores, regions, audit")
+    p.add_argument("--year", action="append", type=int, help="filter year (repeatable)")
+    p.add_argument("--region", action="append", help="filter region (repeatable)")
+    p.add_argument("--format", choices=("png", "zip", "xlsx", "pptx"), required=True)
+    p.add_argument("--out", required=True, help="output file")
+    p.set_defaults(func=_cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,228 @@
+"""Extraction pipeline: file -> SourceDocument -> DocumentFacts (+ audit checks).
+
+Glue only: readers do the I/O, parsers the reading, audit the checking. This module
+also links a programme across years (`link_programs`) and renders the answer-key
+JSON shape (`document_to_dict`) that `python -m budgetperf extract --json` prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetperf.blocks import SourceDocument, compact
+from budgetperf.parsers import SHAPE_PARSERS
+from budgetperf.parsers.context import (
+    Reference,
+    canonical_unit,
+    find_unit_in_text,
+    project_code_regions,
+    resolve_region,
+    resolve_year,
+    split_unit_code,
+)
+from budgetperf.readers import ReadError, read_document
+from budgetperf.records import DocumentFacts, Project, Provenance, Value, v
+
+
+class NotAReportError(ReadError):
+    """The file reads fine but holds no evaluation or target report."""
+
+
+@dataclass
+class Extraction:
+    """One file's result: the source, the facts and the audit findings."""
+
+    source: SourceDocument
+    facts: DocumentFacts
+    checks: list
+
+
+def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
+    """Run the shape parsers, then resolve region, unit and year."""
+    facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
+    unit_hints: list[Value] = []
+    for parser in SHAPE_PARSERS:
+        if not parser.detect(doc):
+            continue
+        result = parser.parse(doc)
+        facts.projects.extend(result.projects)
+        facts.doc_kinds.extend(k for k in result.doc_kinds if k not in facts.doc_kinds)
+        unit_hints.extend(result.unit_hints)
+        facts.unit_project_budget = facts.unit_project_budget or result.unit_project_budget
+        facts.projects_total = facts.projects_total or result.projects_total
+        if facts.projects:
+            break  # one shape per document: the first that yields projects wins
+    if not facts.projects:
+        raise NotAReportError(
+            "not an evaluation or target report (no project, score or target found)",
+            "未识别为绩效评价报告或绩效目标表：没有找到项目、得分或指标",
+        )
+    _resolve_context(doc, facts, unit_hints, ref)
+    return facts
+
+
+def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list[Value], ref: Reference) -> None:
+    region = resolve_region(doc, ref, hints=[h.value for h in unit_hints], codes=project_code_regions(doc, ref))
+    if region is not None:
+        facts.region = Value(region.name)
+        facts.region_level, facts.city, facts.province, facts.region_code = region.level, region.city, region.province, region.code
+    hint = next((h for h in unit_hints if compact(h.value)), None)
+    if hint is None and (found := find_unit_in_text(doc.lines, region)):
+        name, line = found
+        hint = Value(name, Provenance(doc.file, line, line, doc.snippet(line, line)), name)
+    if hint is not None:
+        code, _ = split_unit_code(compact(hint.raw or hint.value))
+        facts.unit = Value(canonical_unit(hint.value, region, ref), hint.prov, hint.value)
+        if code:
+            facts.unit_code = Value(code, hint.prov)
+    year = resolve_year(doc, ref)
+    if year is not None:
+        facts.year = Value(year.year, None, year.evidence)
+        facts.year_is_explicit = year.is_explicit
+        facts.year_evidence = year.evidence
+        facts.year_line = year.line
+
+
+def extract_file(path: str | Path, ref: Reference, display_name: str | None = None) -> Extraction:
+    """Read and extract one file; raises ReadError (or NotAReportError) on bad input."""
+    from budgetperf.audit import audit_document
+
+    path = Path(path)
+    doc = read_document(path, display_name)
+    facts = extract_document(doc, ref)
+    facts.content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Extraction(doc, facts, audit_document(facts))
+
+
+# ---------------------------------------------------------------------------
+# programmes across years
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def _dice(a: set, b: set) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def program_similarity(later: Project, earlier: Project, later_text: str, earlier_text: str) -> float:
+    """How likely two projects are one programme under two names: name likeness,
+    the earlier name quoted in the later description, and shared indicator names."""
+    name_score = _dice(_bigrams(later.name), _bigrams(earlier.name))
+    # A long earlier name quoted verbatim in the new description ("通过购买舆情监测服务，…")
+    # is strong evidence; a short one (a platform called 网信乐亭) may be incidental.
+    earlier_name = compact(earlier.name)
+    quoted = 0.8 * min(1.0, len(earlier_name) / 8) if earlier_name in compact(later_text) else 0.0
+    indicators_later = _bigrams("".join(i.name for i in later.indicators))
+    indicators_earlier = _bigrams("".join(i.name for i in earlier.indicators))
+    text_score = _dice(_bigrams(later_text), _bigrams(earlier_text))
+    return name_score + quoted + 0.5 * _dice(indicators_later, indicators_earlier) + 0.5 * text_score
+
+
+SAME_PROGRAM_THRESHOLD = 0.55
+
+
+def link_programs(extractions: list[Extraction]) -> None:
+    """Fill `same_program_as`: projects of the same region and unit in an earlier year
+    that are the same programme under another name. One-to-one, best pairs first."""
+    for later in extractions:
+        lf = later.facts
+        if lf.year is None or lf.region is None:
+            continue
+        pairs = []
+        for earlier in extractions:
+            ef = earlier.facts
+            if ef is lf or ef.year is None or v(ef.year) >= v(lf.year) or v(ef.region) != v(lf.region):
+                continue
+            if lf.unit and ef.unit and v(lf.unit) != v(ef.unit):
+                continue
+            for lp in lf.projects:
+                if lp.kind == "department":
+                    continue
+                for ep in ef.projects:
+                    if ep.kind == "department" or compact(ep.name) == compact(lp.name):
+                        continue
+                    score = program_similarity(lp, ep, _project_text(later.source, lp), _project_text(earlier.source, ep))
+                    if score >= SAME_PROGRAM_THRESHOLD:
+                        pairs.append((score, lp, ep, v(ef.year)))
+        used_later, used_earlier = set(), set()
+        lf.same_program_as = []
+        for score, lp, ep, year in sorted(pairs, key=lambda p: -p[0]):
+            if id(lp) in used_later or id(ep) in used_earlier:
+                continue
+            used_later.add(id(lp))
+            used_earlier.add(id(ep))
+            lf.same_program_as.append({"this": lp.name, "earlier": ep.name, "earlier_year": year, "similarity": round(score, 3)})
+        order = {p.name: i for i, p in enumerate(lf.projects)}
+        lf.same_program_as.sort(key=lambda link: order.get(link["this"], 0))
+
+
+def _project_text(source: SourceDocument, project: Project) -> str:
+    """The text a project's section spans (its title to the end of its last indicator)."""
+    start = project.prov.line_start
+    ends = [i.prov.line_end for i in project.indicators] + [project.prov.line_end]
+    return "".join(source.lines[start - 1 : max(ends)])
+
+
+# ---------------------------------------------------------------------------
+# the answer-key JSON shape
+
+def _num(value):
+    return v(value)
+
+
+def project_to_dict(p: Project) -> dict:
+    grade = p.grade
+    return {
+        "name": p.name,
+        "code": v(p.code),
+        "kind": p.kind,
+        "budget_initial": _num(p.budget_initial),
+        "budget_adjusted": _num(p.budget_adjusted),
+        "executed": _num(p.executed),
+        "execution_rate": _num(p.execution_rate),
+        "budget_weight": _num(p.budget_weight),
+        "budget_score": _num(p.budget_score),
+        "total_score": _num(p.total_score),
+        "grade": v(grade),
+        "grade_as_written": grade.raw if grade is not None else None,
+        "projects_evaluated": _num(p.projects_evaluated),
+        "special_projects": _num(p.special_projects),
+        "funding_source": v(p.funding_source),
+        "amount_unit_as_written": p.amount_unit_as_written,
+        "section_scores": [{"section": s.section, "max": s.max, "score": s.score} for s in p.section_scores],
+        "indicators": [
+            {"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target, "actual": i.actual,
+             "weight": i.weight, "score": i.score}
+            for i in p.indicators
+        ],
+        "output_facts": [{"name": f.name, "value": f.value} for f in p.output_facts],
+        "expense_items": [{"item": e.item, "amount": e.amount_wan} for e in p.expense_items],
+        "spending_plan": [{"by": s.by, "share": s.share_pct} for s in p.spending_plan],
+    }
+
+
+def document_to_dict(extraction: Extraction) -> dict:
+    f = extraction.facts
+    return {
+        "file": f.file,
+        "region": v(f.region),
+        "region_level": f.region_level,
+        "city": f.city,
+        "province": f.province,
+        "unit": v(f.unit),
+        "unit_code": v(f.unit_code),
+        "year": v(f.year),
+        "year_is_explicit": f.year_is_explicit,
+        "year_evidence": f.year_evidence,
+        "doc_kinds": f.doc_kinds,
+        "unit_project_budget": v(f.unit_project_budget),
+        "projects_total": v(f.projects_total),
+        "projects": [project_to_dict(p) for p in f.projects],
+        "checks": [c.to_dict() for c in extraction.checks],
+        "same_program_as": [{k: link[k] for k in ("this", "earlier", "earlier_year")} for link in f.same_program_as],
+    }

@@ -1,0 +1,263 @@
+"""Who, where and when a report is about: region, unit and year.
+
+Resolved against reference tables (`data/regions.csv`, `data/unit_aliases.csv`)
+that the caller loads and passes in as `Reference`; this module does no I/O.
+
+Year rule (the issue's order): an explicit header wins, then a year in the text,
+then a project code (6-digit region code + 2 year digits). We record which, and
+the evidence. Years inside document numbers (〔2021〕9号, [2019]18号) are citations,
+not the evaluated year, and are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from budgetperf.blocks import SourceDocument, compact
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    level: str
+    city: str
+    province: str
+    code: str
+
+
+@dataclass(frozen=True)
+class UnitAlias:
+    long_form: str
+    short_form: str
+    is_party_organ: bool
+
+
+@dataclass
+class Reference:
+    """Reference tables, loaded once by the caller (see `budgetperf.reference`)."""
+
+    regions: list[Region]
+    unit_aliases: list[UnitAlias] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_name: dict[str, list[Region]] = {}
+        for region in self.regions:
+            self.by_name.setdefault(region.name, []).append(region)
+        self.by_code = {r.code: r for r in self.regions}
+        self._suffix_chars = {name[-1] for name in self.by_name}
+        self._max_len = max((len(n) for n in self.by_name), default=0)
+
+
+# ---------------------------------------------------------------------------
+# region
+
+@dataclass(frozen=True)
+class RegionMatch:
+    region: Region
+    line: int
+    evidence: str
+
+
+def find_region_mentions(lines: list[str], ref: Reference) -> Counter:
+    """Count mentions of every known region name, scanning for suffix characters
+    (县区市旗州盟) and checking the few names that can end there: linear in the text,
+    with no 3,000-way regex."""
+    counts: Counter = Counter()
+    for line in lines:
+        for i, ch in enumerate(line):
+            if ch not in ref._suffix_chars:
+                continue
+            # Longest name ending here only: 滦南县 also ends with the name 南县.
+            for length in range(min(ref._max_len, i + 1), 1, -1):
+                name = line[i - length + 1 : i + 1]
+                if name in ref.by_name:
+                    counts[name] += 1
+                    break
+    return counts
+
+
+def resolve_region(doc: SourceDocument, ref: Reference, hints: list[str] = (), codes: list[str] = ()) -> Region | None:
+    """The region a report is about.
+
+    Evidence, strongest first: region codes in project codes, names in `hints` (unit
+    names, titles), then mentions in the text. A parent (city, province) mentioned
+    beside one of its children is context, not the subject: 唐山市 in a 乐亭县 report.
+    Names shared by several regions (鼓楼区) are settled by which parent is mentioned.
+    """
+    for code in codes:
+        if code in ref.by_code:
+            return ref.by_code[code]
+    counts = find_region_mentions(doc.lines, ref)
+    hint_counts = find_region_mentions(list(hints), ref)
+    if not counts and not hint_counts:
+        return None
+    mentioned = set(counts) | set(hint_counts)
+    candidates: list[tuple[float, Region]] = []
+    for name in mentioned:
+        for region in ref.by_name[name]:
+            score = counts[name] + 10 * hint_counts[name]
+            if region.level != "province" and region.city in mentioned and region.city != region.name:
+                score += 2
+            if region.province in mentioned or region.province[:2] in "".join(doc.lines[:50]):
+                score += 1
+            candidates.append((score, region))
+    names = {r.name for _, r in candidates}
+    children_of = {r.city for _, r in candidates if r.city != r.name} | {r.province for _, r in candidates if r.level != "province"}
+    # Drop parents whose child is also mentioned.
+    narrowed = [(s, r) for s, r in candidates if r.name not in children_of or not any(
+        (c.city == r.name or c.province == r.name) and c.name != r.name and c.name in names for _, c in candidates)]
+    pool = narrowed or candidates
+    pool.sort(key=lambda sr: (-sr[0], _level_rank(sr[1].level)))
+    return pool[0][1]
+
+
+def _level_rank(level: str) -> int:
+    return {"county": 0, "district": 0, "city": 1, "province": 2}.get(level, 3)
+
+
+# ---------------------------------------------------------------------------
+# unit
+
+_UNIT_CODE_PREFIX = re.compile(r"^\s*(\d{3,9})\s*[-_ ]?\s*")
+_UNIT_TRAILERS = re.compile(r"(（公章）|\(公章\)|公章|（盖章）|本级|机关)$")
+
+
+def split_unit_code(text: str) -> tuple[str | None, str]:
+    """"224001 中共乐亭县委网信办本级" -> ("224001", "中共乐亭县委网信办本级")."""
+    match = _UNIT_CODE_PREFIX.match(text)
+    if match and not re.match(r"^\s*\d{4}年", text):
+        return match.group(1), text[match.end():]
+    return None, text
+
+
+def canonical_unit(raw: str, region: Region | None, ref: Reference) -> str:
+    """A unit name in its canonical short form: budget-code prefix, 中共, 本级 and
+    (公章) removed, long forms abbreviated (网络安全和信息化委员会办公室 -> 网信办),
+    a redundant parent city dropped (唐山市丰南区委… -> 丰南区委…), and the region
+    prefixed to a bare name (网信办 in a 乐亭县 report -> 乐亭县委网信办)."""
+    _, name = split_unit_code(compact(raw))
+    name = re.sub(r"单位[:：].*$", "", name)
+    name = _UNIT_TRAILERS.sub("", name)
+    name = re.sub(r"^中共", "", name)
+    party = False
+    for alias in sorted(ref.unit_aliases, key=lambda a: -len(a.long_form)):
+        if name.endswith(alias.long_form) or name.endswith(alias.short_form):
+            stem = name[: -len(alias.long_form)] if name.endswith(alias.long_form) else name[: -len(alias.short_form)]
+            name = stem + alias.short_form
+            party = alias.is_party_organ
+            break
+    if region is not None:
+        if region.city and region.city != region.name and name.startswith(region.city + region.name):
+            name = name[len(region.city):]
+        short = _short_region_name(region.name)
+        starts_with_region = name.startswith(region.name) or (short and name.startswith(short))
+        if not starts_with_region and not find_region_mentions([name], ref):
+            name = region.name + ("委" if party and not name.startswith("委") else "") + name
+    return name
+
+
+def _short_region_name(name: str) -> str | None:
+    for suffix in ("自治县", "自治旗", "县", "区", "市", "旗"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+_UNIT_WORDS = r"(?:委员会|办公室|局|中心|院|所|站|队|馆|部|委|办)"
+
+
+def find_unit_in_text(lines: list[str], region: Region | None) -> tuple[str, int] | None:
+    """Fallback when no label names the unit: the most frequent "<region>…局/委/中心"
+    phrase outside book titles 《…》 (those cite rules, not the unit). Returns
+    (name, line number)."""
+    if region is None:
+        return None
+    pattern = re.compile(re.escape(region.name) + r"[\u4e00-\u9fff]{1,14}?" + _UNIT_WORDS)
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        for m in pattern.finditer(re.sub(r"《[^》]*》", "", line)):
+            counts[m.group(0)] += 1
+            first.setdefault(m.group(0), i + 1)
+    if not counts:
+        return None
+    name = max(counts, key=lambda n: (counts[n], -first[n]))
+    return name, first[name]
+
+
+# ---------------------------------------------------------------------------
+# year
+
+@dataclass(frozen=True)
+class YearMatch:
+    year: int
+    is_explicit: bool
+    evidence: str
+    line: int
+
+
+_CITATION = re.compile(r"[〔\[【（(]\s*(?:19|20)\d\d\s*[〕\]】）)]")
+_HEADER_YEAR = re.compile(r"^[（(]?\s*((?:19|20)\d\d)\s*年度?\s*[)）]?$")
+_TITLE_YEAR = re.compile(r"^((?:19|20)\d\d)\s*年度?[^，。,；;]{0,60}(报告|评价表|自评表|目标表|绩效目标)")
+_FISCAL_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度(?:申请|批复|预算|部门|项目|.{0,8}(?:经费|资金|预算))")
+_ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{2})[A-Z][0-9A-Z]{6,}")
+
+
+def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch | None:
+    """The evaluated (or, for target sheets, planned) year with its evidence."""
+    lines = doc.lines
+    # 1. A header: "（ 2021 年度）" on its own, or a title that starts with the year.
+    for i, line in enumerate(lines):
+        t = compact(line)
+        if _HEADER_YEAR.match(t) or (_TITLE_YEAR.match(t) and len(t) <= 80):
+            year = int(re.search(r"(?:19|20)\d\d", t).group(0))
+            return YearMatch(year, True, line.strip(), i + 1)
+    # 2. A fiscal-year statement in the text ("本部门2021年度申请预算资金…").
+    fiscal: Counter = Counter()
+    first_line: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        for m in _FISCAL_YEAR.finditer(_CITATION.sub("", line)):
+            year = int(m.group(1))
+            fiscal[year] += 1
+            first_line.setdefault(year, i)
+    if fiscal:
+        year = max(fiscal, key=lambda y: (fiscal[y], y))
+        return YearMatch(year, True, _sentence_around(lines[first_line[year]], str(year)), first_line[year] + 1)
+    # 3. Any other year in the text, citations excluded.
+    mentions: Counter = Counter()
+    first_line.clear()
+    for i, line in enumerate(lines):
+        for m in _ANY_YEAR.finditer(_CITATION.sub("", line)):
+            year = int(m.group(1))
+            mentions[year] += 1
+            first_line.setdefault(year, i)
+    if mentions:
+        year = max(mentions, key=lambda y: (mentions[y], y))
+        return YearMatch(year, False, _sentence_around(lines[first_line[year]], str(year)), first_line[year] + 1)
+    # 4. Project codes: 13022525P… = region code 130225 + year 25.
+    for i, line in enumerate(lines):
+        for m in _PROJECT_CODE.finditer(line):
+            if ref is None or m.group(1) in ref.by_code:
+                return YearMatch(2000 + int(m.group(2)), False, f"项目编码 {m.group(0)}：地区代码 {m.group(1)} 后的 {m.group(2)} 为年份", i + 1)
+    return None
+
+
+def project_code_regions(doc: SourceDocument, ref: Reference) -> list[str]:
+    """Region codes found at the start of project codes."""
+    found = []
+    for line in doc.lines:
+        for m in _PROJECT_CODE.finditer(line):
+            if m.group(1) in ref.by_code:
+                found.append(m.group(1))
+    return found
+
+
+def _sentence_around(line: str, needle: str) -> str:
+    """The sentence of `line` that contains `needle`."""
+    for sentence in re.split(r"(?<=[。；！？])", line):
+        if needle in sentence:
+            return sentence.strip()
+    return line.strip()

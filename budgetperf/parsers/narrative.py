@@ -1,0 +1,297 @@
+"""Facts stated in sentences: budgets, section scores, totals, grades, output figures,
+expense breakdowns, goals with numbers.
+
+Pure functions over `Paragraph` lists; each returns values with provenance. The
+patterns are phrased around the words reports use, not around any one report.
+"""
+
+from __future__ import annotations
+
+import re
+
+from budgetperf.blocks import Paragraph, SourceDocument, compact
+from budgetperf.parsers.values import amount_to_wan, clean_float, cn_numeral, parse_number
+from budgetperf.records import (
+    ExpenseItem,
+    Indicator,
+    NarrativeFigure,
+    OutputFact,
+    Provenance,
+    SectionScore,
+    Value,
+)
+
+AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
+_BUDGET = re.compile(r"(?:申请|批复|安排|下达|年初)?预算(?:资金|总额|数|金额)?(?:为|共|合计|共计)?\s*" + AMOUNT)
+_PROJECT_BUDGET = re.compile(r"项目(?:年初)?预算(?:资金|数)?(?:为|是|共)\s*" + AMOUNT)
+_PLANNED = re.compile(r"(?:预算安排|安排预算资金|年初安排预算资金|年初预算)[^。；，]*?" + AMOUNT)
+_EXECUTED = re.compile(r"(?:实际支出|实际执行|全年执行|执行数|实际使用资金|实际预算支出|实际使用)(?:为|了|共|数)?\s*" + AMOUNT)
+_RATE = re.compile(r"执行率(?:为|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
+_UNIT_BUDGET = re.compile(r"总体(?:批复)?(?:项目支出)?预算(?:资金)?\s*" + AMOUNT)
+_SPECIAL = re.compile(r"专项项目\s*(\d+|[一二三四五六七八九十两]+)\s*个")
+_EVALUATED = re.compile(r"(?:本次)?绩效评价项目\s*(\d+|[一二三四五六七八九十两]+)\s*个")
+_PROJECTS_TOTAL = re.compile(r"从\s*(\d+|[一二三四五六七八九十两]+)\s*个项目中")
+
+_SCORE_FULL = re.compile(r"满分(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分[，,；;\s]*(?:实际)?得分(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分")
+_SCORE_ITEM = re.compile(
+    r"^(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*(?P<sec>[^（(，。]{2,12}?)\s*[（(]\s*(?P<max>\d+(?:\.\d+)?)\s*分\s*[)）]"
+    r"(?P<body>.*?)得分(?:为)?\s*(?P<score>\d+(?:\.\d+)?)\s*分"
+)
+_TOTAL = re.compile(r"(?:自评得分|综合评价得分|评价结果|评价得分|总得分|综合得分|最终得分|自评总分|评价总分)(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
+_GRADE_WORDS = r"(优秀|良好|不合格|合格|一等|二等|三等|四等|优|良|中|差|可)"
+_GRADE = (
+    re.compile(r"(?:评定等次|评价等级|评价等次|自评等级|绩效等级|评定等级|综合评价等级)(?:为|是|：|:)?\s*[“\"「]?" + _GRADE_WORDS),
+    re.compile(r"(?:财政支出绩效|评价结论|综合评价结论)(?:为|是|：|:)\s*[“\"「]?" + _GRADE_WORDS),
+)
+_FIGURE = re.compile(
+    r"(近|约|超过|达到?|共)?(\d+(?:\.\d+)?)(万|亿)?(余|多)?(人次|人|场|次|条|个|件|家|篇|期|所|户|台|名|项|份|幅|起)"
+)
+_EXPENSE = re.compile(r"[①-⑳]\s*([^\d①-⑳;；，,。:：]{2,20}?)\s*" + AMOUNT)
+_FUNDING = re.compile(r"资金来源(?:为|是|：|:)\s*([^，。；;,\s]{2,20})")
+_GOAL_TARGET = re.compile(
+    r"([^，。；;：:①-⑳、]{2,24}?)(至少|不少于|不低于|达到|超过|不超过|不高于)\s*(\d+(?:\.\d+)?)\s*(人次|人|次|场|条|个|件|家|篇|%)(以上|以内)?"
+)
+_OUTPUT_CLAUSE = re.compile(r"^(?P<name>.+?)(?P<cmp>超过|达到|不低于|不少于|高于|低于|为|达)?(?P<num>\d+(?:\.\d+)?)(?P<unit>%|万余次|万余条|万次|[条家个人次场件篇项份台名所户])$")
+_SATISFACTION = (
+    # 服务对象对我单位的工作达到80%的满意度
+    re.compile(r"(?P<who>[\u4e00-\u9fff]{2,6})对(?!象)[^，。；]*?(?:达到|为)?\s*(?P<num>\d+(?:\.\d+)?%)的满意度"),
+    # 群众对基本公共卫生服务的满意度为88%
+    re.compile(r"(?P<who>[\u4e00-\u9fff]{2,6})对(?!象)[^，。；]{0,24}?的满意度(?:为|达到|达)\s*(?P<num>\d+(?:\.\d+)?%)"),
+    # 群众满意度达到95%
+    re.compile(r"(?P<who>[\u4e00-\u9fff]{2,6}?)满意度(?:为|达到|达)\s*(?P<num>\d+(?:\.\d+)?%)"),
+)
+_CLAUSE_SPLIT = re.compile(r"[，,。；;！？]")
+_LEADING_VERBS = re.compile(r"^(?:完成全年|全年完成|完成|全年|累计|共计|共|实现|其中[:：]?)")
+
+
+def prov_of(doc: SourceDocument, para: Paragraph) -> Provenance:
+    return Provenance(doc.file, para.line_start, para.line_end, doc.snippet(para.line_start, para.line_end))
+
+
+def _value(doc, para, value, raw) -> Value:
+    return Value(value, prov_of(doc, para), raw)
+
+
+def _count(text: str) -> int | None:
+    return cn_numeral(text)
+
+
+def find_department_totals(paras: list[Paragraph], doc: SourceDocument) -> dict[str, Value]:
+    """部门整体: budget, executed, rate, special projects, projects evaluated."""
+    out: dict[str, Value] = {}
+    for para in paras:
+        t = compact(para.text)
+        if "budget_initial" not in out and (m := _BUDGET.search(t)):
+            out["budget_initial"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+            if (e := _EXECUTED.search(t, m.end())):
+                out["executed"] = _value(doc, para, amount_to_wan(e.group(1) + e.group(2)), e.group(0))
+            if (r := _RATE.search(t, m.end())):
+                out["execution_rate"] = _value(doc, para, parse_number(r.group(1)), r.group(0))
+        if "special_projects" not in out and (m := _SPECIAL.search(t)):
+            out["special_projects"] = _value(doc, para, _count(m.group(1)), m.group(0))
+        if "projects_evaluated" not in out and (m := _EVALUATED.search(t)):
+            out["projects_evaluated"] = _value(doc, para, _count(m.group(1)), m.group(0))
+    return out
+
+
+_STAFFING = re.compile(r"(编制人数|实有人数|在职人数|编制数|实有在职人员)(?:为|共)?\s*(\d+)\s*(人|名)")
+_DEPT_SPENDING = re.compile(r"(三公经费|公用经费|基本支出|项目支出)(?:支出|决算数|预算数|预算)?(?:为|共|合计)?\s*" + AMOUNT)
+
+
+def find_department_blocks(paras: list[Paragraph], doc: SourceDocument) -> list[OutputFact]:
+    """Staffing, 三公经费 and 公用经费 figures of a department report, kept as stated."""
+    facts = []
+    for para in paras:
+        t = compact(para.text)
+        for m in _STAFFING.finditer(t):
+            facts.append(OutputFact(m.group(1), m.group(2) + m.group(3), prov_of(doc, para)))
+        for m in _DEPT_SPENDING.finditer(t):
+            facts.append(OutputFact(m.group(1), m.group(2) + m.group(3), prov_of(doc, para)))
+    return facts
+
+
+def find_project_budget(paras: list[Paragraph], doc: SourceDocument, name: str | None) -> dict[str, Value]:
+    """Budget, executed and rate of one project stated in its report's text.
+
+    "总体批复项目支出预算130万元，其中，X经费110万元，实际支出98.69万元" says the unit's
+    total first: the project's own budget is the amount after its name, and the
+    unit's total is returned separately as `unit_project_budget`.
+    """
+    out: dict[str, Value] = {}
+    for para in paras:
+        t = compact(para.text)
+        if "unit_project_budget" not in out and (m := _UNIT_BUDGET.search(t)):
+            out["unit_project_budget"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+        candidates = []
+        if m := _PROJECT_BUDGET.search(t):
+            candidates.append((0, m))
+        if name and (m := re.search(re.escape(compact(name)) + r"(?:项目)?(?:资金|经费)?(?:预算)?(?:为|共)?\s*" + AMOUNT, t)):
+            candidates.append((1, m))
+        if m := _PLANNED.search(t):
+            candidates.append((2, m))
+        for rank, m in sorted(candidates, key=lambda c: c[0]):
+            key = f"_budget_rank{rank}"
+            if key not in out:
+                out[key] = _value(doc, para, amount_to_wan(m.group(m.lastindex - 1) + m.group(m.lastindex)), m.group(0))
+        if "executed" not in out and (m := _EXECUTED.search(t)):
+            out["executed"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+        if "execution_rate" not in out and (m := _RATE.search(t)):
+            out["execution_rate"] = _value(doc, para, parse_number(m.group(1)), m.group(0))
+    ranked = sorted(k for k in out if k.startswith("_budget_rank"))
+    if ranked:
+        out["budget_initial"] = out[ranked[0]]
+    return {k: val for k, val in out.items() if not k.startswith("_")}
+
+
+def canonical_section(text: str) -> str | None:
+    """Section words -> the section name used in `section_scores`."""
+    t = compact(text)
+    for words, name in (
+        (("执行率", "预算执行"), "预算执行率"), (("产出",), "产出指标"), (("效益", "效果"), "效益指标"),
+        (("满意",), "满意度指标"), (("决策",), "项目决策"), (("过程", "管理"), "项目过程"), (("成本",), "成本指标"),
+    ):
+        if any(w in t for w in words):
+            return name
+    return None
+
+
+def find_section_scores(paras: list[Paragraph], doc: SourceDocument) -> list[SectionScore]:
+    """Per-dimension maxima and scores: "产出…该项满分为60分，得分60分" or
+    "2、产出指标（30分）…得分30分"."""
+    found: list[SectionScore] = []
+    heading = ""
+    for para in paras:
+        t = compact(para.text)
+        if len(t) <= 20 and not _SCORE_FULL.search(t):
+            heading = t
+            continue
+        if m := _SCORE_ITEM.search(t):
+            section = canonical_section(m.group("sec"))
+            if section:
+                found.append(SectionScore(section, parse_number(m.group("max")), parse_number(m.group("score")), prov_of(doc, para)))
+                continue
+        if m := _SCORE_FULL.search(t):
+            section = canonical_section(heading) or canonical_section(t[: m.start()][:12])
+            if section:
+                found.append(SectionScore(section, parse_number(m.group(1)), parse_number(m.group(2)), prov_of(doc, para)))
+    seen, unique = set(), []
+    for s in found:
+        if s.section not in seen:
+            seen.add(s.section)
+            unique.append(s)
+    return unique
+
+
+def find_total_score(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    for para in paras:
+        if m := _TOTAL.search(compact(para.text)):
+            return _value(doc, para, parse_number(m.group(1)), m.group(0))
+    return None
+
+
+def find_grade(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    """The grade as written (优秀, “优”), with provenance."""
+    for para in paras:
+        t = compact(para.text)
+        for pattern in _GRADE:
+            if m := pattern.search(t):
+                return _value(doc, para, m.group(1), m.group(0))
+    return None
+
+
+def find_projects_total(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    for para in paras:
+        if m := _PROJECTS_TOTAL.search(compact(para.text)):
+            return _value(doc, para, _count(m.group(1)), m.group(0))
+    return None
+
+
+def find_narrative_figures(paras: list[Paragraph], doc: SourceDocument) -> list[NarrativeFigure]:
+    """Every number with a counting unit, with the clause it sits in."""
+    figures = []
+    for para in paras:
+        for clause in _CLAUSE_SPLIT.split(compact(para.text)):
+            for m in _FIGURE.finditer(clause):
+                number = float(m.group(2)) * (10000 if m.group(3) == "万" else 1e8 if m.group(3) == "亿" else 1)
+                figures.append(NarrativeFigure(
+                    text=clause, number=clean_float(number), unit=m.group(5),
+                    is_approximate=bool(m.group(4) or m.group(1) in ("近", "约")), prov=prov_of(doc, para),
+                ))
+    return figures
+
+
+def find_output_facts(paras: list[Paragraph], doc: SourceDocument) -> list[OutputFact]:
+    """Output figures listed in the 产出 section's text, plus a surveyed satisfaction.
+    Used for reports with no indicator table, where these sentences are the evidence."""
+    facts: list[OutputFact] = []
+    for para in paras:
+        t = compact(para.text)
+        m = _SCORE_ITEM.search(t)
+        if m and canonical_section(m.group("sec")) == "产出指标":
+            for clause in _CLAUSE_SPLIT.split(m.group("body")):
+                c = _OUTPUT_CLAUSE.match(clause)
+                if not c or "得分" in clause:
+                    continue
+                name = _LEADING_VERBS.sub("", c.group("name"))
+                if not name or len(name) > 20 or re.search(r"\d", name):
+                    continue
+                comparator = {"超过": ">", "高于": ">", "不低于": "≥", "不少于": "≥", "低于": "<"}.get(c.group("cmp") or "", "")
+                facts.append(OutputFact(name, comparator + c.group("num") + c.group("unit"), prov_of(doc, para)))
+        for clause in _CLAUSE_SPLIT.split(t):
+            for pattern in _SATISFACTION:
+                if s := pattern.search(clause):
+                    who = s.group("who") or ""
+                    facts.append(OutputFact(f"{who}满意度", s.group("num"), prov_of(doc, para)))
+                    break
+    return facts
+
+
+def find_expense_items(paras: list[Paragraph], doc: SourceDocument) -> list[ExpenseItem]:
+    """①劳务费16.95万元;②办公费2万元… The same list repeated later is kept once."""
+    items: list[ExpenseItem] = []
+    seen = set()
+    for para in paras:
+        for m in _EXPENSE.finditer(compact(para.text)):
+            item = m.group(1).strip("、:：")
+            amount = amount_to_wan(m.group(2) + m.group(3))
+            if (item, amount) in seen:
+                continue
+            seen.add((item, amount))
+            items.append(ExpenseItem(item, amount, prov_of(doc, para), m.group(2) + m.group(3)))
+    return items
+
+
+def find_funding_source(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    for para in paras:
+        if m := _FUNDING.search(compact(para.text)):
+            return _value(doc, para, m.group(1), m.group(0))
+    return None
+
+
+def find_goal_indicators(paras: list[Paragraph], doc: SourceDocument) -> list[Indicator]:
+    """Targets stated in the goals text when a report has no indicator table:
+    "每月上报舆情信息至少280条以上" -> 数量指标 每月上报舆情信息 ≥280条."""
+    indicators = []
+    in_goals = False
+    for para in paras:
+        t = compact(para.text)
+        if len(t) <= 20 and "目标" in t:
+            in_goals = True
+            continue
+        if len(t) <= 20 and in_goals:
+            in_goals = False
+        if not (in_goals or t.startswith(("主要说明项目年度绩效目标", "年度绩效目标", "绩效目标"))):
+            continue
+        for clause in re.split(r"[，,。；;！？]", t):
+            m = _GOAL_TARGET.search(clause)
+            if not m:
+                continue
+            name = re.sub(r"^[①-⑳\d.、]+", "", m.group(1))
+            comparator = {"不超过": "≤", "不高于": "≤", "超过": ">"}.get(m.group(2), "≥")
+            unit = m.group(4)
+            indicators.append(Indicator(
+                level1="产出指标", level2="质量指标" if unit == "%" else "数量指标", name=name,
+                target=f"{comparator}{m.group(3)}{unit}", actual=None, weight=None, score=None,
+                prov=prov_of(doc, para), level1_inferred=True,
+            ))
+    return indicators

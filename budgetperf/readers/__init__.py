@@ -1,0 +1,62 @@
+"""Readers: a file on disk to a `SourceDocument` (text lines + ordered blocks).
+
+One reader per format; `read_document` picks it by extension. Readers do I/O and
+format decoding only: they never interpret what a report says (that is the
+parsers' job) and never touch the store.
+
+Bad input raises `ReadError` with a Chinese message for the UI and an English
+one for the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetperf.blocks import SourceDocument
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report (empty, binary, corrupt, unsupported)."""
+
+    def __init__(self, message_en: str, message_zh: str):
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_zh = message_zh
+
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx")
+
+
+def read_document(path: str | Path, display_name: str | None = None) -> SourceDocument:
+    """Read any supported report file into a `SourceDocument`.
+
+    `display_name` is what provenance records as the file (defaults to the file name).
+    """
+    path = Path(path)
+    name = display_name or path.name
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise ReadError(f"no such file: {path}", f"找不到文件：{path}")
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError("file is empty", "文件为空，没有可提取的内容")
+    if suffix in (".txt", ".md", ""):
+        from budgetperf.readers.text import read_text_bytes
+
+        return read_text_bytes(data, name)
+    if suffix == ".docx":
+        from budgetperf.readers.docx import read_docx
+
+        return read_docx(data, name)
+    if suffix == ".pdf":
+        from budgetperf.readers.pdf import read_pdf
+
+        return read_pdf(data, name)
+    if suffix == ".xlsx":
+        from budgetperf.readers.xlsx import read_xlsx
+
+        return read_xlsx(data, name)
+    raise ReadError(
+        f"unsupported file type {suffix!r} (supported: {', '.join(SUPPORTED_SUFFIXES)})",
+        f"不支持的文件类型 {suffix}（支持 .txt、.docx、.pdf、.xlsx）",
+    )

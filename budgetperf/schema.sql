@@ -1,0 +1,182 @@
+-- The budgetperf store. Tables hold what extraction found, one row per fact, each
+-- with the lines it came from; views (stg_* joins and derivations, mart_* per-grain
+-- aggregates) are what pages query. Amounts are in 万元 (_wan), rates and shares in
+-- percent (_pct). NULL means the report does not say.
+
+create table if not exists regions (
+    region varchar primary key,      -- 乐亭县
+    level varchar,                   -- county | district | city | province
+    city varchar,                    -- parent prefecture-level city
+    province varchar,
+    code varchar                     -- administrative code, 6 digits
+);
+
+create table if not exists documents (
+    doc_id varchar primary key,      -- first 16 hex digits of the content hash
+    file varchar not null,
+    fmt varchar not null,            -- txt | docx | pdf | xlsx
+    encoding varchar,
+    content_hash varchar not null unique,
+    region varchar,
+    region_level varchar,
+    city varchar,
+    province varchar,
+    region_code varchar,
+    unit varchar,
+    unit_code varchar,
+    year integer,
+    year_is_explicit boolean,
+    year_evidence varchar,
+    year_line integer,
+    doc_kinds varchar[],
+    unit_project_budget_wan double,
+    projects_total integer,
+    line_count integer,
+    ingested_at timestamp default current_timestamp
+);
+
+-- The normalized text of every document, so any provenance range can be shown.
+create table if not exists source_lines (
+    doc_id varchar not null,
+    line_no integer not null,
+    text varchar,
+    primary key (doc_id, line_no)
+);
+
+create table if not exists units (
+    unit varchar not null,
+    region varchar,
+    unit_code varchar,
+    primary key (unit)
+);
+
+create table if not exists projects (
+    project_id varchar primary key,  -- doc_id:seq
+    doc_id varchar not null,
+    seq integer not null,
+    name varchar not null,
+    code varchar,
+    kind varchar not null,           -- evaluation | target | department
+    budget_initial_wan double,
+    budget_adjusted_wan double,
+    executed_wan double,
+    execution_rate_pct double,
+    budget_weight double,
+    budget_score double,
+    total_score double,
+    total_weight double,
+    grade varchar,                   -- 优/良/中/差
+    grade_as_written varchar,        -- NULL when derived from the total's band
+    projects_evaluated integer,
+    special_projects integer,
+    funding_source varchar,
+    amount_unit_as_written varchar,
+    has_indicator_table boolean,
+    line_start integer,
+    line_end integer
+);
+
+-- Provenance of every scalar field of projects and documents.
+create table if not exists provenance (
+    doc_id varchar not null,
+    entity varchar not null,         -- project | document
+    entity_id varchar not null,
+    field varchar not null,
+    value_text varchar,              -- the value as written in the source
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
+create table if not exists indicators (
+    indicator_id varchar primary key, -- project_id:seq
+    project_id varchar not null,
+    doc_id varchar not null,
+    seq integer not null,
+    level1 varchar,
+    level2 varchar,
+    name varchar not null,
+    target_raw varchar,
+    actual_raw varchar,
+    weight double,
+    score double,
+    target_comparator varchar,
+    target_value double,
+    target_unit varchar,
+    target_is_numeric boolean,
+    actual_comparator varchar,
+    actual_value double,
+    actual_unit varchar,
+    actual_is_numeric boolean,
+    level1_inferred boolean,
+    deviation_reason varchar,
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
+create table if not exists section_scores (
+    project_id varchar not null,
+    doc_id varchar not null,
+    section varchar not null,
+    max_score double,
+    score double,
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
+create table if not exists expense_items (
+    project_id varchar not null,
+    doc_id varchar not null,
+    item varchar not null,
+    amount_wan double,
+    amount_raw varchar,
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
+create table if not exists spending_plans (
+    project_id varchar not null,
+    doc_id varchar not null,
+    by_date varchar not null,        -- MM-DD
+    share_pct double,
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
+create table if not exists output_facts (
+    project_id varchar not null,
+    doc_id varchar not null,
+    name varchar not null,
+    value_raw varchar,
+    value_num double,
+    unit varchar,
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
+create table if not exists checks (
+    check_id varchar primary key,    -- doc_id:seq
+    doc_id varchar not null,
+    project_id varchar,
+    kind varchar not null,
+    severity varchar not null,       -- error | warning | info
+    severity_zh varchar not null,    -- 错误 | 警告 | 提示
+    message_zh varchar not null,
+    what varchar,
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
+create table if not exists program_links (
+    doc_id varchar not null,
+    project_id varchar not null,
+    earlier_project_id varchar not null,
+    earlier_year integer,
+    similarity double
+);

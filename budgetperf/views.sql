@@ -1,0 +1,130 @@
+-- Views that pages query. Joins, casts, bucketing and derived rates live here so
+-- that the named queries in queries/ only filter, sort and aggregate.
+
+-- One row per project (evaluation, target or department) with its document's
+-- region, level and year.
+create or replace view stg_projects as
+with joined as (
+    select
+        p.*,
+        d.file,
+        d.region,
+        coalesce(d.region_level, r.level) as region_level,
+        d.city,
+        d.province,
+        d.unit,
+        d.year,
+        d.year_is_explicit,
+        d.doc_kinds,
+        -- The budget an execution rate is measured against: adjusted if stated.
+        coalesce(p.budget_adjusted_wan, p.budget_initial_wan) as budget_wan,
+        case p.kind when 'target' then '目标' else '评价' end as doc_type_zh,
+        case d.region_level
+            when 'county' then '县' when 'district' then '区' when 'city' then '市'
+            when 'province' then '省' else '未知' end as level_zh
+    from projects p
+    join documents d using (doc_id)
+    left join regions r on r.region = d.region
+),
+final as (
+    select
+        *,
+        executed_wan is not null or execution_rate_pct is not null as is_execution_disclosed,
+        case when budget_wan > 0 and executed_wan is not null
+             then round(executed_wan / budget_wan * 100, 2) end as execution_rate_computed_pct,
+        case when total_weight > 0 and total_score is not null
+             then round(total_score / total_weight * 100, 2) end as score_rate_pct
+    from joined
+)
+select * from final;
+
+-- One row per indicator with its project's context and an attainment class.
+create or replace view stg_indicators as
+with joined as (
+    select
+        i.*,
+        p.name as project_name,
+        p.kind as project_kind,
+        p.region,
+        p.region_level,
+        p.level_zh,
+        p.unit,
+        p.year,
+        p.doc_type_zh,
+        p.file
+    from indicators i
+    join stg_projects p using (project_id)
+),
+final as (
+    select
+        *,
+        case when weight > 0 and score is not null then round(score / weight * 100, 2) end as score_rate_pct,
+        case
+            when actual_raw is null then '未评价'
+            when not coalesce(target_is_numeric, false) or not coalesce(actual_is_numeric, false)
+                 or coalesce(target_unit, '') <> coalesce(actual_unit, '') then '定性'
+            when target_comparator in ('≤', '<') and actual_value <= target_value then '完成'
+            when target_comparator in ('≤', '<') then '未完成'
+            when actual_value > target_value then '超额完成'
+            when actual_value = target_value then '完成'
+            else '未完成'
+        end as attainment_zh
+    from joined
+)
+select * from final;
+
+create or replace view stg_checks as
+select
+    c.*,
+    d.file,
+    d.region,
+    d.year,
+    d.unit,
+    p.name as project_name
+from checks c
+join documents d using (doc_id)
+left join projects p using (project_id);
+
+-- Per region × year: money, scores and findings for the overview.
+create or replace view mart_region_year as
+with evaluated as (
+    select * from stg_projects where kind in ('evaluation', 'department')
+),
+money as (
+    select
+        region, region_level, level_zh, year,
+        -- A department's overall figures and its projects overlap: count projects
+        -- where any are present, else the department line.
+        sum(budget_wan) filter (where kind = 'evaluation') as project_budget_wan,
+        sum(budget_wan) filter (where kind = 'department') as department_budget_wan,
+        sum(executed_wan) filter (where kind = 'evaluation') as project_executed_wan,
+        sum(executed_wan) filter (where kind = 'department') as department_executed_wan,
+        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null) as disclosed_budget_wan,
+        count(*) filter (where kind = 'evaluation') as projects,
+        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed) as projects_undisclosed,
+        avg(total_score) filter (where kind = 'evaluation') as avg_score
+    from evaluated
+    group by all
+),
+findings as (
+    select region, year,
+        count(*) as checks,
+        count(*) filter (where severity = 'error') as errors,
+        count(*) filter (where severity = 'warning') as warnings
+    from stg_checks group by all
+),
+final as (
+    select
+        m.*,
+        coalesce(m.project_budget_wan, m.department_budget_wan) as budget_wan,
+        coalesce(m.project_executed_wan, m.department_executed_wan) as executed_wan,
+        -- Weighted rate: executed over the budget of projects that disclose execution.
+        case when m.disclosed_budget_wan > 0
+             then round(m.project_executed_wan / m.disclosed_budget_wan * 100, 2) end as execution_rate_pct,
+        coalesce(f.checks, 0) as checks,
+        coalesce(f.errors, 0) as errors,
+        coalesce(f.warnings, 0) as warnings
+    from money m
+    left join findings f using (region, year)
+)
+select * from final;

@@ -1,0 +1,140 @@
+"""Self-evaluation and target tables: the row rules, each on a tiny table."""
+
+import pytest
+
+from budgetperf.blocks import Cell, SourceDocument, Table
+from budgetperf.parsers.tables import clean_indicator_name, normalize_level2, parse_table
+from budgetperf.parsers.targets import parse_wrapped_indicator_rows
+from budgetperf.readers.text import blocks_from_lines
+from budgetperf.blocks import Paragraph
+
+
+def table_of(rows: list[list[str]]) -> tuple[Table, SourceDocument]:
+    """A Table whose row i sits on line i+1."""
+    lines = ["\t".join(r) for r in rows]
+    grid = tuple(tuple(Cell(text, i + 1, i + 1) for text in row) for i, row in enumerate(rows))
+    return Table(grid, 1, len(rows)), SourceDocument("t.txt", "txt", lines)
+
+
+HEADER = ["", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+
+
+def test_blank_first_level_is_inferred_from_second_level():
+    table, doc = table_of([
+        HEADER,
+        ["", "产出指标", "数量指标", "培训人数", "≥100人", "120人", "20", "20", ""],
+        ["", "", "社会效益指标", "群众知晓率", "≥80%", "85%", "10", "10", ""],
+        ["", "", "", "活动覆盖面", "长期", "持续", "10", "10", ""],
+    ])
+    indicators = parse_table(table, doc).indicators
+    assert [(i.level1, i.level2) for i in indicators] == [
+        ("产出指标", "数量指标"), ("效益指标", "社会效益指标"), ("效益指标", "社会效益指标"),
+    ]
+    assert indicators[1].level1_inferred
+
+
+@pytest.mark.parametrize("raw, expected", [("社会效益", "社会效益指标"), ("社会效益指标", "社会效益指标"), ("", None)])
+def test_level2_always_ends_in_zhibiao(raw, expected):
+    assert normalize_level2(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("指标1：扩大网评队伍规模", "扩大网评队伍规模"), ("指标二:活动开展情况", "活动开展情况"), ("1.培训人数", "培训人数"),
+    ("（2）覆盖率", "覆盖率"), ("①到位率", "到位率"), ("培训合格率（%）", "培训合格率（%）"),
+    ("受益人数（请填写具体人数）", "受益人数"),
+])
+def test_indicator_name_cleaning(raw, expected):
+    assert clean_indicator_name(raw) == expected
+
+
+def test_wrapped_level2_cell_is_joined_in_flattened_text():
+    lines = ["\t", "\t产出指标", "\t数量指标", "\t甲", "\t1", "\t1", "\t10", "\t10", "",
+             "\t", "\t", "\t社会效益", "指标", "\t乙", "\t2", "\t2", "\t10", "\t10"]
+    table = blocks_from_lines(["\t一级指标", "\t二级指标", "\t三级指标", "\t年度指标值", "\t实际完成值", "\t分值", "\t得分", ""] + lines)[0]
+    facts = parse_table(table, SourceDocument("t.txt", "txt", [""] * 30))
+    assert [i.level2 for i in facts.indicators] == ["数量指标", "社会效益指标"]
+
+
+def test_columns_found_from_headers_not_position():
+    # 分值 before the target; 指标性质 / 指标值 / 度量单位 in separate columns.
+    table, doc = table_of([
+        ["一级指标", "二级指标", "三级指标", "分值", "指标性质", "指标值", "度量单位", "实际完成值", "得分"],
+        ["产出指标", "数量指标", "新建农田面积", "30", "≥", "3000", "亩", "3200亩", "28"],
+    ])
+    (ind,) = parse_table(table, doc).indicators
+    assert (ind.name, ind.target, ind.actual, ind.weight, ind.score) == ("新建农田面积", "≥3000亩", "3200亩", 30, 28)
+
+
+def test_budget_row_alternative_headers_and_yuan():
+    table, doc = table_of([
+        ["项目资金（元）", "年初预算数", "下达额度", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", "1,000,000", "1,200,000", "960,000", "10", "80%", "8"],
+        ["其中：当年财政拨款", "1,000,000", "1,200,000", "960,000", "—", "80%", "—"],
+    ])
+    facts = parse_table(table, doc)
+    budget = {k: val.value for k, val in facts.budget.items()}
+    assert budget == {"budget_initial": 100, "budget_adjusted": 120, "executed": 96, "weight": 10, "rate": 80, "score": 8}
+    assert facts.amount_unit == "元"
+    assert facts.budget["budget_initial"].raw == "1,000,000"
+
+
+def test_caption_unit_applies_when_table_declares_none():
+    table, doc = table_of([["项目资金", "年初预算数", "全年执行数", "执行率"], ["年度资金总额", "500000", "450000", "90%"]])
+    facts = parse_table(table, doc, caption_unit="元")
+    assert facts.budget["budget_initial"].value == 50
+
+
+def test_subrows_carry_no_weight_and_instructions_are_skipped():
+    table, doc = table_of([
+        HEADER,
+        ["", "产出指标", "数量指标", "新建面积", "≥100亩", "120亩", "20", "20", ""],
+        ["", "", "", "其中：灌溉面积", "≥50亩", "60亩", "", "", ""],
+        ["", "", "", "填写说明：三级指标按实际填写", "", "", "", "", ""],
+    ])
+    indicators = parse_table(table, doc).indicators
+    assert [i.name for i in indicators] == ["新建面积", "其中：灌溉面积"]
+    assert indicators[1].weight is None
+
+
+def test_total_row_in_target_table_is_a_weight_sum():
+    table, doc = table_of([
+        ["一级指标", "二级指标", "三级指标", "指标值", "分值"],
+        ["产出指标", "数量指标", "覆盖人数", "≥500人", "50"],
+        ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "50"],
+        ["总分", "100"],
+    ])
+    facts = parse_table(table, doc)
+    assert facts.total_weight.value == 100 and facts.total_score is None
+    assert not facts.has_actual_column
+
+
+def test_total_row_in_evaluation_table_has_weight_and_score():
+    table, doc = table_of([HEADER, ["", "产出指标", "数量指标", "甲", "1", "1", "90", "85", ""], ["总分", "100", "94"]])
+    facts = parse_table(table, doc)
+    assert (facts.total_weight.value, facts.total_score.value) == (100, 94)
+    assert facts.total_score.prov.line_start == 3
+
+
+def test_labels_and_title():
+    table, doc = table_of([
+        ["购买服务项目支出绩效自评表"], ["（ 2022 年度）"], ["项目名称", "购买服务"], ["主管部门", "", "实施单位", "某某局"],
+    ])
+    facts = parse_table(table, doc)
+    assert (facts.title_name, facts.year.value, facts.name.value, facts.unit.value) == ("购买服务", 2022, "购买服务", "某某局")
+    assert facts.department is None
+
+
+def test_wrapped_pdf_target_rows_split_name_and_target():
+    texts = ["产出指标", "数量指标", "组织开展网", "络宣传活动", "组织开展网络宣传活动 ≥30 场 年初工作安排",
+             "成本指标", "控制在预算", "内", "控制在预算内 ≤22 万元 年初工作安排",
+             "效益指标", "可持续影响", "指标", "增强影响力 增强影响力 不断增强 年初工作安排"]
+    paras = [Paragraph(t, i + 2, i + 2) for i, t in enumerate(texts)]
+    header = Paragraph("一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据", 1, 1)
+    doc = SourceDocument("t.txt", "txt", [header.text] + texts)
+    rows = parse_wrapped_indicator_rows(header, paras, doc)
+    assert [(r.level1, r.level2, r.name, r.target) for r in rows] == [
+        ("产出指标", "数量指标", "组织开展网络宣传活动", "≥30场"),
+        ("产出指标", "成本指标", "控制在预算内", "≤22万元"),
+        ("效益指标", "可持续影响指标", "增强影响力", "不断增强"),
+    ]
+    assert rows[0].prov.line_start == 2 and rows[0].prov.line_end == 6

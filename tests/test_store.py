@@ -1,0 +1,119 @@
+"""The store: build, ingest, idempotence, atomicity, failures leave nothing behind."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from budgetperf.store import QueryError, build_store, connect, ingest_files, list_queries, load_query, run_query
+from tests.conftest import FIXTURES_DIR, REPORTS_DIR
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, ref):
+    db = tmp_path_factory.mktemp("store") / "seed.duckdb"
+    results = build_store(REPORTS_DIR, db, ref)
+    assert all(r.status == "added" for r in results)
+    return db
+
+
+def count(db, table):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_build_holds_the_seed_facts(seed_store):
+    con = connect(seed_store)
+    try:
+        assert con.execute("select count(*) from documents").fetchone()[0] == 4
+        assert con.execute("select count(*) from indicators").fetchone()[0] == 25 + 1 + 14
+        row = con.execute("select budget_wan, executed_wan, execution_rate_pct from mart_region_year "
+                          "where region = '三门峡市' and year = 2021").fetchone()
+        assert row == (110, 98.69, 89.72)
+        assert con.execute("select budget_wan from mart_region_year where region = '乐亭县' and year = 2021").fetchone()[0] == 87
+        # 丰南区 discloses no executed amount: NULL, never 0 or 100.
+        assert con.execute("select executed_wan, execution_rate_pct from mart_region_year where region = '丰南区'").fetchone() == (None, None)
+        links = con.execute("select count(*) from program_links").fetchone()[0]
+        assert links == 2
+    finally:
+        con.close()
+
+
+def test_every_value_keeps_its_source_lines(seed_store):
+    con = connect(seed_store)
+    try:
+        assert con.execute("select count(*) from indicators where line_start is null or snippet is null").fetchone()[0] == 0
+        prov = con.execute("select value_text, line_start, snippet from provenance where entity = 'project' "
+                           "and field = 'executed' order by line_start").fetchall()
+        assert any("98.69" in (value or "") and "98.69" in (snippet or "") for value, _, snippet in prov)
+        # The cited line is in source_lines, so the app can show context around it.
+        doc_id, line = con.execute("select doc_id, line_start from indicators limit 1").fetchone()
+        assert con.execute("select text from source_lines where doc_id = ? and line_no = ?", [doc_id, line]).fetchone()
+    finally:
+        con.close()
+
+
+def test_reingesting_the_same_file_changes_nothing(seed_store, tmp_path, ref):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(seed_store, db)
+    before = {t: count(db, t) for t in ("documents", "projects", "indicators", "checks")}
+    results = ingest_files(db, [REPORTS_DIR / "000_c45d5bc83af97699.txt"], ref)
+    assert [r.status for r in results] == ["unchanged"]
+    assert {t: count(db, t) for t in before} == before
+
+
+def test_ingest_bad_files_stores_nothing(tmp_path, ref):
+    db = tmp_path / "new.duckdb"
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 20)
+    note = tmp_path / "note.txt"
+    note.write_text("今天下午三点开会，请准时参加。", encoding="utf-8")
+    results = ingest_files(db, [bad, binary, note, FIXTURES_DIR / "yuan_amounts_pipe_table.txt"], ref)
+    assert [r.status for r in results] == ["failed", "failed", "failed", "added"]
+    assert all(r.reason_zh and r.reason_en for r in results[:3])
+    assert count(db, "documents") == 1
+    assert count(db, "checks") == count(db, "checks where doc_id = (select doc_id from documents)")
+
+
+def test_ingest_replaces_a_changed_file(tmp_path, ref):
+    db = tmp_path / "r.duckdb"
+    report = tmp_path / "report.txt"
+    report.write_text((FIXTURES_DIR / "yuan_amounts_pipe_table.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    ingest_files(db, [report], ref)
+    report.write_text(report.read_text(encoding="utf-8").replace("86.5分", "88分"), encoding="utf-8")
+    (result,) = ingest_files(db, [report], ref)
+    assert result.status == "replaced"
+    assert count(db, "documents") == 1
+
+
+def test_build_is_atomic_and_leaves_no_temp_files(tmp_path, ref):
+    db = tmp_path / "a.duckdb"
+    build_store(REPORTS_DIR, db, ref)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.duckdb"]
+
+
+def test_build_from_missing_folder_raises(tmp_path, ref):
+    with pytest.raises(FileNotFoundError):
+        build_store(tmp_path / "nope", tmp_path / "x.duckdb", ref)
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_run_query_checks_params(seed_store):
+    con = connect(seed_store)
+    try:
+        df = run_query("checks/findings", con=con, regions=["三门峡市"])
+        assert set(df["kind"]) == {"total_vs_parts", "weights_sum", "satisfaction_vs_score"}
+        with pytest.raises(QueryError):
+            run_query("checks/findings", con=con, region="三门峡市")
+    finally:
+        con.close()
+
+
+def test_every_named_query_declares_a_title():
+    for name in list_queries():
+        assert load_query(name).title != name, name
