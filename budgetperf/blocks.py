@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 _SPACES = {ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009\u202f"}
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _FULLWIDTH_DIGITS = {ord(c): ord("0") + i for i, c in enumerate("０１２３４５６７８９")}
-_FULLWIDTH_PUNCT = {ord("．"): ".", ord("％"): "%", ord("＞"): ">", ord("＜"): "<",
-                    ord("＝"): "=", ord("，"): "，"}
+_FULLWIDTH_PUNCT = {ord("．"): ".", ord("％"): "%", ord("＞"): ">", ord("＜"): "<", ord("＝"): "="}
+# One table, one pass per line: normalization runs on every line of every report.
+_NORMALIZE = str.maketrans({**_ZERO_WIDTH, **_SPACES, **_FULLWIDTH_DIGITS, **_FULLWIDTH_PUNCT})
+_WHITESPACE = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
@@ -94,16 +97,16 @@ def normalize_text(text: str) -> str:
     Known limitation: other compatibility characters (e.g. circled digits ① used as
     enumerations) are left as they are on purpose; parsers handle them.
     """
-    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
-    text = text.translate(_FULLWIDTH_DIGITS).translate(_FULLWIDTH_PUNCT)
-    text = _BOOKMARK.sub("", text)
-    return text
+    text = text.translate(_NORMALIZE)
+    return _BOOKMARK.sub("", text) if "[bookmark" in text else text
 
 
+@lru_cache(maxsize=8192)
 def compact(text: str) -> str:
     """Text with all whitespace removed: cell values wrapped across lines in CJK
-    reports must be joined without a space (`社会效益` + `指标`)."""
-    return re.sub(r"\s+", "", text)
+    reports must be joined without a space (`社会效益` + `指标`). Cached: parsers ask
+    for the compact form of the same paragraph many times."""
+    return _WHITESPACE.sub("", text)
 
 
 def is_cjk(char: str) -> bool:

@@ -46,8 +46,9 @@ class Reference:
         for region in self.regions:
             self.by_name.setdefault(region.name, []).append(region)
         self.by_code = {r.code: r for r in self.regions}
-        self._suffix_chars = {name[-1] for name in self.by_name}
-        self._max_len = max((len(n) for n in self.by_name), default=0)
+        suffixes = "".join(sorted({name[-1] for name in self.by_name}))
+        self._suffix_re = re.compile(f"[{re.escape(suffixes)}]" if suffixes else r"(?!)")
+        self._lengths = sorted({len(n) for n in self.by_name}, reverse=True)
 
 
 # ---------------------------------------------------------------------------
@@ -65,16 +66,17 @@ def find_region_mentions(lines: list[str], ref: Reference) -> Counter:
     (县区市旗州盟) and checking the few names that can end there: linear in the text,
     with no 3,000-way regex."""
     counts: Counter = Counter()
-    for line in lines:
-        for i, ch in enumerate(line):
-            if ch not in ref._suffix_chars:
+    text = "\n".join(lines)
+    for match in ref._suffix_re.finditer(text):
+        i = match.start()
+        # Longest name ending here only: 滦南县 also ends with the name 南县.
+        for length in ref._lengths:
+            if length > i + 1:
                 continue
-            # Longest name ending here only: 滦南县 also ends with the name 南县.
-            for length in range(min(ref._max_len, i + 1), 1, -1):
-                name = line[i - length + 1 : i + 1]
-                if name in ref.by_name:
-                    counts[name] += 1
-                    break
+            name = text[i - length + 1 : i + 1]
+            if name in ref.by_name:
+                counts[name] += 1
+                break
     return counts
 
 

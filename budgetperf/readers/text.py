@@ -81,9 +81,12 @@ def _cjk_share(text: str) -> float:
     return sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff") / max(1, len(sample))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _check_printable(text: str) -> str:
     sample = text[:4000]
-    control = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    control = len(_CONTROL.findall(sample))
     if sample and control / len(sample) > 0.05:
         raise _binary_error()
     return text
@@ -222,7 +225,8 @@ def _fields_with_columns(line: str) -> list[tuple[int, str]]:
 
 def _aligned_or_paragraphs(lines: list[str], group: list[int]) -> list[Block]:
     """A run of lines is a space-aligned table if 2+ consecutive lines have 3+ fields."""
-    fielded = [len(_fields_with_columns(lines[k])) >= 3 for k in group]
+    # Only lines with a wide gap can hold three aligned fields: skip the regex otherwise.
+    fielded = [("  " in lines[k] or "\t" in lines[k]) and len(_fields_with_columns(lines[k])) >= 3 for k in group]
     blocks: list[Block] = []
     k = 0
     while k < len(group):
