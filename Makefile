@@ -1,0 +1,86 @@
+# budgetperf: `make run` for the app, `make test` for everything (what CI runs).
+#
+#   make venv         .venv with requirements.txt (reinstalls when requirements.txt changes)
+#   make system-deps  Debian chromium + Noto CJK font via apt-get, when missing (never fails)
+#   make store        build the DuckDB store from data/reports if it does not exist yet
+#   make run          venv + system-deps + store, then streamlit run app.py
+#   make test         the whole suite, browser tests included (CI: .ci/run)
+#   make test-fast    the inner loop: pytest -m 'not browser'
+#   make bench        scripts/bench.py
+#   make clean        remove generated files (store, caches, screenshots, exports)
+#   make distclean    clean + remove .venv
+#
+# BUDGETPERF_DB / BUDGETPERF_CHROMIUM in the environment are honoured here as in the app
+# (see budgetperf/settings.py); relative paths are relative to the repo root.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB := $(or $(BUDGETPERF_DB),data/budgetperf.duckdb)
+CHROMIUM := $(or $(BUDGETPERF_CHROMIUM),/usr/bin/chromium)
+
+.PHONY: help venv system-deps store run test test-fast bench clean distclean
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+
+venv: $(STAMP)
+
+# The stamp is touched only after a successful install, so a failed install is retried.
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Chromium renders PNG exports (kaleido) and runs the browser tests (Playwright);
+# the Noto CJK font makes Chinese labels render instead of boxes. apt-get runs as
+# root directly (CI containers), else through sudo when available; sudo is
+# non-interactive (-n) when there is no terminal, so CI never hangs on a password.
+# Every failure path prints a note and exits 0: tests that need the browser say so.
+system-deps:
+	@missing=""; \
+	command -v "$(CHROMIUM)" >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	{ fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; } || ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then echo "system-deps: chromium and Noto CJK font present"; exit 0; fi; \
+	echo "system-deps: missing:$$missing"; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "NOTE: apt-get not available; install Chromium and the Noto Sans CJK font with your package manager"; \
+	  echo "      (browser tests and PNG export need them; set BUDGETPERF_CHROMIUM to the browser). Continuing."; \
+	  exit 0; \
+	fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then if [ -t 0 ]; then sudo="sudo"; else sudo="sudo -n"; fi; \
+	else echo "NOTE: not root and no sudo; run as root: apt-get install -y chromium fonts-noto-cjk. Continuing."; exit 0; fi; \
+	{ $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; } \
+	  || echo "NOTE: apt-get install failed (offline? no permission?); install chromium fonts-noto-cjk yourself. Continuing."
+
+store: $(DB)
+
+# Only when missing: rebuild explicitly with `.venv/bin/python -m budgetperf build`.
+# build exits 1 when some report failed to extract but still writes the store;
+# the failures are listed above and shown in the app, so `make run` goes on.
+$(DB): | $(STAMP)
+	$(BIN)/python -m budgetperf build || { test -f "$(DB)" && echo "WARNING: some reports failed to extract (listed above); store written anyway"; }
+
+run: venv system-deps store
+	$(BIN)/streamlit run app.py
+
+test: venv system-deps
+	$(BIN)/python -m pytest -q
+
+test-fast: venv
+	$(BIN)/python -m pytest -q -m 'not browser'
+
+bench: venv
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp screenshots/ exports/ .pytest_cache/
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

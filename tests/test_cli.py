@@ -1,0 +1,66 @@
+"""`python -m budgetperf ...` as a user runs it."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import FIXTURES_DIR, REPORTS_DIR, ROOT
+from tests.test_extract_seeds import KEY, _differences
+
+
+def run_cli(*args, env_db=None):
+    return subprocess.run([sys.executable, "-m", "budgetperf", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_extract_json_matches_the_answer_key():
+    files = [REPORTS_DIR / d["file"] for d in KEY["documents"]]
+    result = run_cli("extract", *files, "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert list(out) == ["documents"]
+    by_file = {d["file"]: d for d in out["documents"]}
+    for doc in KEY["documents"]:
+        assert _differences(doc, by_file[doc["file"]]) == [], doc["file"]
+
+
+def test_extract_reports_bad_files_and_exits_1(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run_cli("extract", empty, "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["failures"][0]["error"] == "file is empty"
+
+
+def test_build_then_check(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    result = run_cli("build", "--reports", REPORTS_DIR, "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "documents: 4" in result.stdout
+    checks = run_cli("check", "--db", db, "--json")
+    findings = json.loads(checks.stdout)
+    assert {f["kind"] for f in findings} >= {"total_vs_parts", "weights_sum", "cost_cap_over_budget", "year_inferred"}
+    text = run_cli("check", "--db", db, "--region", "丰南区")
+    assert "3 findings" in text.stdout
+
+
+def test_ingest_one_line_per_file_and_exit_1_on_failure(tmp_path):
+    db = tmp_path / "ingest.duckdb"
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"this is not a zip file")
+    good = FIXTURES_DIR / "special_fund_expenses_mismatch.txt"
+    result = run_cli("ingest", "--db", db, good, bad)
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 1
+    assert len(lines) == 2
+    assert lines[0].startswith("added") and lines[1].startswith("FAILED") and "broken.docx" in lines[1]
+    again = run_cli("ingest", "--db", db, good)
+    assert again.returncode == 0 and again.stdout.startswith("unchanged")
+
+
+@pytest.mark.parametrize("args", [("check", "--db", "/nonexistent/x.duckdb"), ("info", "--db", "/nonexistent/x.duckdb")])
+def test_missing_store_is_a_clear_error(args):
+    result = run_cli(*args)
+    assert result.returncode == 2 and "store not found" in result.stderr
