@@ -1,0 +1,279 @@
+"""Meeting packs: a page's charts as PNGs (one ZIP), an XLSX workbook and a PPTX deck.
+
+PNGs are rendered server-side by kaleido 1.x in Debian's chromium. One export
+browser is started on first use and kept (two tabs render in parallel); every
+call goes through one lock, because kaleido's shared server hands results back
+through a single queue and is not thread-safe: two sessions exporting at once
+would otherwise get each other's images.
+
+Pure of streamlit: `ui.py` and the CLI call these functions.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from budgetperf import settings
+
+PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1000, 560, 2
+INSTALL_HINT_ZH = (
+    "服务器上未找到 Chromium 浏览器，无法批量生成 PNG 图片。请在服务器上运行 `make run`，"
+    "或执行 `sudo apt-get install -y chromium fonts-noto-cjk` 后重试。"
+    "图表右上角工具栏的相机按钮不依赖服务器，仍可直接下载单张 PNG；XLSX 导出也不受影响。"
+)
+INSTALL_HINT_EN = "chromium not found: install it with `apt-get install -y chromium fonts-noto-cjk` or set BUDGETPERF_CHROMIUM"
+
+
+class ChromiumMissingError(RuntimeError):
+    """PNG rendering needs a Chromium the server does not have."""
+
+    def __init__(self) -> None:
+        super().__init__(INSTALL_HINT_EN)
+        self.message_zh = INSTALL_HINT_ZH
+
+
+@dataclass(frozen=True)
+class ChartExport:
+    """One chart as exported: a file-safe name, its Chinese title, the figure, the data
+    behind it (columns already in Chinese display names) and the source line."""
+
+    name: str
+    title: str
+    figure: go.Figure
+    data: pd.DataFrame
+    source_note: str = ""
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s\[\]]+')
+
+
+def export_filename(page: str, chart: str, regions: list[str] | None, years: list[int] | None, ext: str = "") -> str:
+    """A meaningful, file-system safe name: 预算执行_执行率_乐亭县-三门峡市_2021.png."""
+    region_part = "-".join(regions) if regions else "全部地区"
+    year_part = "-".join(str(y) for y in sorted(years)) if years else "全部年度"
+    name = _UNSAFE.sub("_", f"{page}_{chart}_{region_part}_{year_part}").strip("_")
+    return f"{name[:120]}.{ext}" if ext else name[:120]
+
+
+# ---------------------------------------------------------------------------
+# PNG via kaleido
+
+_RENDER_LOCK = threading.Lock()
+_browser_started = False
+
+
+def chromium_path() -> str | None:
+    """The export browser if it exists (setting BUDGETPERF_CHROMIUM, or on PATH)."""
+    configured = settings.get("BUDGETPERF_CHROMIUM")
+    if configured and os.path.isfile(configured) and os.access(configured, os.X_OK):
+        return configured
+    return shutil.which(configured or "chromium") or shutil.which("chromium")
+
+
+def is_export_browser_running() -> bool:
+    return _browser_started
+
+
+def start_export_browser() -> None:
+    """Start the shared kaleido server (idempotent). MathJax is off: it would be
+    fetched from a CDN, and the server has no internet."""
+    global _browser_started
+    import kaleido
+
+    path = chromium_path()
+    if path is None:
+        raise ChromiumMissingError()
+    if not _browser_started:
+        kaleido.start_sync_server(n=2, path=path, mathjax=False, timeout=60, silence_warnings=True)
+        _browser_started = True
+
+
+def stop_export_browser() -> None:
+    global _browser_started
+    import kaleido
+
+    with _RENDER_LOCK:
+        if _browser_started:
+            kaleido.stop_sync_server(silence_warnings=True)
+            _browser_started = False
+
+
+def render_pngs(charts: list[ChartExport], scale: int = PNG_SCALE) -> list[bytes]:
+    """All charts as PNG bytes, in one batch through one browser session."""
+    import kaleido
+
+    if not charts:
+        return []
+    with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="budgetperf-png-") as tmp:
+        start_export_browser()
+        jobs = [
+            {"fig": chart.figure, "path": os.path.join(tmp, f"{i:02d}.png"),
+             "opts": {"format": "png", "scale": scale, "width": PNG_WIDTH, "height": PNG_HEIGHT}}
+            for i, chart in enumerate(charts)
+        ]
+        kaleido.write_fig_from_object_sync(jobs)
+        out = []
+        for job in jobs:
+            with open(job["path"], "rb") as fh:
+                out.append(fh.read())
+        return out
+
+
+def build_zip(charts: list[ChartExport], pngs: list[bytes], prefix: str) -> bytes:
+    """One ZIP holding one PNG per chart, named `<prefix>_<nn>_<chart>.png`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i, (chart, png) in enumerate(zip(charts, pngs), start=1):
+            zf.writestr(f"{prefix}_{i:02d}_{_UNSAFE.sub('_', chart.name)}.png", png)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# XLSX via openpyxl
+
+_HEADER_ROW = 4
+
+
+def _number_format(column: str) -> str | None:
+    if "万元" in column:
+        return '#,##0.00" 万元"'
+    if "%" in column or "率" in column:
+        return '0.00"%"'
+    if "分" in column or "得分" in column or "分值" in column:
+        return "0.0"
+    return None
+
+
+def _display_width(value) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "", title)[:28] or "图表"
+    name, k = base, 2
+    while name in used:
+        name = f"{base[:26]}{k}"
+        k += 1
+    used.add(name)
+    return name
+
+
+def build_xlsx(charts: list[ChartExport], filters_note: str) -> bytes:
+    """A workbook with one formatted sheet per chart and a native Excel chart of it.
+
+    Each sheet: title, the filters and source on top, a frozen header with an
+    autofilter, 万元/percent number formats, fitted column widths, and a bar chart
+    of the numeric columns against the first text column.
+    """
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for chart in charts:
+        ws = wb.create_sheet(_sheet_title(chart.title, used))
+        df = chart.data.reset_index(drop=True)
+        ws["A1"] = chart.title
+        ws["A1"].font = Font(bold=True, size=14)
+        ws["A2"] = f"筛选条件：{filters_note}"
+        ws["A3"] = f"{chart.source_note}（导出时间 {datetime.now():%Y-%m-%d %H:%M}）"
+        for col, name in enumerate(df.columns, start=1):
+            cell = ws.cell(row=_HEADER_ROW, column=col, value=str(name))
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="1F5FA8")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for r, row in enumerate(df.itertuples(index=False), start=_HEADER_ROW + 1):
+            for c, value in enumerate(row, start=1):
+                ws.cell(row=r, column=c, value=_cell_value(value))
+        for c, name in enumerate(df.columns, start=1):
+            fmt = _number_format(str(name))
+            if fmt and pd.api.types.is_numeric_dtype(df[name]):
+                for r in range(_HEADER_ROW + 1, _HEADER_ROW + 1 + len(df)):
+                    ws.cell(row=r, column=c).number_format = fmt
+            width = max([_display_width(name)] + [_display_width(v) for v in df[name].tolist()[:500]])
+            ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, width + 2))
+        ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=1)
+        if len(df.columns) and len(df):
+            ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(df.columns))}{_HEADER_ROW + len(df)}"
+        numeric = [i for i, name in enumerate(df.columns, start=1) if pd.api.types.is_numeric_dtype(df[name])]
+        labels = [i for i, name in enumerate(df.columns, start=1) if i not in numeric]
+        if numeric and len(df):
+            bar = BarChart()
+            bar.title = chart.title
+            bar.height, bar.width = 9, 18
+            for c in numeric[:4]:
+                bar.add_data(Reference(ws, min_col=c, min_row=_HEADER_ROW, max_row=_HEADER_ROW + len(df)), titles_from_data=True)
+            if labels:
+                bar.set_categories(Reference(ws, min_col=labels[0], min_row=_HEADER_ROW + 1, max_row=_HEADER_ROW + len(df)))
+            ws.add_chart(bar, f"{get_column_letter(len(df.columns) + 2)}{_HEADER_ROW}")
+    if not charts:
+        ws = wb.create_sheet("说明")
+        ws["A1"] = "当前筛选下没有可导出的图表"
+        ws["A2"] = f"筛选条件：{filters_note}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell_value(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, (list, tuple)):
+        return "、".join(map(str, value))
+    if hasattr(value, "item"):
+        return value.item()
+    if value is pd.NA:
+        return None
+    return value
+
+
+# ---------------------------------------------------------------------------
+# PPTX via python-pptx
+
+def build_pptx(charts: list[ChartExport], pngs: list[bytes], filters_note: str, deck_title: str) -> bytes:
+    """One 16:9 slide per chart: title, the PNG, and the filters/source note."""
+    from pptx import Presentation
+    from pptx.util import Emu, Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    blank = prs.slide_layouts[6]
+    cover = prs.slides.add_slide(blank)
+    _textbox(cover, deck_title, Inches(0.8), Inches(2.6), Inches(11.7), Inches(1.2), Pt(36), bold=True)
+    _textbox(cover, f"筛选条件：{filters_note}", Inches(0.8), Inches(3.9), Inches(11.7), Inches(0.8), Pt(16))
+    for chart, png in zip(charts, pngs):
+        slide = prs.slides.add_slide(blank)
+        _textbox(slide, chart.title, Inches(0.5), Inches(0.25), Inches(12.3), Inches(0.7), Pt(26), bold=True)
+        height = Inches(5.6)
+        width = Emu(int(height * PNG_WIDTH / PNG_HEIGHT))
+        slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - width) / 2), Inches(1.0), width, height)
+        _textbox(slide, f"{chart.source_note}；筛选条件：{filters_note}", Inches(0.5), Inches(6.8), Inches(12.3), Inches(0.5), Pt(11))
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def _textbox(slide, text, left, top, width, height, size, bold=False):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size = size
+    run.font.bold = bold
+    run.font.name = "Noto Sans CJK SC"
