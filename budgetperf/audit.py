@@ -101,6 +101,8 @@ def rule_weights_sum(facts: DocumentFacts) -> list[Check]:
     for p in facts.projects:
         if p.kind == "target":
             continue
+        if v(p.budget_score) is not None and v(p.budget_weight) is None:
+            continue  # execution was scored out of an unstated weight: the sum cannot be checked
         indicators = _main_indicators(p)
         if indicators and all(i.weight is not None for i in indicators):
             weights = [i.weight for i in indicators]

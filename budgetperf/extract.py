@@ -55,6 +55,7 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
         facts.projects_total = facts.projects_total or result.projects_total
         if facts.projects:
             break  # one shape per document: the first that yields projects wins
+    facts.projects = [p for p in facts.projects if _has_content(p)]
     if not facts.projects:
         raise NotAReportError(
             "not an evaluation or target report (no project, score or target found)",
@@ -62,6 +63,13 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
         )
     _resolve_context(doc, facts, unit_hints, ref)
     return facts
+
+
+def _has_content(p: Project) -> bool:
+    """A project section that states no figure at all (a policy notice that merely
+    mentions 绩效评价) is not a report of one."""
+    return any((p.budget_initial, p.budget_adjusted, p.executed, p.execution_rate, p.total_score, p.grade,
+                p.indicators, p.section_scores, p.expense_items, p.spending_plan, p.output_facts))
 
 
 def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list[Value], ref: Reference) -> None:

@@ -36,7 +36,7 @@ class TargetSheetParser:
         """True when the document holds 绩效目标表 and no self-evaluation results."""
         from budgetperf.parsers.targets import is_target_document
 
-        return is_target_document(doc) and not any("实际完成" in line for line in doc.lines)
+        return is_target_document(doc) and not any("实际完成值" in line for line in doc.lines)
 
     def parse(self, doc: SourceDocument) -> ShapeResult:
         """Each 绩效目标表 becomes a Project of kind target."""

@@ -213,10 +213,12 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch
     lines = doc.lines
     # 1. A header: "（ 2021 年度）" on its own, or a title that starts with the year.
     for i, line in enumerate(lines):
-        t = compact(line)
-        if _HEADER_YEAR.match(t) or (_TITLE_YEAR.match(t) and len(t) <= 80):
-            year = int(re.search(r"(?:19|20)\d\d", t).group(0))
-            return YearMatch(year, True, line.strip(), i + 1)
+        # A table row rendered as a line has its cells tab-separated: "（2023年度）<TAB>单位：元".
+        for cell in line.split("\t"):
+            t = compact(cell)
+            if _HEADER_YEAR.match(t) or (_TITLE_YEAR.match(t) and len(t) <= 80):
+                year = int(re.search(r"(?:19|20)\d\d", t).group(0))
+                return YearMatch(year, True, cell.strip(), i + 1)
     # 2. A fiscal-year statement in the text ("本部门2021年度申请预算资金…").
     fiscal: Counter = Counter()
     first_line: dict[int, int] = {}

@@ -16,7 +16,7 @@ from budgetperf.blocks import Paragraph, SourceDocument, Table, compact
 from budgetperf.parsers import narrative
 from budgetperf.parsers.tables import TableFacts, parse_table
 from budgetperf.parsers.values import detect_amount_unit, grade_for_score, normalize_grade
-from budgetperf.records import Project, Provenance, Value
+from budgetperf.records import Project, Provenance, Value, v
 
 _DEPT_TITLE = re.compile(r"部门整体(?:支出)?绩效(?:评价|自评)(?:报告)?$")
 _PROJECT_TITLE = re.compile(r"^(?P<pre>.*?)(?:项目)?(?:支出)?绩效(?:评价|自评)报告$")
@@ -258,8 +258,14 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
         if s.section == "预算执行率":
             project.budget_weight = project.budget_weight or Value(s.max, s.prov)
             project.budget_score = project.budget_score or Value(s.score, s.prov)
-    if project.total_score is None and not is_target:
-        project.total_score = narrative.find_total_score(paras, doc)
+    project.budget_score = project.budget_score or narrative.find_budget_score(paras, doc)
+    if not is_target:
+        stated = narrative.find_total_score(paras, doc)
+        table_weight = v(project.total_weight)
+        # A table 总分 over less than 100 points is a subtotal (indicators only) when the
+        # text states the overall total ("指标得分88分，加预算执行得分9分，合计97分").
+        if project.total_score is None or (stated is not None and table_weight is not None and table_weight < 100):
+            project.total_score = stated or project.total_score
     if project.grade is None:
         project.grade = narrative.find_grade(paras, doc)
     project.grade = _normalized_grade(project)

@@ -37,7 +37,8 @@ _SCORE_ITEM = re.compile(
     r"^(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*(?P<sec>[^（(，。]{2,12}?)\s*[（(]\s*(?P<max>\d+(?:\.\d+)?)\s*分\s*[)）]"
     r"(?P<body>.*?)得分(?:为)?\s*(?P<score>\d+(?:\.\d+)?)\s*分"
 )
-_TOTAL = re.compile(r"(?:自评得分|综合评价得分|评价结果|评价得分|总得分|综合得分|最终得分|自评总分|评价总分)(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
+_TOTAL = re.compile(r"(?:自评得分|综合评价得分|评价结果|评价得分|总得分|综合得分|最终得分|自评总分|评价总分|合计)(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
+_BUDGET_SCORE = re.compile(r"预算执行(?:率)?(?:指标)?得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分")
 _GRADE_WORDS = r"(优秀|良好|不合格|合格|一等|二等|三等|四等|优|良|中|差|可)"
 _GRADE = (
     re.compile(r"(?:评定等次|评价等级|评价等次|自评等级|绩效等级|评定等级|综合评价等级)(?:为|是|：|:)?\s*[“\"「]?" + _GRADE_WORDS),
@@ -185,6 +186,14 @@ def find_section_scores(paras: list[Paragraph], doc: SourceDocument) -> list[Sec
 def find_total_score(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
     for para in paras:
         if m := _TOTAL.search(compact(para.text)):
+            return _value(doc, para, parse_number(m.group(1)), m.group(0))
+    return None
+
+
+def find_budget_score(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    """"加预算执行得分9分": the execution score stated outside a budget table."""
+    for para in paras:
+        if m := _BUDGET_SCORE.search(compact(para.text)):
             return _value(doc, para, parse_number(m.group(1)), m.group(0))
     return None
 

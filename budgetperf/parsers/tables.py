@@ -44,6 +44,8 @@ LABELS = {
     "项目名称": "name", "项目编码": "code", "项目代码": "code", "主管部门": "department",
     "实施单位": "unit", "预算单位": "unit", "单位名称": "unit", "评价等级": "grade", "自评等级": "grade",
     "评价等次": "grade", "绩效等级": "grade", "等级": "grade", "自评得分": "total", "资金来源": "funding",
+    # Target sheets state the budget as a label, not in a 年初/执行 budget block.
+    "预算数": "budget", "预算金额": "budget", "预算资金": "budget",
 }
 
 # Second-level indicator -> its first level, for rows whose first-level cell is
@@ -272,6 +274,10 @@ def _read_labels(row: tuple[Cell, ...], doc: SourceDocument, facts: TableFacts) 
             number = parse_cell_number(text)
             if number is not None:
                 facts.total_score = Value(number, value.prov, text)
+        elif key == "budget" and "budget_initial" not in facts.budget:
+            amount = amount_to_wan(text, facts.amount_unit or "万元")
+            if amount is not None and parse_cell_number(text) is not None:
+                facts.budget["budget_initial"] = Value(amount, value.prov, text)
 
 
 def _read_budget_row(row, doc, facts: TableFacts, header, header_len) -> None:

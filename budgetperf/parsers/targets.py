@@ -21,7 +21,8 @@ from budgetperf.parsers.tables import LEVEL1_NAMES, LEVEL2_TO_LEVEL1, parse_tabl
 from budgetperf.parsers.values import amount_to_wan, detect_amount_unit, normalize_target_text, parse_number
 from budgetperf.records import Indicator, Project, Provenance, SpendingPlan, Value
 
-_SHEET_TITLE = re.compile(r"^(?:\d+\s*[.、．]\s*)?(?P<name>.+?)(?:项目)?绩效目标表$")
+_SHEET_TITLE = re.compile(r"^(?:\d+\s*[.、．]\s*)?(?P<name>.*?)(?:项目)?(?:支出)?绩效目标(?:申报|审核)?表$")
+_GENERIC_NAMES = ("", "项目", "项目支出", "预算项目")
 _CODE_NAME = re.compile(r"项目编码\s*(?P<code>[0-9A-Z]{8,})\s*项目名称\s*(?P<name>.+)$")
 _UNIT_LINE = re.compile(r"^\s*(?P<code>\d{3,9})\s+(?P<unit>\S.+?)\s+单位[:：]\s*(?P<amount_unit>\S+)\s*$")
 _BUDGET = re.compile(r"^(?:预算数|预算金额|年度预算数|资金总额|年度资金总额)\s*[:：]?\s*(?P<num>\d[\d,]*(?:\.\d+)?)")
@@ -42,7 +43,7 @@ class TargetSheet:
 
 
 def is_target_document(doc: SourceDocument) -> bool:
-    return any("绩效目标表" in line for line in doc.lines)
+    return any(re.search(r"绩效目标(?:申报|审核)?表", line) for line in doc.lines)
 
 
 def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:
@@ -107,7 +108,13 @@ def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Va
         project.indicators = parse_wrapped_indicator_rows(lines[header_index], lines[header_index + 1 :], doc)
         project.has_indicator_table = bool(project.indicators)
     for table in sheet.tables:
-        facts = parse_table(table, doc)
+        facts = parse_table(table, doc, project.amount_unit_as_written)
+        if facts.name and (project.name in _GENERIC_NAMES or project.code is None):
+            project.name = facts.name.value
+        project.code = project.code or facts.code
+        if facts.unit and unit_hint is None:
+            unit_hint = facts.unit  # 实施单位, as for evaluation tables
+        project.amount_unit_as_written = project.amount_unit_as_written or facts.amount_unit
         project.indicators.extend(facts.indicators)
         project.has_indicator_table = project.has_indicator_table or facts.has_indicator_header
         project.total_weight = project.total_weight or facts.total_weight
