@@ -80,8 +80,22 @@ _SPACES = {ord(c): " " for c in "\u3000\u00a0\u2002\u2003\u2009\u202f"}
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _FULLWIDTH_DIGITS = {ord(c): ord("0") + i for i, c in enumerate("０１２３４５６７８９")}
 _FULLWIDTH_PUNCT = {ord("．"): ".", ord("％"): "%", ord("＞"): ">", ord("＜"): "<", ord("＝"): "="}
+# Fonts embedded by Chrome, WPS and some Word exports map shared glyphs back to
+# Kangxi radicals (⽬ U+2F6C for 目) or CJK radical forms (⺠ U+2EA0 for 民): the text
+# looks right but no longer matches, and users paste such text into .docx and .txt
+# too. Kangxi radicals and compatibility ideographs have NFKC decompositions; the
+# radical supplement needs this table (whole-character forms only, from Unicode's
+# EquivalentUnifiedIdeograph.txt).
+_RADICAL_SUPPLEMENT = dict(zip(map(ord, "⺠⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⺜⺝⺩⻁"),
+                               "民西见角贝车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙日月王虎"))
+_IDEOGRAPH_FORMS = {
+    cp: unicodedata.normalize("NFKC", chr(cp))
+    for cp in [0x2E9F, 0x2EF3, *range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)]
+    if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+}
 # One table, one pass per line: normalization runs on every line of every report.
-_NORMALIZE = str.maketrans({**_ZERO_WIDTH, **_SPACES, **_FULLWIDTH_DIGITS, **_FULLWIDTH_PUNCT})
+_NORMALIZE = str.maketrans({**_ZERO_WIDTH, **_SPACES, **_FULLWIDTH_DIGITS, **_FULLWIDTH_PUNCT,
+                            **_IDEOGRAPH_FORMS, **_RADICAL_SUPPLEMENT})
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -89,8 +103,9 @@ def normalize_text(text: str) -> str:
     """Normalize one line of report text before any parsing.
 
     Why: the same report typed in Word, exported by WPS or extracted from a PDF uses
-    ideographic spaces (U+3000), NBSP, zero-width characters, full-width digits and
-    `[bookmark: _GoBack]` markers left by docx-to-text converters. Parsers match on
+    ideographic spaces (U+3000), NBSP, zero-width characters, full-width digits,
+    radical code points standing in for ideographs (`项⽬`) and `[bookmark: _GoBack]`
+    markers left by docx-to-text converters. Parsers match on
     ASCII digits and plain spaces, so they all go through here first.
     Full-width Chinese punctuation (，。：（）) is kept: it carries meaning for
     splitting sentences and the source wording must survive.
@@ -112,3 +127,16 @@ def compact(text: str) -> str:
 def is_cjk(char: str) -> bool:
     """True for CJK ideographs and CJK punctuation."""
     return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join a cell's or sentence's wrapped lines: no space between CJK characters,
+    one space between two Latin words or numbers."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out

@@ -15,6 +15,7 @@ def doc_of(*lines: str) -> SourceDocument:
     (["中共唐山市丰南区委网信办"], "丰南区"),
     (["滦南县农业农村局高标准农田建设"], "滦南县"),  # 滦南县 also ends with the county name 南县
     (["三门峡市互联网舆情中心", "与河南分中心合作"], "三门峡市"),
+    (["三门峡市财政局", "三门峡市本级预算", "三门峡市绩效评价", "其中灵宝市、渑池县各一个项目"], "三门峡市"),  # a city lists its counties
     (["今天天气很好"], None),
 ])
 def test_resolve_region(ref, lines, expected):

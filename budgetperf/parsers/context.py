@@ -84,35 +84,38 @@ def resolve_region(doc: SourceDocument, ref: Reference, hints: list[str] = (), c
     """The region a report is about.
 
     Evidence, strongest first: region codes in project codes, names in `hints` (unit
-    names, titles), then mentions in the text. A parent (city, province) mentioned
-    beside one of its children is context, not the subject: 唐山市 in a 乐亭县 report.
-    Names shared by several regions (鼓楼区) are settled by which parent is mentioned.
+    names, titles), names in the first lines, then mentions in the text. A parent
+    (city, province) is usually context in a child's report (唐山市 in a 乐亭县
+    report), but a city's report lists its counties: the child wins over its parent
+    only when it is mentioned at least half as often. Names shared by several
+    regions (鼓楼区) are settled by which parent is mentioned.
     """
     for code in codes:
         if code in ref.by_code:
             return ref.by_code[code]
     counts = find_region_mentions(doc.lines, ref)
     hint_counts = find_region_mentions(list(hints), ref)
-    if not counts and not hint_counts:
-        return None
+    head_counts = find_region_mentions([line for line in doc.lines[:8]], ref)
     mentioned = set(counts) | set(hint_counts)
-    candidates: list[tuple[float, Region]] = []
+    if not mentioned:
+        return None
+    head = "".join(doc.lines[:50])
+    scored: dict[str, tuple[float, Region]] = {}
     for name in mentioned:
         for region in ref.by_name[name]:
-            score = counts[name] + 10 * hint_counts[name]
-            if region.level != "province" and region.city in mentioned and region.city != region.name:
-                score += 2
-            if region.province in mentioned or region.province[:2] in "".join(doc.lines[:50]):
-                score += 1
-            candidates.append((score, region))
-    names = {r.name for _, r in candidates}
-    children_of = {r.city for _, r in candidates if r.city != r.name} | {r.province for _, r in candidates if r.level != "province"}
-    # Drop parents whose child is also mentioned.
-    narrowed = [(s, r) for s, r in candidates if r.name not in children_of or not any(
-        (c.city == r.name or c.province == r.name) and c.name != r.name and c.name in names for _, c in candidates)]
-    pool = narrowed or candidates
-    pool.sort(key=lambda sr: (-sr[0], _level_rank(sr[1].level)))
-    return pool[0][1]
+            score = counts[name] + 10 * hint_counts[name] + 3 * head_counts[name]
+            context = (region.city in mentioned and region.city != region.name) + (region.province in mentioned or region.province[:2] in head)
+            best = scored.get(name)
+            if best is None or context > best[1] or (context == best[1] and _level_rank(region.level) < _level_rank(best[0].level)):
+                scored[name] = (region, context, score)
+    ranked = sorted(scored.values(), key=lambda t: (-t[2], _level_rank(t[0].level)))
+    winner = ranked[0]
+    for region, _context, score in ranked[1:]:
+        is_child = region.name != winner[0].name and winner[0].name in (region.city, region.province)
+        if is_child and score * 2 >= winner[2]:
+            winner = (region, _context, score)
+            break
+    return winner[0]
 
 
 def _level_rank(level: str) -> int:

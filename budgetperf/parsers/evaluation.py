@@ -25,6 +25,7 @@ _LABEL_LINE = re.compile(r"^(?P<label>项目实施单位|实施单位|项目主�
 _PAREN_NAME = re.compile(r"^[（(](?P<name>[^（）()]{2,40}?)(?:项目)?[)）]$")
 _UNIT_SUFFIX = re.compile(r"(中心|局|办|办公室|委员会|委|部|院|所|站|队|馆|厅|处|科|协会|社|学校|医院|政府|公司)$")
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d\d\s*年度?")
+_TRAILING_YEAR = re.compile(r"[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]$")
 _REGION_LIKE = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|市|县|区|旗|州|盟)")
 # A unit name at the start of a title: region, then up to the first unit word.
 _UNIT_PREFIX = re.compile(
@@ -73,7 +74,7 @@ def split_sections(doc: SourceDocument) -> tuple[list[Section], list[Value]]:
                 sections.append(Section("project", None, Provenance(doc.file, block.line_start, block.line_end)))
             sections[-1].tables.append(facts)
             continue
-        t = compact(block.text)
+        t = _TRAILING_YEAR.sub("", compact(block.text))
         if _is_title(t) and _DEPT_TITLE.search(t):
             sections.append(Section("department", DEPARTMENT_NAME, _title_prov(doc, block)))
             continue
@@ -200,7 +201,7 @@ def _special_fund_labels(doc: SourceDocument) -> dict[str, Value]:
 def _department_project(section: Section, doc: SourceDocument) -> Project:
     totals = narrative.find_department_totals(section.paragraphs, doc)
     project = Project(name=DEPARTMENT_NAME, kind="department", prov=section.prov)
-    for key in ("budget_initial", "executed", "execution_rate", "special_projects", "projects_evaluated"):
+    for key in ("budget_initial", "budget_adjusted", "executed", "execution_rate", "special_projects", "projects_evaluated"):
         setattr(project, key, totals.get(key))
     project.narrative_figures = narrative.find_narrative_figures(section.paragraphs, doc)
     project.output_facts = narrative.find_department_blocks(section.paragraphs, doc)
@@ -250,7 +251,7 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
             project.grade = table.grade
     # Then the text, for whatever the tables did not say.
     text_budget = narrative.find_project_budget(paras, doc, name)
-    for key in ("budget_initial", "executed", "execution_rate"):
+    for key in ("budget_initial", "budget_adjusted", "executed", "execution_rate"):
         if getattr(project, key) is None and key in text_budget:
             setattr(project, key, text_budget[key])
     project.section_scores = narrative.find_section_scores(paras, doc)

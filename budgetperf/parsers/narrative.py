@@ -26,6 +26,7 @@ _BUDGET = re.compile(r"(?:申请|批复|安排|下达|年初)?预算(?:资金|�
 _PROJECT_BUDGET = re.compile(r"项目(?:年初)?预算(?:资金|数)?(?:为|是|共)\s*" + AMOUNT)
 _PLANNED = re.compile(r"(?:预算安排|安排预算资金|年初安排预算资金|年初预算)[^。；，]*?" + AMOUNT)
 _EXECUTED = re.compile(r"(?:实际支出|实际执行|全年执行|执行数|实际使用资金|实际预算支出|实际使用)(?:为|了|共|数)?\s*" + AMOUNT)
+_ADJUSTED = re.compile(r"(?:调整后预算|调整预算|全年预算)(?:数|资金)?(?:为|共)?\s*" + AMOUNT)
 _RATE = re.compile(r"执行率(?:为|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
 _UNIT_BUDGET = re.compile(r"总体(?:批复)?(?:项目支出)?预算(?:资金)?\s*" + AMOUNT)
 _SPECIAL = re.compile(r"专项项目\s*(\d+|[一二三四五六七八九十两]+)\s*个")
@@ -61,6 +62,7 @@ _SATISFACTION = (
     # 群众满意度达到95%
     re.compile(r"(?P<who>[\u4e00-\u9fff]{2,6}?)满意度(?:为|达到|达)\s*(?P<num>\d+(?:\.\d+)?%)"),
 )
+_OUTPUT_SECTION = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]?)?\s*产出(?:指标|情况|数量|方面)?[：:]")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！？]")
 _LEADING_VERBS = re.compile(r"^(?:完成全年|全年完成|完成|全年|累计|共计|共|实现|其中[:：]?)")
 
@@ -88,6 +90,8 @@ def find_department_totals(paras: list[Paragraph], doc: SourceDocument) -> dict[
                 out["executed"] = _value(doc, para, amount_to_wan(e.group(1) + e.group(2)), e.group(0))
             if (r := _RATE.search(t, m.end())):
                 out["execution_rate"] = _value(doc, para, parse_number(r.group(1)), r.group(0))
+        if "budget_adjusted" not in out and (m := _ADJUSTED.search(t)):
+            out["budget_adjusted"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
         if "special_projects" not in out and (m := _SPECIAL.search(t)):
             out["special_projects"] = _value(doc, para, _count(m.group(1)), m.group(0))
         if "projects_evaluated" not in out and (m := _EVALUATED.search(t)):
@@ -136,6 +140,8 @@ def find_project_budget(paras: list[Paragraph], doc: SourceDocument, name: str |
                 out[key] = _value(doc, para, amount_to_wan(m.group(m.lastindex - 1) + m.group(m.lastindex)), m.group(0))
         if "executed" not in out and (m := _EXECUTED.search(t)):
             out["executed"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+        if "budget_adjusted" not in out and (m := _ADJUSTED.search(t)):
+            out["budget_adjusted"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
         if "execution_rate" not in out and (m := _RATE.search(t)):
             out["execution_rate"] = _value(doc, para, parse_number(m.group(1)), m.group(0))
     ranked = sorted(k for k in out if k.startswith("_budget_rank"))
@@ -236,8 +242,11 @@ def find_output_facts(paras: list[Paragraph], doc: SourceDocument) -> list[Outpu
     for para in paras:
         t = compact(para.text)
         m = _SCORE_ITEM.search(t)
-        if m and canonical_section(m.group("sec")) == "产出指标":
-            for clause in _CLAUSE_SPLIT.split(m.group("body")):
+        body = m.group("body") if m and canonical_section(m.group("sec")) == "产出指标" else None
+        if body is None and (o := _OUTPUT_SECTION.match(t)):
+            body = t[o.end():]  # "（一）产出指标：完成设备购置12所，验收合格率100%。"
+        if body is not None:
+            for clause in _CLAUSE_SPLIT.split(body):
                 c = _OUTPUT_CLAUSE.match(clause)
                 if not c or "得分" in clause:
                     continue
@@ -285,7 +294,8 @@ def find_goal_indicators(paras: list[Paragraph], doc: SourceDocument) -> list[In
     for para in paras:
         t = compact(para.text)
         if len(t) <= 20 and "目标" in t:
-            in_goals = True
+            # "绩效目标完成情况" reports results, not targets.
+            in_goals = not re.search(r"完成|实现|情况分析|结果", t)
             continue
         if len(t) <= 20 and in_goals:
             in_goals = False

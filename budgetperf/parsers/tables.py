@@ -36,9 +36,11 @@ INDICATOR_COLUMNS = (
     ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"), ("指标名称", "name"),
     ("指标内容", "name"), ("绩效指标描述", "description"), ("指标性质", "nature"), ("度量单位", "unit"),
     ("计量单位", "unit"), ("实际完成值", "actual"), ("实际完成", "actual"), ("完成值", "actual"),
-    ("实际值", "actual"), ("年度指标值", "target"), ("年度目标值", "target"), ("预期指标值", "target"),
-    ("目标值", "target"), ("计划值", "target"), ("指标值确定依据", "basis"), ("指标值", "target"),
+    ("实际值", "actual"), ("指标值确定依据", "basis"), ("年度指标值", "target"), ("年度目标值", "target"),
+    ("预期指标值", "target"), ("目标值", "target"), ("计划值", "target"), ("指标值", "target"),
     ("分值", "weight"), ("权重", "weight"), ("得分", "score"), ("偏差原因", "reason"), ("未完成原因", "reason"),
+    # Loose words last: only when no specific header names the column.
+    ("绩效指标", "name"), ("指标", "name"), ("完成情况", "actual"),
 )
 LABELS = {
     "项目名称": "name", "项目编码": "code", "项目代码": "code", "主管部门": "department",
@@ -98,12 +100,19 @@ def _prov(doc: SourceDocument, cells: list[Cell] | tuple[Cell, ...]) -> Provenan
 
 
 def _column_map(row: tuple[Cell, ...], vocabulary) -> dict[str, int]:
+    """Field -> column index. Words are tried in vocabulary order across the whole row,
+    so a specific header (三级指标) claims its column before a loose one (绩效指标,
+    which is also the merged side label of the seed tables) can."""
+    texts = [compact(cell.text) for cell in row]
     mapping: dict[str, int] = {}
-    for i, cell in enumerate(row):
-        t = compact(cell.text)
-        for word, fieldname in vocabulary:
-            if word in t:
-                mapping.setdefault(fieldname, i)
+    taken: set[int] = set()
+    for word, fieldname in vocabulary:
+        if fieldname in mapping:
+            continue
+        for i, t in enumerate(texts):
+            if i not in taken and word in t:
+                mapping[fieldname] = i
+                taken.add(i)
                 break
     return mapping
 

@@ -8,7 +8,7 @@ Tables in text reports come in three shapes, all turned into `Table` blocks:
 - space-aligned tables (columns separated by two or more spaces) and
   tab-separated rows (`a<TAB>b<TAB>c` on one line).
 
-`blocks_from_lines` is shared with the PDF reader, whose text layer is lines too.
+`blocks_from_lines` also rebuilds blocks from a stored document's lines.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import codecs
 import re
 import unicodedata
 
-from budgetperf.blocks import Block, Cell, Paragraph, SourceDocument, Table, normalize_text
+from budgetperf.blocks import Block, Cell, Paragraph, SourceDocument, Table, join_wrapped, normalize_text
 from budgetperf.readers import ReadError
 
 _BOMS = (
@@ -60,8 +60,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if _cjk_share(text) > 0.3:
-                return text, encoding
+            if _cjk_share(text) > 0.3 and _plausible_share(text) > 0.9:
+                return _check_printable(text), encoding
         raise _binary_error()
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -71,9 +71,22 @@ def decode_text(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
+    if best is None or _plausible_share(str(best)) < 0.9:
         raise _binary_error()
     return _check_printable(str(best)), best.encoding
+
+
+# What report text is made of: ASCII, CJK ideographs and punctuation, full-width
+# forms, common symbols (≥ ≤ ① …). Random bytes decoded as UTF-16 are ~35% this.
+_PLAUSIBLE = re.compile(
+    r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2010-\u205e\u2100-\u23ff\u2460-\u25ff\u2e80-\u2fdf"
+    r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+)
+
+
+def _plausible_share(text: str) -> float:
+    sample = text[:4000]
+    return len(_PLAUSIBLE.findall(sample)) / max(1, len(sample))
 
 
 def _cjk_share(text: str) -> float:
@@ -81,7 +94,9 @@ def _cjk_share(text: str) -> float:
     return sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff") / max(1, len(sample))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Control, private-use and surrogate-area characters: text never has many of them,
+# random bytes decoded as UTF-16 always do.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
 
 
 def _check_printable(text: str) -> str:
@@ -175,18 +190,6 @@ def _looks_like_label(line: str) -> bool:
     return 0 < len(text) <= _MAX_LEADING_LABEL and not text.endswith(("。", "；", "：", ":"))
 
 
-def _join_wrapped(parts: list[str]) -> str:
-    """Join a cell's wrapped lines: no space between CJK characters, one between words."""
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
-            out += " "
-        out += part
-    return out
-
-
 def _tab_row(lines: list[str], indices: list[int]) -> tuple[Cell, ...]:
     """One flattened Word row: a new cell at each leading tab (or inner tab)."""
     cells: list[tuple[list[str], int, int]] = []
@@ -203,7 +206,7 @@ def _tab_row(lines: list[str], indices: list[int]) -> tuple[Cell, ...]:
             cells[-1] = (texts, start, k + 1)
             for piece in pieces[1:]:
                 cells.append(([piece], k + 1, k + 1))
-    return tuple(Cell(_join_wrapped(t), s, e) for t, s, e in cells)
+    return tuple(Cell(join_wrapped(t), s, e) for t, s, e in cells)
 
 
 def _pipe_row(line: str, k: int) -> tuple[Cell, ...]:
