@@ -311,34 +311,37 @@ def ingest_files(db_path: str | Path | None, paths: list[str | Path], ref: Refer
                 con.execute("rollback")
                 result.status, result.reason_en, result.reason_zh = "failed", f"store error: {exc}", f"写入数据库失败：{exc}"
         if any(r.status in ("added", "replaced") for r in results):
-            _relink_from_store(con, ref)
+            _relink_from_store(con)
         return results
     finally:
         con.close()
 
 
-def _relink_from_store(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
-    """Programme links need every document's facts: re-extract from stored text.
+def _relink_from_store(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute programme links over every stored document, whatever its format.
 
-    Cheap (extraction runs at hundreds of reports per second) and keeps links
-    consistent however files were added."""
+    Linking needs only what the store holds: each project's name, kind, line range
+    and indicator names, and the document's lines (for the project's text)."""
     from budgetperf.blocks import SourceDocument
-    from budgetperf.extract import extract_document
-    from budgetperf.readers.text import blocks_from_lines
+    from budgetperf.records import DocumentFacts, Indicator, Project
 
     extractions = []
-    for doc_id, file, fmt, content_hash in con.execute("select doc_id, file, fmt, content_hash from documents").fetchall():
+    for doc_id, file, fmt, content_hash, region, unit, year in con.execute(
+            "select doc_id, file, fmt, content_hash, region, unit, year from documents").fetchall():
         lines = [t for (t,) in con.execute("select text from source_lines where doc_id = ? order by line_no", [doc_id]).fetchall()]
-        stored = con.execute("select count(*) from projects where doc_id = ?", [doc_id]).fetchone()[0]
-        if fmt != "txt" or not stored:
-            continue  # non-text formats' blocks are not rebuilt from lines; they keep no links
-        doc = SourceDocument(file, fmt, lines, blocks_from_lines(lines))
-        try:
-            facts = extract_document(doc, ref)
-        except ReadError:
-            continue
-        facts.content_hash = content_hash
-        extractions.append(Extraction(doc, facts, []))
+        facts = DocumentFacts(file=file, fmt=fmt, region=Value(region) if region else None,
+                              unit=Value(unit) if unit else None, year=Value(year) if year else None,
+                              content_hash=content_hash)
+        for pid, name, kind, start, end in con.execute(
+                "select project_id, name, kind, line_start, line_end from projects where doc_id = ? order by seq", [doc_id]).fetchall():
+            prov = Provenance(file, start or 0, end or 0)
+            indicators = [
+                Indicator(None, None, ind_name, None, None, None, None, Provenance(file, s_, e_))
+                for ind_name, s_, e_ in con.execute(
+                    "select name, line_start, line_end from indicators where project_id = ? order by seq", [pid]).fetchall()
+            ]
+            facts.projects.append(Project(name=name, kind=kind, prov=prov, indicators=indicators))
+        extractions.append(Extraction(SourceDocument(file, fmt, lines), facts, []))
     con.execute("begin")
     _relink_programs(con, extractions)
     con.execute("commit")

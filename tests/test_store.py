@@ -117,3 +117,16 @@ def test_run_query_checks_params(seed_store):
 def test_every_named_query_declares_a_title():
     for name in list_queries():
         assert load_query(name).title != name, name
+
+
+def test_ingest_one_by_one_links_programmes_like_build(tmp_path, ref):
+    db = tmp_path / "one_by_one.duckdb"
+    for name in ("003_5e5af2f25a3e5b2d.txt", "000_c45d5bc83af97699.txt"):
+        ingest_files(db, [REPORTS_DIR / name], ref)
+    con = connect(db)
+    try:
+        links = con.execute("""select p.name, e.name from program_links l join projects p using (project_id)
+                               join projects e on e.project_id = l.earlier_project_id order by p.name""").fetchall()
+    finally:
+        con.close()
+    assert links == [("网络强军建设及网络宣传经费", "网络强军工程建设与宣传"), ("网络舆情搜集发现及网络安全保障服务", "购买舆情监测服务")]
