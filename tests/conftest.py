@@ -17,3 +17,49 @@ FIXTURES_DIR = ROOT / "tests" / "fixtures" / "reports"
 def ref():
     """The bundled reference tables (data/regions.csv, data/unit_aliases.csv)."""
     return load_reference(str(ROOT / "data" / "regions.csv"), str(ROOT / "data" / "unit_aliases.csv"))
+
+
+# ---------------------------------------------------------------------------
+# dashboard: a store built once from data/reports, and per-test variants
+
+def pytest_configure(config):
+    # pytest.ini registers `browser`; keep the marker known if it is run without it
+    if not any(line.startswith("browser") for line in config.getini("markers")):
+        config.addinivalue_line("markers", "browser: real-browser tests (Playwright + Debian chromium)")
+
+
+@pytest.fixture(scope="session")
+def dash_store(tmp_path_factory, ref) -> Path:
+    """The store built once per session from the four seed reports in data/reports."""
+    from budgetperf.store import build_store
+
+    db = tmp_path_factory.mktemp("dash") / "budgetperf.duckdb"
+    results = build_store(REPORTS_DIR, db, ref)
+    assert not [r for r in results if r.status == "failed"], results
+    return db
+
+
+@pytest.fixture
+def dash_env(dash_store, monkeypatch) -> Path:
+    """Point the app (settings BUDGETPERF_DB) at the seed store for this test."""
+    monkeypatch.setenv("BUDGETPERF_DB", str(dash_store))
+    return dash_store
+
+
+@pytest.fixture(scope="session")
+def make_store(tmp_path_factory, ref):
+    """Factory for store variants: ``make_store([paths])`` builds a store from those
+    report files (none: an empty store) and returns its path."""
+    import shutil
+
+    from budgetperf.store import build_store
+
+    def build(reports: list[Path] = (), name: str = "variant") -> Path:
+        folder = tmp_path_factory.mktemp(f"{name}_reports")
+        for report in reports:
+            shutil.copy(report, folder)
+        db = tmp_path_factory.mktemp(name) / "budgetperf.duckdb"
+        build_store(folder, db, ref)
+        return db
+
+    return build

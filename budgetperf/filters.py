@@ -1,0 +1,129 @@
+"""The shared sidebar filters: names, Chinese labels, and their mapping to query params.
+
+Owns the filter vocabulary every page uses: the six filters (年度, 地区, 层级,
+单位/部门, 项目, 文档类型), how a widget's value becomes a named-query parameter
+("全部" = nothing selected = ``None``, never ``[]``, which would match nothing),
+and how the current filters are described in Chinese (empty states, export notes).
+
+Pure: no streamlit, no DuckDB. `budgetperf.ui` renders the widgets from `FILTERS`;
+the widget key is also the URL query parameter and the SQL parameter name, so
+``?regions=三门峡市&years=2021`` reproduces a view and binds ``$regions``/``$years``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """One shared filter: widget key (= URL param = SQL param), label, options column."""
+
+    key: str
+    label: str
+    column: str  # column of the `common/filter_options` query holding the options
+    # Filters whose options narrow to rows matching the filters above them (a long
+    # list of units or projects is only usable once region/year are chosen).
+    is_cascading: bool = False
+
+
+FILTERS: tuple[FilterSpec, ...] = (
+    FilterSpec("years", "年度", "year"),
+    FilterSpec("regions", "地区", "region"),
+    FilterSpec("levels", "层级", "level_zh"),
+    FilterSpec("units", "单位/部门", "unit", is_cascading=True),
+    FilterSpec("projects", "项目", "project_name", is_cascading=True),
+    FilterSpec("doc_types", "文档类型", "doc_type_zh"),
+)
+FILTER_KEYS: tuple[str, ...] = tuple(f.key for f in FILTERS)
+_BY_KEY = {f.key: f for f in FILTERS}
+
+# Fixed orders for the small vocabularies, so the options read naturally.
+LEVEL_ORDER = ("县", "区", "市", "省", "未知")
+DOC_TYPE_ORDER = ("评价", "目标")
+
+
+def to_params(state: Mapping[str, object]) -> dict[str, list | None]:
+    """Query params from widget values: an empty selection ("全部") becomes None.
+
+    Years come back as ints whatever the widget held (URL values are strings).
+    """
+    params: dict[str, list | None] = {}
+    for spec in FILTERS:
+        value = state.get(spec.key)
+        if value is None or isinstance(value, str):
+            value = [value] if value else []
+        chosen = [v for v in value if v is not None and v != ""]
+        if spec.key == "years":
+            chosen = [int(v) for v in chosen if str(v).lstrip("-").isdigit()]
+        params[spec.key] = chosen or None
+    return params
+
+
+def active(params: Mapping[str, list | None]) -> list[tuple[str, list]]:
+    """The filters that are set, as (label, values) in sidebar order."""
+    return [(spec.label, list(params[spec.key])) for spec in FILTERS if params.get(spec.key)]
+
+
+def describe(params: Mapping[str, list | None]) -> str:
+    """The current filters in Chinese, e.g. "年度=2021；地区=三门峡市"; "全部数据（未筛选）"."""
+    parts = [f"{label}={'、'.join(map(str, values))}" for label, values in active(params)]
+    return "；".join(parts) if parts else "全部数据（未筛选）"
+
+
+def empty_hint(what: str, params: Mapping[str, list | None], *, blockers: Iterable[str] = ()) -> str:
+    """The empty-state sentence: what is missing and which filter to change.
+
+    `blockers` names filters (keys) known to exclude this page's data whatever
+    the rest, e.g. ``doc_types`` on the execution page when only 目标 is chosen;
+    they are named first. Example: "当前筛选下没有预算执行数据：请在左侧取消
+    「文档类型=目标」或选择其他年度".
+    """
+    named = []
+    for key in [*blockers, *FILTER_KEYS]:
+        values = params.get(key)
+        if values and key not in [k for k, _ in named]:
+            named.append((key, values))
+    if not named:
+        return f"数据库中还没有{what}：请先在 data/reports 放入报告并运行 `python -m budgetperf build`。"
+    first_key, first_values = named[0]
+    cancel = f"「{_BY_KEY[first_key].label}={'、'.join(map(str, first_values))}」"
+    others = [_BY_KEY[k].label for k, _ in named[1:]]
+    if first_key != "years" and "years" not in [k for k, _ in named[1:]]:
+        others.append("年度")
+    rest = f"或选择其他{'、'.join(others)}" if others else "或点「清除全部筛选」"
+    return f"当前筛选下没有{what}：请在左侧取消{cancel}{rest}。"
+
+
+def _ordered(values: Iterable, key: str) -> list:
+    values = [v for v in pd.unique(pd.Series(list(values), dtype=object)) if v is not None and not pd.isna(v)]
+    if key == "years":
+        return sorted((int(v) for v in values), reverse=True)  # latest first
+    order = {"levels": LEVEL_ORDER, "doc_types": DOC_TYPE_ORDER}.get(key)
+    if order:
+        return sorted(values, key=lambda v: (order.index(v) if v in order else len(order), v))
+    return sorted(values)
+
+
+def options(rows: pd.DataFrame, key: str, params: Mapping[str, list | None], selected: Iterable = ()) -> list:
+    """The options of filter `key` from the `common/filter_options` rows.
+
+    Cascading filters (单位, 项目) offer only values found under the filters above
+    them; whatever is already selected stays offered, so a selection never turns
+    invalid (and a shared link never loses a value) when another filter changes.
+    """
+    spec = _BY_KEY[key]
+    if rows.empty:
+        return _ordered(selected, key)
+    subset = rows
+    if spec.is_cascading:
+        for other in FILTERS:
+            if other.key == key:
+                break
+            values = params.get(other.key)
+            if values:
+                subset = subset[subset[other.column].isin(values)]
+    return _ordered([*subset[spec.column].tolist(), *selected], key)

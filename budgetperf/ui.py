@@ -1,0 +1,544 @@
+"""Streamlit glue: the store connection, cached queries, shared filters, chart and table display.
+
+The only module of the package that imports streamlit. It owns:
+
+- the read-only DuckDB connection, shared by all sessions through
+  ``st.cache_resource`` and reopened when the store file's ``mtime_ns`` changes
+  (a rebuild ``os.replace``s the file), and query results cached with
+  ``st.cache_data`` keyed by query name, params and that ``mtime_ns``;
+- the sidebar filters (rendered once per run by ``app.py``, bound to the URL so a
+  link reproduces the view and the state survives page switches) and their
+  mapping to named-query params (`filter_params`);
+- display helpers pages call instead of streamlit directly where a convention
+  applies: `show_chart` (Plotly config, export file name, click-through to the
+  sources page), `show_table`, `empty_state`, `source_caption`, `metric_row`,
+  `source_context`, `nav_button`;
+- the per-run export hook: every `show_chart`/`show_table` call records
+  ``Export(export_name, fig, df)``; `page_exports()` returns this run's list for a
+  page-level 导出 panel.
+
+It must not build figures (charts.py does) or hold SQL (queries/ does).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from budgetperf import charts, export, filters, settings, store
+
+# Page files, for navigation from one page to another (paths relative to app.py).
+OVERVIEW_PAGE = "pages/overview.py"
+EXECUTION_PAGE = "pages/execution.py"
+INDICATORS_PAGE = "pages/indicators.py"
+SCORES_PAGE = "pages/scores.py"
+REGIONS_PAGE = "pages/regions.py"
+SOURCES_PAGE = "pages/sources.py"
+AUDIT_PAGE = "pages/audit.py"
+
+# Keys of the sources page's detail view; also its URL params (?doc=…&project=…).
+DOC_KEY = "doc"
+PROJECT_KEY = "project"
+
+_PAGE_KEY = "ui.page_title"
+_EXPORTS_KEY = "ui.exports"
+_GOTO_KEY = "ui.goto"
+
+
+# ---------------------------------------------------------------------------
+# the store
+
+class StoreMissing(Exception):
+    """The store file does not exist (no build yet)."""
+
+
+def store_path() -> Path:
+    """Where the store is (setting BUDGETPERF_DB)."""
+    return Path(settings.get("BUDGETPERF_DB"))
+
+
+def store_mtime_ns(path: Path | None = None) -> int | None:
+    """The store file's mtime in ns, or None when it is missing."""
+    try:
+        return (path or store_path()).stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def store_exists() -> bool:
+    """Whether the store file exists."""
+    return store_mtime_ns() is not None
+
+
+@dataclass
+class _OpenStore:
+    path: str
+    mtime_ns: int | None
+    con: duckdb.DuckDBPyConnection
+
+
+def _is_current(opened: _OpenStore) -> bool:
+    # A rebuild replaces the file (new mtime): drop this connection and reopen.
+    return store_mtime_ns(Path(opened.path)) == opened.mtime_ns
+
+
+def _close(opened: _OpenStore) -> None:
+    # DuckDB caches one database instance per path while any connection to it is
+    # open, so the old connection must close before a reopen sees the new file.
+    try:
+        opened.con.close()
+    except duckdb.Error:
+        pass
+
+
+@st.cache_resource(validate=_is_current, on_release=_close, show_spinner=False)
+def _open_store(path: str) -> _OpenStore:
+    mtime = store_mtime_ns(Path(path))
+    return _OpenStore(path, mtime, store.connect(path, read_only=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _run_cached(name: str, params: dict, path: str, mtime_ns: int) -> pd.DataFrame:
+    # `mtime_ns` is in the cache key only: a rebuilt store misses the old entries.
+    return store.run_query(name, con=_open_store(path).con, **params)
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run named query `name` (queries/<name>.sql) with `params`, cached per store version.
+
+    Raises StoreMissing when there is no store file. A query that races a rebuild
+    (its connection closed underneath it) is retried once on the new connection.
+    """
+    path = store_path()
+    mtime = store_mtime_ns(path)
+    if mtime is None:
+        raise StoreMissing(str(path))
+    try:
+        return _run_cached(name, params, str(path), mtime)
+    except store.QueryError as exc:
+        if not isinstance(exc.error, duckdb.ConnectionException):
+            raise
+        _open_store.clear()
+        return _run_cached(name, params, str(path), store_mtime_ns(path) or mtime)
+
+
+def missing_store_notice() -> None:
+    """Tell the user how to build the store (shown instead of pages when it is missing)."""
+    st.error(
+        f"还没有数据库文件：{store_path()}\n\n"
+        "请先把评价报告放进 `data/reports/`，然后运行 `make run`（会自动建库并启动看板），"
+        "或运行 `python -m budgetperf build` 生成数据库后刷新本页。",
+        icon=":material/database:",
+    )
+
+
+# ---------------------------------------------------------------------------
+# shared filters
+
+def filter_option_rows() -> pd.DataFrame:
+    """Every year×region×level×unit×project×doc type in the store (filter options)."""
+    return query("common/filter_options")
+
+
+def _selection(key: str) -> list:
+    """A filter's current values: session state, else the URL (before the widget registers)."""
+    if key in st.session_state:
+        return list(st.session_state[key] or [])
+    return st.query_params.get_all(key)
+
+
+def _clear_filters() -> None:
+    # A callback, so it runs before the widgets exist in the next run (writing a
+    # widget's key after it is drawn raises). Bound params follow session state.
+    for key in filters.FILTER_KEYS:
+        st.session_state[key] = []
+
+
+def render_filters() -> None:
+    """Draw the shared filters in the sidebar (called once per run by app.py).
+
+    Each multiselect's key is its URL param and SQL param (``?regions=三门峡市``);
+    nothing selected shows 全部 and binds NULL. Units and projects offer only
+    values under the filters above them.
+    """
+    rows = filter_option_rows()
+    with st.sidebar:
+        st.subheader("筛选")
+        for spec in filters.FILTERS:
+            params = filters.to_params({k: _selection(k) for k in filters.FILTER_KEYS})
+            selected = filters.to_params({spec.key: _selection(spec.key)})[spec.key] or []
+            st.multiselect(
+                spec.label,
+                filters.options(rows, spec.key, params, selected),
+                key=spec.key,
+                bind="query-params",
+                placeholder="全部",
+                format_func=str,
+            )
+        params = filter_params()
+        st.button("清除全部筛选", on_click=_clear_filters, disabled=not filters.active(params),
+                  key="filters.clear", width="stretch")
+        st.caption(f"当前：{filters.describe(params)}")
+
+
+def filter_params() -> dict[str, list | None]:
+    """The shared filters as named-query params (None = 全部)."""
+    return filters.to_params({k: st.session_state.get(k) for k in filters.FILTER_KEYS})
+
+
+def region_colors() -> dict[str, str]:
+    """Region → colour over every region in the store, so colours never shift with filters."""
+    return charts.region_colors(filter_option_rows()["region"])
+
+
+# ---------------------------------------------------------------------------
+# page frame and exports
+
+class Export(NamedTuple):
+    """One exportable item shown on the current page (figure and/or its data)."""
+
+    export_name: str
+    fig: go.Figure | None
+    df: pd.DataFrame | None
+
+
+def start_page(title: str) -> None:
+    """Reset the per-run page context (app.py calls this before running a page)."""
+    st.session_state[_PAGE_KEY] = title
+    st.session_state[_EXPORTS_KEY] = []
+
+
+CLICK_HINT = "提示：点击图中项目的柱子或点，可打开该项目的指标与原文出处（「数据来源」页）。"
+
+
+def page_header(title: str, *, clickable: bool = False) -> None:
+    """The page's title (and, for pages with clickable charts, how to click through);
+    every page calls this first.
+
+    Also repairs a Streamlit quirk: a process starts in pages/-directory mode
+    (because ``pages/`` exists) until some run calls ``st.navigation``. If the first
+    request after a server start is a deep link (``/execution?regions=…``), that
+    mode runs the page file alone, without app.py: no filters, no wide layout and
+    file names as navigation, for every session, until someone opens ``/``.
+    Leaving the mode and rerunning makes app.py run and route to the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.title(title)
+    if clickable:
+        st.caption(CLICK_HINT)
+
+
+def page_title() -> str:
+    """The title of the page being run ("" before app.py set one)."""
+    return st.session_state.get(_PAGE_KEY, "")
+
+
+def page_exports() -> list[Export]:
+    """Charts and tables shown on the current page in this run, in order.
+
+    Hook for the page-level 导出 panel: call it after the page ran (app.py, after
+    ``pg.run()``) to offer every figure as PNG and every table as XLSX.
+    """
+    return list(st.session_state.get(_EXPORTS_KEY, []))
+
+
+def _record(export_name: str, fig: go.Figure | None, df: pd.DataFrame | None) -> None:
+    st.session_state.setdefault(_EXPORTS_KEY, []).append(Export(export_name, fig, df))
+
+
+def export_filename(export_name: str) -> str:
+    """File name (no extension) for an export: page, chart, regions, years, sanitized
+    (the same scheme as the 导出 panel, `export.export_filename`)."""
+    params = filter_params()
+    return export.export_filename(page_title() or "看板", export_name, params["regions"], params["years"])
+
+
+def plotly_config(export_name: str) -> dict:
+    """The Plotly config every chart uses: no logo, PNG at 2× named after the view."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": export_filename(export_name)},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    }
+
+
+def show_chart(fig: go.Figure, export_name: str, df: pd.DataFrame | None = None, *,
+               opens_project: bool = False) -> None:
+    """Show a Plotly figure with the shared config and record it for export.
+
+    With ``opens_project=True`` the chart is clickable: a click on a point whose
+    customdata is ``[file, project_name]`` opens that project on the 数据来源 page.
+    """
+    config = plotly_config(export_name)
+    key = f"chart.{export_name}"
+    if opens_project:
+        event = st.plotly_chart(fig, width="stretch", theme=None, config=config, key=key,
+                                on_select="rerun", selection_mode="points")
+        _record(export_name, fig, df)
+        for point in (event.selection.points if event else []):
+            custom = point.get("customdata")
+            if isinstance(custom, (list, tuple)) and len(custom) >= 2 and custom[0] and custom[1]:
+                open_project(str(custom[0]), str(custom[1]))
+    else:
+        st.plotly_chart(fig, width="stretch", theme=None, config=config, key=key)
+        _record(export_name, fig, df)
+
+
+def show_table(df: pd.DataFrame, columns: Sequence[str], export_name: str, *, height: int | str = "auto",
+               selectable: bool = False) -> int | None:
+    """Show `df`'s `columns` formatted (万元, %, 未披露) with Chinese headers; record it for export.
+
+    With ``selectable=True`` one row can be selected; returns its position in `df`
+    (or None).
+    """
+    shown = charts.format_table(df, columns)
+    _record(export_name, None, df[[c for c in columns if c in df]])
+    if not selectable:
+        st.dataframe(shown, hide_index=True, width="stretch", height=height)
+        return None
+    event = st.dataframe(shown, hide_index=True, width="stretch", height=height, key=f"table.{export_name}",
+                         on_select="rerun", selection_mode="single-row")
+    rows = event.selection.rows if event else []
+    return rows[0] if rows and rows[0] < len(df) else None
+
+
+def empty_state(what: str, *, blockers: Sequence[str] = ()) -> None:
+    """Say there is no data for `what` under the current filters, and which filter to change."""
+    st.info(filters.empty_hint(what, filter_params(), blockers=blockers), icon=":material/filter_alt:")
+
+
+def source_caption(*frames: pd.DataFrame) -> None:
+    """Caption naming the documents behind the figures shown (file names)."""
+    files = sorted({f for df in frames if df is not None for f in charts.source_files(df)})
+    st.caption("数据来源：" + ("、".join(files) if files else "无（当前筛选下没有数据）"))
+
+
+def metric_row(items: Sequence[tuple[str, str, str | None]], per_row: int = 3) -> None:
+    """Rows of bordered st.metric cards: (label, formatted value, help). Three per row
+    keep values like "1,234.50 万元" whole instead of truncated."""
+    for start in range(0, len(items), per_row):
+        chunk = items[start:start + per_row]
+        for column, (label, value, help_text) in zip(st.columns(per_row), chunk):
+            column.metric(label, value, help=help_text, border=True)
+
+
+def filter_note() -> str:
+    """The current filters in Chinese (for export notes)."""
+    return filters.describe(filter_params())
+
+
+# ---------------------------------------------------------------------------
+# navigation
+
+def switch_page(page: str, query_params: dict | None = None) -> None:
+    """st.switch_page that keeps working while filters are bound to the URL.
+
+    With ``query_params=None`` Streamlit clears the URL through a check that
+    raises when any param is bound to a widget (every active filter is); a
+    mapping replaces the URL without that check (its own keys must not be bound
+    on the current page), and the bound filters write their values back on the
+    next run, so they survive the switch.
+    """
+    st.switch_page(page, query_params=query_params or {})
+
+
+def _go_to(page: str, values: dict) -> None:
+    # A click callback: runs before the next run draws any widget, so it may write
+    # the sidebar filters' keys; the switch itself happens in app.py.
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state[_GOTO_KEY] = page
+
+
+def open_project(file: str, project: str) -> None:
+    """Switch to the 数据来源 page showing `project` of document `file`."""
+    # The detail widgets live on the sources page, so their keys are not drawn in
+    # this run and may be written here. A bound widget does not copy a value set
+    # in the run that switched pages into the URL, so the URL is given as well.
+    st.session_state[DOC_KEY] = file
+    st.session_state[PROJECT_KEY] = project
+    switch_page(SOURCES_PAGE, {DOC_KEY: file, PROJECT_KEY: project})
+
+
+def nav_button(label: str, page: str, state: dict, key: str) -> None:
+    """A button that sets session state (e.g. filters) and then opens `page`."""
+    st.button(label, key=key, on_click=_go_to, args=(page, state))
+
+
+def follow_pending_switch() -> None:
+    """Open the page a `nav_button` asked for (app.py calls this after st.navigation).
+
+    Switching here rather than where the button is drawn keeps the switch when the
+    run that handles the click is restarted before reaching the button.
+    """
+    page = st.session_state.pop(_GOTO_KEY, None)
+    if page:
+        switch_page(page)
+
+
+def filter_state_for(region: str | None, year: int | None, project: str | None) -> dict:
+    """Sidebar filter values that select one project (for nav_button)."""
+    return {
+        **{k: [] for k in filters.FILTER_KEYS},
+        "regions": [region] if region else [],
+        "years": [int(year)] if year is not None and not pd.isna(year) else [],
+        "projects": [project] if project else [],
+    }
+
+
+# ---------------------------------------------------------------------------
+# the sources page's detail view (?doc=…&project=…)
+
+def _reset_project() -> None:
+    st.session_state[PROJECT_KEY] = None
+
+
+def select_document(files: Sequence[str]) -> str | None:
+    """The 文档 picker, bound to ``?doc=``; a document from a link stays offered even
+    when the sidebar filters would hide it."""
+    current = st.session_state.get(DOC_KEY) if DOC_KEY in st.session_state else st.query_params.get(DOC_KEY)
+    options = sorted({*files, *([current] if current else [])})
+    return st.selectbox("文档", options, index=None, key=DOC_KEY, bind="query-params", on_change=_reset_project,
+                        placeholder="选择文档（或点击其他页面图中的项目）")
+
+
+def select_project(names: Sequence[str]) -> str | None:
+    """The 项目 picker for the chosen document, bound to ``?project=``."""
+    names = list(names)
+    if st.session_state.get(PROJECT_KEY) not in [*names, None]:
+        st.session_state[PROJECT_KEY] = None  # a project of another document
+    return st.selectbox("项目", names, index=None, key=PROJECT_KEY, bind="query-params",
+                        placeholder="选择项目，查看其数值、指标与原文出处")
+
+
+SEVERITY_KEY = "severities"
+
+
+def select_severities() -> list[str] | None:
+    """The audit page's 严重程度 filter (错误/警告/提示), bound to ``?severities=``; None = 全部."""
+    chosen = st.pills("严重程度", list(charts.SEVERITY_ORDER), selection_mode="multi", key=SEVERITY_KEY,
+                      bind="query-params", help="不选 = 全部")
+    return list(chosen) or None
+
+
+# ---------------------------------------------------------------------------
+# source lines
+
+def source_lines_html(lines: pd.DataFrame, line_start: int, line_end: int) -> str:
+    """HTML table of source lines with the cited range [line_start, line_end] highlighted."""
+    rows = []
+    for number, text in zip(lines["line_no"], lines["text"]):
+        is_cited = line_start <= number <= line_end
+        style = "background:#fff3c4;font-weight:600;" if is_cited else "color:#52606d;"
+        mark = "▶" if is_cited else ""
+        rows.append(
+            f'<tr style="{style}"><td style="text-align:right;padding:2px 8px;color:#9aa5b1;'
+            f'white-space:nowrap;vertical-align:top;">{mark} {int(number)}</td>'
+            f'<td style="padding:2px 8px;white-space:pre-wrap;">{html.escape(str(text or ""))}</td></tr>'
+        )
+    return ('<table style="border-collapse:collapse;width:100%;font-size:0.92rem;'
+            'font-family:\'Noto Sans CJK SC\',sans-serif;border:1px solid #e4e7eb;">'
+            + "".join(rows) + "</table>")
+
+
+def source_context(file: str, line_start: object, line_end: object, *, context: int = 3,
+                   caption: str = "") -> None:
+    """Show lines [start-context, end+context] of `file`, the cited ones highlighted."""
+    if pd.isna(line_start):
+        st.caption("该条目没有记录原文行号。")
+        return
+    start = int(line_start)
+    end = int(line_end) if not pd.isna(line_end) else start
+    lines = query("sources/lines", doc=file, line_from=max(1, start - context), line_to=end + context)
+    label = f"第 {start} 行" if start == end else f"第 {start}–{end} 行"
+    st.markdown(f"**原文出处**：{file} {label}{('　' + caption) if caption else ''}")
+    st.html(source_lines_html(lines, start, end))
+
+
+# ---------------------------------------------------------------------------
+# downloads
+
+def table_xlsx(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: str, note: str) -> bytes:
+    """An XLSX workbook of `df[columns]` with Chinese headers: title and filter note on
+    top, a bold frozen header row with autofilter, and column widths fitted to the text.
+
+    Values are written raw (numbers stay numbers). Not `export.build_xlsx`: that
+    one adds a native bar chart per sheet, which a findings list has no use for.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"筛选条件：{note}"
+    ws["A3"] = f"导出时间：{datetime.now():%Y-%m-%d %H:%M}"
+    header_row = 5  # row 4 stays blank between the note and the table
+    headers = [charts.LABELS.get(c, c) for c in columns]
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=col, value=header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F5FA8")
+        cell.alignment = Alignment(vertical="center")
+    for record in df[list(columns)].itertuples(index=False):
+        ws.append([_xlsx_value(v) for v in record])
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if len(df):
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{ws.max_row}"
+    for i, column in enumerate(columns, start=1):
+        texts = [headers[i - 1], *(str(_xlsx_value(v) or "") for v in df[column])]
+        # CJK characters are about twice as wide as Latin ones in Excel's units
+        width = max(_display_width(t) for t in texts) + 2
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6), 60)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, (list, tuple, np.ndarray)):  # DuckDB list columns
+        return "、".join(map(str, value))
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):  # numpy scalar → Python
+        return value.item()
+    return value
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def download_xlsx(label: str, build: Callable[[], bytes], file_stem: str, key: str) -> None:
+    """A download button for an XLSX built only when clicked (deferred callable, no rerun)."""
+    st.download_button(
+        label, data=build, file_name=f"{file_stem}.xlsx", key=key, on_click="ignore", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def xlsx_builder(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: str) -> Callable[[], bytes]:
+    """A no-argument callable for `download_xlsx`: inputs bound now (the download
+    callback runs without script context, so it must not read session state)."""
+    return functools.partial(table_xlsx, df.copy(), list(columns), sheet=sheet, title=title, note=filter_note())

@@ -1,0 +1,30 @@
+-- title: 文档中的项目（含金额、得分与所在行）
+-- params: doc
+-- grain: one row per project of the document (doc = file name)
+with final as (
+    select
+        project_id,
+        doc_id,
+        file,
+        region,
+        year,
+        unit,
+        seq,
+        name as project_name,
+        kind,
+        doc_type_zh,
+        code,
+        budget_wan,
+        executed_wan,
+        coalesce(execution_rate_pct, execution_rate_computed_pct) as execution_rate_pct,
+        is_execution_disclosed,
+        total_score,
+        grade,
+        funding_source,
+        line_start,
+        line_end
+    from stg_projects
+    where file = $doc
+)
+select * from final
+order by seq

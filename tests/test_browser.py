@@ -1,0 +1,262 @@
+"""The real app in a real browser: `streamlit run app.py` against the seed store,
+driven by Debian's chromium through Playwright. Every page renders its charts with
+no error, a sidebar filter changes the view and lands in the URL, a click on a bar
+opens the project's sources, and a screenshot per page goes to screenshots/.
+
+Marked `browser` (skipped by `pytest -m 'not browser'`); skipped with a reason when
+chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from budgetperf import settings
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+# url path → (title, number of charts the page shows at default filters)
+PAGES = {
+    "": ("总览", 1),
+    "execution": ("预算执行", 4),
+    "indicators": ("指标完成", 3),
+    "scores": ("得分分布", 4),
+    "regions": ("地区对比", 4),
+    "sources": ("数据来源", 0),
+    "audit": ("审核", 1),
+}
+LOAD_TIMEOUT_MS = 30_000
+
+
+def _chromium() -> str | None:
+    path = settings.get("BUDGETPERF_CHROMIUM") or "/usr/bin/chromium"
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else shutil.which(path)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run app.py` on a free port against a store, as a subprocess."""
+
+    def __init__(self, db: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             # what users see on a server: no developer toolbar (Deploy button)
+             "--client.toolbarMode", "viewer"],
+            cwd=ROOT, env={**os.environ, "BUDGETPERF_DB": str(db)},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                output = self.proc.stdout.read().decode(errors="replace")
+                pytest.fail(f"streamlit did not start: {output[-2000:]}")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(dash_store, browser):
+    """The app on the seed store; yields its base URL."""
+    running = Server(dash_store)
+    try:
+        yield running.url
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = _chromium()
+    if not path:
+        pytest.skip("chromium not installed (make system-deps, or set BUDGETPERF_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright python package not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    # tall enough that a page's content fits without scrolling (screenshots show it all)
+    context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_idle(pg, charts: int = 0) -> None:
+    """Wait until the script run finished and `charts` Plotly charts have drawn."""
+    pg.wait_for_selector('[data-testid="stApp"]', timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_selector("h1", timeout=LOAD_TIMEOUT_MS)
+    # the status widget shows "Running…" while the script runs
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    if charts:
+        pg.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+                             timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_timeout(700)  # let transitions and fonts settle before a screenshot
+
+
+def assert_no_error(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator('[data-testid="stException"]').first.inner_text()
+
+
+def screenshot(pg, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders(server, page, path):
+    title, charts = PAGES[path]
+    page.goto(f"{server}/{path}")
+    wait_idle(page, charts)
+    assert_no_error(page)
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert page.locator(".js-plotly-plot").count() >= charts
+    # the shared filters are in the sidebar on every page
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6
+    screenshot(page, f"{path or 'overview'}")
+
+
+def pick_region(pg, region: str) -> None:
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="地区")
+    box.locator("input").click()
+    pg.keyboard.type(region)
+    pg.keyboard.press("Enter")
+    pg.keyboard.press("Escape")
+
+
+def test_filter_changes_the_view_and_the_url(server, page):
+    page.goto(f"{server}/execution")
+    wait_idle(page, 4)
+    pick_region(page, "三门峡市")
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('regions=三门峡市')",
+                           timeout=LOAD_TIMEOUT_MS)
+    wait_idle(page, 2)
+    assert_no_error(page)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "网络宣传管理和文化建设经费" in body and "网信乐亭" not in body
+    screenshot(page, "execution_filtered")
+    # the filter survives a page switch through the navigation
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="总览").click()
+    page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('总览')",
+                           timeout=LOAD_TIMEOUT_MS)
+    wait_idle(page, 1)
+    assert "89.72%" in page.locator('[data-testid="stMetric"]').all_inner_texts()[2]
+    assert "regions=" in page.url
+    screenshot(page, "overview_filtered")
+
+
+def test_a_link_reproduces_the_view(server, page):
+    page.goto(f"{server}/sources?doc=001_4f47e40a9e3722bd.txt&project=网络宣传管理和文化建设经费")
+    wait_idle(page)
+    assert_no_error(page)
+    metrics = " ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
+    assert "89.72%" in metrics and "110.00 万元" in metrics
+    screenshot(page, "sources_detail")
+
+
+def test_clicking_a_bar_opens_the_project_sources(server, page):
+    page.goto(f"{server}/execution?regions=三门峡市&regions=乐亭县")
+    wait_idle(page, 4)
+    chart = page.locator(".js-plotly-plot").first
+    chart.scroll_into_view_if_needed()
+    # the executed bar of the first project (三门峡市, drawn solid). Plotly takes
+    # clicks on its drag layer above the bars, so click the bar's position.
+    box = chart.locator(".trace.bars .point path").nth(1).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    page.wait_for_function("() => location.pathname.endsWith('/sources')", timeout=LOAD_TIMEOUT_MS)
+    wait_idle(page)
+    # the URL reproduces the detail view and keeps the filters
+    page.wait_for_function("() => location.search.includes('doc=')", timeout=LOAD_TIMEOUT_MS)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["doc"] == ["001_4f47e40a9e3722bd.txt"] and query["project"] == ["网络宣传管理和文化建设经费"]
+    assert sorted(query["regions"]) == ["三门峡市", "乐亭县"]
+    assert page.locator('[data-testid="stMetric"]').count() == 5
+    assert_no_error(page)
+    screenshot(page, "sources_after_click")
+    # from the project on to its indicators: the filters select that project
+    page.get_by_role("button", name="在「预算执行」页查看该项目 →").click()
+    page.wait_for_function("() => location.pathname.endsWith('/execution') && location.search.includes('projects=')",
+                           timeout=LOAD_TIMEOUT_MS)
+    wait_idle(page, 2)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["projects"] == ["网络宣传管理和文化建设经费"] and query["regions"] == ["三门峡市"]
+    assert "购买舆情监测服务" not in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_a_deep_link_as_first_request_gets_the_full_app(dash_store, browser):
+    # A fresh server whose first request is a deep link: Streamlit starts in
+    # pages/-directory mode and would run the page without app.py (no filters,
+    # file names as navigation) until ui.page_header leaves that mode.
+    fresh = Server(dash_store)
+    context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        pg.goto(f"{fresh.url}/execution?regions=三门峡市")
+        wait_idle(pg, 2)
+        assert pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6
+        nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "预算执行" in nav and "execution" not in nav
+        assert "网信乐亭" not in pg.locator('[data-testid="stMain"]').inner_text()
+        assert_no_error(pg)
+    finally:
+        context.close()
+        fresh.stop()
+
+
+def test_empty_state_names_the_filter(server, page):
+    page.goto(f"{server}/execution?doc_types=目标")
+    wait_idle(page, 1)
+    assert_no_error(page)
+    alert = page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "请在左侧取消「文档类型=目标」" in alert
+    screenshot(page, "execution_targets_only")

@@ -1,0 +1,288 @@
+"""The app with streamlit.testing.v1.AppTest: every page runs, every page file is
+registered, and each page shows the store's figures at default and filtered states.
+
+AppTest notes (Streamlit 1.67): start from app.py and `switch_page` (never a page
+file directly); seed filters through `session_state` or `query_params` before
+`run()`. AppTest starts every run in Streamlit's pages/-directory mode, which runs
+a non-default page file without app.py; `ui.page_header` leaves that mode and
+reruns (the same repair a fresh server needs for a deep link), so these tests
+also exercise it.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from budgetperf import filters
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+TIMEOUT = 30
+
+
+def registered_pages() -> list[str]:
+    """The paths passed to st.Page in app.py."""
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    return [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
+        and node.args and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def open_app(page: str | None = None, *, state: dict | None = None, query: dict | None = None) -> AppTest:
+    """Run app.py on `page` (a pages/*.py path; None = the default page)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    if page:
+        at.switch_page(page)
+    return at.run(timeout=TIMEOUT)
+
+
+def texts(at: AppTest) -> str:
+    """Everything a user reads on the page, as one string (metrics, tables, messages)."""
+    parts = [m.label + " " + m.value for m in at.metric]
+    parts += [e.value for kind in ("title", "subheader", "caption", "info", "warning", "error", "markdown")
+              for e in getattr(at, kind)]
+    parts += [df.value.to_string() for df in at.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def table_with(at: AppTest, column: str):
+    """The first table shown with a column headed `column`."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def charts_shown(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+# ---------------------------------------------------------------------------
+# registration and smoke
+
+def test_every_page_file_is_registered_and_every_registered_page_exists():
+    registered = registered_pages()
+    assert sorted(registered) == PAGE_FILES
+    assert all((ROOT / path).is_file() for path in registered)
+    assert len(set(registered)) == len(registered)
+
+
+@pytest.mark.parametrize("page", [None, *PAGE_FILES])
+def test_page_runs_without_exception(dash_env, page):
+    at = open_app(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and all("\u4e00" <= ch <= "\u9fff" for ch in at.title[0].value)
+
+
+@pytest.mark.parametrize("page", [None, *PAGE_FILES])
+def test_page_runs_on_an_empty_store(make_store, monkeypatch, page):
+    monkeypatch.setenv("BUDGETPERF_DB", str(make_store([], name="empty")))
+    at = open_app(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "还没有" in texts(at) or "没有" in texts(at)
+
+
+def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("BUDGETPERF_DB", str(tmp_path / "nope.duckdb"))
+    at = open_app()
+    assert not at.exception
+    assert "python -m budgetperf build" in at.error[0].value and "make run" in at.error[0].value
+
+
+def test_a_rebuilt_store_is_picked_up(make_store, dash_store, tmp_path, monkeypatch):
+    # a rebuild os.replace()s the file: the cached connection must reopen (and the
+    # old one close first, or DuckDB hands back the old database from its cache)
+    live = tmp_path / "live.duckdb"
+    shutil.copy(make_store([ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt"], name="one"), live)
+    monkeypatch.setenv("BUDGETPERF_DB", str(live))
+    at = open_app()
+    assert ("预算", "110.00 万元") in [(m.label, m.value) for m in at.metric]
+    shutil.copy(dash_store, tmp_path / "next.duckdb")
+    os.replace(tmp_path / "next.duckdb", live)
+    at.run()
+    assert ("预算", "218.18 万元") in [(m.label, m.value) for m in at.metric]
+
+
+# ---------------------------------------------------------------------------
+# filters
+
+def test_filters_come_from_the_store_and_default_to_all(dash_env):
+    at = open_app()
+    boxes = {m.label: m for m in at.sidebar.multiselect}
+    assert list(boxes) == [f.label for f in filters.FILTERS]
+    assert {"乐亭县", "三门峡市", "丰南区"} == set(boxes["地区"].options)
+    assert boxes["年度"].options == ["2025", "2024", "2021"]
+    assert all(m.value == [] for m in boxes.values())  # 全部
+    assert "全部数据" in texts(at)
+
+
+def test_filter_from_the_url_applies(dash_env):
+    at = open_app(query={"regions": "三门峡市", "years": "2021"})
+    assert at.session_state["regions"] == ["三门峡市"] and at.session_state["years"] == [2021]
+    assert ("加权执行率", "89.72%") in [(m.label, m.value) for m in at.metric]
+
+
+def test_changing_a_filter_updates_figures(dash_env):
+    at = open_app()
+    at.sidebar.multiselect(key="regions").set_value(["乐亭县"]).run()
+    assert at.session_state["regions"] == ["乐亭县"]
+    assert ("预算", "87.00 万元") in [(m.label, m.value) for m in at.metric]
+
+
+def test_clear_resets_every_filter(dash_env):
+    at = open_app(state={"regions": ["乐亭县"], "years": [2021]})
+    assert ("预算", "87.00 万元") in [(m.label, m.value) for m in at.metric]
+    at.sidebar.button(key="filters.clear").click().run()
+    assert at.session_state["regions"] == [] and at.session_state["years"] == []
+    assert ("预算", "218.18 万元") in [(m.label, m.value) for m in at.metric]
+
+
+def test_filters_survive_a_page_switch(dash_env):
+    at = open_app(state={"regions": ["三门峡市"]})
+    at.switch_page("pages/execution.py").run()
+    assert at.session_state["regions"] == ["三门峡市"]
+    assert "网信乐亭" not in texts(at) and "网络宣传管理和文化建设经费" in texts(at)
+
+
+@pytest.mark.parametrize("state, expected", [
+    ({}, {"years": None, "regions": None, "levels": None, "units": None, "projects": None, "doc_types": None}),
+    ({"years": ["2021"], "regions": []}, {"years": [2021], "regions": None}),
+    ({"doc_types": ["目标"]}, {"doc_types": ["目标"]}),
+])
+def test_filter_params_map_all_to_none(state, expected):
+    params = filters.to_params(state)
+    assert {k: params[k] for k in expected} == expected
+
+
+def test_empty_hint_names_the_filter_to_change():
+    hint = filters.empty_hint("预算执行数据", filters.to_params({"doc_types": ["目标"]}), blockers=["doc_types"])
+    assert hint == "当前筛选下没有预算执行数据：请在左侧取消「文档类型=目标」或选择其他年度。"
+
+
+# ---------------------------------------------------------------------------
+# one behaviour test per page: default filters, then a filtered state
+
+def test_overview(dash_env):
+    at = open_app()
+    metrics = dict((m.label, m.value) for m in at.metric)
+    assert metrics["预算"] == "218.18 万元" and metrics["加权执行率"] == "94.26%"
+    assert metrics["项目数"] == "5 个" and metrics["审核发现数"] == "11 条"
+    table = at.dataframe[0].value.set_index("地区")
+    assert table.loc["乐亭县", "预算（万元）"] == "87.00 万元"
+    assert table.loc["三门峡市", "执行率"] == "89.72%"
+    assert table.loc["丰南区", "执行（万元）"] == "未披露"
+    assert charts_shown(at) == 1 and "数据来源：000_c45d5bc83af97699.txt" in texts(at)
+    at = open_app(state={"doc_types": ["目标"]})
+    assert "请在左侧取消「文档类型=目标」" in at.info[0].value and charts_shown(at) == 0
+
+
+def test_execution(dash_env):
+    at = open_app("pages/execution.py")
+    shown = texts(at)
+    assert "89.72%" in shown and "未披露" in shown and "丰南区" in at.warning[0].value
+    assert charts_shown(at) == 4  # budget vs executed, rate, spending plan, expenses
+    assert "实际支出进度尚未报告" in shown
+    at = open_app("pages/execution.py", state={"doc_types": ["目标"]})
+    assert at.info[0].value == "当前筛选下没有预算执行数据：请在左侧取消「文档类型=目标」或选择其他年度。"
+    assert charts_shown(at) == 1  # the targets' spending plan remains
+    assert "003_5e5af2f25a3e5b2d.txt" in texts(at)
+
+
+def test_indicators(dash_env):
+    at = open_app("pages/indicators.py")
+    table = table_with(at, "完成情况")
+    assert len(table) == 40 and set(table["完成情况"]) == {"超额完成", "完成", "定性", "未评价"}
+    assert table_with(at, "量化率").set_index("年度").loc["2021", "量化率"] == "48.00%"
+    assert charts_shown(at) == 3
+    at = open_app("pages/indicators.py", state={"regions": ["三门峡市"]})
+    assert "当前筛选下没有绩效指标" in at.info[0].value and "地区=三门峡市" in at.info[0].value
+
+
+def test_scores(dash_env):
+    at = open_app("pages/scores.py")
+    assert charts_shown(at) == 4
+    lost = at.dataframe[0].value
+    assert lost.iloc[0]["条目"] == "预算执行率" and lost.iloc[0]["失分"] == "1"
+    at = open_app("pages/scores.py", state={"regions": ["乐亭县"]})
+    spec = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert any("没有失分项" in a["text"] for a in spec["layout"]["annotations"])
+
+
+def test_regions(dash_env):
+    at = open_app("pages/regions.py")
+    assert charts_shown(at) == 4
+    shown = texts(at)
+    assert "购买舆情监测服务" in shown and "61.00 万元" in shown and "50.00 万元" in shown
+    at = open_app("pages/regions.py", state={"regions": ["三门峡市"]})
+    assert "当前筛选下没有可跨年对照的项目" in at.info[0].value
+
+
+def test_sources_detail_from_the_url(dash_env):
+    at = open_app("pages/sources.py")
+    assert len(at.dataframe[0].value) == 4 and "选择一个文档" in at.info[0].value
+    at = open_app("pages/sources.py", query={"doc": "001_4f47e40a9e3722bd.txt", "project": "网络宣传管理和文化建设经费"})
+    metrics = dict((m.label, m.value) for m in at.metric)
+    assert metrics["执行率"] == "89.72%" and metrics["预算"] == "110.00 万元"
+    html = at.get("html")[0].proto.body  # the project's own lines, cited line highlighted
+    assert "background:#fff3c4" in html and "▶ 1<" in html and "项目支出绩效自评报告" in html
+
+
+def test_sources_links_on_to_the_project_on_other_pages(dash_env):
+    at = open_app("pages/sources.py", state={"doc": "000_c45d5bc83af97699.txt", "project": "网信乐亭"})
+    at.button(key="sources.to_indicators").click().run()
+    assert at.title[0].value == "指标完成"
+    assert (at.session_state["projects"], at.session_state["regions"], at.session_state["years"]) == \
+        (["网信乐亭"], ["乐亭县"], [2021])
+    assert set(table_with(at, "完成情况")["项目"]) == {"网信乐亭"}
+
+
+def test_audit(dash_env):
+    at = open_app("pages/audit.py")
+    metrics = dict((m.label, m.value) for m in at.metric)
+    assert metrics == {"错误": "2 条", "警告": "7 条", "提示": "2 条", "合计": "11 条"}
+    assert charts_shown(at) == 1 and at.download_button[0].label == "导出 XLSX"
+    at = open_app("pages/audit.py", query={"severities": "错误"})
+    assert dict((m.label, m.value) for m in at.metric)["合计"] == "2 条"
+    assert set(at.dataframe[0].value["严重程度"]) == {"错误"}
+
+
+def test_findings_xlsx_is_formatted(dash_env):
+    import pandas as pd
+
+    from budgetperf import ui
+
+    df = pd.DataFrame({"severity_zh": ["错误"], "region": ["三门峡市"], "year": [2021], "message_zh": ["总分不一致"],
+                       "line_start": [36]})
+    data = ui.table_xlsx(df, list(df.columns), sheet="审核发现", title="预算绩效评价审核发现", note="地区=三门峡市")
+    ws = load_workbook(io.BytesIO(data))["审核发现"]
+    assert ws["A1"].value == "预算绩效评价审核发现" and "地区=三门峡市" in ws["A2"].value
+    assert [c.value for c in ws[5]] == ["严重程度", "地区", "年度", "审核意见", "起始行"]
+    assert ws.freeze_panes == "A6" and ws["C6"].value == 2021
+    assert ws.column_dimensions["D"].width >= 10
+
+
+def test_cascading_options_keep_the_selection():
+    import pandas as pd
+
+    rows = pd.DataFrame({"year": [2021, 2021, 2024], "region": ["乐亭县", "三门峡市", "丰南区"],
+                         "level_zh": ["县", "市", "区"], "unit": ["甲", "乙", "丙"],
+                         "project_name": ["a", "b", "c"], "doc_type_zh": ["评价"] * 3})
+    params = filters.to_params({"regions": ["乐亭县"]})
+    assert filters.options(rows, "units", params) == ["甲"]  # narrowed by 地区
+    assert filters.options(rows, "units", params, selected=["丙"]) == ["丙", "甲"]  # a selection stays offered
+    assert filters.options(rows, "years", params) == [2024, 2021]  # not cascading, latest first
+    assert filters.options(rows, "levels", {}) == ["县", "区", "市"]
