@@ -38,8 +38,9 @@ if not ui.store_exists():
 try:
     ui.render_filters()
     page.run()
+    with st.sidebar:  # after the page ran: the panel offers what it showed
+        ui.export_panel()
 except ui.StoreMissing:  # deleted while the app runs
     ui.missing_store_notice()
 except store.QueryError as exc:  # e.g. a store built by an older schema
     st.error(f"查询失败：{exc.name}。数据库可能由旧版本生成，请重新运行 `python -m budgetperf build`。\n\n{exc.error}")
-# Hook: a page-level 导出 panel goes here, over ui.page_exports() (this run's charts and tables).

@@ -1,7 +1,7 @@
 """Meeting packs: a page's charts as PNGs (one ZIP), an XLSX workbook and a PPTX deck.
 
 PNGs are rendered server-side by kaleido 1.x in Debian's chromium. One export
-browser is started on first use and kept (two tabs render in parallel); every
+browser is started on first use and kept (three tabs render in parallel); every
 call goes through one lock, because kaleido's shared server hands results back
 through a single queue and is not thread-safe: two sessions exporting at once
 would otherwise get each other's images.
@@ -11,6 +11,7 @@ Pure of streamlit: `ui.py` and the CLI call these functions.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -18,6 +19,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +28,7 @@ import plotly.graph_objects as go
 
 from budgetperf import settings
 
-PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1000, 560, 2
+PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 960, 540, 2
 INSTALL_HINT_ZH = (
     "服务器上未找到 Chromium 浏览器，无法批量生成 PNG 图片。请在服务器上运行 `make run`，"
     "或执行 `sudo apt-get install -y chromium fonts-noto-cjk` 后重试。"
@@ -66,6 +68,31 @@ def export_filename(page: str, chart: str, regions: list[str] | None, years: lis
     return f"{name[:120]}.{ext}" if ext else name[:120]
 
 
+# Query columns that are plumbing, not figures a meeting wants to see.
+_PLUMBING = {"line_start", "line_end", "snippet", "year_line", "files", "doc_kinds", "doc_id", "project_id",
+             "check_id", "customdata"}
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def chart_exports(items, labels: dict[str, str], source_files) -> list[ChartExport]:
+    """`ChartExport`s for the figures a page showed: `items` are (export_name, fig, df)
+    as recorded by the page; tables without a figure are skipped. `labels` maps query
+    columns to Chinese headers (charts.LABELS); `source_files(df)` names the files."""
+    out = []
+    for name, fig, df in items:
+        if fig is None:
+            continue
+        title = _TAGS.sub(" ", (fig.layout.title.text or "")).strip() or name
+        data = pd.DataFrame()
+        files: list[str] = []
+        if df is not None:
+            keep = [c for c in df.columns if c in labels and c not in _PLUMBING]
+            data = df[keep].rename(columns=labels)
+            files = source_files(df)
+        out.append(ChartExport(name, title, fig, data, "数据来源：" + ("、".join(files) if files else "—")))
+    return out
+
+
 # ---------------------------------------------------------------------------
 # PNG via kaleido
 
@@ -95,7 +122,7 @@ def start_export_browser() -> None:
     if path is None:
         raise ChromiumMissingError()
     if not _browser_started:
-        kaleido.start_sync_server(n=2, path=path, mathjax=False, timeout=60, silence_warnings=True)
+        kaleido.start_sync_server(n=3, path=path, mathjax=False, timeout=60, silence_warnings=True)
         _browser_started = True
 
 
@@ -109,31 +136,56 @@ def stop_export_browser() -> None:
             _browser_started = False
 
 
+# Rendered PNGs by figure content: a ZIP then a PPTX of the same page, or several
+# people exporting the same view, render each figure once. Bounded (~100 KB each).
+_PNG_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_PNG_CACHE_SIZE = 64
+
+
+def _figure_key(figure: go.Figure, scale: int) -> str:
+    payload = figure.to_json() + f"|{scale}|{PNG_WIDTH}x{PNG_HEIGHT}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def clear_png_cache() -> None:
+    with _RENDER_LOCK:
+        _PNG_CACHE.clear()
+
+
 def render_pngs(charts: list[ChartExport], scale: int = PNG_SCALE) -> list[bytes]:
-    """All charts as PNG bytes, in one batch through one browser session."""
+    """All charts as PNG bytes; figures not rendered before go in one batch through
+    one browser session."""
     import kaleido
 
     if not charts:
         return []
+    keys = [_figure_key(chart.figure, scale) for chart in charts]
     with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="budgetperf-png-") as tmp:
-        start_export_browser()
-        jobs = [
-            {"fig": chart.figure, "path": os.path.join(tmp, f"{i:02d}.png"),
-             "opts": {"format": "png", "scale": scale, "width": PNG_WIDTH, "height": PNG_HEIGHT}}
-            for i, chart in enumerate(charts)
-        ]
-        kaleido.write_fig_from_object_sync(jobs)
+        missing = {key: chart for key, chart in zip(keys, charts) if key not in _PNG_CACHE}
+        if missing:
+            start_export_browser()
+            jobs = [
+                {"fig": chart.figure, "path": os.path.join(tmp, f"{i:02d}.png"),
+                 "opts": {"format": "png", "scale": scale, "width": PNG_WIDTH, "height": PNG_HEIGHT}}
+                for i, chart in enumerate(missing.values())
+            ]
+            kaleido.write_fig_from_object_sync(jobs)
+            for key, job in zip(missing, jobs):
+                with open(job["path"], "rb") as fh:
+                    _PNG_CACHE[key] = fh.read()
         out = []
-        for job in jobs:
-            with open(job["path"], "rb") as fh:
-                out.append(fh.read())
+        for key in keys:
+            _PNG_CACHE.move_to_end(key)
+            out.append(_PNG_CACHE[key])
+        while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
+            _PNG_CACHE.popitem(last=False)
         return out
 
 
 def build_zip(charts: list[ChartExport], pngs: list[bytes], prefix: str) -> bytes:
     """One ZIP holding one PNG per chart, named `<prefix>_<nn>_<chart>.png`."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:  # PNG is compressed already
         for i, (chart, png) in enumerate(zip(charts, pngs), start=1):
             zf.writestr(f"{prefix}_{i:02d}_{_UNSAFE.sub('_', chart.name)}.png", png)
     return buffer.getvalue()
@@ -210,8 +262,9 @@ def build_xlsx(charts: list[ChartExport], filters_note: str) -> bytes:
         ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=1)
         if len(df.columns) and len(df):
             ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(df.columns))}{_HEADER_ROW + len(df)}"
-        numeric = [i for i, name in enumerate(df.columns, start=1) if pd.api.types.is_numeric_dtype(df[name])]
-        labels = [i for i, name in enumerate(df.columns, start=1) if i not in numeric]
+        numeric = [i for i, name in enumerate(df.columns, start=1) if _is_value_column(df[name], str(name))]
+        labels = [i for i, name in enumerate(df.columns, start=1)
+                  if not pd.api.types.is_numeric_dtype(df[name]) or pd.api.types.is_bool_dtype(df[name])]
         if numeric and len(df):
             bar = BarChart()
             bar.title = chart.title
@@ -228,6 +281,13 @@ def build_xlsx(charts: list[ChartExport], filters_note: str) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _is_value_column(series: pd.Series, name: str) -> bool:
+    """Numbers to plot: not years, line numbers or flags."""
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return False
+    return not (name.endswith("年度") or name in ("行号", "起始行", "结束行", "行数"))
 
 
 def _cell_value(value):

@@ -472,6 +472,57 @@ def source_context(file: str, line_start: object, line_end: object, *, context: 
 
 
 # ---------------------------------------------------------------------------
+# 导出 panel: the page's charts as PNGs (ZIP), an XLSX workbook and a PPTX deck
+
+@st.cache_resource(show_spinner=False)
+def _warm_export_browser() -> bool:
+    """Start the export browser once per server process, in the background, so the
+    first 导出 does not wait for Chromium to launch."""
+    export.start_export_browser()
+    return True
+
+
+def _png_zip(charts_: list[export.ChartExport], stem: str) -> bytes:
+    return export.build_zip(charts_, export.render_pngs(charts_), stem)
+
+
+def _pptx_deck(charts_: list[export.ChartExport], note: str, title: str) -> bytes:
+    return export.build_pptx(charts_, export.render_pngs(charts_), note, title)
+
+
+@st.fragment
+def export_panel() -> None:
+    """Downloads of everything the current page showed. Files are built only when a
+    button is clicked (deferred callables with their inputs bound now: the callback
+    runs without script context). Without Chromium the PNG/PPTX buttons are replaced
+    by how to install it; XLSX and each chart's toolbar camera still work."""
+    charts_ = export.chart_exports(page_exports(), charts.LABELS, charts.source_files)
+    st.markdown("**导出本页**")
+    if not charts_:
+        st.caption("本页当前没有图表可导出：请调整筛选条件。")
+        return
+    params = filter_params()
+    title = page_title() or "看板"
+    stem = export.export_filename(title, f"{len(charts_)}张图表", params["regions"], params["years"])
+    note = filter_note()
+    st.download_button("XLSX（数据＋图表）", data=functools.partial(export.build_xlsx, charts_, note),
+                       file_name=f"{stem}.xlsx", key="export.xlsx", on_click="ignore", icon=":material/table_view:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
+    if export.chromium_path() is None:
+        st.info(export.INSTALL_HINT_ZH, icon=":material/info:")
+        return
+    _warm_export_browser()
+    st.download_button("PNG 图片（ZIP）", data=functools.partial(_png_zip, charts_, stem), file_name=f"{stem}.zip",
+                       key="export.zip", on_click="ignore", icon=":material/image:", mime="application/zip",
+                       width="stretch")
+    st.download_button("PPTX（会议材料）", data=functools.partial(_pptx_deck, charts_, note, f"{title}（{note}）"),
+                       file_name=f"{stem}.pptx", key="export.pptx", on_click="ignore", icon=":material/slideshow:",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       width="stretch")
+    st.caption(f"共 {len(charts_)} 张图表，PNG 为 2 倍清晰度；筛选条件：{note}")
+
+
+# ---------------------------------------------------------------------------
 # downloads
 
 def table_xlsx(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: str, note: str) -> bytes:

@@ -64,3 +64,49 @@ def test_ingest_one_line_per_file_and_exit_1_on_failure(tmp_path):
 def test_missing_store_is_a_clear_error(args):
     result = run_cli(*args)
     assert result.returncode == 2 and "store not found" in result.stderr
+
+
+def test_export_xlsx_has_a_sheet_and_chart_per_page_chart(tmp_path):
+    from openpyxl import load_workbook
+
+    db = tmp_path / "e.duckdb"
+    run_cli("build", "--reports", REPORTS_DIR, "--db", db)
+    out = tmp_path / "exec.xlsx"
+    result = run_cli("export", "--db", db, "--page", "execution", "--format", "xlsx", "--out", out)
+    assert result.returncode == 0, result.stderr
+    wb = load_workbook(out)
+    assert len(wb.sheetnames) == 4  # budget vs executed, rate, spending plan, expenses
+    assert all(len(wb[name]._charts) == 1 for name in wb.sheetnames)
+    assert "wrote" in result.stdout
+
+
+@pytest.mark.skipif(__import__("budgetperf.export", fromlist=["x"]).chromium_path() is None, reason="chromium missing")
+def test_export_zip_and_png_render_every_chart(tmp_path):
+    import zipfile
+
+    from PIL import Image
+
+    db = tmp_path / "e.duckdb"
+    run_cli("build", "--reports", REPORTS_DIR, "--db", db)
+    out = tmp_path / "regions.zip"
+    result = run_cli("export", "--db", db, "--page", "地区对比", "--region", "乐亭县", "--format", "zip", "--out", out)
+    assert result.returncode == 0, result.stderr
+    names = zipfile.ZipFile(out).namelist()
+    assert len(names) >= 2 and all(n.endswith(".png") and "乐亭县" in n for n in names)
+    folder = tmp_path / "pngs"
+    result = run_cli("export", "--db", db, "--page", "overview", "--year", "2021", "--format", "png", "--out", folder)
+    assert result.returncode == 0, result.stderr
+    (png,) = folder.glob("*.png")
+    assert Image.open(png).size == (2000, 1120)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--page", "nope", "--format", "xlsx"), "unknown page"),
+    (("--page", "execution", "--year", "1999", "--format", "xlsx"), "no chart"),
+])
+def test_export_bad_requests_say_why(tmp_path, args, message):
+    db = tmp_path / "e.duckdb"
+    run_cli("build", "--reports", REPORTS_DIR, "--db", db)
+    result = run_cli("export", "--db", db, *args, "--out", tmp_path / "x.xlsx")
+    assert result.returncode in (1, 2) and message in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()

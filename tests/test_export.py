@@ -110,6 +110,7 @@ def test_png_decodes_at_expected_size_and_draws_chinese_glyphs():
 def test_concurrent_exports_do_not_mix_up_images():
     titles = {"A": ["甲一", "甲二", "甲三"], "B": ["乙一", "乙二", "乙三"]}
     expected = {k: [_title_band(p).tobytes() for p in render_pngs([chart(t) for t in v])] for k, v in titles.items()}
+    export.clear_png_cache()  # both threads must really render, at the same time
     results = {}
 
     def worker(key):
@@ -121,3 +122,16 @@ def test_concurrent_exports_do_not_mix_up_images():
     for t in threads:
         t.join(timeout=120)
     assert results == expected
+
+
+@needs_chromium
+def test_a_repeat_export_is_served_from_the_png_cache(monkeypatch):
+    import kaleido
+
+    first = render_pngs([chart("缓存测试")])
+
+    def fail(*args, **kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", fail)
+    assert render_pngs([chart("缓存测试")]) == first

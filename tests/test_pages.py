@@ -286,3 +286,35 @@ def test_cascading_options_keep_the_selection():
     assert filters.options(rows, "units", params, selected=["丙"]) == ["丙", "甲"]  # a selection stays offered
     assert filters.options(rows, "years", params) == [2024, 2021]  # not cascading, latest first
     assert filters.options(rows, "levels", {}) == ["县", "区", "市"]
+
+
+# ---------------------------------------------------------------------------
+# 导出 panel
+
+def download_labels(at: AppTest) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+def test_export_panel_offers_png_xlsx_pptx_for_the_page(dash_env):
+    at = open_app("pages/execution.py")
+    assert not at.exception
+    labels = download_labels(at)
+    assert {"XLSX（数据＋图表）", "PNG 图片（ZIP）", "PPTX（会议材料）"} <= set(labels)
+    assert any("张图表" in c.value for c in at.caption)
+
+
+def test_export_panel_without_chromium_explains_and_keeps_xlsx(dash_env, monkeypatch):
+    monkeypatch.setenv("BUDGETPERF_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    at = open_app("pages/execution.py")
+    assert not at.exception
+    labels = download_labels(at)
+    assert "XLSX（数据＋图表）" in labels and "PNG 图片（ZIP）" not in labels
+    assert any("apt-get install" in i.value for i in at.info)
+
+
+def test_export_panel_with_nothing_to_export_says_what_to_change(dash_env):
+    at = open_app("pages/execution.py", query={"years": "2019"})
+    assert not at.exception
+    assert "XLSX（数据＋图表）" not in download_labels(at)
+    assert any("没有图表可导出" in c.value for c in at.caption)

@@ -1,0 +1,127 @@
+"""`python -m budgetperf export`: a page's charts to PNG, ZIP, XLSX or PPTX from the shell.
+
+The charts are the page's own: the page script runs headless under Streamlit's
+AppTest (no server, no browser) with the filters given, and its recorded exports
+(`ui.page_exports`) go through the same `export` functions as the 导出 panel. So
+the CLI can never drift from what the app shows.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from budgetperf import export
+from budgetperf.filters import describe
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+# English names and the Chinese titles both work: --page execution / --page 预算执行.
+PAGES = {
+    "overview": ("pages/overview.py", "总览"),
+    "execution": ("pages/execution.py", "预算执行"),
+    "indicators": ("pages/indicators.py", "指标完成"),
+    "scores": ("pages/scores.py", "得分分布"),
+    "regions": ("pages/regions.py", "地区对比"),
+    "sources": ("pages/sources.py", "数据来源"),
+    "audit": ("pages/audit.py", "审核"),
+}
+_BY_TITLE = {title: key for key, (_, title) in PAGES.items()}
+
+
+class ExportError(Exception):
+    """The page could not be exported (unknown page, page error, nothing to export)."""
+
+
+def resolve_page(name: str) -> tuple[str, str]:
+    key = _BY_TITLE.get(name, name)
+    if key not in PAGES:
+        known = ", ".join(f"{k} ({t})" for k, (_, t) in PAGES.items())
+        raise ExportError(f"unknown page {name!r}; pages: {known}")
+    return PAGES[key]
+
+
+def collect_page_charts(page: str, years: list[int] | None, regions: list[str] | None) -> tuple[str, list[export.ChartExport]]:
+    """Run the page headless with these filters; return its title and charts."""
+    from streamlit.testing.v1 import AppTest
+
+    from budgetperf import charts
+
+    path, title = resolve_page(page)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    if years:
+        at.query_params["years"] = [str(y) for y in years]
+    if regions:
+        at.query_params["regions"] = list(regions)
+    at.switch_page(path)
+    at.run()
+    if at.exception:
+        raise ExportError(f"page {title} failed: {at.exception[0].message}")
+    problems = [e.value for e in at.error]
+    if problems:
+        raise ExportError(f"page {title} shows an error: {problems[0]}")
+    items = at.session_state["ui.exports"] if "ui.exports" in at.session_state else []
+    return title, export.chart_exports(items, charts.LABELS, charts.source_files)
+
+
+def run_export(args) -> int:
+    """Entry point for the `export` subcommand (see cli.build_parser)."""
+    if args.db:
+        os.environ["BUDGETPERF_DB"] = str(Path(args.db).resolve())
+    from budgetperf import settings
+
+    if not Path(settings.get("BUDGETPERF_DB")).is_file():
+        print(f"error: store not found: {settings.get('BUDGETPERF_DB')} (run `python -m budgetperf build`)", file=sys.stderr)
+        return 2
+    try:
+        title, charts_ = collect_page_charts(args.page, args.year, args.region)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not charts_:
+        print(f"error: page {title} shows no chart for these filters (try other --year/--region)", file=sys.stderr)
+        return 1
+    note = describe({"years": args.year, "regions": args.region})
+    stem = export.export_filename(title, f"{len(charts_)}张图表", args.region, args.year)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.format == "xlsx":
+            out.write_bytes(export.build_xlsx(charts_, note))
+            written = [out]
+        else:
+            pngs = export.render_pngs(charts_)
+            if args.format == "zip":
+                out.write_bytes(export.build_zip(charts_, pngs, stem))
+                written = [out]
+            elif args.format == "pptx":
+                out.write_bytes(export.build_pptx(charts_, pngs, note, f"{title}（{note}）"))
+                written = [out]
+            else:
+                written = _write_pngs(out, charts_, pngs, title, args)
+    except export.ChromiumMissingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        export.stop_export_browser()
+    for path in written:
+        print(f"wrote {path}")
+    print(f"{len(charts_)} charts from page {title} ({note})")
+    return 0
+
+
+def _write_pngs(out: Path, charts_, pngs, title, args) -> list[Path]:
+    """One chart and an --out ending in .png: that file. Otherwise --out is a folder
+    that receives one meaningfully named PNG per chart."""
+    if out.suffix.lower() == ".png" and len(charts_) == 1:
+        out.write_bytes(pngs[0])
+        return [out]
+    folder = out.with_suffix("") if out.suffix.lower() == ".png" else out
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart, png in zip(charts_, pngs):
+        path = folder / export.export_filename(title, chart.name, args.region, args.year, "png")
+        path.write_bytes(png)
+        written.append(path)
+    return written
