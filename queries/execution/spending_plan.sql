@@ -3,12 +3,8 @@
 -- grain: one row per project×plan date
 with projects as (
     select *, name as project_name from stg_projects
-    where ($years is null or list_contains($years, year))
-      and ($regions is null or list_contains($regions, region))
-      and ($levels is null or list_contains($levels, level_zh))
-      and ($units is null or list_contains($units, unit))
-      and ($projects is null or list_contains($projects, name))
-      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    where matches_filters(year, region, level_zh, unit, name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
 ),
 -- spending_plans has no stg_ view yet: take region and year from the project
 plans as (
