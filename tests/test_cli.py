@@ -97,7 +97,9 @@ def test_export_zip_and_png_render_every_chart(tmp_path):
     result = run_cli("export", "--db", db, "--page", "overview", "--year", "2021", "--format", "png", "--out", folder)
     assert result.returncode == 0, result.stderr
     (png,) = folder.glob("*.png")
-    assert Image.open(png).size == (2000, 1120)
+    from budgetperf.export import PNG_HEIGHT, PNG_SCALE, PNG_WIDTH
+
+    assert Image.open(png).size == (PNG_WIDTH * PNG_SCALE, PNG_HEIGHT * PNG_SCALE)
 
 
 @pytest.mark.parametrize("args, message", [
