@@ -76,7 +76,7 @@ test-fast: venv
 	$(BIN)/python -m pytest -q -m 'not browser'
 
 bench: venv
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --all
 
 clean:
 	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp screenshots/ exports/ .pytest_cache/

@@ -53,12 +53,12 @@ def bench(page: str | None, runs: int, query: dict | None = None) -> tuple[float
     return first, statistics.median(times)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="an existing store (default: build the seed store into a temp folder)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--target", type=float, default=300.0, help="ms per page rerun")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else Path(tmp) / "bench.duckdb"

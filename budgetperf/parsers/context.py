@@ -216,6 +216,8 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch
     lines = doc.lines
     # 1. A header: "（ 2021 年度）" on its own, or a title that starts with the year.
     for i, line in enumerate(lines):
+        if "年" not in line:
+            continue
         # A table row rendered as a line has its cells tab-separated: "（2023年度）<TAB>单位：元".
         for cell in line.split("\t"):
             t = compact(cell)
@@ -226,6 +228,8 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch
     fiscal: Counter = Counter()
     first_line: dict[int, int] = {}
     for i, line in enumerate(lines):
+        if "年度" not in line:
+            continue
         for m in _FISCAL_YEAR.finditer(_CITATION.sub("", line)):
             year = int(m.group(1))
             fiscal[year] += 1
@@ -237,6 +241,8 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch
     mentions: Counter = Counter()
     first_line.clear()
     for i, line in enumerate(lines):
+        if "年" not in line:
+            continue
         for m in _ANY_YEAR.finditer(_CITATION.sub("", line)):
             year = int(m.group(1))
             mentions[year] += 1
@@ -254,12 +260,7 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch
 
 def project_code_regions(doc: SourceDocument, ref: Reference) -> list[str]:
     """Region codes found at the start of project codes."""
-    found = []
-    for line in doc.lines:
-        for m in _PROJECT_CODE.finditer(line):
-            if m.group(1) in ref.by_code:
-                found.append(m.group(1))
-    return found
+    return [m.group(1) for m in _PROJECT_CODE.finditer("\n".join(doc.lines)) if m.group(1) in ref.by_code]
 
 
 def _sentence_around(line: str, needle: str) -> str:

@@ -63,6 +63,8 @@ _SATISFACTION = (
     re.compile(r"(?P<who>[\u4e00-\u9fff]{2,6}?)满意度(?:为|达到|达)\s*(?P<num>\d+(?:\.\d+)?%)"),
 )
 _OUTPUT_SECTION = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]?)?\s*产出(?:指标|情况|数量|方面)?[：:]")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_MARKS = "，,。；;！？"
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！？]")
 _LEADING_VERBS = re.compile(r"^(?:完成全年|全年完成|完成|全年|累计|共计|共|实现|其中[:：]?)")
 
@@ -123,14 +125,17 @@ def find_project_budget(paras: list[Paragraph], doc: SourceDocument, name: str |
     unit's total is returned separately as `unit_project_budget`.
     """
     out: dict[str, Value] = {}
+    named = re.compile(re.escape(compact(name)) + r"(?:项目)?(?:资金|经费)?(?:预算)?(?:为|共)?\s*" + AMOUNT) if name else None
     for para in paras:
         t = compact(para.text)
+        if not _DIGIT.search(t):
+            continue
         if "unit_project_budget" not in out and (m := _UNIT_BUDGET.search(t)):
             out["unit_project_budget"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
         candidates = []
         if m := _PROJECT_BUDGET.search(t):
             candidates.append((0, m))
-        if name and (m := re.search(re.escape(compact(name)) + r"(?:项目)?(?:资金|经费)?(?:预算)?(?:为|共)?\s*" + AMOUNT, t)):
+        if named and (m := named.search(t)):
             candidates.append((1, m))
         if m := _PLANNED.search(t):
             candidates.append((2, m))
@@ -225,13 +230,21 @@ def find_narrative_figures(paras: list[Paragraph], doc: SourceDocument) -> list[
     """Every number with a counting unit, with the clause it sits in."""
     figures = []
     for para in paras:
-        for clause in _CLAUSE_SPLIT.split(compact(para.text)):
-            for m in _FIGURE.finditer(clause):
-                number = float(m.group(2)) * (10000 if m.group(3) == "万" else 1e8 if m.group(3) == "亿" else 1)
-                figures.append(NarrativeFigure(
-                    text=clause, number=clean_float(number), unit=m.group(5),
-                    is_approximate=bool(m.group(4) or m.group(1) in ("近", "约")), prov=prov_of(doc, para),
-                ))
+        if not _DIGIT.search(para.text):
+            continue
+        t = compact(para.text)
+        prov = None
+        # One scan per paragraph; the clause around each figure is cut out afterwards.
+        for m in _FIGURE.finditer(t):
+            start = max((t.rfind(p, 0, m.start()) for p in _CLAUSE_MARKS), default=-1) + 1
+            ends = [i for i in (t.find(p, m.end()) for p in _CLAUSE_MARKS) if i >= 0]
+            clause = t[start : min(ends) if ends else len(t)]
+            number = float(m.group(2)) * (10000 if m.group(3) == "万" else 1e8 if m.group(3) == "亿" else 1)
+            prov = prov or prov_of(doc, para)
+            figures.append(NarrativeFigure(
+                text=clause, number=clean_float(number), unit=m.group(5),
+                is_approximate=bool(m.group(4) or m.group(1) in ("近", "约")), prov=prov,
+            ))
     return figures
 
 

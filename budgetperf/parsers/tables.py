@@ -179,7 +179,7 @@ def row_kind(texts: list[str]) -> str:
         return "total"
     if nonempty and nonempty[0].startswith("年度总体目标") or joined.startswith("年度总体目标"):
         return "goal_header"
-    if len(nonempty) == 1 and re.search(r"(自评表|评价表|目标表)$", nonempty[0]):
+    if len(nonempty) == 1 and nonempty[0].endswith(("自评表", "评价表", "目标表")):
         return "title"
     if len(nonempty) == 1 and re.fullmatch(r"[（(]?(19|20)\d\d年度?[)）]?", nonempty[0]):
         return "year"
@@ -206,7 +206,7 @@ def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = No
         if not any(texts):
             continue
         kind = row_kind(texts)
-        unit_here = next((detect_amount_unit(t) for t in texts if detect_amount_unit(t)), None)
+        unit_here = next((unit for unit in map(detect_amount_unit, texts) if unit), None)
         if unit_here and facts.amount_unit is None and kind in ("budget_header", "title", "label", "data"):
             facts.amount_unit = unit_here
 

@@ -42,8 +42,11 @@ class TargetSheet:
     tables: list[Table] = field(default_factory=list)
 
 
+_TARGET_SHEET_WORDS = re.compile(r"绩效目标(?:申报|审核)?表")
+
+
 def is_target_document(doc: SourceDocument) -> bool:
-    return any(re.search(r"绩效目标(?:申报|审核)?表", line) for line in doc.lines)
+    return _TARGET_SHEET_WORDS.search("\n".join(doc.lines)) is not None
 
 
 def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:

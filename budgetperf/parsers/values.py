@@ -42,7 +42,7 @@ def parse_cell_number(text: str | None) -> float | None:
     t = compact(str(text)).rstrip("分")
     if t in _NOT_STATED:
         return None
-    if re.fullmatch(r"[-+]?[\d,]+(?:\.\d+)?%?", t):
+    if _CELL_NUMBER.fullmatch(t):
         return parse_number(t)
     return None
 
@@ -72,10 +72,16 @@ def cn_numeral(text: str) -> int | None:
 UNIT_FACTORS_TO_WAN = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "万": 1.0, "亿元": 10000.0, "亿": 10000.0}
 
 
+_DECLARED_UNIT = re.compile(r"(?:单位[:：]|[（(])\s*(千元|万元|亿元|元)\s*[)）]?")
+_AMOUNT_UNIT = re.compile(r"[\d.,]+\s*(亿元|万元|千元|亿|万|元)")
+_CELL_NUMBER = re.compile(r"[-+]?[\d,]+(?:\.\d+)?%?")
+
+
 def detect_amount_unit(text: str) -> str | None:
     """The amount unit a caption or header declares: "单位：元", "（万元）", "金额（元）"."""
-    t = compact(text)
-    match = re.search(r"(?:单位[:：]|[（(])\s*(千元|万元|亿元|元)\s*[)）]?", t)
+    if "元" not in text:
+        return None
+    match = _DECLARED_UNIT.search(compact(text))
     return match.group(1) if match else None
 
 
@@ -88,7 +94,7 @@ def amount_to_wan(text: str | None, default_unit: str = "万元") -> float | Non
     number = parse_number(t)
     if number is None:
         return None
-    match = re.search(r"[\d.,]+\s*(亿元|万元|千元|亿|万|元)", t)
+    match = _AMOUNT_UNIT.search(t)
     unit = match.group(1) if match else default_unit
     return clean_float(number * UNIT_FACTORS_TO_WAN.get(unit, 1.0))
 
