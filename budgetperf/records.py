@@ -56,6 +56,21 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class BudgetLine:
+    """One row of a self-evaluation table's 项目资金 block (年度资金总额, 其中：当年财政拨款,
+    上年结转资金…), amounts in 万元."""
+
+    label: str
+    budget_initial_wan: float | None
+    budget_adjusted_wan: float | None
+    executed_wan: float | None
+    weight: float | None
+    rate_pct: float | None
+    score: float | None
+    prov: Provenance
+
+
+@dataclass(frozen=True)
 class SectionScore:
     """A per-dimension maximum and score stated in the text (产出 满分60 得分60)."""
 
@@ -125,6 +140,9 @@ class Project:
     special_projects: Value | None = None
     funding_source: Value | None = None
     amount_unit_as_written: str | None = None
+    goal_expected: Value | None = None  # 年度总体目标: 预期目标
+    goal_actual: Value | None = None  # 年度总体目标: 实际完成情况
+    budget_lines: list[BudgetLine] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     section_scores: list[SectionScore] = field(default_factory=list)
     expense_items: list[ExpenseItem] = field(default_factory=list)

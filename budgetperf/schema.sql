@@ -72,8 +72,28 @@ create table if not exists projects (
     funding_source varchar,
     amount_unit_as_written varchar,
     has_indicator_table boolean,
+    goal_expected varchar,           -- 年度总体目标 as written: expected
+    goal_actual varchar,             -- and actually achieved
     line_start integer,
     line_end integer
+);
+
+-- The 项目资金 rows of a self-evaluation table: the total (年度资金总额) and its
+-- parts (其中：当年财政拨款, 上年结转资金, 其他资金), as the table states them.
+create table if not exists budget_lines (
+    project_id varchar not null,
+    doc_id varchar not null,
+    seq integer not null,
+    label varchar,
+    budget_initial_wan double,
+    budget_adjusted_wan double,
+    executed_wan double,
+    weight double,
+    rate_pct double,
+    score double,
+    line_start integer,
+    line_end integer,
+    snippet varchar
 );
 
 -- Provenance of every scalar field of projects and documents.

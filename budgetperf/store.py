@@ -130,15 +130,16 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
         project_ids[id(p)] = pid
         grade = p.grade
         con.execute(
-            "insert into projects values (" + ", ".join(["?"] * 23) + ")",
+            "insert into projects values (" + ", ".join(["?"] * 25) + ")",
             [pid, doc_id, seq, p.name, v(p.code), p.kind, v(p.budget_initial), v(p.budget_adjusted), v(p.executed),
              v(p.execution_rate), v(p.budget_weight), v(p.budget_score), v(p.total_score), v(p.total_weight),
              v(grade), grade.raw if grade is not None else None, v(p.projects_evaluated), v(p.special_projects),
-             v(p.funding_source), p.amount_unit_as_written, p.has_indicator_table, p.prov.line_start, p.prov.line_end],
+             v(p.funding_source), p.amount_unit_as_written, p.has_indicator_table, v(p.goal_expected),
+             v(p.goal_actual), p.prov.line_start, p.prov.line_end],
         )
         for name in ("code", "budget_initial", "budget_adjusted", "executed", "execution_rate", "budget_weight",
                      "budget_score", "total_score", "total_weight", "grade", "projects_evaluated",
-                     "special_projects", "funding_source"):
+                     "special_projects", "funding_source", "goal_expected", "goal_actual"):
             value = getattr(p, name)
             if isinstance(value, Value) and value.prov is not None:
                 prov_rows.append((doc_id, "project", pid, name, value.raw or str(value.value), *_lines(value.prov)))
@@ -152,6 +153,11 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
             ))
         if indicator_rows:
             _insert(con, "indicators", indicator_rows)
+        _insert(con, "budget_lines", [
+            (pid, doc_id, k, b.label, b.budget_initial_wan, b.budget_adjusted_wan, b.executed_wan, b.weight,
+             b.rate_pct, b.score, *_lines(b.prov))
+            for k, b in enumerate(p.budget_lines, start=1)
+        ])
         if p.section_scores:
             _insert(con, "section_scores", [(pid, doc_id, s.section, s.max, s.score, *_lines(s.prov)) for s in p.section_scores])
         if p.expense_items:
@@ -178,7 +184,7 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
 
 
 def _delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
-    for table in ("program_links", "checks", "output_facts", "spending_plans", "expense_items", "section_scores",
+    for table in ("program_links", "checks", "output_facts", "spending_plans", "expense_items", "section_scores", "budget_lines",
                   "indicators", "provenance", "projects", "source_lines", "documents"):
         con.execute(f"delete from {table} where doc_id = ?", [doc_id])
 

@@ -130,3 +130,17 @@ def test_ingest_one_by_one_links_programmes_like_build(tmp_path, ref):
     finally:
         con.close()
     assert links == [("网络强军建设及网络宣传经费", "网络强军工程建设与宣传"), ("网络舆情搜集发现及网络安全保障服务", "购买舆情监测服务")]
+
+
+def test_budget_lines_and_goals_are_stored_with_their_lines(seed_store):
+    con = connect(seed_store)
+    try:
+        rows = con.execute("""select b.label, b.budget_initial_wan, b.executed_wan, b.rate_pct, b.line_start
+                              from budget_lines b join projects p using (project_id)
+                              where p.name = '购买舆情监测服务' order by b.seq""").fetchall()
+        goal = con.execute("select goal_expected from projects where name = '购买舆情监测服务'").fetchone()[0]
+    finally:
+        con.close()
+    assert rows[0][:4] == ("年度资金总额", 50, 50, 100) and rows[1][0] == "其中：当年财政拨款"
+    assert rows[0][4] > 500  # the table at the end of the report, not the text
+    assert goal.startswith("通过购买常规舆情监测服务")

@@ -51,7 +51,6 @@ class EvaluationResult:
     unit_hints: list[Value]
     unit_project_budget: Value | None = None
     projects_total: Value | None = None
-    table_years: list[Value] = field(default_factory=list)
 
 
 def _title_prov(doc: SourceDocument, para: Paragraph) -> Provenance:
@@ -164,7 +163,6 @@ def parse_evaluation(doc: SourceDocument) -> EvaluationResult:
             result.unit_project_budget = narrative.find_project_budget(paras, doc, None).get("unit_project_budget")
         if result.projects_total is None:
             result.projects_total = narrative.find_projects_total(paras, doc)
-        result.table_years.extend(t.year for t in section.tables if t.year)
     if special:
         unit_hints.extend(v for k, v in special.items() if k == "unit")
     for section in sections:
@@ -235,6 +233,9 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
     # Table facts first: a table is the primary record of a self-evaluation.
     for table in tables:
         project.indicators.extend(table.indicators)
+        project.budget_lines.extend(table.budget_lines)
+        project.goal_expected = project.goal_expected or table.goal_expected
+        project.goal_actual = project.goal_actual or table.goal_actual
         project.has_indicator_table = project.has_indicator_table or table.has_indicator_header
         budget = table.budget
         project.budget_initial = project.budget_initial or budget.get("budget_initial")

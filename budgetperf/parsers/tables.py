@@ -21,7 +21,7 @@ from budgetperf.parsers.values import (
     parse_cell_number,
     parse_percent,
 )
-from budgetperf.records import Indicator, Provenance, Value
+from budgetperf.records import BudgetLine, Indicator, Provenance, Value, v
 
 # Header words -> field. Longer, more specific words first.
 BUDGET_COLUMNS = (
@@ -77,7 +77,7 @@ class TableFacts:
     department: Value | None = None
     amount_unit: str | None = None
     budget: dict[str, Value] = field(default_factory=dict)
-    budget_lines: list[dict] = field(default_factory=list)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     total_weight: Value | None = None
     total_score: Value | None = None
@@ -86,10 +86,6 @@ class TableFacts:
     has_indicator_header: bool = False
     goal_expected: Value | None = None
     goal_actual: Value | None = None
-
-    @property
-    def is_evaluation_table(self) -> bool:
-        return self.has_indicator_header or bool(self.budget)
 
 
 def _prov(doc: SourceDocument, cells: list[Cell] | tuple[Cell, ...]) -> Provenance:
@@ -305,7 +301,10 @@ def _read_budget_row(row, doc, facts: TableFacts, header, header_len) -> None:
             line[fieldname] = Value(parser(cell.text), _prov(doc, [cell]), cell.text.strip())
     if len(line) <= 2:
         return
-    facts.budget_lines.append(line)
+    facts.budget_lines.append(BudgetLine(
+        label, *(v(line.get(k)) for k in ("budget_initial", "budget_adjusted", "executed", "weight", "rate", "score")),
+        line["prov"],
+    ))
     # The first line is the total (年度资金总额); 其中 rows are its parts.
     is_part = label.startswith("其中") or label in ("上年结转资金", "其他资金", "当年财政拨款", "财政拨款")
     if not facts.budget and not is_part:
