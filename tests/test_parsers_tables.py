@@ -138,3 +138,15 @@ def test_wrapped_pdf_target_rows_split_name_and_target():
         ("效益指标", "可持续影响指标", "增强影响力", "不断增强"),
     ]
     assert rows[0].prov.line_start == 2 and rows[0].prov.line_end == 6
+
+
+def test_section_score_found_in_the_next_paragraph_of_its_item():
+    from budgetperf.parsers.narrative import find_section_scores
+
+    texts = ["3、效益指标（40分）效益指标主要从经济效益、社会效益等方面评价。", "对于该项的评价，加权计算结果，得分36分。",
+             "4、满意度指标（10分）网民满意度调查，得分10分。"]
+    paras = [Paragraph(t, i + 1, i + 1) for i, t in enumerate(texts)]
+    scores = find_section_scores(paras, SourceDocument("t.txt", "txt", texts))
+    assert [(s.section, s.max, s.score, s.prov.line_start, s.prov.line_end) for s in scores] == [
+        ("效益指标", 40, 36, 1, 2), ("满意度指标", 10, 10, 3, 3),
+    ]

@@ -38,6 +38,8 @@ _SCORE_ITEM = re.compile(
     r"^(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*(?P<sec>[^（(，。]{2,12}?)\s*[（(]\s*(?P<max>\d+(?:\.\d+)?)\s*分\s*[)）]"
     r"(?P<body>.*?)得分(?:为)?\s*(?P<score>\d+(?:\.\d+)?)\s*分"
 )
+_ITEM_HEAD = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*(?P<sec>[^（(，。]{2,12}?)\s*[（(]\s*(?P<max>\d+(?:\.\d+)?)\s*分\s*[)）]")
+_ITEM_SCORE = re.compile(r"得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分")
 _TOTAL = re.compile(r"(?:自评得分|综合评价得分|评价结果|评价得分|总得分|综合得分|最终得分|自评总分|评价总分|合计)(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
 _BUDGET_SCORE = re.compile(r"预算执行(?:率)?(?:指标)?得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分")
 _GRADE_WORDS = r"(优秀|良好|不合格|合格|一等|二等|三等|四等|优|良|中|差|可)"
@@ -172,10 +174,23 @@ def find_section_scores(paras: list[Paragraph], doc: SourceDocument) -> list[Sec
     "2、产出指标（30分）…得分30分"."""
     found: list[SectionScore] = []
     heading = ""
-    for para in paras:
+    for index, para in enumerate(paras):
         t = compact(para.text)
-        if len(t) <= 20 and not _SCORE_FULL.search(t):
+        if len(t) <= 20 and not _SCORE_FULL.search(t) and not _ITEM_HEAD.match(t):
             heading = t
+            continue
+        if (head := _ITEM_HEAD.match(t)) and not _SCORE_ITEM.search(t):
+            # "3、效益指标（40分）…" with its 得分 in a later paragraph of the same item.
+            section = canonical_section(head.group("sec"))
+            for later in paras[index + 1 : index + 4]:
+                lt = compact(later.text)
+                if _ITEM_HEAD.match(lt):
+                    break
+                if section and (m := _ITEM_SCORE.search(lt)):
+                    found.append(SectionScore(section, parse_number(head.group("max")), parse_number(m.group(1)),
+                                              Provenance(doc.file, para.line_start, later.line_end,
+                                                         doc.snippet(para.line_start, later.line_end))))
+                    break
             continue
         if m := _SCORE_ITEM.search(t):
             section = canonical_section(m.group("sec"))

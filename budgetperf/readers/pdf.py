@@ -194,13 +194,14 @@ def _blocks(items: list[_TextLine | _PageTable], tables: dict[int, Table]) -> li
 
 
 def _is_wrap(above: _TextLine, below: _TextLine, left: float, right: float) -> bool:
-    """True when `below` continues the sentence of `above`: `above` runs to the right
-    margin without ending a sentence, and `below` is neither indented (a new
-    paragraph) nor a numbered item or heading."""
+    """True when `below` continues the paragraph of `above`: `above` runs to the right
+    margin, and `below` is neither indented (a new paragraph) nor a numbered item or
+    heading. A line that ends a sentence continues only when it is completely full:
+    in justified CJK text a full line ending in 。 is still mid-paragraph."""
     char = max(above.height, below.height, 1.0)
+    reach = char if above.text.endswith(_SENTENCE_END) else 2 * char
     return (
-        not above.text.endswith(_SENTENCE_END)
-        and above.x1 >= right - 2 * char
+        above.x1 >= right - reach
         and below.x0 <= left + char
         and not _NEW_ITEM.match(below.text)
     )

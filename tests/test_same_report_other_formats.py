@@ -1,0 +1,104 @@
+"""The same report in another encoding, as a Word file or as a PDF extracts to the same facts.
+
+Each seed is re-encoded (GB18030, UTF-16) or rebuilt as a .docx with real Word
+tables, or as a PDF with ruled tables, from its own blocks, in a temp folder; extraction must give the answer
+key's facts again. This is what a bureau sending last year's .txt as this year's
+.docx looks like.
+"""
+
+from __future__ import annotations
+
+import pytest
+from docx import Document
+
+from budgetperf.blocks import Table
+from budgetperf.extract import document_to_dict, extract_file, link_programs
+from budgetperf.readers import read_document
+from tests.conftest import REPORTS_DIR
+from tests.test_extract_seeds import KEY, _differences
+
+SEEDS = [doc["file"] for doc in KEY["documents"]]
+
+
+def _as_docx(source, target) -> None:
+    doc = Document()
+    for block in read_document(source).blocks:
+        if isinstance(block, Table):
+            width = max(len(row) for row in block.rows)
+            table = doc.add_table(rows=len(block.rows), cols=width)
+            for r, row in enumerate(block.rows):
+                for c, cell in enumerate(row):
+                    table.cell(r, c).text = cell.text
+        else:
+            doc.add_paragraph(block.text)
+    doc.save(target)
+
+
+def _as_pdf(source, target) -> None:
+    """Paragraphs and ruled tables, in the CID font reportlab ships for Chinese."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    text = ParagraphStyle("text", fontName="STSong-Light", fontSize=10, leading=14, wordWrap="CJK")
+    small = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
+    story = []
+    for block in read_document(source).blocks:
+        if isinstance(block, Table):
+            width = max(len(row) for row in block.rows)
+            rows = [[Paragraph(c.text, small) for c in row] + [""] * (width - len(row)) for row in block.rows]
+            table = PdfTable(rows, colWidths=[480 / width] * width)
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+            story.append(table)
+        else:
+            story.append(Paragraph(block.text, text))
+        story.append(Spacer(1, 4))
+    SimpleDocTemplate(str(target), pagesize=A4).build(story)
+
+
+def _expected(file: str) -> dict:
+    return next(doc for doc in KEY["documents"] if doc["file"] == file)
+
+
+def _comparable(expected: dict) -> dict:
+    """Fields that do not depend on the file itself (its name and line numbers)."""
+    return {k: v for k, v in expected.items() if k not in ("file", "same_program_as")}
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_seed_in_another_encoding(tmp_path, ref, seed, encoding):
+    text = (REPORTS_DIR / seed).read_text(encoding="utf-8")
+    path = tmp_path / seed
+    path.write_bytes(text.encode(encoding))
+    actual = document_to_dict(extract_file(path, ref))
+    assert _differences(_comparable(_expected(seed)), actual) == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_seed_rebuilt_as_word_document(tmp_path, ref, seed):
+    path = tmp_path / seed.replace(".txt", ".docx")
+    _as_docx(REPORTS_DIR / seed, path)
+    actual = document_to_dict(extract_file(path, ref))
+    assert _differences(_comparable(_expected(seed)), actual) == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_seed_rebuilt_as_pdf(tmp_path, ref, seed):
+    path = tmp_path / seed.replace(".txt", ".pdf")
+    _as_pdf(REPORTS_DIR / seed, path)
+    actual = document_to_dict(extract_file(path, ref))
+    assert _differences(_comparable(_expected(seed)), actual) == []
+
+
+def test_programmes_link_across_formats(tmp_path, ref):
+    earlier, later = tmp_path / "earlier.docx", tmp_path / "later.txt"
+    _as_docx(REPORTS_DIR / "000_c45d5bc83af97699.txt", earlier)
+    later.write_bytes((REPORTS_DIR / "003_5e5af2f25a3e5b2d.txt").read_bytes())
+    extractions = [extract_file(earlier, ref), extract_file(later, ref)]
+    link_programs(extractions)
+    assert document_to_dict(extractions[1])["same_program_as"] == _expected("003_5e5af2f25a3e5b2d.txt")["same_program_as"]
