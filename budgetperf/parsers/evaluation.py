@@ -197,12 +197,19 @@ def _special_fund_labels(doc: SourceDocument) -> dict[str, Value]:
 
 
 def _department_project(section: Section, doc: SourceDocument) -> Project:
+    """部门整体支出: its self-evaluation table if it has one (budget rows, indicators,
+    总分), then the department sentences for what the table does not say."""
+    if section.tables:
+        project = _build_project(DEPARTMENT_NAME, section, section.tables, doc, {})
+        project.kind = "department"
+    else:
+        project = Project(name=DEPARTMENT_NAME, kind="department", prov=section.prov)
+        project.narrative_figures = narrative.find_narrative_figures(section.paragraphs, doc)
     totals = narrative.find_department_totals(section.paragraphs, doc)
-    project = Project(name=DEPARTMENT_NAME, kind="department", prov=section.prov)
     for key in ("budget_initial", "budget_adjusted", "executed", "execution_rate", "special_projects", "projects_evaluated"):
-        setattr(project, key, totals.get(key))
-    project.narrative_figures = narrative.find_narrative_figures(section.paragraphs, doc)
-    project.output_facts = narrative.find_department_blocks(section.paragraphs, doc)
+        if getattr(project, key) is None:
+            setattr(project, key, totals.get(key))
+    project.output_facts = project.output_facts + narrative.find_department_blocks(section.paragraphs, doc)
     return project
 
 
@@ -219,6 +226,8 @@ def _section_projects(section: Section, doc: SourceDocument, special: dict[str, 
         else:
             other_tables.append(table)
     project = _build_project(name or "未命名项目", section, own_tables, doc, special)
+    if project.name.startswith("部门整体"):
+        project.name, project.kind = DEPARTMENT_NAME, "department"
     projects = [project]
     for table in other_tables:
         table_name = (table.name.value if table.name else None) or table.title_name

@@ -44,7 +44,7 @@ INDICATOR_COLUMNS = (
 )
 LABELS = {
     "项目名称": "name", "项目编码": "code", "项目代码": "code", "主管部门": "department",
-    "实施单位": "unit", "预算单位": "unit", "单位名称": "unit", "评价等级": "grade", "自评等级": "grade",
+    "实施单位": "unit", "预算单位": "unit", "单位名称": "unit", "部门名称": "unit", "评价等级": "grade", "自评等级": "grade",
     "评价等次": "grade", "绩效等级": "grade", "等级": "grade", "自评得分": "total", "资金来源": "funding",
     # Target sheets state the budget as a label, not in a 年初/执行 budget block.
     "预算数": "budget", "预算金额": "budget", "预算资金": "budget",
