@@ -16,6 +16,9 @@ def doc_of(*lines: str) -> SourceDocument:
     (["滦南县农业农村局高标准农田建设"], "滦南县"),  # 滦南县 also ends with the county name 南县
     (["三门峡市互联网舆情中心", "与河南分中心合作"], "三门峡市"),
     (["三门峡市财政局", "三门峡市本级预算", "三门峡市绩效评价", "其中灵宝市、渑池县各一个项目"], "三门峡市"),  # a city lists its counties
+    (["唐山市滦南区委网信办", "滦南区网信系统建设"], "唐山市"),  # an unknown 滦南区 is not the short name 南区
+    (["选取村庄、社区、城区广场开展宣传", "迁西县网信办"], "迁西县"),  # 城区 (a district of 阳泉) inside a word
+    (["雄县人民政府", "雄县财政局"], "雄县"),  # a real two-character county still resolves
     (["今天天气很好"], None),
 ])
 def test_resolve_region(ref, lines, expected):

@@ -61,6 +61,9 @@ class RegionMatch:
     evidence: str
 
 
+SHORT_NAME_WEIGHT = 0.25
+
+
 def find_region_mentions(lines: list[str], ref: Reference) -> Counter:
     """Count mentions of every known region name, scanning for suffix characters
     (县区市旗州盟) and checking the few names that can end there: linear in the text,
@@ -75,7 +78,9 @@ def find_region_mentions(lines: list[str], ref: Reference) -> Counter:
                 continue
             name = text[i - length + 1 : i + 1]
             if name in ref.by_name:
-                counts[name] += 1
+                # Two-character names (南区, 城区, 郊区, 雄县) also occur inside other
+                # words (滦南区, 城区广场): weak evidence unless nothing else is named.
+                counts[name] += 1 if length > 2 else SHORT_NAME_WEIGHT
                 break
     return counts
 
@@ -108,6 +113,11 @@ def resolve_region(doc: SourceDocument, ref: Reference, hints: list[str] = (), c
             best = scored.get(name)
             if best is None or context > best[1] or (context == best[1] and _level_rank(region.level) < _level_rank(best[0].level)):
                 scored[name] = (region, context, score)
+    # A two-character name without its city or province in sight is likely part of
+    # another word (滦南区 ⊃ 南区): keep it only when nothing else is named.
+    weak = {n for n, (region, context, _) in scored.items() if len(n) == 2 and not context}
+    if len(weak) < len(scored):
+        scored = {n: t for n, t in scored.items() if n not in weak}
     ranked = sorted(scored.values(), key=lambda t: (-t[2], _level_rank(t[0].level)))
     winner = ranked[0]
     for region, _context, score in ranked[1:]:
