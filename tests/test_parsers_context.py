@@ -56,6 +56,8 @@ def test_split_unit_code():
     (["乐财预〔2021〕9号"], None, None),                                              # only a citation
     (["项目编码 13022525P00NB79100162"], 2025, False),                               # project code
     (["项目编码 99999925P00NB79100162"], None, None),                                # unknown region code
+    (["项目编码：13022424000100012"], 2024, False),                                 # all-digit code after its label
+    (["联系电话 13022424000100012"], None, None),                                    # digits without the label
 ])
 def test_resolve_year(ref, lines, year, explicit):
     match = resolve_year(doc_of(*lines), ref)

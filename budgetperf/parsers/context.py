@@ -219,6 +219,15 @@ _TITLE_YEAR = re.compile(r"^((?:19|20)\d\d)\s*年度?[^，。,；;]{0,60}(报告
 _FISCAL_YEAR = re.compile(r"((?:19|20)\d\d)\s*年度(?:申请|批复|预算|部门|项目|.{0,8}(?:经费|资金|预算))")
 _ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _PROJECT_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{2})[A-Z][0-9A-Z]{6,}")
+# All-digit project codes look like ID or phone numbers, so only after a label.
+_LABELLED_DIGIT_CODE = re.compile(r"(?:项目编码|项目代码|项目编号)[:：\s]*(\d{6})(\d{2})\d{6,}(?![0-9A-Za-z])")
+
+
+def _project_codes(text: str):
+    """(region code, two year digits, whole code, position) of project codes in `text`."""
+    for pattern in (_PROJECT_CODE, _LABELLED_DIGIT_CODE):
+        for m in pattern.finditer(text):
+            yield m.group(1), m.group(2), m.group(0), m.start()
 
 
 def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch | None:
@@ -262,15 +271,16 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch
         return YearMatch(year, False, _sentence_around(lines[first_line[year]], str(year)), first_line[year] + 1)
     # 4. Project codes: 13022525P… = region code 130225 + year 25.
     for i, line in enumerate(lines):
-        for m in _PROJECT_CODE.finditer(line):
-            if ref is None or m.group(1) in ref.by_code:
-                return YearMatch(2000 + int(m.group(2)), False, f"项目编码 {m.group(0)}：地区代码 {m.group(1)} 后的 {m.group(2)} 为年份", i + 1)
+        for region_code, year_digits, code, _ in _project_codes(line):
+            if ref is None or region_code in ref.by_code:
+                return YearMatch(2000 + int(year_digits), False,
+                                 f"项目编码 {code}：地区代码 {region_code} 后的 {year_digits} 为年份", i + 1)
     return None
 
 
 def project_code_regions(doc: SourceDocument, ref: Reference) -> list[str]:
     """Region codes found at the start of project codes."""
-    return [m.group(1) for m in _PROJECT_CODE.finditer("\n".join(doc.lines)) if m.group(1) in ref.by_code]
+    return [code for code, _, _, _ in _project_codes("\n".join(doc.lines)) if code in ref.by_code]
 
 
 def _sentence_around(line: str, needle: str) -> str:
