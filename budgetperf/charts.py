@@ -173,6 +173,19 @@ def _is_missing(value: object) -> bool:
         return False
 
 
+UNKNOWN_YEAR = "年度未知"
+UNKNOWN_REGION = "地区未知"
+
+
+def year_label(value: object) -> str:
+    """A year for labels; a report whose year could not be found says so (年度未知)."""
+    return UNKNOWN_YEAR if _is_missing(value) else str(int(value))
+
+
+def region_label(value: object) -> str:
+    return UNKNOWN_REGION if _is_missing(value) else str(value)
+
+
 def fmt_wan(value: object) -> str:
     """An amount in 万元 with thousands separators: "1,234.50 万元"; missing → 未披露."""
     return UNDISCLOSED if _is_missing(value) else f"{float(value):,.2f} 万元"
@@ -363,7 +376,7 @@ def _wrap(text: str, width: int) -> str:
 
 
 def _project_label(row: Mapping) -> str:
-    return f"{row['project_name']}（{row['region']} {int(row['year'])}）"
+    return f"{row['project_name']}（{region_label(row['region'])} {year_label(row['year'])}）"
 
 
 def _bar_height(n: int, per_bar: int = 34, base: int = 170) -> int:
@@ -397,7 +410,7 @@ def overview_small_multiples(df: pd.DataFrame, colors: Mapping[str, str] | None 
     for i, region in enumerate(regions):
         r, c = divmod(i, cols)
         part = df[df["region"] == region].sort_values("year")
-        years = [str(int(y)) for y in part["year"]]
+        years = [year_label(y) for y in part["year"]]
         color = colors[region]
         # a missing executed amount has no bar to carry its label: the budget bar says it
         fig.add_bar(x=years, y=part["budget_wan"], name="预算", marker_color=tint(color),
@@ -522,7 +535,7 @@ def spending_plan(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
     dashes = ("solid", "dot", "dash", "longdash", "dashdot")
     for n, ((region, year, project), part) in enumerate(df.groupby(["region", "year", "project_name"], sort=True)):
         part = part.sort_values("by_date")
-        label = f"{project}（{region} {int(year)}）"
+        label = f"{project}（{region_label(region)} {year_label(year)}）"
         fig.add_scatter(x=[_plan_date_label(d) for d in part["by_date"]], y=part["planned_share_pct"],
                         mode="lines+markers+text", name=f"{label} 计划", line=dict(color=colors[region],
                         dash=dashes[n % len(dashes)], width=2.5), marker=dict(size=8),
@@ -562,8 +575,8 @@ def expense_treemap(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
         ids.append(region), labels.append(region), parents.append(""), values.append(rpart["amount_wan"].sum())
         node_colors.append(colors[region])
         for (project, year), ppart in rpart.groupby(["project_name", "year"], sort=True):
-            pid = f"{region}/{project}/{int(year)}"
-            ids.append(pid), labels.append(f"{project}（{int(year)}）"), parents.append(region)
+            pid = f"{region}/{project}/{year_label(year)}"
+            ids.append(pid), labels.append(f"{project}（{year_label(year)}）"), parents.append(region)
             values.append(ppart["amount_wan"].sum()), node_colors.append(colors[region])
             for item, amount in zip(ppart["item"], ppart["amount_wan"]):
                 ids.append(f"{pid}/{item}"), labels.append(item), parents.append(pid), values.append(amount)
@@ -621,7 +634,7 @@ def quantified_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
     colors = _colors_for(df, colors)
     fig = go.Figure()
     for region, part in df.groupby("region", sort=True):
-        fig.add_bar(x=[f"{region} {int(y)}" for y in part["year"]], y=part["quantified_pct"], name=region,
+        fig.add_bar(x=[f"{region} {year_label(y)}" for y in part["year"]], y=part["quantified_pct"], name=region,
                     marker_color=colors[region],
                     text=[f"{fmt_pct(p)}（{q}/{n}）" for p, q, n in
                           zip(part["quantified_pct"], part["quantified"], part["indicators"])],
@@ -776,7 +789,7 @@ def region_measures(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
         part = df[df["measure"] == measure].sort_values(["region", "year"])
         unit = part["unit"].iloc[0]
         for region, rpart in part.groupby("region", sort=True):
-            x = [f"{region}<br>{int(y)}" for y in rpart["year"]]
+            x = [f"{region}<br>{year_label(y)}" for y in rpart["year"]]
             fig.add_bar(x=x, y=rpart["value"].fillna(0), name=region, legendgroup=region, showlegend=col == 1,
                         marker_color=colors[region],
                         marker_opacity=[0 if pd.isna(v) else 1 for v in rpart["value"]],
@@ -801,7 +814,7 @@ def indicator_mix(df: pd.DataFrame) -> go.Figure:
         return empty_figure(title)
     totals = df.groupby(["region", "year", "level1"], as_index=False)["indicators"].sum()
     totals["share_pct"] = totals["indicators"] / totals.groupby(["region", "year"])["indicators"].transform("sum") * 100
-    totals["x"] = [f"{r} {int(y)}" for r, y in zip(totals["region"], totals["year"])]
+    totals["x"] = [f"{region_label(r)} {year_label(y)}" for r, y in zip(totals["region"], totals["year"])]
     order = totals.sort_values(["region", "year"])["x"].drop_duplicates().tolist()
     fig = go.Figure()
     level1s = sorted(totals["level1"].unique(), key=lambda v: (list(LEVEL1_COLORS).index(v)
@@ -868,8 +881,8 @@ def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     labels = [f"{r['project_name']}（{r['region']}）<br><sub>对照 {int(r['earlier_year'])} 年"
               f"「{r['earlier_project_name']}」</sub>" for r in df.to_dict("records")]
     region_color = [colors[r] for r in df["region"]]
-    earlier_year = "、".join(sorted({str(int(y)) for y in df["earlier_year"]}))
-    later_year = "、".join(sorted({str(int(y)) for y in df["year"]}))
+    earlier_year = "、".join(sorted({year_label(y) for y in df["earlier_year"]}))
+    later_year = "、".join(sorted({year_label(y) for y in df["year"]}))
     fig = go.Figure()
     fig.add_bar(y=labels, x=df["earlier_budget_wan"], orientation="h", name=f"{earlier_year} 年预算",
                 marker=dict(color=[tint(c) for c in region_color]),
@@ -902,7 +915,7 @@ def findings_by_severity(df: pd.DataFrame) -> go.Figure:
     title = "审核发现数（按地区、年度、严重程度）"
     if df.empty:
         return empty_figure(title, "当前筛选下没有审核发现")
-    df = df.assign(x=[f"{r} {int(y)}" for r, y in zip(df["region"], df["year"])])
+    df = df.assign(x=[f"{region_label(r)} {year_label(y)}" for r, y in zip(df["region"], df["year"])])
     order = df.sort_values(["region", "year"])["x"].drop_duplicates().tolist()
     fig = go.Figure()
     for severity in SEVERITY_ORDER:

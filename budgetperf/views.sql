@@ -8,7 +8,9 @@ with joined as (
     select
         p.*,
         d.file,
-        d.region,
+        -- A report whose region is not in regions.csv still shows, under 地区未知
+        -- (and the audit says to add the region).
+        coalesce(d.region, '地区未知') as region,
         coalesce(d.region_level, r.level) as region_level,
         d.city,
         d.province,
@@ -77,7 +79,7 @@ create or replace view stg_checks as
 select
     c.*,
     d.file,
-    d.region,
+    coalesce(d.region, '地区未知') as region,
     d.year,
     d.unit,
     p.name as project_name

@@ -318,3 +318,26 @@ def test_export_panel_with_nothing_to_export_says_what_to_change(dash_env):
     assert not at.exception
     assert "XLSX（数据＋图表）" not in download_labels(at)
     assert any("没有图表可导出" in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------------------
+# reports with gaps: no year found, region not in the reference table
+
+def test_pages_show_reports_without_year_or_known_region(make_store, monkeypatch, tmp_path):
+    from tests.conftest import FIXTURES_DIR, REPORTS_DIR
+
+    unknown_region = tmp_path / "unknown_region.txt"
+    unknown_region.write_text(
+        (FIXTURES_DIR / "special_fund_expenses_mismatch.txt").read_text(encoding="utf-8").replace("迁西县", "某某县"),
+        encoding="utf-8")
+    db = make_store([REPORTS_DIR / "001_4f47e40a9e3722bd.txt", FIXTURES_DIR / "special_fund_expenses_mismatch.txt",
+                     unknown_region], name="gaps")
+    monkeypatch.setenv("BUDGETPERF_DB", str(db))
+    for page in PAGE_FILES:
+        at = open_app(page)
+        assert not at.exception, (page, at.exception)
+    at = open_app("pages/execution.py")
+    figures = [e.fig for e in at.session_state["ui.exports"] if e.fig is not None]
+    assert any("年度未知" in json.dumps(f.to_plotly_json(), ensure_ascii=False, default=str) for f in figures)
+    at = open_app("pages/audit.py")
+    assert "地区未知" in texts(at)
