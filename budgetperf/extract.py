@@ -75,7 +75,8 @@ def _has_content(p: Project) -> bool:
 def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list[Value], ref: Reference) -> None:
     region = resolve_region(doc, ref, hints=[h.value for h in unit_hints], codes=project_code_regions(doc, ref))
     if region is not None:
-        facts.region = Value(region.name)
+        line = next((i + 1 for i, text in enumerate(doc.lines) if region.name in text), 0)
+        facts.region = Value(region.name, Provenance(doc.file, line, line, doc.snippet(line, line)) if line else None)
         facts.region_level, facts.city, facts.province, facts.region_code = region.level, region.city, region.province, region.code
     hint = next((h for h in unit_hints if compact(h.value)), None)
     if hint is None and (found := find_unit_in_text(doc.lines, region)):

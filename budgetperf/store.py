@@ -117,7 +117,7 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
     if v(f.unit):
         con.execute("insert into units values (?, ?, ?) on conflict do nothing", [v(f.unit), v(f.region), v(f.unit_code)])
     prov_rows = []
-    for name in ("unit", "unit_code", "unit_project_budget", "projects_total"):
+    for name in ("region", "unit", "unit_code", "unit_project_budget", "projects_total"):
         value = getattr(f, name)
         if isinstance(value, Value) and value.prov is not None:
             prov_rows.append((doc_id, "document", doc_id, name, value.raw or str(value.value), *_lines(value.prov)))
