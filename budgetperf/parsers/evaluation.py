@@ -22,6 +22,7 @@ _DEPT_TITLE = re.compile(r"部门整体(?:支出)?绩效(?:评价|自评)(?:报�
 _PROJECT_TITLE = re.compile(r"^(?P<pre>.*?)(?:项目)?(?:支出)?绩效(?:评价|自评)报告$")
 _SPECIAL_LABEL = re.compile(r"^项目(?:[（(]专项资金[)）])?名称[:：]?(?P<name>.+)$")
 _LABEL_LINE = re.compile(r"^(?P<label>项目实施单位|实施单位|项目主管部门|主管部门|项目编码)[:：]?(?P<value>.+)$")
+_NAME_LABEL = re.compile(r"^项目名称[:：](?P<name>[^，。；]{2,40}?)(?:项目)?$")
 _PAREN_NAME = re.compile(r"^[（(](?P<name>[^（）()]{2,40}?)(?:项目)?[)）]$")
 _UNIT_SUFFIX = re.compile(r"(中心|局|办|办公室|委员会|委|部|院|所|站|队|馆|厅|处|科|协会|社|学校|医院|政府|公司)$")
 _YEAR_PREFIX = re.compile(r"^(?:19|20)\d\d\s*年度?")
@@ -121,7 +122,9 @@ def _project_title_name(pre: str, blocks, index: int) -> tuple[str | None, str |
         return None, None
     unit, rest = _split_unit_prefix(pre)
     for block in blocks[index + 1 : index + 4]:
-        if isinstance(block, Paragraph) and (m := _PAREN_NAME.match(compact(block.text))):
+        if not isinstance(block, Paragraph):
+            continue
+        if m := (_PAREN_NAME.match(compact(block.text)) or _NAME_LABEL.match(compact(block.text))):
             return m.group("name"), unit or (pre if _UNIT_SUFFIX.search(pre) else None)
     if unit and not rest:
         return None, unit
@@ -163,6 +166,7 @@ def parse_evaluation(doc: SourceDocument) -> EvaluationResult:
             result.unit_project_budget = narrative.find_project_budget(paras, doc, None).get("unit_project_budget")
         if result.projects_total is None:
             result.projects_total = narrative.find_projects_total(paras, doc)
+    result.projects = projects = _merge_same_name(projects)
     if special:
         unit_hints.extend(v for k, v in special.items() if k == "unit")
     for section in sections:
@@ -170,6 +174,28 @@ def parse_evaluation(doc: SourceDocument) -> EvaluationResult:
             if table.unit:
                 unit_hints.append(table.unit)
     return result
+
+
+def _merge_same_name(projects: list[Project]) -> list[Project]:
+    """One project per name: a 自评表 placed before its report, or a report split by a
+    stray title, yields two sections of one project. The first keeps what it says;
+    the second fills what the first left empty."""
+    merged: dict[str, Project] = {}
+    for project in projects:
+        key = compact(project.name)
+        first = merged.get(key)
+        if first is None or project.kind == "department":
+            merged.setdefault(key if first is None else f"{key}#{id(project)}", project)
+            continue
+        for name, value in vars(project).items():
+            if name in ("name", "kind", "prov"):
+                continue
+            current = getattr(first, name)
+            # A grade derived from the total's band yields to one the report writes.
+            derived_grade = name == "grade" and current is not None and current.raw is None and value is not None
+            if current is None or current == [] or current is False or derived_grade:
+                setattr(first, name, value)
+    return list(merged.values())
 
 
 def _absorb_preamble(sections: list[Section]) -> None:
