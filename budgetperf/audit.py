@@ -60,6 +60,13 @@ def _main_indicators(p: Project) -> list[Indicator]:
     return [i for i in p.indicators if not i.name.startswith("其中")]
 
 
+def _budget_row_separate(p: Project) -> bool:
+    """True when the budget-execution score sits outside the indicator rows. Some
+    templates list 预算执行率 as an indicator too; adding the budget row's weight
+    again would count it twice."""
+    return not any("执行率" in i.name for i in _main_indicators(p))
+
+
 def _scored(p: Project) -> bool:
     return any(i.score is not None for i in _main_indicators(p))
 
@@ -75,7 +82,7 @@ def rule_total_vs_parts(facts: DocumentFacts) -> list[Check]:
             continue
         if _scored(p):
             parts = [i.score or 0 for i in _main_indicators(p)]
-            if v(p.budget_score) is not None:
+            if v(p.budget_score) is not None and _budget_row_separate(p):
                 parts.append(v(p.budget_score))
             source = "indicator table"
         elif p.section_scores:
@@ -106,7 +113,7 @@ def rule_weights_sum(facts: DocumentFacts) -> list[Check]:
         indicators = _main_indicators(p)
         if indicators and all(i.weight is not None for i in indicators):
             weights = [i.weight for i in indicators]
-            if v(p.budget_weight) is not None:
+            if v(p.budget_weight) is not None and _budget_row_separate(p):
                 weights.append(v(p.budget_weight))
             provs = _provs(*indicators, p.budget_weight)
         elif p.section_scores and all(s.max is not None for s in p.section_scores):

@@ -58,6 +58,11 @@ def nine_indicators(**kw):
     (facts(project(indicators=nine_indicators(), **FULL)), "weights_sum", False),
     (facts(project(indicators=nine_indicators()[:8], **FULL)), "weights_sum", True),
     (facts(project(kind="target", indicators=nine_indicators()[:3])), "weights_sum", False),
+    # 预算执行率 listed as an indicator too: the budget row is not counted twice
+    (facts(project(indicators=nine_indicators()[:8] + [ind(name="预算执行率", target="100%", actual="100%", weight=20, score=20)],
+                   total_score=val(100), **FULL)), "weights_sum", False),
+    (facts(project(indicators=nine_indicators()[:8] + [ind(name="预算执行率", target="100%", actual="100%", weight=20, score=20)],
+                   total_score=val(100), **FULL)), "total_vs_parts", False),
     # execution rate vs executed / budget
     (facts(project(budget_initial=val(110), executed=val(98.69), execution_rate=val(89.72))), "execution_rate_mismatch", False),
     (facts(project(budget_initial=val(110), executed=val(98.69), execution_rate=val(95))), "execution_rate_mismatch", True),
