@@ -25,6 +25,9 @@ class ReadError(Exception):
 
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx")
+# Legacy binary .doc/.xls files are OLE compound files, not zip packages: readers
+# name the format the user must save as instead of reporting a corrupt zip.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_document(path: str | Path, display_name: str | None = None) -> SourceDocument:

@@ -19,14 +19,12 @@ import docx
 from docx.oxml.ns import qn
 
 from budgetperf.blocks import Block, Cell, Paragraph, SourceDocument, Table, join_wrapped, normalize_text
-from budgetperf.readers import ReadError
+from budgetperf.readers import OLE_MAGIC, ReadError
 
 # Runs of a paragraph, including accepted tracked insertions and simple fields,
 # which python-docx's own `Paragraph.text` leaves out.
 _RUNS = "w:r | w:hyperlink | w:ins/w:r | w:smartTag/w:r | w:fldSimple/w:r | w:sdt/w:sdtContent/w:r"
 _P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = map(qn, ("w:p", "w:tbl", "w:sdt", "w:sdtContent", "w:customXml"))
-# Legacy binary .doc files are OLE compound files, not zip packages.
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_docx(data: bytes, name: str) -> SourceDocument:
@@ -34,7 +32,7 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
 
     Raises `ReadError` for data that is not a Word document or has no text.
     """
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         raise ReadError("legacy .doc file: save it as .docx", "这是旧版 Word（.doc）文件，请在 Word/WPS 中另存为 .docx 后再上传")
     try:
         document = docx.Document(io.BytesIO(data))

@@ -21,10 +21,8 @@ import datetime as dt
 import io
 
 from budgetperf.blocks import Block, Cell, SourceDocument, Table, join_wrapped, normalize_text
-from budgetperf.readers import ReadError
+from budgetperf.readers import OLE_MAGIC, ReadError
 
-# Legacy binary .xls files are OLE compound files, not zip packages.
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_xlsx(data: bytes, name: str) -> SourceDocument:
@@ -34,7 +32,7 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
     """
     import openpyxl
 
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         raise ReadError("legacy .xls file: save it as .xlsx", "这是旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 后再上传")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
