@@ -24,7 +24,6 @@ from budgetperf.blocks import Block, Cell, SourceDocument, Table, join_wrapped, 
 from budgetperf.readers import OLE_MAGIC, ReadError
 
 
-
 def read_xlsx(data: bytes, name: str) -> SourceDocument:
     """Read an .xlsx report from bytes: one table per non-empty sheet.
 
