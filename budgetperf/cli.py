@@ -75,7 +75,8 @@ def _cmd_check(args) -> int:
 
     con = connect(args.db)
     try:
-        df = run_query("checks/findings", con=con, regions=args.region or None, years=args.year or None, severity=None)
+        # The same query as the 审核 page, so the CLI prints what the page lists.
+        df = run_query("audit/findings", con=con, regions=args.region or None, years=args.year or None)
     finally:
         con.close()
     if args.json:

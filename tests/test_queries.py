@@ -150,15 +150,9 @@ def _seed_findings() -> set[tuple[str, str, str]]:
     return {(doc["file"], c["kind"], c["severity"]) for doc in SEED_FACTS["documents"] for c in doc.get("checks", [])}
 
 
-@pytest.mark.parametrize("name", [n for n in QUERIES if n.startswith("checks/")])
-def test_checks_return_only_the_known_seed_findings(con, name):
-    # checks/findings lists findings: against the seeds it must return exactly the
-    # inconsistencies the seed reports really contain (tests/seed_facts.json)
-    found = q(con, name)
-    assert {(r.file, r.kind, r.severity) for r in found.itertuples()} == _seed_findings()
-
-
 def test_audit_findings_match_checks_and_filter_by_severity(con):
+    # Against the seeds the findings are exactly the inconsistencies the seed
+    # reports really contain (tests/seed_facts.json).
     everything = q(con, "audit/findings")
     assert {(r.file, r.kind, r.severity) for r in everything.itertuples()} == _seed_findings()
     errors = q(con, "audit/findings", severities=["错误"])

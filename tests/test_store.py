@@ -106,10 +106,10 @@ def test_build_from_missing_folder_raises(tmp_path, ref):
 def test_run_query_checks_params(seed_store):
     con = connect(seed_store)
     try:
-        df = run_query("checks/findings", con=con, regions=["三门峡市"])
+        df = run_query("audit/findings", con=con, regions=["三门峡市"])
         assert set(df["kind"]) == {"total_vs_parts", "weights_sum", "satisfaction_vs_score"}
         with pytest.raises(QueryError):
-            run_query("checks/findings", con=con, region="三门峡市")
+            run_query("audit/findings", con=con, region="三门峡市")
     finally:
         con.close()
 
