@@ -222,16 +222,62 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+def write_table_sheet(ws, title: str, notes: list[str], df: pd.DataFrame, header_row: int = _HEADER_ROW) -> None:
+    """Fill one worksheet: the title, note lines under it, then `df` (headers already
+    Chinese) from `header_row` with a styled frozen header, an autofilter, 万元 and
+    percent number formats and column widths fitted to CJK text."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    df = df.reset_index(drop=True)
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    for row, note in enumerate(notes, start=2):
+        ws.cell(row=row, column=1, value=note)
+    for col, name in enumerate(df.columns, start=1):
+        cell = ws.cell(row=header_row, column=col, value=str(name))
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F5FA8")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, row in enumerate(df.itertuples(index=False), start=header_row + 1):
+        for c, value in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=_cell_value(value))
+    for c, name in enumerate(df.columns, start=1):
+        fmt = _number_format(str(name))
+        if fmt and pd.api.types.is_numeric_dtype(df[name]) and not pd.api.types.is_bool_dtype(df[name]):
+            for r in range(header_row + 1, header_row + 1 + len(df)):
+                ws.cell(row=r, column=c).number_format = fmt
+        width = max([_display_width(name)] + [_display_width(_cell_value(v)) for v in df[name].tolist()[:500]])
+        ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, width + 2))
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if len(df.columns) and len(df):
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(df.columns))}{header_row + len(df)}"
+
+
+def build_table_xlsx(df: pd.DataFrame, *, sheet: str, title: str, filters_note: str) -> bytes:
+    """A one-sheet workbook of a table (no chart): a findings list, an indicator list."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", "", sheet)[:31] or "表"
+    # Row 4 stays blank between the notes and the table.
+    write_table_sheet(ws, title, [f"筛选条件：{filters_note}", f"导出时间：{datetime.now():%Y-%m-%d %H:%M}"], df,
+                      header_row=5)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def build_xlsx(charts: list[ChartExport], filters_note: str) -> bytes:
     """A workbook with one formatted sheet per chart and a native Excel chart of it.
 
-    Each sheet: title, the filters and source on top, a frozen header with an
-    autofilter, 万元/percent number formats, fitted column widths, and a bar chart
-    of the numeric columns against the first text column.
+    Each sheet (`write_table_sheet`): title, the filters and source on top, a frozen
+    header with an autofilter, 万元/percent number formats, fitted column widths;
+    then a bar chart of the numeric columns against the first text column.
     """
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
@@ -240,28 +286,9 @@ def build_xlsx(charts: list[ChartExport], filters_note: str) -> bytes:
     for chart in charts:
         ws = wb.create_sheet(_sheet_title(chart.title, used))
         df = chart.data.reset_index(drop=True)
-        ws["A1"] = chart.title
-        ws["A1"].font = Font(bold=True, size=14)
-        ws["A2"] = f"筛选条件：{filters_note}"
-        ws["A3"] = f"{chart.source_note}（导出时间 {datetime.now():%Y-%m-%d %H:%M}）"
-        for col, name in enumerate(df.columns, start=1):
-            cell = ws.cell(row=_HEADER_ROW, column=col, value=str(name))
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="1F5FA8")
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, row in enumerate(df.itertuples(index=False), start=_HEADER_ROW + 1):
-            for c, value in enumerate(row, start=1):
-                ws.cell(row=r, column=c, value=_cell_value(value))
-        for c, name in enumerate(df.columns, start=1):
-            fmt = _number_format(str(name))
-            if fmt and pd.api.types.is_numeric_dtype(df[name]):
-                for r in range(_HEADER_ROW + 1, _HEADER_ROW + 1 + len(df)):
-                    ws.cell(row=r, column=c).number_format = fmt
-            width = max([_display_width(name)] + [_display_width(v) for v in df[name].tolist()[:500]])
-            ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, width + 2))
-        ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=1)
-        if len(df.columns) and len(df):
-            ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(df.columns))}{_HEADER_ROW + len(df)}"
+        write_table_sheet(ws, chart.title, [
+            f"筛选条件：{filters_note}", f"{chart.source_note}（导出时间 {datetime.now():%Y-%m-%d %H:%M}）",
+        ], df)
         numeric = [i for i, name in enumerate(df.columns, start=1) if _is_value_column(df[name], str(name))]
         labels = [i for i, name in enumerate(df.columns, start=1)
                   if not pd.api.types.is_numeric_dtype(df[name]) or pd.api.types.is_bool_dtype(df[name])]
@@ -291,14 +318,19 @@ def _is_value_column(series: pd.Series, name: str) -> bool:
 
 
 def _cell_value(value):
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    """A DataFrame value as openpyxl accepts it: lists joined (DuckDB list columns),
+    missing values empty, numpy scalars and timestamps as Python objects."""
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and getattr(value, "ndim", 0) == 1):
+        return "、".join(map(str, list(value)))
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, (list, tuple)):
-        return "、".join(map(str, value))
-    if hasattr(value, "item"):
-        return value.item()
-    if value is pd.NA:
+    if isinstance(value, float) and pd.isna(value):
         return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+        return None if isinstance(value, float) and pd.isna(value) else value
     return value
 
 

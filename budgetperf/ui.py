@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import functools
 import html
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -526,59 +523,11 @@ def export_panel() -> None:
 # downloads
 
 def table_xlsx(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: str, note: str) -> bytes:
-    """An XLSX workbook of `df[columns]` with Chinese headers: title and filter note on
-    top, a bold frozen header row with autofilter, and column widths fitted to the text.
-
-    Values are written raw (numbers stay numbers). Not `export.build_xlsx`: that
-    one adds a native bar chart per sheet, which a findings list has no use for.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"筛选条件：{note}"
-    ws["A3"] = f"导出时间：{datetime.now():%Y-%m-%d %H:%M}"
-    header_row = 5  # row 4 stays blank between the note and the table
-    headers = [charts.LABELS.get(c, c) for c in columns]
-    for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=header_row, column=col, value=header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F5FA8")
-        cell.alignment = Alignment(vertical="center")
-    for record in df[list(columns)].itertuples(index=False):
-        ws.append([_xlsx_value(v) for v in record])
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    if len(df):
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{ws.max_row}"
-    for i, column in enumerate(columns, start=1):
-        texts = [headers[i - 1], *(str(_xlsx_value(v) or "") for v in df[column])]
-        # CJK characters are about twice as wide as Latin ones in Excel's units
-        width = max(_display_width(t) for t in texts) + 2
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6), 60)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value: object) -> object:
-    if isinstance(value, (list, tuple, np.ndarray)):  # DuckDB list columns
-        return "、".join(map(str, value))
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.generic):  # numpy scalar → Python
-        return value.item()
-    return value
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """An XLSX of `df[columns]` with Chinese headers, formatted like the 导出 workbooks
+    (`export.build_table_xlsx`: title and filter note on top, frozen header, widths);
+    no chart, which a findings list has no use for."""
+    shown = df[list(columns)].rename(columns=charts.LABELS)
+    return export.build_table_xlsx(shown, sheet=sheet, title=title, filters_note=note)
 
 
 def download_xlsx(label: str, build: Callable[[], bytes], file_stem: str, key: str) -> None:
