@@ -23,8 +23,10 @@ from budgetperf.parsers.context import (
     resolve_year,
     split_unit_code,
 )
+from budgetperf.parsers.values import grade_for_score
 from budgetperf.readers import ReadError, read_document
-from budgetperf.records import DocumentFacts, Project, Provenance, Value, v
+from budgetperf.records import DocumentFacts, Project, Provenance, ReviewReason, Value, v
+from budgetperf.review import add_review_reasons
 
 
 class NotAReportError(ReadError):
@@ -62,6 +64,11 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             "未识别为绩效评价报告或绩效目标表：没有找到项目、得分或指标",
         )
     _resolve_context(doc, facts, unit_hints, ref)
+    for p in facts.projects:
+        if p.grade is None and v(p.total_score) is not None and p.kind != "target":
+            # Kept apart from `grade`: the band is our reading, not the report's words.
+            p.grade_derived = grade_for_score(v(p.total_score))
+    add_review_reasons(facts)
     return facts
 
 
@@ -199,6 +206,7 @@ def project_to_dict(p: Project) -> dict:
         "total_score": _num(p.total_score),
         "grade": v(grade),
         "grade_as_written": grade.raw if grade is not None else None,
+        "grade_derived": p.grade_derived,
         "projects_evaluated": _num(p.projects_evaluated),
         "special_projects": _num(p.special_projects),
         "funding_source": v(p.funding_source),
@@ -212,7 +220,12 @@ def project_to_dict(p: Project) -> dict:
         "output_facts": [{"name": f.name, "value": f.value} for f in p.output_facts],
         "expense_items": [{"item": e.item, "amount": e.amount_wan} for e in p.expense_items],
         "spending_plan": [{"by": s.by, "share": s.share_pct} for s in p.spending_plan],
+        "needs_review": [review_to_dict(r) for r in p.review_reasons],
     }
+
+
+def review_to_dict(r: ReviewReason) -> dict:
+    return {"code": r.code, "message": r.message_zh, "line": r.prov.line_start if r.prov else None}
 
 
 def document_to_dict(extraction: Extraction) -> dict:
@@ -231,6 +244,7 @@ def document_to_dict(extraction: Extraction) -> dict:
         "doc_kinds": f.doc_kinds,
         "unit_project_budget": v(f.unit_project_budget),
         "projects_total": v(f.projects_total),
+        "needs_review": [review_to_dict(r) for r in f.review_reasons],
         "projects": [project_to_dict(p) for p in f.projects],
         "checks": [c.to_dict() for c in extraction.checks],
         "same_program_as": [{k: link[k] for k in ("this", "earlier", "earlier_year")} for link in f.same_program_as],

@@ -40,6 +40,17 @@ def v(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class ReviewReason:
+    """Why a person should look at what was read: the extractor kept what it could
+    but is unsure (项目名称未识别, 指标表未识别, 年度为推断 …). `code` is one of
+    `budgetperf.review.REVIEW_CODES`; the message says what exactly, in Chinese."""
+
+    code: str
+    message_zh: str
+    prov: Provenance | None = None
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One row of an indicator table (一级/二级/三级指标)."""
 
@@ -135,7 +146,8 @@ class Project:
     budget_score: Value | None = None
     total_score: Value | None = None
     total_weight: Value | None = None
-    grade: Value | None = None  # normalized 优/良/中/差; raw keeps the written grade
+    grade: Value | None = None  # as stated, normalized 优/良/中/差; raw keeps the written grade
+    grade_derived: str | None = None  # the band of total_score, only when no grade is stated
     projects_evaluated: Value | None = None
     special_projects: Value | None = None
     funding_source: Value | None = None
@@ -150,6 +162,7 @@ class Project:
     output_facts: list[OutputFact] = field(default_factory=list)
     narrative_figures: list[NarrativeFigure] = field(default_factory=list)
     has_indicator_table: bool = False
+    review_reasons: list[ReviewReason] = field(default_factory=list)
 
 
 @dataclass
@@ -177,3 +190,4 @@ class DocumentFacts:
     content_hash: str | None = None
     encoding: str | None = None
     line_count: int = 0
+    review_reasons: list[ReviewReason] = field(default_factory=list)

@@ -65,8 +65,8 @@ create table if not exists projects (
     budget_score double,
     total_score double,
     total_weight double,
-    grade varchar,                   -- 优/良/中/差
-    grade_as_written varchar,        -- NULL when derived from the total's band
+    grade varchar,                   -- 优/良/中/差 as the report states it, else NULL
+    grade_as_written varchar,        -- the stated grade's own words (优秀, 良好, 一等)
     projects_evaluated integer,
     special_projects integer,
     funding_source varchar,
@@ -75,7 +75,8 @@ create table if not exists projects (
     goal_expected varchar,           -- 年度总体目标 as written: expected
     goal_actual varchar,             -- and actually achieved
     line_start integer,
-    line_end integer
+    line_end integer,
+    grade_derived varchar            -- the band of total_score when no grade is stated (ours, not the report's)
 );
 
 -- The 项目资金 rows of a self-evaluation table: the total (年度资金总额) and its
@@ -199,4 +200,17 @@ create table if not exists program_links (
     earlier_project_id varchar not null,
     earlier_year integer,
     similarity double
+);
+
+-- What a person should check because extraction was unsure (budgetperf/review.py):
+-- per document (project_id NULL) or per project. Statements about the extraction,
+-- not about the report; the audit's findings are in checks.
+create table if not exists review_reasons (
+    doc_id varchar not null,
+    project_id varchar,
+    code varchar not null,           -- project_name_missing | indicator_table_unread | year_inferred | …
+    message_zh varchar not null,
+    line_start integer,
+    line_end integer,
+    snippet varchar
 );

@@ -130,12 +130,12 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
         project_ids[id(p)] = pid
         grade = p.grade
         con.execute(
-            "insert into projects values (" + ", ".join(["?"] * 25) + ")",
+            "insert into projects values (" + ", ".join(["?"] * 26) + ")",
             [pid, doc_id, seq, p.name, v(p.code), p.kind, v(p.budget_initial), v(p.budget_adjusted), v(p.executed),
              v(p.execution_rate), v(p.budget_weight), v(p.budget_score), v(p.total_score), v(p.total_weight),
              v(grade), grade.raw if grade is not None else None, v(p.projects_evaluated), v(p.special_projects),
              v(p.funding_source), p.amount_unit_as_written, p.has_indicator_table, v(p.goal_expected),
-             v(p.goal_actual), p.prov.line_start, p.prov.line_end],
+             v(p.goal_actual), p.prov.line_start, p.prov.line_end, p.grade_derived],
         )
         for name in ("code", "budget_initial", "budget_adjusted", "executed", "execution_rate", "budget_weight",
                      "budget_score", "total_score", "total_weight", "grade", "projects_evaluated",
@@ -172,6 +172,11 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
             _insert(con, "output_facts", rows)
     if prov_rows:
         _insert(con, "provenance", prov_rows)
+    review_rows = [(doc_id, None, r.code, r.message_zh, *_lines(r.prov)) for r in f.review_reasons]
+    review_rows += [(doc_id, project_ids[id(p)], r.code, r.message_zh, *_lines(r.prov))
+                    for p in f.projects for r in p.review_reasons]
+    if review_rows:
+        _insert(con, "review_reasons", review_rows)
     names = {p.name: project_ids[id(p)] for p in f.projects}
     check_rows = []
     for k, c in enumerate(ex.checks, start=1):
@@ -184,7 +189,7 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
 
 
 def _delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
-    for table in ("program_links", "checks", "output_facts", "spending_plans", "expense_items", "section_scores", "budget_lines",
+    for table in ("review_reasons", "program_links", "checks", "output_facts", "spending_plans", "expense_items", "section_scores", "budget_lines",
                   "indicators", "provenance", "projects", "source_lines", "documents"):
         con.execute(f"delete from {table} where doc_id = ?", [doc_id])
 

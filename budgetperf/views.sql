@@ -35,7 +35,10 @@ final as (
         case when budget_wan > 0 and executed_wan is not null
              then round(executed_wan / budget_wan * 100, 2) end as execution_rate_computed_pct,
         case when total_weight > 0 and total_score is not null
-             then round(total_score / total_weight * 100, 2) end as score_rate_pct
+             then round(total_score / total_weight * 100, 2) end as score_rate_pct,
+        -- The grade to show: as stated, else the band of the total (shown as derived).
+        coalesce(grade, grade_derived) as grade_shown,
+        grade is null and grade_derived is not null as is_grade_derived
     from joined
 )
 select * from final;

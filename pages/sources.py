@@ -39,7 +39,7 @@ if name is None:
 p = projects[projects["project_name"] == name].iloc[0]
 ui.metric_row([("预算", charts.fmt_wan(p.budget_wan), None), ("执行", charts.fmt_wan(p.executed_wan), None),
                ("执行率", charts.fmt_pct(p.execution_rate_pct), None),
-               ("总得分", charts.fmt_number(p.total_score), None), ("等级", p.grade or "—", None)])
+               ("总得分", charts.fmt_number(p.total_score), None), ("等级", (f"{p.grade}（按得分推算）" if p.is_grade_derived else p.grade) or "—", None)])
 go_left, go_right = st.columns(2)
 with go_left:
     ui.nav_button("在「指标完成」页查看该项目 →", ui.INDICATORS_PAGE, ui.filter_state_for(p.region, p.year, name),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from budgetperf.blocks import Paragraph, SourceDocument, Table, compact
 from budgetperf.parsers import narrative
 from budgetperf.parsers.tables import TableFacts, parse_table
-from budgetperf.parsers.values import detect_amount_unit, grade_for_score, normalize_grade
+from budgetperf.parsers.values import detect_amount_unit, normalize_grade
 from budgetperf.records import Project, Provenance, Value, v
 
 _DEPT_TITLE = re.compile(r"部门整体(?:支出)?绩效(?:评价|自评)(?:报告)?$")
@@ -191,9 +191,7 @@ def _merge_same_name(projects: list[Project]) -> list[Project]:
             if name in ("name", "kind", "prov"):
                 continue
             current = getattr(first, name)
-            # A grade derived from the total's band yields to one the report writes.
-            derived_grade = name == "grade" and current is not None and current.raw is None and value is not None
-            if current is None or current == [] or current is False or derived_grade:
+            if current is None or current == [] or current is False:
                 setattr(first, name, value)
     return list(merged.values())
 
@@ -318,12 +316,10 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
 
 
 def _normalized_grade(project: Project) -> Value | None:
-    """Grade as 优/良/中/差 with the written form in `raw`. A report that states a total
-    but no grade gets the band of its total, marked derived (raw None)."""
-    if project.grade is not None:
-        written = project.grade.value
-        normalized = normalize_grade(written)
-        return Value(normalized, project.grade.prov, written) if normalized else None
-    if project.total_score is not None and project.total_score.value is not None:
-        return Value(grade_for_score(project.total_score.value), project.total_score.prov, None)
-    return None
+    """The stated grade as 优/良/中/差 with the written form in `raw`; None when the
+    report states none (the band of the total goes to `grade_derived`)."""
+    if project.grade is None:
+        return None
+    written = project.grade.value
+    normalized = normalize_grade(written)
+    return Value(normalized, project.grade.prov, written) if normalized else None

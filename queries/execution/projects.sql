@@ -29,7 +29,8 @@ final as (
         coalesce(execution_rate_pct, execution_rate_computed_pct) as execution_rate_pct,
         is_execution_disclosed,
         total_score,
-        grade
+        grade_shown as grade,
+        is_grade_derived
     from filtered
 )
 select * from final

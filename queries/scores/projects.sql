@@ -20,8 +20,8 @@ final as (
         total_score,
         coalesce(total_weight, 100) as total_weight,
         score_rate_pct,
-        grade,
-        -- NULL when the grade was derived from the score band, not written
+        grade_shown as grade,
+        is_grade_derived,
         grade_as_written
     from filtered
 )

@@ -19,7 +19,8 @@ with final as (
         coalesce(execution_rate_pct, execution_rate_computed_pct) as execution_rate_pct,
         is_execution_disclosed,
         total_score,
-        grade,
+        grade_shown as grade,
+        is_grade_derived,
         funding_source,
         line_start,
         line_end
