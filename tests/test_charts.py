@@ -157,14 +157,18 @@ def test_export_frame_keeps_numbers_and_drops_ids(frames):
 
 
 def test_charts_is_pure():
-    # charts.py builds figures from DataFrames only: no streamlit, no SQL
+    # the charts package builds figures from DataFrames only: no streamlit, no SQL,
+    # and nothing of budgetperf outside the package
     import ast
-    import inspect
+    from pathlib import Path
 
-    tree = ast.parse(inspect.getsource(charts))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
-    assert not imported & {"streamlit", "duckdb", "budgetperf"}
+    for module in sorted(Path(charts.__file__).parent.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                    for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+        roots = {name.split(".")[0] for name in imported}
+        assert not roots & {"streamlit", "duckdb"}, module.name
+        assert all(name.startswith("budgetperf.charts") for name in imported if name.startswith("budgetperf")), module.name
 
 
 @pytest.mark.parametrize("column, title", [
