@@ -59,6 +59,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((PACKAGE_DIR / "views.sql").read_text(encoding="utf-8"))
 
 
+def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the mart tables (marts.sql) from the stored rows: call after every
+    write, in the writing transaction's connection (build, ingest). Pages query
+    these tables; they are derived, so rebuilding them whole is always correct."""
+    con.execute((PACKAGE_DIR / "marts.sql").read_text(encoding="utf-8"))
+
+
 def load_regions(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     con.execute("delete from regions")
     rows = {r.name: r for r in ref.regions}  # a name used twice keeps one row for labels
@@ -267,6 +274,7 @@ def build_store(reports_dir: str | Path | None = None, db_path: str | Path | Non
             con.execute("commit")
         unique = [ex for ex in extractions if ex.facts.content_hash in seen]
         _relink_programs(con, _dedupe(unique))
+        refresh_marts(con)
         con.execute("checkpoint")
         con.close()
         os.replace(tmp, db_path)
@@ -323,6 +331,8 @@ def ingest_files(db_path: str | Path | None, paths: list[str | Path], ref: Refer
                 result.status, result.reason_en, result.reason_zh = "failed", f"store error: {exc}", f"写入数据库失败：{exc}"
         if any(r.status in ("added", "replaced") for r in results):
             _relink_from_store(con)
+        if fresh or any(r.status in ("added", "replaced") for r in results):
+            refresh_marts(con)
         return results
     finally:
         con.close()

@@ -1,30 +1,26 @@
 -- title: 同一项目跨年指标对照（较早年度评价的指标与当年目标的指标并列）
--- params: years, regions, levels, units, projects, doc_types
--- grain: one row per programme link × level-2 indicator × position within it
-with projects as (
-    select *, name as project_name from stg_projects
-),
-matching as (
-    select project_id
-    from projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-),
--- program_links only holds ids: the later project names the pair
-links as (
-    select l.project_id, l.earlier_project_id, p.region, p.project_name
+-- params: years, regions, levels, units, projects, doc_types, limit
+-- grain: one row per programme link × level-2 indicator × position within it, for the $limit links with the largest later budget
+with links as (
+    select l.project_id, l.earlier_project_id, later.region, later.project_name
     from program_links l
-    join projects p using (project_id)
-    where l.project_id in (select project_id from matching)
-       or l.earlier_project_id in (select project_id from matching)
+    join mart_projects later on later.project_id = l.project_id
+    join mart_projects earlier on earlier.project_id = l.earlier_project_id
+    where matches_filters(later.year, later.region, later.level_zh, later.unit, later.project_name,
+                          later.doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
+       or matches_filters(earlier.year, earlier.region, earlier.level_zh, earlier.unit, earlier.project_name,
+                          earlier.doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
+    order by later.budget_wan desc nulls last, later.region, later.year, later.project_name, l.project_id
+    limit $limit
 ),
 -- number indicators within each level-2 group so the two sides line up row by row
 numbered as (
     select
-        *,
+        project_id, seq, level1, level2, name, target_raw, actual_raw, attainment_zh, year, file,
         coalesce(level2, level1, '未分类') as level2_key,
         row_number() over (partition by project_id, coalesce(level2, level1, '未分类') order by seq) as position
-    from stg_indicators
+    from mart_indicators
+    where project_id in (select project_id from links union all select earlier_project_id from links)
 ),
 later as (
     select l.project_id as link_id, l.region as link_region, l.project_name as link_name, n.*

@@ -1,0 +1,167 @@
+-- Mart tables: the stg_* views (views.sql) materialized once per build or ingest
+-- (store.refresh_marts), so a page query scans one table with its filter columns
+-- instead of re-running the views' joins on every rerun. At a province's size
+-- (about a million indicator rows) the views take 150 ms to 5 s per query; a scan
+-- of these tables takes a few milliseconds. Rebuilt whole each time: they are
+-- derived, never edited.
+
+-- One row per document: what people call it and what it holds. The display name
+-- is 「单位 年度 类型」 (乐亭县委网信办 2021 部门整体评价); two documents that would
+-- share it add their first project, then a number.
+create or replace table mart_documents as
+with kinds as (
+    select
+        d.*,
+        case
+            when list_contains(d.doc_kinds, 'department_overall') then '部门整体评价'
+            when list_contains(d.doc_kinds, 'special_fund_evaluation') then '专项资金评价'
+            when list_contains(d.doc_kinds, 'project_evaluation') then '项目评价'
+            when list_contains(d.doc_kinds, 'targets') then '绩效目标表'
+            else '报告'
+        end as doc_kind_zh,
+        case coalesce(d.region_level, r.level)
+            when 'county' then '县' when 'district' then '区' when 'city' then '市'
+            when 'province' then '省' else '未知' end as level_zh
+    from documents d
+    left join regions r on r.region = d.region and d.region_level is null
+),
+project_counts as (
+    select doc_id, count(*) as projects,
+        arg_min(name, seq) filter (where kind <> 'department') as first_project,
+        list(distinct case kind when 'target' then '目标' else '评价' end) as doc_types_zh,
+        list(distinct name) as project_names
+    from projects group by doc_id
+),
+indicator_counts as (select doc_id, count(*) as indicators from indicators group by doc_id),
+check_counts as (select doc_id, count(*) as checks from checks group by doc_id),
+review_counts as (select doc_id, count(*) as review_reasons from review_reasons group by doc_id),
+counts as (
+    select
+        k.doc_id,
+        coalesce(p.projects, 0) as projects,
+        coalesce(i.indicators, 0) as indicators,
+        coalesce(c.checks, 0) as checks,
+        coalesce(v.review_reasons, 0) as review_reasons,
+        p.first_project,
+        coalesce(p.doc_types_zh, []) as doc_types_zh,
+        coalesce(p.project_names, []) as project_names
+    from kinds k
+    left join project_counts p using (doc_id)
+    left join indicator_counts i using (doc_id)
+    left join check_counts c using (doc_id)
+    left join review_counts v using (doc_id)
+),
+named as (
+    select
+        k.*,
+        c.projects, c.indicators, c.checks, c.review_reasons, c.first_project, c.doc_types_zh, c.project_names,
+        concat_ws(' ', coalesce(k.unit, k.region, '单位未知'), coalesce(k.year::varchar, '年度未知'),
+                  k.doc_kind_zh) as base_name
+    from kinds k
+    join counts c using (doc_id)
+),
+distinct_names as (
+    select
+        *,
+        case when count(*) over (partition by base_name) > 1 and first_project is not null
+             then base_name || '·' || first_project else base_name end as name2
+    from named
+),
+final as (
+    select
+        doc_id,
+        file,
+        fmt,
+        encoding,
+        coalesce(region, '地区未知') as region,
+        level_zh,
+        city,
+        province,
+        unit,
+        year,
+        year_is_explicit,
+        year_evidence,
+        year_line,
+        doc_kinds,
+        doc_kind_zh,
+        line_count,
+        ingested_at,
+        projects,
+        indicators,
+        checks,
+        review_reasons,
+        doc_types_zh,
+        project_names,
+        case when count(*) over (partition by name2) > 1
+             then name2 || '（' || row_number() over (partition by name2 order by file) || '）'
+             else name2 end as doc_name
+    from distinct_names
+)
+select * from final;
+
+-- One row per project (stg_projects) with its document's display name, the rate
+-- to show (as reported, else computed from the amounts; NULL = 未披露) and
+-- project_name, the filters' name for it.
+create or replace table mart_projects as
+with final as (
+    select
+        p.*,
+        p.name as project_name,
+        d.doc_name,
+        coalesce(p.execution_rate_pct, p.execution_rate_computed_pct) as execution_rate_shown_pct,
+        p.execution_rate_pct is null and p.execution_rate_computed_pct is not null as is_execution_rate_computed,
+        -- budget not spent (NULL when execution is not disclosed)
+        p.budget_wan - p.executed_wan as unexecuted_wan
+    from stg_projects p
+    join mart_documents d using (doc_id)
+)
+select * from final;
+
+-- One row per indicator (stg_indicators): filter columns and attainment class.
+-- `ord` is the list order (region, year, project, position), so a page of the
+-- indicator list is a top-N on one integer, not a sort of a million rows.
+create or replace table mart_indicators as
+select i.*, d.doc_name, row_number() over (order by i.region, i.year, i.project_name, i.project_id, i.seq) as ord
+from stg_indicators i
+join mart_documents d using (doc_id);
+
+-- One row per audit finding, with the filter columns of its document and project.
+create or replace table mart_checks as
+with final as (
+    select
+        c.*,
+        d.doc_name,
+        d.level_zh,
+        d.doc_types_zh,
+        p.kind as project_kind,
+        case c.severity when 'error' then 0 when 'warning' then 1 else 2 end as severity_order,
+        -- list order: errors first, then by rule, region, year, document
+        row_number() over (order by case c.severity when 'error' then 0 when 'warning' then 1 else 2 end,
+                           c.kind, c.region, c.year, c.file, c.check_id) as ord
+    from stg_checks c
+    join mart_documents d using (doc_id)
+    left join projects p using (project_id)
+)
+select * from final;
+
+-- Section scores, expense items and spending plans with their project's filter
+-- columns, so page queries filter them without a join.
+create or replace table mart_sections as
+select
+    s.*, p.file, p.doc_name, p.region, p.level_zh, p.year, p.unit, p.project_name, p.doc_type_zh, p.kind
+from section_scores s
+join mart_projects p using (project_id);
+
+create or replace table mart_expenses as
+select
+    e.*, p.file, p.doc_name, p.region, p.level_zh, p.year, p.unit, p.project_name, p.doc_type_zh, p.kind,
+    p.budget_wan
+from expense_items e
+join mart_projects p using (project_id);
+
+create or replace table mart_plans as
+select
+    s.*, p.file, p.doc_name, p.region, p.level_zh, p.year, p.unit, p.project_name, p.doc_type_zh, p.kind,
+    p.budget_wan, p.execution_rate_shown_pct
+from spending_plans s
+join mart_projects p using (project_id);

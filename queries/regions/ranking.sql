@@ -1,0 +1,64 @@
+-- title: 地区排名：所选指标（加权执行率、平均得分或量化率）从低到高
+-- params: years, regions, levels, units, projects, doc_types, measure, pins, limit, top
+-- grain: one row per region (the $limit lowest, the $top highest and the pinned; regions_total counts all)
+with projects as (
+    select region, year, level_zh, kind, executed_wan, budget_wan, total_score, file
+    from mart_projects
+    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
+),
+evaluated as (
+    select
+        region,
+        any_value(level_zh) as level_zh,
+        round(sum(executed_wan) filter (where executed_wan is not null)
+              / nullif(sum(budget_wan) filter (where executed_wan is not null), 0) * 100, 2) as execution_rate_pct,
+        round(avg(total_score), 2) as avg_score,
+        count(*) as projects,
+        count(distinct file) as docs
+    from projects
+    where kind = 'evaluation'
+    group by region
+),
+quantified as (
+    select
+        region,
+        round(count(*) filter (where target_is_numeric) * 100.0 / count(*), 2) as quantified_pct
+    from mart_indicators
+    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
+    group by region
+),
+measured as (
+    select
+        coalesce(e.region, q.region) as region,
+        e.level_zh,
+        e.execution_rate_pct,
+        e.avg_score,
+        q.quantified_pct,
+        coalesce(e.projects, 0) as projects,
+        e.docs,
+        case coalesce($measure, 'execution_rate_pct')
+            when 'avg_score' then e.avg_score
+            when 'quantified_pct' then q.quantified_pct
+            else e.execution_rate_pct
+        end as value
+    from evaluated e
+    full outer join quantified q using (region)
+),
+numbered as (
+    select
+        *,
+        row_number() over (order by value asc nulls last, region) as rank,
+        row_number() over (order by value desc nulls last, region) as rank_desc,
+        count(*) over () as regions_total,
+        count(value) over () as regions_measured,
+        coalesce(list_contains($pins, region), false) as is_pinned
+    from measured
+),
+final as (
+    select * from numbered
+    where rank <= coalesce($limit, rank) or rank_desc <= coalesce($top, 0) or is_pinned
+)
+select * from final
+order by rank
