@@ -37,7 +37,7 @@ PAGES = {
     "scores": ("得分分布", 4),
     "regions": ("地区对比", 4),
     "sources": ("数据来源", 0),
-    "audit": ("审核", 1),
+    "audit": ("审核", 2),
 }
 LOAD_TIMEOUT_MS = 30_000
 
@@ -159,12 +159,12 @@ def test_page_renders(server, page, path):
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator(".js-plotly-plot").count() >= charts
     # the shared filters are in the sidebar on every page
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 7
     screenshot(page, f"{path or 'overview'}")
 
 
 def pick_region(pg, region: str) -> None:
-    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="地区")
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="地区").first
     box.locator("input").click()
     pg.keyboard.type(region)
     pg.keyboard.press("Enter")
@@ -180,14 +180,14 @@ def test_filter_changes_the_view_and_the_url(server, page):
     wait_idle(page, 2)
     assert_no_error(page)
     body = page.locator('[data-testid="stMain"]').inner_text()
-    assert "网络宣传管理和文化建设经费" in body and "网信乐亭" not in body
+    assert "地区：三门峡市" in body and "网络宣传管理和文" in body and "网信乐亭" not in body
     screenshot(page, "execution_filtered")
     # the filter survives a page switch through the navigation
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="总览").click()
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('总览')",
                            timeout=LOAD_TIMEOUT_MS)
     wait_idle(page, 1)
-    assert "89.72%" in page.locator('[data-testid="stMetric"]').all_inner_texts()[2]
+    assert "89.72%" in " ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
     assert "regions=" in page.url
     screenshot(page, "overview_filtered")
 
@@ -195,6 +195,8 @@ def test_filter_changes_the_view_and_the_url(server, page):
 def test_a_link_reproduces_the_view(server, page):
     page.goto(f"{server}/sources?doc=001_4f47e40a9e3722bd.txt&project=网络宣传管理和文化建设经费")
     wait_idle(page)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 5",
+                           timeout=LOAD_TIMEOUT_MS)
     assert_no_error(page)
     metrics = " ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
     assert "89.72%" in metrics and "110.00 万元" in metrics
@@ -206,9 +208,10 @@ def test_clicking_a_bar_opens_the_project_sources(server, page):
     wait_idle(page, 4)
     chart = page.locator(".js-plotly-plot").first
     chart.scroll_into_view_if_needed()
-    # the executed bar of the first project (三门峡市, drawn solid). Plotly takes
-    # clicks on its drag layer above the bars, so click the bar's position.
-    box = chart.locator(".trace.bars .point path").nth(1).bounding_box()
+    # the executed bar of the project with the largest unspent budget (三门峡市,
+    # drawn solid, the second trace). Plotly takes clicks on its drag layer above
+    # the bars, so click the bar's position.
+    box = chart.locator(".trace.bars").nth(1).locator(".point path").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.wait_for_timeout(300)
@@ -219,8 +222,10 @@ def test_clicking_a_bar_opens_the_project_sources(server, page):
     page.wait_for_function("() => location.search.includes('doc=')", timeout=LOAD_TIMEOUT_MS)
     query = parse_qs(urlparse(page.url).query)
     assert query["doc"] == ["001_4f47e40a9e3722bd.txt"] and query["project"] == ["网络宣传管理和文化建设经费"]
-    assert sorted(query["regions"]) == ["三门峡市", "乐亭县"]
+    assert query["field"] == ["executed"] and sorted(query["regions"]) == ["三门峡市", "乐亭县"]
     assert page.locator('[data-testid="stMetric"]').count() == 5
+    # the line of the number clicked is shown first
+    assert "你在图中点击的数值" in page.locator('[data-testid="stMain"]').inner_text()
     assert_no_error(page)
     screenshot(page, "sources_after_click")
     # from the project on to its indicators: the filters select that project
@@ -243,7 +248,7 @@ def test_a_deep_link_as_first_request_gets_the_full_app(dash_store, browser):
         pg = context.new_page()
         pg.goto(f"{fresh.url}/execution?regions=三门峡市")
         wait_idle(pg, 2)
-        assert pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6
+        assert pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 7
         nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "预算执行" in nav and "execution" not in nav
         assert "网信乐亭" not in pg.locator('[data-testid="stMain"]').inner_text()

@@ -126,6 +126,28 @@ LABELS: dict[str, str] = {
     "similarity": "名称相似度",
     "line_no": "行号",
     "text": "原文",
+    "doc_name": "文档",
+    "doc_kind_zh": "文档类型",
+    "unexecuted_wan": "未执行（万元）",
+    "is_execution_rate_computed": "执行率为计算值",
+    "status": "状态",
+    "rank": "排名",
+    "docs": "文档数",
+    "regions": "地区数",
+    "review_reasons": "需复核之处",
+    "low_project": "执行率最低的项目",
+    "low_project_rate_pct": "该项目执行率",
+    "lost_item": "最大失分项",
+    "lost_item_points": "失分",
+    "rule": "审核规则",
+    "example_message": "示例",
+    "value": "数值",
+    "indicators_total": "指标数",
+    "ingested_at": "入库时间",
+    "errors_count": "错误数",
+    "docs_review": "需复核文档",
+    "help": "说明",
+    "reason": "复核原因",
 }
 
 # Units shown after a label on an axis (the label itself comes from LABELS).
@@ -147,7 +169,8 @@ FIELD_LABELS: dict[str, str] = {
     "year": "年度", "code": "项目编码", "budget_initial": "年初预算", "budget_adjusted": "调整后预算",
     "executed": "执行数", "execution_rate": "执行率", "budget_weight": "预算执行分值", "budget_score": "预算执行得分",
     "total_score": "总得分", "total_weight": "总分值", "grade": "等级", "projects_evaluated": "评价项目数",
-    "special_projects": "专项项目数", "funding_source": "资金来源",
+    "special_projects": "专项项目数", "funding_source": "资金来源", "region": "地区",
+    "goal_expected": "年度总体目标（预期）", "goal_actual": "年度总体目标（实际完成）",
 }
 ENTITY_LABELS = {"document": "文档", "project": "项目"}
 KIND_LABELS = {"evaluation": "项目评价", "target": "绩效目标", "department": "部门整体"}
@@ -265,16 +288,79 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
-# colours, sources, layout
+# how many items a chart names, and how tall it may grow
+
+TOP_N = 15            # a ranking names this many items; the rest are folded into a note
+MANY_REGIONS = 10     # above this, colour stops naming regions (the palette has 10 colours)
+FEW_PROJECTS = 15     # up to this, a chart may draw one bar per project
+MAX_HEIGHT = 720      # no chart grows taller than this, whatever the data
+MIN_HEIGHT = 300
+
+
+def bar_height(n: int, per_bar: int = 34, base: int = 170) -> int:
+    """Height for `n` bars, bounded by MIN_HEIGHT and MAX_HEIGHT (the data never
+    stretches a chart: callers show at most TOP_N bars and fold the rest)."""
+    return int(min(MAX_HEIGHT, max(MIN_HEIGHT, base + per_bar * n)))
+
+
+def fold_note(shown: int, total: int, what: str = "个", how: str = "") -> str:
+    """"显示 15 / 共 258 个地区（执行率最低）" when some are folded, else ""."""
+    if total is None or pd.isna(total) or int(total) <= shown:
+        return ""
+    return f"显示 {shown:,} / 共 {int(total):,} {what}{('（' + how + '）') if how else ''}"
+
+
+def first_value(df: pd.DataFrame, column: str, default=None):
+    """A column's first value (a total the query repeats on every row), or `default`."""
+    if column not in df or df.empty:
+        return default
+    value = df[column].iloc[0]
+    return default if is_missing(value) else value
+
+
+# ---------------------------------------------------------------------------
+# colours: region colours while regions are few, status colours for rates and scores
+
+NEUTRAL = "#5B7A99"     # a bar that stands for no particular region
+HIGHLIGHT = "#1F3A5F"   # outline of a pinned region's bar
+
+# Execution rate against the 警戒线 (status, not region, colours rate charts).
+STATUS_COLORS = {"低于警戒线": "#C62828", "达标": "#2E7D32", "超过预算": "#EF8F00", UNDISCLOSED: "#9AA5B1"}
+# Grade bands of a score (优 ≥90, 良 ≥80, 中 ≥60, 差 <60), the evaluations' own bands.
+GRADE_COLORS = {"优": "#2E7D32", "良": "#7CB342", "中": "#EF8F00", "差": "#C62828"}
+GRADE_BANDS = ((90.0, "优"), (80.0, "良"), (60.0, "中"))
+
+
+def execution_status(rate_pct: object, warning_pct: float = WARNING_RATE_PCT) -> str:
+    """低于警戒线 / 达标 / 超过预算 / 未披露 for an execution rate in percent."""
+    if is_missing(rate_pct):
+        return UNDISCLOSED
+    rate = float(rate_pct)
+    if rate < warning_pct:
+        return "低于警戒线"
+    return "超过预算" if rate > 100.0 + 1e-9 else "达标"
+
+
+def grade_band(score_pct: object) -> str | None:
+    """The grade band (优/良/中/差) of a score in percent of full marks."""
+    if is_missing(score_pct):
+        return None
+    score = float(score_pct)
+    return next((grade for floor, grade in GRADE_BANDS if score >= floor), "差")
+
 
 def region_colors(regions: Iterable[str]) -> dict[str, str]:
-    """Region → colour, assigned in sorted name order from `PALETTE`.
+    """Region → colour, assigned in sorted name order from `PALETTE`, for at most
+    MANY_REGIONS regions; more get no colour (empty mapping): the palette would
+    repeat and colour would no longer name a region.
 
-    Pass every region in the store (not just those on one chart) so a region keeps
-    its colour on every chart and page whatever the filters.
+    Pass the regions whose colours must stay stable across charts and pages
+    (every region of a small store, or the regions a user chose or pinned).
     """
     names = sorted({str(r) for r in regions if not is_missing(r)})
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+    if len(names) > MANY_REGIONS:
+        return {}
+    return {name: PALETTE[i] for i, name in enumerate(names)}
 
 
 def tint(color: str, alpha: float = BUDGET_OPACITY) -> str:
@@ -285,20 +371,25 @@ def tint(color: str, alpha: float = BUDGET_OPACITY) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def colors_for(df: pd.DataFrame, colors: Mapping[str, str] | None) -> Mapping[str, str]:
+def colors_for(df: pd.DataFrame, colors: Mapping[str, str] | None) -> dict[str, str]:
+    """Region → colour for the regions in `df`: the given mapping where it names
+    them; when it names none and `df` has few regions, colours assigned in sorted
+    order; otherwise every region gets NEUTRAL."""
     known = dict(colors or {})
-    if "region" in df:
-        missing = [r for r in df["region"].dropna().unique() if r not in known]
-        if missing:  # a region outside the given domain still gets a stable colour
-            extra = region_colors([*known, *missing])
-            known.update({r: extra[r] for r in missing})
-    return known
+    regions = [r for r in (df["region"].dropna().unique() if "region" in df else []) if not is_missing(r)]
+    if known:
+        return {r: known.get(r, NEUTRAL) for r in regions} | known
+    own = region_colors(regions)
+    return {r: own.get(r, NEUTRAL) for r in regions}
 
+
+# ---------------------------------------------------------------------------
+# sources: one line under every chart
 
 def source_files(df: pd.DataFrame) -> list[str]:
     """The distinct file names behind a query result (its ``file``/``files`` columns)."""
     names: set[str] = set()
-    for column in ("file", "files", "earlier_file", "later_file"):
+    for column in ("file", "files", "earlier_file", "later_file", "low_project_file", "example_file"):
         if column not in df:
             continue
         for value in df[column]:
@@ -309,47 +400,115 @@ def source_files(df: pd.DataFrame) -> list[str]:
     return sorted(n for n in names if n)
 
 
-def source_line(files: Sequence[str], per_line: int = 2) -> str:
-    """"数据来源：a.txt、b.txt" wrapped every `per_line` files (Plotly <br>).
+def source_names(df: pd.DataFrame) -> list[str]:
+    """The display names (「单位 年度 类型」) of the documents behind a query result,
+    from its ``doc_name`` columns (never file names: those are one click away on
+    数据来源)."""
+    names: set[str] = set()
+    for column in ("doc_name", "earlier_doc_name", "example_doc_name"):
+        if column in df:
+            names.update(str(v) for v in df[column] if isinstance(v, str) and v)
+    return sorted(names)
 
-    Two per line fit a half-width chart: the line starts at the plot area's left
-    edge, and text running past the figure's right edge would be cut off."""
-    if not files:
-        return "数据来源：无"
-    rows = ["、".join(files[i:i + per_line]) for i in range(0, len(files), per_line)]
-    return "数据来源：" + "<br>".join(rows)
+
+def source_count(df: pd.DataFrame | None) -> int:
+    """How many documents a query result stands for: its ``docs_total`` (aggregated
+    queries count them in SQL), else the distinct files or names it lists, else its
+    ``docs`` summed (rows that are regions or region×years: their documents differ)."""
+    if df is None or df.empty:
+        return 0
+    if "docs_total" in df:
+        return int(first_value(df, "docs_total", 0))
+    listed = max(len(source_files(df)), len(source_names(df)))
+    if listed:
+        return listed
+    return int(df["docs"].fillna(0).sum()) if "docs" in df else 0
 
 
-def finish(fig: go.Figure, title: str, files: Sequence[str], *, height: int = 420,
-            show_legend: bool = True) -> go.Figure:
-    """Common layout: Chinese title, CJK font, white template, source line at the bottom."""
-    source = source_line(list(files))
-    source_rows = source.count("<br>") + 1
-    bottom = 64 + 16 * source_rows
+def source_line(df: pd.DataFrame | None) -> str:
+    """The one source line under a chart: the documents' names when one or two fit,
+    else 「来源：388 份报告（清单见「数据来源」页）」. Never more than one line."""
+    count = source_count(df) if df is not None else 0
+    if count == 0:
+        return "来源：无"
+    names = source_names(df)
+    if len(names) == count and count <= 2 and sum(len(n) for n in names) <= 44:
+        return "来源：" + "、".join(names)
+    return f"来源：{count:,} 份报告（见「数据来源」页）"
+
+
+# ---------------------------------------------------------------------------
+# layout
+
+TITLE_TOP = 30      # px above the title: the chart toolbar sits there, never over the title
+SOURCE_BOTTOM = 30  # px for the one source line under the x axis title
+SUBTITLE_CHARS = 44  # a subtitle line longer than this is cut (Plotly does not wrap)
+
+
+LEGEND_ROW = 26  # px for the one-row legend between the subtitle and the plot
+
+
+def _top_margin(lines: int, legend: bool = False) -> int:
+    return TITLE_TOP + 30 + 17 * lines + (LEGEND_ROW if legend else 0)
+
+
+def _subtitle(context: str, note: str) -> tuple[str, int]:
+    """The subtitle's text (context on the first line, the builder's note on the
+    second, each cut to SUBTITLE_CHARS) and its number of lines."""
+    lines = [short_label(part, SUBTITLE_CHARS) for part in (context, note) if part]
+    return "<br>".join(lines), len(lines)
+
+
+def finish(fig: go.Figure, title: str, df: pd.DataFrame | None, *, height: int = 420,
+           show_legend: bool = True, note: str = "") -> go.Figure:
+    """Common layout: Chinese title (`note`, e.g. what is folded or what the colours
+    mean, in its subtitle), CJK font, white background, one source line at the bottom.
+
+    Height and margins are fixed by the caller's `height` (bounded) and never grow
+    with the data; the top margin keeps the Plotly toolbar above the title. The
+    note is kept in ``layout.meta`` so `set_context` can put the filters above it."""
+    text, lines = _subtitle("", note)
     # No Plotly template: assigning one (even "plotly_white") deep-copies and
     # validates it, ~7 ms per figure on every rerun; the few looks it gave are set
     # directly here and on the axes.
     fig.layout.template = None
     fig.update_layout(
-        title=dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top", font=dict(size=17)),
+        title=dict(text=title, x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
+                   pad=dict(t=TITLE_TOP, l=12), font=dict(size=16),
+                   subtitle=dict(text=text, font=dict(size=12, color="#52606d"))),
+        meta=dict(note=note, legend=show_legend),
         font=dict(family=FONT_FAMILY, size=13, color="#1f2933"),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        height=height,
-        margin=dict(l=12, r=24, t=64, b=bottom),
+        height=int(min(MAX_HEIGHT, height)),
+        margin=dict(l=12, r=24, t=_top_margin(lines, show_legend), b=56 + SOURCE_BOTTOM),
         showlegend=show_legend,
-        legend=dict(title_text="", font=dict(size=12)),
+        # one row above the plot, under the subtitle (its own row in the margin)
+        legend=dict(title_text="", font=dict(size=12), orientation="h", x=0, xanchor="left", y=1.0,
+                    yanchor="bottom", entrywidthmode="pixels"),
         hoverlabel=dict(font_family=FONT_FAMILY),
         separators=".,",
+        modebar=dict(orientation="h", bgcolor="rgba(255,255,255,0.6)"),
     )
     axes = dict(automargin=True, gridcolor=GRID_COLOR, linecolor=GRID_COLOR, zerolinecolor=GRID_COLOR,
-                zerolinewidth=1.5, title_standoff=12)
+                zerolinewidth=1.5, title_standoff=10)
     fig.update_xaxes(**axes)
     fig.update_yaxes(**axes)
+    bottom = 56 + SOURCE_BOTTOM
     fig.add_annotation(
-        text=source, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-        yshift=-(bottom - 6), showarrow=False, align="left", font=dict(size=11, color="#6b7785"),
+        text=source_line(df), name="source", xref="paper", yref="paper", x=0, y=0, xanchor="left",
+        yanchor="bottom", yshift=-(bottom - 6), showarrow=False, align="left", font=dict(size=11, color="#6b7785"),
     )
+    return fig
+
+
+def set_context(fig: go.Figure, context: str) -> go.Figure:
+    """Put the filters and years a figure shows on the first line of its subtitle
+    (the builder's note, if any, on the second), so the chart and its PNG stand
+    alone in a meeting."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    text, lines = _subtitle(context, meta.get("note", ""))
+    fig.update_layout(title_subtitle_text=text, margin_t=_top_margin(lines, bool(meta.get("legend"))))
     return fig
 
 
@@ -360,7 +519,13 @@ def empty_figure(title: str, message: str = "当前筛选下没有数据") -> go
                        font=dict(size=15, color="#6b7785"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return finish(fig, title, [], height=260, show_legend=False)
+    return finish(fig, title, None, height=260, show_legend=False)
+
+
+def short_label(text: object, width: int = 16) -> str:
+    """`text` cut to `width` characters with an ellipsis (the full text goes in the hover)."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def wrap_label(text: str, width: int) -> str:
@@ -375,55 +540,104 @@ def project_label(row: Mapping) -> str:
     return f"{row['project_name']}（{region_label(row['region'])} {year_label(row['year'])}）"
 
 
-def bar_height(n: int, per_bar: int = 34, base: int = 170) -> int:
-    return max(300, base + per_bar * n)
+def axis_label(row: Mapping, width: int = 11) -> str:
+    """A project's axis label on two lines: its name cut to `width` characters,
+    then region and year, smaller (the full name is in the hover)."""
+    return (f"{short_label(row['project_name'], width)}<br><span style='font-size:11px;color:#6b7785'>"
+            f"{region_label(row['region'])} {year_label(row['year'])}</span>")
 
 
-def click_data(df: pd.DataFrame) -> list[list]:
-    """[file, project_name] per row: what a click needs to open the project's sources."""
-    return [[f, p] for f, p in zip(df["file"], df["project_name"])]
+def unique_labels(labels: Sequence[str]) -> list[str]:
+    """Labels made unique for a category axis (a second equal label gets a suffix),
+    so two projects of the same name in one region and year stay two bars."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        k = seen.get(label, 0)
+        seen[label] = k + 1
+        out.append(label if k == 0 else f"{label}（{k + 1}）")
+    return out
+
+
+# What a click on a point needs: [region, year, file, project_name, field]. The ui
+# filters the pages to the region (and year) or, when a file and project are
+# given, opens 数据来源 at the line the `field` came from.
+CLICK_COLUMNS = ("region", "year", "file", "project_name", "field")
+
+
+def click_data(df: pd.DataFrame, field: str | None = None) -> list[list]:
+    """Per row of `df`: [region, year, file, project_name, field] (missing parts None)."""
+    out = []
+    for row in df.to_dict("records"):
+        year = row.get("year")
+        out.append([row.get("region"), None if is_missing(year) else int(year), row.get("file"),
+                    row.get("project_name"), field])
+    return out
 
 
 __all__ = [
     "ATTAINMENT_COLORS",
     "AXIS_UNITS",
     "BUDGET_OPACITY",
+    "CLICK_COLUMNS",
     "DOC_KIND_LABELS",
     "ENTITY_LABELS",
+    "FEW_PROJECTS",
     "FIELD_LABELS",
     "FONT_FAMILY",
+    "GRADE_BANDS",
+    "GRADE_COLORS",
     "GRADE_ORDER",
     "GRID_COLOR",
+    "HIGHLIGHT",
     "KIND_LABELS",
     "LABELS",
     "LEVEL1_COLORS",
+    "MANY_REGIONS",
+    "MAX_HEIGHT",
+    "MIN_HEIGHT",
+    "NEUTRAL",
     "PALETTE",
     "SEVERITY_COLORS",
     "SEVERITY_ORDER",
+    "SOURCE_BOTTOM",
+    "STATUS_COLORS",
+    "TITLE_TOP",
+    "TOP_N",
     "UNDISCLOSED",
     "UNKNOWN_REGION",
     "UNKNOWN_YEAR",
     "WARNING_RATE_PCT",
+    "axis_label",
     "axis_title",
     "bar_height",
     "click_data",
     "colors_for",
     "empty_figure",
+    "execution_status",
     "export_frame",
     "finish",
+    "first_value",
     "fmt_list",
     "fmt_number",
     "fmt_pct",
     "fmt_wan",
+    "fold_note",
     "format_table",
+    "grade_band",
     "is_listlike",
     "is_missing",
     "project_label",
     "region_colors",
     "region_label",
+    "set_context",
+    "short_label",
+    "source_count",
     "source_files",
     "source_line",
+    "source_names",
     "tint",
+    "unique_labels",
     "wrap_label",
     "year_label",
 ]

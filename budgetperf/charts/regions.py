@@ -10,9 +10,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from budgetperf.charts.rankings import MEASURES, fmt_value, value_color
 from budgetperf.charts.common import (
     LEVEL1_COLORS,
+    MANY_REGIONS,
+    NEUTRAL,
     UNDISCLOSED,
+    WARNING_RATE_PCT,
+    first_value,
+    fold_note,
+    short_label,
     axis_title,
     bar_height,
     colors_for,
@@ -21,41 +28,50 @@ from budgetperf.charts.common import (
     fmt_number,
     fmt_pct,
     region_label,
-    source_files,
     tint,
     year_label,
 )
 
 
-def region_measures(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
-    """Regions side by side: one panel per measure (加权执行率, 平均得分, 量化率).
+# An indicator-mix chart shows at most this many region×year columns.
+MAX_COLUMNS = 16
 
-    Expects `regions/measures` long-format columns (region, year, measure,
-    measure_order, value, unit). A missing value is labelled 未披露.
+
+def region_measures(df: pd.DataFrame, colors: Mapping[str, str] | None = None,
+                    warning_pct: float = WARNING_RATE_PCT) -> go.Figure:
+    """A few regions side by side: one panel per measure (加权执行率, 平均得分,
+    量化率), one bar per region and year. Rates are coloured by status against the
+    警戒线, scores by grade band, 量化率 by region; a missing value is labelled 未披露.
+    For many regions the page shows `rankings.region_ranking` instead.
+
+    Expects `regions/measures` columns (region, year, execution_rate_pct,
+    avg_score, quantified_pct). A click on a bar filters to the region and year.
     """
     title = "地区对比：加权执行率、平均得分、量化率"
     if df.empty:
         return empty_figure(title)
     colors = colors_for(df, colors)
-    measures = df.sort_values("measure_order")["measure"].drop_duplicates().tolist()
-    fig = make_subplots(rows=1, cols=len(measures), subplot_titles=measures, horizontal_spacing=0.07)
-    for col, measure in enumerate(measures, start=1):
-        part = df[df["measure"] == measure].sort_values(["region", "year"])
-        unit = part["unit"].iloc[0]
-        for region, rpart in part.groupby("region", sort=True):
-            x = [f"{region}<br>{year_label(y)}" for y in rpart["year"]]
-            fig.add_bar(x=x, y=rpart["value"].fillna(0), name=region, legendgroup=region, showlegend=col == 1,
-                        marker_color=colors[region],
-                        marker_opacity=[0 if pd.isna(v) else 1 for v in rpart["value"]],
-                        text=[UNDISCLOSED if pd.isna(v) else (fmt_pct(v) if unit == "%" else fmt_number(v))
-                              for v in rpart["value"]],
-                        textposition="outside", cliponaxis=False,
-                        hovertemplate="%{x}<br>" + measure + "：%{text}<extra></extra>",
-                        row=1, col=col)
+    df = df.sort_values(["region", "year"])
+    fig = make_subplots(rows=1, cols=len(MEASURES), subplot_titles=[m[0] for m in MEASURES.values()],
+                        horizontal_spacing=0.07)
+    x = [f"{region_label(r)}<br>{year_label(y)}" for r, y in zip(df["region"], df["year"])]
+    custom = [[r, None if pd.isna(y) else int(y), None, None, None] for r, y in zip(df["region"], df["year"])]
+    for col, (measure, (word, unit, kind)) in enumerate(MEASURES.items(), start=1):
+        values = df[measure]
+        bar_colors = ([colors.get(r, NEUTRAL) for r in df["region"]] if kind == "plain"
+                      else [value_color(measure, v, warning_pct) for v in values])
+        fig.add_bar(x=x, y=values.fillna(0), name=word, showlegend=False, marker_color=bar_colors,
+                    marker_opacity=[0 if pd.isna(v) else 1 for v in values], customdata=custom,
+                    text=[fmt_value(measure, v) for v in values], textposition="outside", cliponaxis=False,
+                    hovertemplate="%{x}<br>" + word + "：%{text}<extra>点击筛选到该地区与年度</extra>",
+                    row=1, col=col)
         fig.update_yaxes(range=[0, 118], ticksuffix="%" if unit == "%" else "", row=1, col=col)
+        if measure == "execution_rate_pct":
+            fig.add_hline(y=warning_pct, line_dash="dash", line_color="#C62828", line_width=1, row=1, col=col)
     fig.update_xaxes(type="category", tickangle=0)
     fig.update_layout(bargap=0.35)
-    return finish(fig, title, source_files(df), height=430)
+    return finish(fig, title, df, height=430, show_legend=False,
+                  note=f"执行率红色为低于 {warning_pct:g}% 警戒线；得分按等级着色")
 
 
 def indicator_mix(df: pd.DataFrame) -> go.Figure:
@@ -70,19 +86,21 @@ def indicator_mix(df: pd.DataFrame) -> go.Figure:
     totals["share_pct"] = totals["indicators"] / totals.groupby(["region", "year"])["indicators"].transform("sum") * 100
     totals["x"] = [f"{region_label(r)} {year_label(y)}" for r, y in zip(totals["region"], totals["year"])]
     order = totals.sort_values(["region", "year"])["x"].drop_duplicates().tolist()
+    shown = order[-MAX_COLUMNS:]  # the latest columns when there are more than fit
+    totals = totals[totals["x"].isin(shown)]
     fig = go.Figure()
     level1s = sorted(totals["level1"].unique(), key=lambda v: (list(LEVEL1_COLORS).index(v)
                                                                 if v in LEVEL1_COLORS else 99, v))
     for level1 in level1s:
-        part = totals[totals["level1"] == level1].set_index("x").reindex(order)
-        fig.add_bar(x=order, y=part["share_pct"], name=level1, marker_color=LEVEL1_COLORS.get(level1, "#BAB0AC"),
+        part = totals[totals["level1"] == level1].set_index("x").reindex(shown)
+        fig.add_bar(x=shown, y=part["share_pct"], name=level1, marker_color=LEVEL1_COLORS.get(level1, "#BAB0AC"),
                     text=[f"{v:.0f}%" if not pd.isna(v) else "" for v in part["share_pct"]],
                     customdata=part["indicators"].fillna(0), textposition="inside", textangle=0,
                     hovertemplate="%{x}<br>" + level1 + "：%{y:.1f}%（%{customdata} 个）<extra></extra>")
     fig.update_layout(barmode="stack", bargap=0.3)
     fig.update_yaxes(title_text=axis_title("share_pct"), range=[0, 100], ticksuffix="%")
     fig.update_xaxes(title_text=axis_title("region_year"), type="category")
-    return finish(fig, title, source_files(df), height=400)
+    return finish(fig, title, df, height=400, note=fold_note(len(shown), len(order), "列", "最近的"))
 
 
 def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -95,12 +113,15 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
     title = "各地区历年预算（万元，实线为评价结果，虚线为绩效目标）"
     if df.empty:
         return empty_figure(title)
+    if df["region"].nunique() > MANY_REGIONS:  # too many lines to tell apart: their total
+        df = (df.groupby(["year", "doc_type_zh"], as_index=False)[["budget_wan", "executed_wan", "docs"]].sum(min_count=1)
+              .assign(region="全部地区"))
     colors = colors_for(df, colors)
     fig = go.Figure()
     for region, part in df.groupby("region", sort=True):
         evaluated = part[part["doc_type_zh"] == "评价"].sort_values("year")
         targets = part[part["doc_type_zh"] == "目标"].sort_values("year")
-        color = colors[region]
+        color = colors.get(region, NEUTRAL)
         if not evaluated.empty:
             fig.add_scatter(x=evaluated["year"], y=evaluated["budget_wan"], mode="lines+markers+text",
                             name=f"{region} 评价", legendgroup=region, line=dict(color=color, width=2.5),
@@ -119,7 +140,7 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
     top = float(df["budget_wan"].max(skipna=True) or 1)
     fig.update_xaxes(title_text=axis_title("year"), tickformat="d", dtick=1)
     fig.update_yaxes(title_text=axis_title("budget_wan"), range=[0, top * 1.25], tickformat=",")
-    return finish(fig, title, source_files(df), height=400)
+    return finish(fig, title, df, height=400)
 
 
 def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -132,9 +153,9 @@ def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     if df.empty:
         return empty_figure(title, "当前筛选下没有可跨年对照的项目（需要同一地区较早年度的评价和当年的目标表）")
     colors = colors_for(df, colors)
-    labels = [f"{r['project_name']}（{r['region']}）<br><sub>对照 {int(r['earlier_year'])} 年"
-              f"「{r['earlier_project_name']}」</sub>" for r in df.to_dict("records")]
-    region_color = [colors[r] for r in df["region"]]
+    labels = [f"{short_label(r['project_name'], 14)}（{r['region']}）<br><sub>对照 {int(r['earlier_year'])} 年"
+              f"「{short_label(r['earlier_project_name'], 12)}」</sub>" for r in df.to_dict("records")]
+    region_color = [colors.get(r, NEUTRAL) for r in df["region"]]
     earlier_year = "、".join(sorted({year_label(y) for y in df["earlier_year"]}))
     later_year = "、".join(sorted({year_label(y) for y in df["year"]}))
     fig = go.Figure()
@@ -155,4 +176,6 @@ def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     fig.update_layout(barmode="group", bargap=0.3)
     fig.update_xaxes(title_text=axis_title("amount_wan"), range=[0, top * 1.3])
     fig.update_yaxes(autorange="reversed")
-    return finish(fig, title, source_files(df), height=bar_height(len(df), per_bar=110, base=190))
+    total = int(first_value(df, "links_total", len(df)))
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=70, base=190),
+                  note=fold_note(len(df), total, "组", "当年目标预算最大的"))
