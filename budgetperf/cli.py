@@ -41,19 +41,8 @@ def _print_results(results) -> None:
 
 
 def _cmd_extract(args) -> int:
-    from budgetperf.extract import document_to_dict, extract_file, link_programs
-    from budgetperf.readers import ReadError
-    from budgetperf.reference import load_reference
-
-    ref = load_reference()
-    extractions, failures = [], []
-    for path in args.files:
-        try:
-            extractions.append(extract_file(path, ref))
-        except ReadError as exc:
-            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
-    link_programs(extractions)
-    out = {"documents": [document_to_dict(ex) for ex in extractions]}
+    documents, failures = _extract_to_dicts(args.files)
+    out = {"documents": documents}
     if failures:
         out["failures"] = failures
     if args.json:
@@ -68,6 +57,38 @@ def _cmd_extract(args) -> int:
         for f in failures:
             print(f"FAILED {f['file']}: {f['error']}")
     return 1 if failures else 0
+
+
+def _extract_to_dicts(files) -> tuple[list[dict], list[dict]]:
+    """Extract files as `extract --json` does: (documents, failures)."""
+    from budgetperf.extract import document_to_dict, extract_file, link_programs
+    from budgetperf.readers import ReadError
+    from budgetperf.reference import load_reference
+
+    ref = load_reference()
+    extractions, failures = [], []
+    for path in files:
+        try:
+            extractions.append(extract_file(path, ref))
+        except ReadError as exc:
+            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
+    link_programs(extractions)
+    return [document_to_dict(ex) for ex in extractions], failures
+
+
+def _cmd_score(args) -> int:
+    from budgetperf.scoring import documents_of, format_report, score_documents
+
+    key = documents_of(json.loads(Path(args.key).read_text(encoding="utf-8")))
+    documents, failures = _extract_to_dicts(args.files)
+    score = score_documents(key, documents_of(documents))
+    print(format_report(score, verbose=not args.quiet))
+    for f in failures:
+        print(f"REFUSED {f['file']}: {f['error']}")
+    if args.floor is not None and score.pct < args.floor:
+        print(f"below the floor: {score.pct:.1f}% < {args.floor}%")
+        return 1
+    return 0
 
 
 def _cmd_check(args) -> int:
@@ -129,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true", help="print the answer-key JSON shape")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("score", help="extract files and compare with an answer key, field by field")
+    p.add_argument("key", help="answer key JSON ({\"documents\": [...]}, the shape of extract --json)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--floor", type=float, help="exit 1 when accuracy is below this percentage")
+    p.add_argument("--quiet", action="store_true", help="totals only, no list of misses")
+    p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("check", help="print audit findings from the store")
     p.add_argument("--db", help="store path")
