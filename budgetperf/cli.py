@@ -80,6 +80,8 @@ def _cmd_score(args) -> int:
     from budgetperf.scoring import documents_of, format_report, score_documents
 
     key = documents_of(json.loads(Path(args.key).read_text(encoding="utf-8")))
+    given = {Path(f).name for f in args.files}
+    key = [d for d in key if d["file"] in given]  # score what was given; a refused file still counts
     documents, failures = _extract_to_dicts(args.files)
     score = score_documents(key, documents_of(documents))
     print(format_report(score, verbose=not args.quiet))

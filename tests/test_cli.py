@@ -122,8 +122,10 @@ def test_score_prints_per_document_per_kind_and_the_total():
     assert result.stdout.strip().splitlines()[-1] == "fields correct: 424/424 (100.0%)"
 
 
-def test_score_below_the_floor_exits_1_and_lists_misses():
-    # one seed scored against the whole key: the other three documents are missing
-    result = run_cli("score", ROOT / "tests" / "seed_facts.json", REPORTS_DIR / KEY["documents"][0]["file"], "--floor", "99")
+def test_score_below_the_floor_exits_1_and_lists_misses(tmp_path):
+    doc = dict(KEY["documents"][1], year=1999)  # a key that disagrees with the report
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps({"documents": [doc]}, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("score", key, REPORTS_DIR / doc["file"], "--floor", "100")
     assert result.returncode == 1
-    assert "MISS" in result.stdout and "below the floor" in result.stdout
+    assert "expected 1999" in result.stdout and "below the floor" in result.stdout
