@@ -17,8 +17,11 @@ from budgetperf.parsers import SHAPE_PARSERS
 from budgetperf.parsers.context import (
     Reference,
     canonical_unit,
+    clean_unit_name,
+    find_region_mentions,
     find_unit_in_text,
     project_code_regions,
+    region_from_unit,
     resolve_region,
     resolve_year,
     split_unit_code,
@@ -80,21 +83,31 @@ def _has_content(p: Project) -> bool:
 
 
 def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list[Value], ref: Reference) -> None:
-    region = resolve_region(doc, ref, hints=[h.value for h in unit_hints], codes=project_code_regions(doc, ref))
+    hint = next((h for h in unit_hints if compact(h.value)), None)
+    unit_name = clean_unit_name(hint.value) if hint is not None else None
+    # Where the reporting unit is, is where the report is from: a street office's
+    # report is its district's even when it names other places.
+    region = None
+    if not project_code_regions(doc, ref) and unit_name:
+        region = region_from_unit(unit_name, ref)
+    region = region or resolve_region(doc, ref, hints=[h.value for h in unit_hints], codes=project_code_regions(doc, ref))
     if region is not None:
         line = next((i + 1 for i, text in enumerate(doc.lines) if region.name in text), 0)
         facts.region = Value(region.name, Provenance(doc.file, line, line, doc.snippet(line, line)) if line else None)
         facts.region_level, facts.city, facts.province, facts.region_code = region.level, region.city, region.province, region.code
-    hint = next((h for h in unit_hints if compact(h.value)), None)
     if hint is None and (found := find_unit_in_text(doc.lines, region)):
         name, line = found
         hint = Value(name, Provenance(doc.file, line, line, doc.snippet(line, line)), name)
-    if hint is not None:
+        unit_name = clean_unit_name(name)
+    if hint is not None and unit_name:
         code, _ = split_unit_code(compact(hint.raw or hint.value))
-        facts.unit = Value(canonical_unit(hint.value, region, ref), hint.prov, hint.value)
+        facts.unit_short = canonical_unit(hint.value, region, ref)
+        if region is not None and not find_region_mentions([unit_name], ref):
+            unit_name = facts.unit_short  # a bare 网信办: its region makes it a name
+        facts.unit = Value(unit_name, hint.prov, hint.raw or hint.value)
         if code:
             facts.unit_code = Value(code, hint.prov)
-    year = resolve_year(doc, ref)
+    year = resolve_year(doc, ref, [p.name for p in facts.projects])
     if year is not None:
         facts.year = Value(year.year, None, year.evidence)
         facts.year_is_explicit = year.is_explicit
@@ -154,8 +167,9 @@ def link_programs(extractions: list[Extraction]) -> None:
             ef = earlier.facts
             if ef is lf or ef.year is None or v(ef.year) >= v(lf.year) or v(ef.region) != v(lf.region):
                 continue
-            if lf.unit and ef.unit and v(lf.unit) != v(ef.unit):
-                continue
+            if (lf.unit_short or v(lf.unit)) and (ef.unit_short or v(ef.unit)) \
+                    and (lf.unit_short or v(lf.unit)) != (ef.unit_short or v(ef.unit)):
+                continue  # the short form groups 中共某县委网信办 and 某县委网络安全和信息化委员会办公室
             for lp in lf.projects:
                 if lp.kind == "department":
                     continue
@@ -237,6 +251,7 @@ def document_to_dict(extraction: Extraction) -> dict:
         "city": f.city,
         "province": f.province,
         "unit": v(f.unit),
+        "unit_short": f.unit_short,
         "unit_code": v(f.unit_code),
         "year": v(f.year),
         "year_is_explicit": f.year_is_explicit,

@@ -176,7 +176,8 @@ class DocumentFacts:
     city: str | None = None
     province: str | None = None
     region_code: str | None = None
-    unit: Value | None = None
+    unit: Value | None = None  # the reporting unit as written (cleaned of codes and seals)
+    unit_short: str | None = None  # its canonical short form, for grouping and display
     unit_code: Value | None = None
     year: Value | None = None
     year_is_explicit: bool = False

@@ -53,6 +53,7 @@ _GRADE_WORDS = r"(优秀|良好|不合格|合格|一等|二等|三等|四等|优
 _GRADE = (
     re.compile(r"(?:评定等次|评价等级|评价等次|自评等级|绩效等级|评定等级|综合评价等级)(?:为|是|：|:)?\s*[“\"「]?" + _GRADE_WORDS),
     re.compile(r"(?:财政支出绩效|评价结论|综合评价结论)(?:为|是|：|:)\s*[“\"「]?" + _GRADE_WORDS),
+    re.compile(r"(?:综合)?评价结果(?:为|是)?[：:]?\s*[“\"「]?" + _GRADE_WORDS + r"[”\"」]?(?:[。，；,]|$)"),
     # "等次为“优秀”", "等级为“优”"; not the scale "分为四个等级：优（…）".
     re.compile(r"(?<![个种档])(?:等级|等次)(?:为|是)\s*[“\"「]?" + _GRADE_WORDS + r"[”\"」]?(?:等级|等次)?(?:[。，；,]|$)"),
 )
@@ -426,9 +427,22 @@ _DEFAULT_LEVEL2 = {"满意度指标": "服务对象满意度指标"}
 def _level1_of(level2: str, current: str | None) -> str | None:
     from budgetperf.parsers.tables import LEVEL2_TO_LEVEL1
 
-    if level2 in ("产出指标", "效益指标", "满意度指标", "成本指标"):
+    if level2 in ("产出指标", "效益指标", "满意度指标"):
         return level2
     return LEVEL2_TO_LEVEL1.get(level2, current)
+
+
+_TRAILING_MEASURE = re.compile(r"(?:为|是|达到|达)?\s*(?P<m>\d+(?:\.\d+)?\s*(?P<unit>%|‰|[^\d\s，,。；;]{1,4}))$")
+
+
+def _actual_measure(actual: str, target: str) -> str:
+    """"问卷调查满意度为92%" against a target of ≥90% is the measure 92%; a sentence
+    whose last number is in another unit (二次结构完成约85% against 平方米) stays as written."""
+    m = _TRAILING_MEASURE.search(actual)
+    target_unit = re.search(r"\d\s*(%|‰|[^\d\s，,。；;]{1,4})$", target)
+    if m and target_unit and m.group("unit") == target_unit.group(1) and m.start() > 0:
+        return compact(m.group("m"))
+    return actual
 
 
 def _unquote(text: str) -> str:
@@ -446,8 +460,9 @@ def find_sentence_indicators(paras: list[Paragraph], doc: SourceDocument) -> lis
         for m in _QUOTED_INDICATOR.finditer(t):
             l2 = m.group("l2")
             l1 = _level1_of(l2, level1)
+            target = _unquote(re.sub(r"^[为是]", "", m.group("target")))
             out.append(Indicator(l1, _DEFAULT_LEVEL2.get(l2, l2) if l2 == l1 else l2, m.group("name"),
-                                 _unquote(re.sub(r"^[为是]", "", m.group("target"))), _unquote(m.group("actual")),
+                                 target, _actual_measure(_unquote(m.group("actual")), target),
                                  None, None, prov_of(doc, para)))
         if out and _QUOTED_INDICATOR.search(t):
             continue

@@ -119,9 +119,15 @@ LEVEL2_TO_LEVEL1 = {
     "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
     "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
 }
-# Second levels that name one first level only. 满意度指标 and 成本指标 are also
-# first-level names, so under a merged 效益指标 cell they stay under it.
-_UNAMBIGUOUS_LEVEL2 = {k for k in LEVEL2_TO_LEVEL1 if k not in ("满意度指标", "成本指标")}
+# First levels a second level may sit under. Templates before 2020 put
+# 服务对象满意度指标 under 效益指标, and some make 成本指标 first-level: a blank
+# first-level cell keeps the merged label above when that label is one of these,
+# and otherwise takes the second level's usual parent (社会效益指标 under 产出指标
+# in a flattened table is a lost merge, not the report's structure).
+_ALLOWED_PARENTS = {
+    "服务对象满意度指标": {"满意度指标", "效益指标"}, "满意度指标": {"满意度指标", "效益指标"},
+    "成本指标": {"产出指标", "成本指标"},
+}
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "效果指标")
 # Bare dimension words that lost their 指标 (a cell 社会效益 / 指标 split, or a
 # template writing 产出): only these get it back; other labels stay as written.
@@ -648,8 +654,8 @@ def _read_indicator_row(row, doc, facts: TableFacts, st: _State) -> None:
         st.level2 = normalize_level2(raw_l2)
         parent = LEVEL2_TO_LEVEL1.get(st.level2)
         is_merged = l1_cell is not None and l1_cell.is_continuation
-        if not raw_l1 and parent and st.level2 in _UNAMBIGUOUS_LEVEL2 and parent != st.level1 \
-                and not is_merged and st.section is None:
+        allowed = _ALLOWED_PARENTS.get(st.level2, {parent})
+        if not raw_l1 and parent and st.level1 not in allowed and not is_merged and st.section is None:
             # A blank first-level cell in a flattened table: the second level says which.
             st.level1, inferred = parent, True
         elif st.level1 is None and parent:
