@@ -38,6 +38,8 @@ def _print_results(results) -> None:
             print(f"FAILED   {r.file}: {r.reason_en}")
         else:
             print(f"{r.status:<9}{r.file}: {r.projects} projects, {r.indicators} indicators, {r.checks} checks")
+            for message in r.needs_review:
+                print(f"         needs review: {message}")
 
 
 def _cmd_extract(args) -> int:
@@ -51,9 +53,13 @@ def _cmd_extract(args) -> int:
     else:
         for doc in out["documents"]:
             print(f"{doc['file']}: {doc['region']} {doc['unit']} {doc['year']} {', '.join(doc['doc_kinds'])}")
+            for r in doc["needs_review"]:
+                print(f"  needs review: {r['message']}")
             for p in doc["projects"]:
                 print(f"  [{p['kind']}] {p['name']}: budget {p['budget_initial']} executed {p['executed']} "
                       f"score {p['total_score']} grade {p['grade']} indicators {len(p['indicators'])}")
+                for r in p["needs_review"]:
+                    print(f"    needs review: {r['message']}")
         for f in failures:
             print(f"FAILED {f['file']}: {f['error']}")
     return 1 if failures else 0

@@ -30,6 +30,7 @@ from budgetperf.parsers.values import grade_for_score
 from budgetperf.readers import ReadError, read_document
 from budgetperf.records import DocumentFacts, Project, Provenance, ReviewReason, Value, v
 from budgetperf.review import add_review_reasons
+from budgetperf.review import reason as review_reason
 
 
 class NotAReportError(ReadError):
@@ -45,27 +46,38 @@ class Extraction:
     checks: list
 
 
+# Words every budget-performance document uses; a file with none of them is not one.
+_REPORT_VOCABULARY = re.compile(r"预算|绩效|指标|得分|自评|评价|执行率|执行数|目标值|专项资金|经费")
+
+
 def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
-    """Run the shape parsers, then resolve region, unit and year."""
+    """Run the shape parsers, then resolve region, unit and year.
+
+    Never refuses a report silently: when no parser recognises the document's shape
+    but it speaks the vocabulary of budgets and evaluations, it is taken with what
+    the generic evaluation reading finds (possibly no project) and a review reason.
+    Only a file with none of that vocabulary raises `NotAReportError`.
+    """
     facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
     unit_hints: list[Value] = []
+    ran = set()
     for parser in SHAPE_PARSERS:
         if not parser.detect(doc):
             continue
-        result = parser.parse(doc)
-        facts.projects.extend(result.projects)
-        facts.doc_kinds.extend(k for k in result.doc_kinds if k not in facts.doc_kinds)
-        unit_hints.extend(result.unit_hints)
-        facts.unit_project_budget = facts.unit_project_budget or result.unit_project_budget
-        facts.projects_total = facts.projects_total or result.projects_total
-        if facts.projects:
+        ran.add(parser.name)
+        if _take(parser.parse(doc), facts, unit_hints):
             break  # one shape per document: the first that yields projects wins
-    facts.projects = [p for p in facts.projects if _has_content(p)]
     if not facts.projects:
-        raise NotAReportError(
-            "not an evaluation or target report (no project, score or target found)",
-            "未识别为绩效评价报告或绩效目标表：没有找到项目、得分或指标",
-        )
+        if not _REPORT_VOCABULARY.search("".join(doc.lines[:600])):
+            raise NotAReportError(
+                "not an evaluation or target report (no budget, score or indicator vocabulary)",
+                "未识别为绩效评价报告或绩效目标表：文件中没有预算、绩效、指标或得分等内容",
+            )
+        fallback = next(p for p in SHAPE_PARSERS if p.name == "evaluation")
+        if fallback.name not in ran:
+            _take(fallback.parse(doc), facts, unit_hints)
+        facts.review_reasons.append(review_reason(
+            "not_recognized", "没有识别出报告的结构（评价报告、自评表或绩效目标表），已保留能读到的内容，请人工核对"))
     _resolve_context(doc, facts, unit_hints, ref)
     for p in facts.projects:
         if p.grade is None and v(p.total_score) is not None and p.kind != "target":
@@ -73,6 +85,19 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             p.grade_derived = grade_for_score(v(p.total_score))
     add_review_reasons(facts)
     return facts
+
+
+def _take(result, facts: DocumentFacts, unit_hints: list[Value]) -> bool:
+    """Add a parser's result to the facts; True when it yielded projects with content."""
+    projects = [p for p in result.projects if _has_content(p)]
+    facts.projects.extend(projects)
+    facts.doc_kinds.extend(k for k in result.doc_kinds if k not in facts.doc_kinds)
+    unit_hints.extend(result.unit_hints)
+    facts.unit_project_budget = facts.unit_project_budget or result.unit_project_budget
+    facts.projects_total = facts.projects_total or result.projects_total
+    facts.supervisor = facts.supervisor or result.supervisor
+    facts.evaluator = facts.evaluator or result.evaluator
+    return bool(projects)
 
 
 def _has_content(p: Project) -> bool:
@@ -252,6 +277,8 @@ def document_to_dict(extraction: Extraction) -> dict:
         "province": f.province,
         "unit": v(f.unit),
         "unit_short": f.unit_short,
+        "supervising_unit": v(f.supervisor),
+        "evaluator": v(f.evaluator),
         "unit_code": v(f.unit_code),
         "year": v(f.year),
         "year_is_explicit": f.year_is_explicit,

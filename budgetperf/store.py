@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,6 +78,7 @@ class IngestResult:
     checks: int = 0
     reason_en: str | None = None
     reason_zh: str | None = None
+    needs_review: list[str] = field(default_factory=list)  # review reasons (Chinese), document and projects
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -236,8 +237,16 @@ def _extract_all(paths: list[Path], ref: Reference) -> tuple[list[Extraction], l
             continue
         extractions.append(ex)
         results.append(IngestResult(path.name, "added", ex.facts.content_hash[:16], len(ex.facts.projects),
-                                    sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks)))
+                                    sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks),
+                                    needs_review=_review_messages(ex.facts)))
     return extractions, results
+
+
+def _review_messages(facts) -> list[str]:
+    """A document's review reasons and its projects', for printing beside the outcome."""
+    out = [r.message_zh for r in facts.review_reasons]
+    out += [f"「{p.name}」{r.message_zh}" for p in facts.projects for r in p.review_reasons]
+    return out
 
 
 def build_store(reports_dir: str | Path | None = None, db_path: str | Path | None = None,
