@@ -37,9 +37,8 @@ def _print_results(results) -> None:
         if r.status == "failed":
             print(f"FAILED   {r.file}: {r.reason_en}")
         else:
-            print(f"{r.status:<9}{r.file}: {r.projects} projects, {r.indicators} indicators, {r.checks} checks")
-            for message in r.needs_review:
-                print(f"         needs review: {message}")
+            review = f"; needs review: {'；'.join(r.needs_review)}" if r.needs_review else ""
+            print(f"{r.status:<9}{r.file}: {r.projects} projects, {r.indicators} indicators, {r.checks} checks{review}")
 
 
 def _cmd_extract(args) -> int:
