@@ -72,7 +72,10 @@ def split_sections(doc: SourceDocument) -> list[Section]:
     """Cut the blocks at report titles."""
     sections: list[Section] = []
     blocks = doc.blocks
+    consumed = -1
     for i, block in enumerate(blocks):
+        if i == consumed:
+            continue
         if isinstance(block, Table):
             facts = parse_table(block, doc, _caption_unit(blocks, i))
             if not sections:
@@ -80,6 +83,17 @@ def split_sections(doc: SourceDocument) -> list[Section]:
             sections[-1].tables.append(facts)
             continue
         t = _TRAILING_YEAR.sub("", compact(block.text)).lstrip("#")
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(nxt, Paragraph) and _is_title(t) and not (_DEPT_TITLE.search(t) or _PROJECT_TITLE.match(t)):
+            # A title wrapped onto a second line ("…项目支出绩效" / "自评报告").
+            # (A second line that is a title by itself, "绩效评价报告", names its project
+            # on the line above instead: see `_project_title_name`.)
+            tail = _TRAILING_YEAR.sub("", compact(nxt.text))
+            joined = t + tail
+            if _is_title(joined) and len(tail) <= 12 and not (_DEPT_TITLE.search(tail) or _PROJECT_TITLE.match(tail)) \
+                    and (_DEPT_TITLE.search(joined) or _PROJECT_TITLE.match(joined)):
+                t, consumed = joined, i + 1
+                block = Paragraph(joined, block.line_start, nxt.line_end)
         if _is_title(t) and _DEPT_TITLE.search(t):
             parts = split_title(t)
             sections.append(Section("department", DEPARTMENT_NAME, _title_prov(doc, block), title_unit=parts.unit))
@@ -306,6 +320,8 @@ def _section_projects(section: Section, doc: SourceDocument, cover: CoverLabels)
             project.execution_rate = project.execution_rate or sub.rate
             projects.append(project)
     elif not listed or own_tables or name:
+        if name is None and (subject := narrative.find_budget_subject(section.paragraphs, doc)) is not None:
+            name = subject.value
         project = _build_project(name or UNNAMED_PROJECT, section, own_tables, doc)
         if project.name.startswith("部门整体"):
             project.name, project.kind = DEPARTMENT_NAME, "department"

@@ -33,6 +33,12 @@ _RATE = re.compile(r"(?:执行率|资金支付率|支付率)(?:为|达到|达)?\
 _GRANTED = re.compile(r"(?:财政拨入|拨入|下达|安排|批复)[^，。；]{0,30}?(?:资金|经费)(?:共|合计|为)?\s*" + AMOUNT)
 # Money that arrived and was paid in full: the year's budget and its execution.
 _PAID_IN_FULL = re.compile(AMOUNT + r"[^，。；]{0,6}(?:已)?全部到位并(?:全部)?支付(?:完毕)?")
+# Lowest rank: "本年度预算资金650万元".
+_ANY_BUDGET = re.compile(r"预算(?:资金|金额|数)?(?:为|共|合计)?\s*" + AMOUNT)
+# The subject of a project's budget sentence names it: "某某项目年初预算安排15万元".
+_BUDGET_SUBJECT = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．])?\s*(?P<name>[\u4e00-\u9fff（）()“”]{4,40}?"
+    r"(?:项目|工程|经费|专项资金|补助资金))(?:的)?(?:年初|全年|本年度)?(?:预算|安排|批复|下达)")
 _DEPARTMENT_BUDGET = re.compile(r"(?:部门|单位)预算(?:总计|总额|合计|共计)(?:为)?\s*" + AMOUNT)
 _UNIT_BUDGET = re.compile(r"总体(?:批复)?(?:项目支出)?预算(?:资金)?\s*" + AMOUNT)
 _SPECIAL = re.compile(r"专项项目\s*(\d+|[一二三四五六七八九十两]+)\s*个")
@@ -161,6 +167,8 @@ def find_project_budget(paras: list[Paragraph], doc: SourceDocument, name: str |
             candidates.append((4, m))
             if "executed" not in out and "_paid" not in out:
                 out["_paid"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+        if not candidates and (m := _ANY_BUDGET.search(t)) and not _UNIT_BUDGET.search(t):
+            candidates.append((5, m))
         for rank, m in sorted(candidates, key=lambda c: c[0]):
             key = f"_budget_rank{rank}"
             if key not in out:
@@ -178,6 +186,16 @@ def find_project_budget(paras: list[Paragraph], doc: SourceDocument, name: str |
     if "executed" not in out and "_paid" in out:
         out["executed"] = out["_paid"]  # "…亿元已全部到位并支付完毕"
     return {k: val for k, val in out.items() if not k.startswith("_")}
+
+
+def find_budget_subject(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    """The project a report's budget sentence is about, when nothing else names it:
+    "农家书屋提质增效项目年初预算安排15万元" -> 农家书屋提质增效项目."""
+    for para in paras:
+        t = compact(para.text)
+        if m := _BUDGET_SUBJECT.match(t):
+            return _value(doc, para, m.group("name"), m.group(0))
+    return None
 
 
 def find_department_budget(paras: list[Paragraph], doc: SourceDocument) -> Value | None:

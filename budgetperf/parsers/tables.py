@@ -655,7 +655,8 @@ def _read_indicator_row(row, doc, facts: TableFacts, st: _State) -> None:
         parent = LEVEL2_TO_LEVEL1.get(st.level2)
         is_merged = l1_cell is not None and l1_cell.is_continuation
         allowed = _ALLOWED_PARENTS.get(st.level2, {parent})
-        if not raw_l1 and parent and st.level1 not in allowed and not is_merged and st.section is None:
+        carried_fits = st.level1 in allowed or level_group(st.level1) in allowed  # 产出目标 above 质量
+        if not raw_l1 and parent and not carried_fits and not is_merged and st.section is None:
             # A blank first-level cell in a flattened table: the second level says which.
             st.level1, inferred = parent, True
         elif st.level1 is None and parent:
