@@ -37,23 +37,13 @@ def _print_results(results) -> None:
         if r.status == "failed":
             print(f"FAILED   {r.file}: {r.reason_en}")
         else:
-            print(f"{r.status:<9}{r.file}: {r.projects} projects, {r.indicators} indicators, {r.checks} checks")
+            review = f"; needs review: {'；'.join(r.needs_review)}" if r.needs_review else ""
+            print(f"{r.status:<9}{r.file}: {r.projects} projects, {r.indicators} indicators, {r.checks} checks{review}")
 
 
 def _cmd_extract(args) -> int:
-    from budgetperf.extract import document_to_dict, extract_file, link_programs
-    from budgetperf.readers import ReadError
-    from budgetperf.reference import load_reference
-
-    ref = load_reference()
-    extractions, failures = [], []
-    for path in args.files:
-        try:
-            extractions.append(extract_file(path, ref))
-        except ReadError as exc:
-            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
-    link_programs(extractions)
-    out = {"documents": [document_to_dict(ex) for ex in extractions]}
+    documents, failures = _extract_to_dicts(args.files)
+    out = {"documents": documents}
     if failures:
         out["failures"] = failures
     if args.json:
@@ -62,12 +52,50 @@ def _cmd_extract(args) -> int:
     else:
         for doc in out["documents"]:
             print(f"{doc['file']}: {doc['region']} {doc['unit']} {doc['year']} {', '.join(doc['doc_kinds'])}")
+            for r in doc["needs_review"]:
+                print(f"  needs review: {r['message']}")
             for p in doc["projects"]:
                 print(f"  [{p['kind']}] {p['name']}: budget {p['budget_initial']} executed {p['executed']} "
                       f"score {p['total_score']} grade {p['grade']} indicators {len(p['indicators'])}")
+                for r in p["needs_review"]:
+                    print(f"    needs review: {r['message']}")
         for f in failures:
             print(f"FAILED {f['file']}: {f['error']}")
     return 1 if failures else 0
+
+
+def _extract_to_dicts(files) -> tuple[list[dict], list[dict]]:
+    """Extract files as `extract --json` does: (documents, failures)."""
+    from budgetperf.extract import document_to_dict, extract_file, link_programs
+    from budgetperf.readers import ReadError
+    from budgetperf.reference import load_reference
+
+    ref = load_reference()
+    extractions, failures = [], []
+    for path in files:
+        try:
+            extractions.append(extract_file(path, ref))
+        except ReadError as exc:
+            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
+    link_programs(extractions)
+    return [document_to_dict(ex) for ex in extractions], failures
+
+
+def _cmd_score(args) -> int:
+    from budgetperf.scoring import documents_of, format_report, score_documents
+
+    key = documents_of(json.loads(Path(args.key).read_text(encoding="utf-8")))
+    given = {Path(f).name for f in args.files}
+    key = [d for d in key if d["file"] in given]  # score what was given; a refused file still counts
+    documents, failures = _extract_to_dicts(args.files)
+    score = score_documents(key, documents_of(documents))
+    print(format_report(score, verbose=not args.quiet))
+    for f in failures:
+        print(f"REFUSED {f['file']}: {f['error']}")
+    if args.floor is not None and score.pct < args.floor:
+        print(f"below the floor: {score.pct:.1f}% < {args.floor}%")
+        return 1
+    return 0
 
 
 def _cmd_check(args) -> int:
@@ -129,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true", help="print the answer-key JSON shape")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("score", help="extract files and compare with an answer key, field by field")
+    p.add_argument("key", help="answer key JSON ({\"documents\": [...]}, the shape of extract --json)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--floor", type=float, help="exit 1 when accuracy is below this percentage")
+    p.add_argument("--quiet", action="store_true", help="totals only, no list of misses")
+    p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("check", help="print audit findings from the store")
     p.add_argument("--db", help="store path")
