@@ -11,7 +11,9 @@
 create or replace table mart_documents as
 with kinds as (
     select
-        d.*,
+        -- grouped and shown by the unit's short form; the name as written beside it
+        d.* replace (coalesce(d.unit_short, d.unit) as unit),
+        d.unit as unit_as_written,
         case
             when list_contains(d.doc_kinds, 'department_overall') then '部门整体评价'
             when list_contains(d.doc_kinds, 'special_fund_evaluation') then '专项资金评价'
@@ -78,6 +80,7 @@ final as (
         city,
         province,
         unit,
+        unit_as_written,
         year,
         year_is_explicit,
         year_evidence,
