@@ -11,8 +11,10 @@ import streamlit as st
 
 from budgetperf import store, ui
 
+# The sidebar starts open on a laptop or tablet and closed on a phone ("auto"); the
+# active filters are chips at the top of every page either way.
 st.set_page_config(page_title="预算绩效评价看板", page_icon=":material/analytics:", layout="wide",
-                   initial_sidebar_state="auto", menu_items={"About": "预算绩效评价看板：各地区预算执行、指标完成、得分与审核。"})
+                   initial_sidebar_state="auto")
 
 PAGES = {
     "看板": [

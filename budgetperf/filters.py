@@ -79,8 +79,8 @@ def empty_hint(what: str, params: Mapping[str, list | None], *, blockers: Iterab
 
     `blockers` names filters (keys) known to exclude this page's data whatever
     the rest, e.g. ``doc_types`` on the execution page when only 目标 is chosen;
-    they are named first. Example: "当前筛选下没有预算执行数据：请在左侧取消
-    「文档类型=目标」或选择其他年度".
+    they are named first. Example: "当前筛选下没有预算执行数据：请取消
+    「文档类型=目标」或选择其他年度（点页面上方的筛选标签，或在左侧栏修改）".
     """
     named = []
     for key in [*blockers, *FILTER_KEYS]:
@@ -95,7 +95,7 @@ def empty_hint(what: str, params: Mapping[str, list | None], *, blockers: Iterab
     if first_key != "years" and "years" not in [k for k, _ in named[1:]]:
         others.append("年度")
     rest = f"或选择其他{'、'.join(others)}" if others else "或点「清除全部筛选」"
-    return f"当前筛选下没有{what}：请在左侧取消{cancel}{rest}。"
+    return f"当前筛选下没有{what}：请取消{cancel}{rest}（点页面上方的筛选标签，或在左侧栏修改）。"
 
 
 def ordered(values: Iterable, key: str) -> list:

@@ -249,9 +249,9 @@ def filter_chips() -> None:
     chips = filters.chips(params)
     with st.container(horizontal=True, wrap=True, gap="small", key="chips"):
         if not chips:
-            st.caption("筛选：全部数据（在左侧栏选择年度、地区等）")
+            st.caption("筛选：全部数据（在左侧栏选择年度、地区等）", width="content")
             return
-        st.caption("筛选：")
+        st.caption("筛选：", width="content")
         for key, label, value in chips:
             st.button(label, key=f"chip.{key}.{value}", icon=":material/close:", icon_position="right",
                       on_click=_remove_filter_value, args=(key, value), help="点击取消这一筛选", type="secondary")
@@ -307,6 +307,17 @@ CLICK_HINT = "点击图中的地区可筛选到该地区；点击项目的数值
 _STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+@media (max-width: 1200px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
+}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stMainBlockContainer"] h3 { font-size: 1.2rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.8rem; }
+}
+/* KPI cards: as many a row as fit at 180 px or more, values never cut */
+[data-testid="stLayoutWrapper"]:has(> [class*="_card_"]) { flex: 1 1 200px !important;
+  min-width: 170px !important; max-width: 380px; }
 [data-testid="stMetricValue"] > div { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; line-height: 1.15; }
 [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 2.2vw, 1.9rem) !important; }
@@ -316,6 +327,9 @@ _STYLE = """
 }
 .st-key-chips button p { font-size: 0.85rem; }
 .st-key-chips { align-items: center; }
+/* Streamlit's own English: "No results" in a dropdown, the status widget's Running/Stop */
+[role="listbox"] [role="option"]:not([aria-selected]) > span { font-size: 0 !important; }
+[role="listbox"] [role="option"]:not([aria-selected]) > span::after { content: "没有匹配的选项"; font-size: 0.875rem; }
 [data-testid="stStatusWidget"] button { display: none !important; }
 [data-testid="stStatusWidget"] label { font-size: 0 !important; }
 [data-testid="stStatusWidget"] label::after { content: "正在更新…"; font-size: 0.875rem; }
@@ -393,24 +407,33 @@ def plotly_config(export_name: str) -> dict:
 _FIELD_PARAM = "field"
 
 
+_CLICK_KEY = "ui.click"
+
+
 def _chart_clicked(key: str) -> None:
-    # An on_select callback: it runs before the next run draws any widget, so it
-    # may write the sidebar filters' keys (the bound URL follows them).
+    # An on_select callback: keep the first clicked point's customdata; app.py
+    # applies it at the start of the next run (`follow_pending_switch`), before the
+    # sidebar filters are drawn, so it may write their keys (the bound URL follows).
     state = st.session_state.get(key)
     points = state.selection.points if state and state.selection else []
     for point in points:
         custom = point.get("customdata")
-        if not isinstance(custom, (list, tuple)) or not custom:
-            continue
-        region, year, file, project, field = (list(custom) + [None] * 5)[:5]
-        if file and project:
-            _open_source(str(file), str(project), field)
+        if isinstance(custom, (list, tuple)) and custom:
+            st.session_state[_CLICK_KEY] = list(custom)
             return
-        if region and region != "全部地区":
-            st.session_state["regions"] = [str(region)]
-            if year is not None and not pd.isna(year):
-                st.session_state["years"] = [int(year)]
-            return
+
+
+def _apply_click(custom: Sequence) -> None:
+    """What a click on a chart point does, from its customdata [region, year, file,
+    project, field]: open the project's source line, or filter to the region (and
+    year)."""
+    region, year, file, project, field = (list(custom) + [None] * 5)[:5]
+    if file and project:
+        _open_source(str(file), str(project), field)
+    elif region and region != "全部地区":
+        st.session_state["regions"] = [str(region)]
+        if year is not None and not pd.isna(year):
+            st.session_state["years"] = [int(year)]
 
 
 def show_chart(fig: go.Figure, export_name: str, df: pd.DataFrame | None = None, *,
@@ -470,7 +493,8 @@ def column_config(columns: Sequence[str]) -> dict:
         elif column in ("doc_kinds",):
             config[column] = st.column_config.ListColumn(label)
         elif column in ("message_zh", "snippet", "text", "example_message", "help"):
-            config[column] = st.column_config.TextColumn(label, width="large")
+            # sized to the text: a reviewer reads the whole message, not its first 40 characters
+            config[column] = st.column_config.TextColumn(label, width=None)
         else:
             config[column] = st.column_config.TextColumn(label, pinned=pinned)
     return config
@@ -579,15 +603,24 @@ def folded_notice(message: str, items: Sequence[str], *, icon: str = ":material/
 
 
 class Kpi(NamedTuple):
-    """One KPI card: label (with its year), value, optional 同比 delta, status badge and link."""
+    """One KPI card: label (with its year), value, help, 同比 change, status badge and link."""
 
     label: str
     value: str
     help: str | None = None
-    delta: str | None = None
-    delta_color: str = "normal"
+    change: object = None                  # briefing.Change (text, colour, what it compares with)
     status: tuple[str, str] | None = None  # (text, colour: red/orange/green/gray)
     link: tuple[str, str] | None = None    # (page path, link text)
+
+
+_PAGES_BY_KEY = {"overview": OVERVIEW_PAGE, "execution": EXECUTION_PAGE, "indicators": INDICATORS_PAGE,
+                 "scores": SCORES_PAGE, "regions": REGIONS_PAGE, "sources": SOURCES_PAGE, "audit": AUDIT_PAGE}
+
+
+def briefing_cards(cards) -> None:
+    """Show `briefing.Card`s as KPI cards, their links to the page that explains them."""
+    kpi_cards([Kpi(c.label, c.value, c.help, c.change, c.status,
+                   (_PAGES_BY_KEY[c.link[0]], c.link[1]) if c.link else None) for c in cards])
 
 
 def kpi_cards(cards: Sequence[Kpi], key: str = "kpi") -> None:
@@ -595,13 +628,96 @@ def kpi_cards(cards: Sequence[Kpi], key: str = "kpi") -> None:
     2 on a tablet, 1–2 on a phone); values wrap rather than being cut."""
     with st.container(horizontal=True, wrap=True, gap="small", key=key):
         for i, card in enumerate(cards):
-            with st.container(border=True, width=230, key=f"{key}.{i}"):
-                st.metric(card.label, card.value, delta=card.delta, delta_color=card.delta_color,
-                          help=card.help, delta_arrow="auto" if card.delta else "off")
+            change = card.change if card.change is not None and getattr(card.change, "text", None) else None
+            with st.container(border=True, key=f"{key}_card_{i}"):
+                st.metric(card.label, card.value, help=card.help,
+                          delta=change.text if change else None, delta_color=change.color if change else "normal",
+                          delta_arrow="auto" if change else "off",
+                          delta_description=change.since if change else None)
                 if card.status:
                     st.badge(card.status[0], color=card.status[1])
                 if card.link:
                     st.page_link(card.link[0], label=card.link[1], icon=":material/arrow_forward:")
+
+
+class Attention(NamedTuple):
+    """One line of a 需要关注 list: what, its figure and status, why, and where to look."""
+
+    title: str
+    value: str
+    status: tuple[str, str] | None
+    reason: str
+    region: str | None = None          # a button filters the pages to it
+    year: int | None = None
+    source: tuple[str, str, str | None] | None = None  # (file, project, field): opens its line
+
+
+def region_attention(ranking: pd.DataFrame) -> list[Attention]:
+    """需要关注 lines for the lowest-ranked regions (`overview/region_ranking` rows)."""
+    from budgetperf import briefing
+
+    items = []
+    for row in ranking.to_dict("records"):
+        row = pd.Series(row)
+        source = ((row.low_project_file, row.low_project, "execution_rate")
+                  if isinstance(row.get("low_project"), str) else None)
+        items.append(Attention(charts.region_label(row.region), charts.fmt_pct(row.execution_rate_pct),
+                               briefing.rate_status(row.execution_rate_pct), briefing.region_reason(row),
+                               region=row.region, source=source))
+    return items
+
+
+def score_attention(low: pd.DataFrame) -> list[Attention]:
+    """需要关注 lines for the lowest-scoring projects (`overview/low_scores` rows)."""
+    from budgetperf import briefing
+
+    items = []
+    for row in low.to_dict("records"):
+        row = pd.Series(row)
+        field = f"line:{int(row.lost_line_start)}" if not pd.isna(row.lost_line_start) else "total_score"
+        items.append(Attention(briefing.project_title(row), f"{charts.fmt_number(row.total_score)} 分",
+                               briefing.score_status(row.total_score / (row.total_weight or 100) * 100),
+                               briefing.score_reason(row), region=row.region, source=(row.file, row.project_name, field)))
+    return items
+
+
+def headline(sentence: str, lowest: pd.Series | None) -> None:
+    """The briefing's sentence, large, and under it why the lowest region is lowest,
+    with buttons to filter to it and to open the line its figure came from."""
+    from budgetperf import briefing
+
+    st.markdown(f"### {html.escape(sentence)}")
+    if lowest is None or charts.is_missing(lowest.get("execution_rate_pct")):
+        return
+    with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small", key="headline.why"):
+        st.caption(f"{charts.region_label(lowest.region)}：{briefing.region_reason(lowest)}")
+        st.button(f"筛选到{lowest.region}", key="headline.filter", type="tertiary", icon=":material/filter_alt:",
+                  on_click=_apply_click, args=([lowest.region, None, None, None, None],))
+        if isinstance(lowest.get("low_project"), str):
+            source_button("查看原文", lowest.low_project_file, lowest.low_project, "execution_rate", key="headline.source")
+
+
+def attention_list(heading: str, items: Sequence[Attention], key: str, empty: str) -> None:
+    """A short ranked list with, per line, the figure, its status, the reason and
+    buttons to filter to the region and to open the source line."""
+    st.markdown(f"**{heading}**")
+    if not items:
+        st.caption(empty)
+        return
+    for i, item in enumerate(items):
+        with st.container(border=True, key=f"{key}_item_{i}", gap="xsmall"):
+            with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small"):
+                st.markdown(f"**{i + 1}. {html.escape(item.title)}**　{html.escape(item.value)}")
+                if item.status:
+                    st.badge(item.status[0], color=item.status[1])
+            with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small"):
+                st.caption(item.reason)
+                if item.region:
+                    st.button(f"筛选到{item.region}", key=f"{key}.{i}.filter", type="tertiary",
+                              icon=":material/filter_alt:", on_click=_apply_click,
+                              args=([item.region, item.year, None, None, None],))
+                if item.source:
+                    source_button("查看原文", *item.source, key=f"{key}.{i}.source")
 
 
 def metric_row(items: Sequence[tuple[str, str, str | None]], per_row: int = 3) -> None:
@@ -664,11 +780,15 @@ def source_button(label: str, file: str, project: str | None, field: str | None,
 
 
 def follow_pending_switch() -> None:
-    """Open the page a click asked for (app.py calls this after st.navigation).
+    """Apply a chart click (filters) and open the page a click asked for (app.py
+    calls this after st.navigation, before the filters are drawn).
 
     Switching here rather than where the button is drawn keeps the switch when the
     run that handles the click is restarted before reaching the button.
     """
+    click = st.session_state.pop(_CLICK_KEY, None)
+    if click:
+        _apply_click(click)
     pending = st.session_state.pop(_GOTO_KEY, None)
     if pending:
         page, url = pending if isinstance(pending, tuple) else (pending, {})

@@ -63,8 +63,8 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             # what users see on a server: no developer toolbar (Deploy button)
-             "--client.toolbarMode", "viewer"],
+             # what users see (.streamlit/config.toml): no toolbar menu
+             "--client.toolbarMode", "minimal"],
             cwd=ROOT, env={**os.environ, "BUDGETPERF_DB": str(db)},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
@@ -126,7 +126,10 @@ def page(browser):
 
 
 def wait_idle(pg, charts: int = 0) -> None:
-    """Wait until the script run finished and `charts` Plotly charts have drawn."""
+    """Wait until the script run finished and `charts` Plotly charts have drawn.
+
+    The status widget's English text is hidden by the app's CSS (it shows 正在更新…)
+    but stays in the DOM, which is what this checks."""
     pg.wait_for_selector('[data-testid="stApp"]', timeout=LOAD_TIMEOUT_MS)
     pg.wait_for_selector("h1", timeout=LOAD_TIMEOUT_MS)
     # the status widget shows "Running…" while the script runs
@@ -263,5 +266,78 @@ def test_empty_state_names_the_filter(server, page):
     wait_idle(page, 1)
     assert_no_error(page)
     alert = page.locator('[data-testid="stAlert"]').first.inner_text()
-    assert "请在左侧取消「文档类型=目标」" in alert
+    assert "请取消「文档类型=目标」" in alert
     screenshot(page, "execution_targets_only")
+
+
+# ---------------------------------------------------------------------------
+# laptop, tablet and phone (issue 11): screenshots at three widths, nothing cut,
+# the active filters on every page
+
+WIDTHS = {"laptop": (1440, 900), "tablet": (1024, 768), "phone": (390, 844)}
+FULL_HEIGHT = 2400  # tall enough that a page's content is in the screenshot
+
+CUT_KPI_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].filter(el => {
+    const box = el.getBoundingClientRect(), card = el.closest('[data-testid="stVerticalBlock"]').getBoundingClientRect();
+    return el.scrollWidth > el.clientWidth + 1 || box.right > card.right + 1 || box.right > window.innerWidth;
+}).map(el => el.innerText)"""
+
+CUT_CHART_TITLES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+    const svg = plot.querySelector('.main-svg').getBoundingClientRect();
+    return [...plot.querySelectorAll('.gtitle, .gtitle-subtitle')].filter(t => {
+        const box = t.getBoundingClientRect();
+        return box.width > 0 && (box.left < svg.left - 1 || box.right > svg.right + 1);
+    }).map(t => t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_pages_fit_laptop_tablet_and_phone(server, browser, device):
+    width, height = WIDTHS[device]
+    context = browser.new_context(viewport={"width": width, "height": FULL_HEIGHT}, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        for path, (title, charts) in PAGES.items():
+            pg.goto(f"{server}/{path}?years=2021")
+            wait_idle(pg, charts if path != "audit" else 1)
+            wait_settled(pg)
+            assert_no_error(pg)
+            main = pg.locator('[data-testid="stMain"]')
+            # the active filters, at the top of the main area (the sidebar is closed on a phone)
+            assert main.locator('.st-key-chips').inner_text().count("年度：2021") == 1, (device, path)
+            assert pg.evaluate(CUT_KPI_VALUES) == [], (device, path)
+            assert pg.evaluate(CUT_CHART_TITLES) == [], (device, path)
+            screenshot(pg, f"{path or 'overview'}_{device}_{width}")
+            if device == "phone":  # the sidebar starts closed: the chips are how a phone shows the filters
+                assert pg.evaluate("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                                   ".getBoundingClientRect().right <= 1")
+    finally:
+        context.close()
+
+
+def wait_settled(pg) -> None:
+    """Wait until no element is stale or a skeleton (a rerun's leftovers)."""
+    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
+                         " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_timeout(500)
+
+
+def test_the_first_question_is_answered_on_the_overview(server, page):
+    """"Which region spent least of its budget in 2021, and why?": open 总览, choose
+    2021 in the sidebar; the headline names the region and the line under it says
+    why. The time it takes is printed (pytest -s), not asserted."""
+    start = time.perf_counter()
+    page.goto(server)
+    wait_idle(page, 1)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="年度").first
+    box.locator("input").click()
+    page.keyboard.type("2021")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.innerText.startsWith('2021 年'))"
+                           " && document.body.innerText.includes('执行率 89.72%')", timeout=LOAD_TIMEOUT_MS)
+    elapsed = time.perf_counter() - start
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "最低 三门峡市 89.72%（低于 90% 警戒线）" in body
+    assert "「网络宣传管理和文化建设经费」执行 98.69 / 110.00 万元" in body
+    print(f"\nfirst question answered on 总览 in {elapsed:.1f} s (page load, choose 2021, read the headline)")

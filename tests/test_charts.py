@@ -122,8 +122,8 @@ def test_the_source_line_names_a_document_or_counts_them():
     one = pd.DataFrame({"doc_name": ["乐亭县委网信办 2021 部门整体评价"], "file": ["000_c45d5bc83af97699.txt"]})
     assert charts.source_line(one) == "来源：乐亭县委网信办 2021 部门整体评价"
     many = pd.DataFrame({"file": [f"{i}.txt" for i in range(388)]})
-    assert charts.source_line(many) == "来源：388 份报告（见「数据来源」页）"
-    assert charts.source_line(pd.DataFrame({"docs_total": [388, 388]})) == "来源：388 份报告（见「数据来源」页）"
+    assert charts.source_line(many) == "来源：388 份报告"
+    assert charts.source_line(pd.DataFrame({"docs_total": [388, 388]})) == "来源：388 份报告"
 
 
 def test_region_colours_are_stable_sorted_and_only_for_few_regions():
@@ -182,7 +182,7 @@ def test_execution_rate_has_reference_lines(frames):
 
 def test_spending_plan_says_actual_not_reported(frames):
     fig = charts.spending_plan(frames["spending_plan"], COLORS)
-    assert "尚未报告" in fig.layout.title.text
+    assert "尚未报告" in fig.layout.title.subtitle.text
     assert len(fig.data) == 2 and all(t.name.endswith("计划") for t in fig.data)
 
 

@@ -225,7 +225,7 @@ def test_filter_params_map_all_to_none(state, expected):
 
 def test_empty_hint_names_the_filter_to_change():
     hint = filters.empty_hint("预算执行数据", filters.to_params({"doc_types": ["目标"]}), blockers=["doc_types"])
-    assert hint == "当前筛选下没有预算执行数据：请在左侧取消「文档类型=目标」或选择其他年度。"
+    assert hint == "当前筛选下没有预算执行数据：请取消「文档类型=目标」或选择其他年度（点页面上方的筛选标签，或在左侧栏修改）。"
 
 
 @pytest.mark.parametrize("params, years, context", [
@@ -250,7 +250,119 @@ def test_overview(dash_env):
     assert table["execution_rate_pct"].tolist()[:2] == [89.72, 100.0]  # numbers, lowest first
     assert charts_shown(at) == 1 and "来源：4 份报告" in texts(at)
     at = open_app(state={"doc_types": ["目标"]})
-    assert "请在左侧取消「文档类型=目标」" in at.info[0].value and charts_shown(at) == 0
+    assert "请取消「文档类型=目标」" in at.info[0].value and charts_shown(at) == 0
+
+
+def headline(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("### ")).removeprefix("### ")
+
+
+@pytest.mark.parametrize("state, sentence", [
+    ({}, "2021 年 2 个地区加权执行率 94.26%，最低 三门峡市 89.72%（低于 90% 警戒线）"),
+    ({"years": [2021], "regions": ["乐亭县"]}, "2021 年 乐亭县加权执行率 100.00%（达到 90% 警戒线）"),
+    ({"years": [2024]}, "2024 年 丰南区的报告均未披露执行数，无法计算执行率"),
+    ({"regions": ["三门峡市", "乐亭县"], "projects": ["网信乐亭", "网络宣传管理和文化建设经费"]},
+     "2021 年 2 个地区加权执行率 89.90%，最低 三门峡市 89.72%（低于 90% 警戒线）"),  # 100.69 / 112
+])
+def test_the_headline_answers_for_the_filters(dash_env, state, sentence):
+    at = open_app(state=state)
+    assert headline(at) == sentence
+
+
+def test_the_headline_says_why_and_links_to_the_line(dash_env):
+    at = open_app(state={"years": [2021]})
+    why = next(c.value for c in at.caption if c.value.startswith("三门峡市："))
+    assert "「网络宣传管理和文化建设经费」执行 98.69 / 110.00 万元，执行率 89.72%" in why
+    assert "失分最多：「预算执行率」失 1 分" in why
+    at.button(key="headline.source").click().run()
+    assert at.title[0].value == "数据来源"
+    assert "你在图中点击的数值" in texts(at) and "89.72%" in cited_lines(at)[0]
+
+
+def test_kpis_carry_year_change_and_status(dash_env):
+    at = open_app()
+    rate = next(m for m in at.metric if m.label == "加权执行率（2021 年）")
+    assert rate.value == "94.26%" and not rate.delta  # no earlier year in the seeds
+    assert "没有上一年的数据" in rate.help
+    badges = [b.proto.body for b in at.markdown if "badge[" in b.proto.body]
+    assert any(":green-badge[达到 90% 警戒线]" in b for b in badges)
+    at = open_app(state={"regions": ["三门峡市"], "years": [2021]})
+    badges = [b.proto.body for b in at.markdown if "badge[" in b.proto.body]
+    assert any(":red-badge[低于 90% 警戒线]" in b for b in badges)
+
+
+def test_kpis_follow_the_project_filter(dash_env):
+    # one project picked: the cards show that project, not the whole county (issue 11)
+    at = open_app(state={"projects": ["网信乐亭"]})
+    m = metrics(at)
+    assert m["预算（2021 年）"] == "2.00 万元" and m["项目数（2021 年）"] == "1 个"
+    assert m["审核发现（2021 年）"] == "1 条" and m["加权执行率（2021 年）"] == "100.00%"
+
+
+def test_kpis_compare_with_the_previous_year(province_env):
+    at = open_app()
+    rate = next(m for m in at.metric if m.label == "加权执行率（2021 年）")
+    budget = next(m for m in at.metric if m.label == "预算（2021 年）")
+    assert "个百分点" in rate.delta and "万元" in budget.delta and "与 2020 年相比" in budget.help
+
+
+def test_attention_lists_rank_regions_and_projects(province_env):
+    at = open_app(state={"years": [2021]})
+    items = [m.value for m in at.markdown if m.value.startswith("**1. ")]
+    assert len(items) == 2 and "89.72%" in items[0] and "99 分" in items[1]
+
+
+def test_a_chart_click_filters_the_pages_to_the_region_and_year(dash_env):
+    # what a click on a heatmap cell or ranking bar sends (its customdata); the
+    # pages filter to it and the URL says so
+    at = open_app()
+    at.session_state["ui.click"] = ["三门峡市", 2021, None, None, None]
+    at.run()
+    assert at.session_state["regions"] == ["三门峡市"] and at.session_state["years"] == [2021]
+    assert at.query_params["regions"] == "三门峡市" and at.query_params["years"] == "2021"
+    assert metrics(at)["加权执行率（2021 年）"] == "89.72%"
+    assert at.button(key="chip.regions.三门峡市").label == "地区：三门峡市"
+
+
+def test_a_click_on_a_projects_number_opens_its_line(dash_env):
+    at = open_app("pages/execution.py")
+    at.session_state["ui.click"] = ["三门峡市", 2021, "001_4f47e40a9e3722bd.txt", "网络宣传管理和文化建设经费",
+                                    "executed"]
+    at.run()
+    assert at.title[0].value == "数据来源" and at.query_params["field"] == "executed"
+    assert "98.69" in cited_lines(at)[0]
+
+
+def test_tables_sort_numbers_as_numbers(dash_env):
+    at = open_app("pages/execution.py")
+    table = table_with(at, "budget_wan")
+    assert table["budget_wan"].dtype.kind == "f" and table["execution_rate_pct"].dtype.kind == "f"
+    at.selectbox(key="sort.各项目预算执行明细").set_value("budget_wan").run()
+    assert table_with(at, "budget_wan")["budget_wan"].tolist() == [2, 21.18, 35, 50, 110]
+    at.segmented_control(key="order.各项目预算执行明细").set_value("从高到低").run()
+    assert table_with(at, "budget_wan")["budget_wan"].tolist() == [110, 50, 35, 21.18, 2]
+    rates = table_with(at, "execution_rate_pct")
+    at.selectbox(key="sort.各项目预算执行明细").set_value("execution_rate_pct").run()
+    at.segmented_control(key="order.各项目预算执行明细").set_value("从低到高").run()
+    rates = table_with(at, "execution_rate_pct")["execution_rate_pct"].tolist()
+    assert rates[:2] == [89.72, 100.0]  # not "100.00%" before "89.72%"
+
+
+def test_rate_charts_are_coloured_by_status(dash_env):
+    from budgetperf import charts
+
+    at = open_app("pages/execution.py")
+    fig = next(e.fig for e in at.session_state["ui.exports"] if e.export_name == "各项目执行率")
+    colour_of = {float(x): t.marker.color for t in fig.data for x in t.x}
+    assert colour_of[89.72] == charts.STATUS_COLORS["低于警戒线"] and colour_of[100] == charts.STATUS_COLORS["达标"]
+    status = table_with(at, "status").set_index("project_name")["status"]
+    assert status["网络宣传管理和文化建设经费"] == "🔴 低于警戒线" and status["网信乐亭"] == "🟢 达标"
+
+
+def test_every_chart_states_its_filters_and_years(dash_env):
+    at = open_app("pages/execution.py", state={"regions": ["三门峡市"]})
+    for spec in chart_specs(at):
+        assert spec["layout"]["title"]["subtitle"]["text"].startswith("2021 年；地区：三门峡市")
 
 
 def test_execution(dash_env):
@@ -262,7 +374,7 @@ def test_execution(dash_env):
     table = table_with(at, "status")
     assert table["execution_rate_pct"].iloc[0] == pytest.approx(89.72) and "低于警戒线" in table["status"].iloc[0]
     at = open_app("pages/execution.py", state={"doc_types": ["目标"]})
-    assert at.info[0].value == "当前筛选下没有预算执行数据：请在左侧取消「文档类型=目标」或选择其他年度。"
+    assert at.info[0].value == "当前筛选下没有预算执行数据：请取消「文档类型=目标」或选择其他年度（点页面上方的筛选标签，或在左侧栏修改）。"
     assert charts_shown(at) == 1  # the targets' spending plan remains
 
 

@@ -25,6 +25,10 @@ from budgetperf.charts.common import (
 )
 
 
+def _severity_key(df: pd.DataFrame) -> list[tuple[str, str]]:
+    return [(s, SEVERITY_COLORS[s]) for s in SEVERITY_ORDER if s in set(df["severity_zh"])]
+
+
 def findings_by_rule(df: pd.DataFrame, titles: Mapping[str, str] | None = None) -> go.Figure:
     """Horizontal bars: findings per audit rule, coloured by severity, errors first.
 
@@ -50,7 +54,7 @@ def findings_by_rule(df: pd.DataFrame, titles: Mapping[str, str] | None = None) 
     fig.update_xaxes(title_text=axis_title("findings"), range=[0, float(df["findings"].max()) * 1.5 + 0.5])
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=labels)
     fig.update_layout(barmode="stack", bargap=0.3)
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=30, base=170))
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=30, base=170), key=_severity_key(df))
 
 
 def findings_by_region(df: pd.DataFrame) -> go.Figure:
@@ -80,5 +84,5 @@ def findings_by_region(df: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
     fig.update_layout(barmode="stack", bargap=0.3)
     total = int(first_value(df, "regions_total", len(ranks)))
-    return finish(fig, title, df, height=bar_height(len(ranks), per_bar=28, base=170),
+    return finish(fig, title, df, height=bar_height(len(ranks), per_bar=28, base=170), key=_severity_key(df),
                   note=fold_note(len(ranks), total, "个地区", "发现最多的"))

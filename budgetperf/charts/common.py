@@ -426,15 +426,16 @@ def source_count(df: pd.DataFrame | None) -> int:
 
 
 def source_line(df: pd.DataFrame | None) -> str:
-    """The one source line under a chart: the documents' names when one or two fit,
-    else 「来源：388 份报告（清单见「数据来源」页）」. Never more than one line."""
+    """The one source line under a chart: the document's name when there is one
+    (and it fits a phone), else 「来源：388 份报告」 (the page's caption links to
+    their list on 数据来源). Never more than one line."""
     count = source_count(df) if df is not None else 0
     if count == 0:
         return "来源：无"
     names = source_names(df)
-    if len(names) == count and count <= 2 and sum(len(n) for n in names) <= 44:
-        return "来源：" + "、".join(names)
-    return f"来源：{count:,} 份报告（见「数据来源」页）"
+    if len(names) == count == 1 and len(names[0]) <= 22:
+        return "来源：" + names[0]
+    return f"来源：{count:,} 份报告"
 
 
 # ---------------------------------------------------------------------------
@@ -442,32 +443,59 @@ def source_line(df: pd.DataFrame | None) -> str:
 
 TITLE_TOP = 30      # px above the title: the chart toolbar sits there, never over the title
 SOURCE_BOTTOM = 30  # px for the one source line under the x axis title
-SUBTITLE_CHARS = 44  # a subtitle line longer than this is cut (Plotly does not wrap)
+SUBTITLE_CHARS = 27  # a subtitle line fits a phone (Plotly does not wrap): longer notes split at "；"
 
 
 LEGEND_ROW = 26  # px for the one-row legend between the subtitle and the plot
 
 
-def _top_margin(lines: int, legend: bool = False) -> int:
-    return TITLE_TOP + 30 + 17 * lines + (LEGEND_ROW if legend else 0)
+def _top_margin(lines: int, legend: bool = False, extra: int = 0) -> int:
+    return TITLE_TOP + 30 + 17 * lines + (LEGEND_ROW if legend else 0) + extra
 
 
-def _subtitle(context: str, note: str) -> tuple[str, int]:
-    """The subtitle's text (context on the first line, the builder's note on the
-    second, each cut to SUBTITLE_CHARS) and its number of lines."""
-    lines = [short_label(part, SUBTITLE_CHARS) for part in (context, note) if part]
+def color_key(items: Sequence[tuple[str, str]], symbol: str = "■") -> str:
+    """A one-line colour key for the subtitle ("■ 错误 ■ 警告"): it takes no room of its
+    own and never overlaps the title, unlike a Plotly legend in a narrow chart."""
+    return "　".join(f"<span style='color:{color}'>{symbol}</span> {short_label(label, 14)}" for label, color in items)
+
+
+def _pack(text: str, width: int = SUBTITLE_CHARS, most: int = 2) -> list[str]:
+    """`text`'s "；"-separated parts packed into at most `most` lines of about
+    `width` characters (a part longer than a line is cut with an ellipsis)."""
+    lines: list[str] = []
+    for part in (p for p in text.split("；") if p):
+        if lines and len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += "；" + part
+        else:
+            lines.append(short_label(part, width))
+    if len(lines) > most:
+        lines = lines[: most - 1] + [short_label("；".join(lines[most - 1:]), width)]
+    return lines
+
+
+def _subtitle(context: str, note: str, key: str = "") -> tuple[str, int]:
+    """The subtitle's text: the filters and years (`context`), the builder's note,
+    each packed into lines that fit a phone, then the colour key; and its number
+    of lines."""
+    lines = _pack(context) + _pack(note) + ([key] if key else [])
     return "<br>".join(lines), len(lines)
 
 
 def finish(fig: go.Figure, title: str, df: pd.DataFrame | None, *, height: int = 420,
-           show_legend: bool = True, note: str = "") -> go.Figure:
-    """Common layout: Chinese title (`note`, e.g. what is folded or what the colours
-    mean, in its subtitle), CJK font, white background, one source line at the bottom.
+           show_legend: bool = False, note: str = "", extra_top: int = 0,
+           key: Sequence[tuple[str, str]] = ()) -> go.Figure:
+    """Common layout: Chinese title; a subtitle with the builder's `note` (what is
+    folded, what the colours mean) and the colour `key` (label, colour) — the
+    filters go above them (`set_context`); CJK font, white background, one source
+    line at the bottom. No Plotly legend unless asked for: in a half-width chart
+    it wraps over the title.
 
     Height and margins are fixed by the caller's `height` (bounded) and never grow
     with the data; the top margin keeps the Plotly toolbar above the title. The
-    note is kept in ``layout.meta`` so `set_context` can put the filters above it."""
-    text, lines = _subtitle("", note)
+    note and key are kept in ``layout.meta`` so `set_context` can rebuild the
+    subtitle."""
+    key_text = color_key(key) if key else ""
+    text, lines = _subtitle("", note, key_text)
     # No Plotly template: assigning one (even "plotly_white") deep-copies and
     # validates it, ~7 ms per figure on every rerun; the few looks it gave are set
     # directly here and on the axes.
@@ -476,16 +504,16 @@ def finish(fig: go.Figure, title: str, df: pd.DataFrame | None, *, height: int =
         title=dict(text=title, x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
                    pad=dict(t=TITLE_TOP, l=12), font=dict(size=16),
                    subtitle=dict(text=text, font=dict(size=12, color="#52606d"))),
-        meta=dict(note=note, legend=show_legend),
+        meta=dict(note=note, key=key_text, legend=show_legend, extra_top=extra_top),
         font=dict(family=FONT_FAMILY, size=13, color="#1f2933"),
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=int(min(MAX_HEIGHT, height)),
-        margin=dict(l=12, r=24, t=_top_margin(lines, show_legend), b=56 + SOURCE_BOTTOM),
+        margin=dict(l=12, r=24, t=_top_margin(lines, show_legend, extra_top), b=56 + SOURCE_BOTTOM),
         showlegend=show_legend,
         # one row above the plot, under the subtitle (its own row in the margin)
         legend=dict(title_text="", font=dict(size=12), orientation="h", x=0, xanchor="left", y=1.0,
-                    yanchor="bottom", entrywidthmode="pixels"),
+                    yanchor="bottom"),
         hoverlabel=dict(font_family=FONT_FAMILY),
         separators=".,",
         modebar=dict(orientation="h", bgcolor="rgba(255,255,255,0.6)"),
@@ -507,8 +535,9 @@ def set_context(fig: go.Figure, context: str) -> go.Figure:
     (the builder's note, if any, on the second), so the chart and its PNG stand
     alone in a meeting."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    text, lines = _subtitle(context, meta.get("note", ""))
-    fig.update_layout(title_subtitle_text=text, margin_t=_top_margin(lines, bool(meta.get("legend"))))
+    text, lines = _subtitle(context, meta.get("note", ""), meta.get("key", ""))
+    fig.update_layout(title_subtitle_text=text,
+                      margin_t=_top_margin(lines, bool(meta.get("legend")), int(meta.get("extra_top", 0))))
     return fig
 
 

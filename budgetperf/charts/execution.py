@@ -47,7 +47,7 @@ def budget_vs_executed(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     the line of that amount on 数据来源.
     """
     total = int(first_value(df, "projects_total", len(df)))
-    title = "各项目预算与执行（万元）" if total <= len(df) else f"未执行金额最多的 {len(df)} 个项目（万元）"
+    title = "各项目预算与执行（万元）" if total <= len(df) else f"未执行最多的 {len(df)} 个项目（万元）"
     if df.empty:
         return empty_figure(title)
     colors = colors_for(df, colors)
@@ -167,7 +167,8 @@ def spending_plan(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
     stands alone and the title says the actual is not yet reported.
     """
     has_actual = not df.empty and df["actual_share_pct"].notna().any()
-    title = "支出进度：计划累计支出占预算比例" + ("与实际" if has_actual else "（实际进度尚未报告，仅显示计划）")
+    title = "支出进度（累计占预算 %）"
+    plan_note = "计划累计支出与实际" if has_actual else "实际进度尚未报告，仅显示计划"
     if df.empty:
         return empty_figure("支出进度计划", "当前筛选下没有支出进度计划（只有绩效目标表填写）")
     colors = colors_for(df, colors)
@@ -198,7 +199,8 @@ def spending_plan(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
     fig.update_xaxes(title_text=axis_title("by_date"), type="category", categoryorder="array",
                      categoryarray=[_plan_date_label(d) for d in dates], range=[-0.6, len(dates) - 0.4])
     total = int(first_value(df, "projects_total", len(groups)))
-    return finish(fig, title, df, height=480, note=fold_note(len(groups), total, "个项目", "预算最大的"))
+    folded = fold_note(len(groups), total, "个项目")
+    return finish(fig, title, df, height=480, note=plan_note + (f"；{folded}" if folded else ""), show_legend=True)
 
 
 def spending_plan_summary(df: pd.DataFrame) -> go.Figure:
@@ -206,7 +208,7 @@ def spending_plan_summary(df: pd.DataFrame) -> go.Figure:
     per date with the middle half (25%–75%) and the full range as bands.
 
     Expects `execution/spending_plan_summary` columns."""
-    title = "支出进度计划：各时点计划累计支出占预算比例（加权平均与分布）"
+    title = "支出进度计划（累计占预算 %）"
     if df.empty:
         return empty_figure("支出进度计划", "当前筛选下没有支出进度计划（只有绩效目标表填写）")
     df = df.sort_values("by_date")
@@ -222,7 +224,9 @@ def spending_plan_summary(df: pd.DataFrame) -> go.Figure:
                     hovertemplate="%{x} 加权平均计划：%{y:.1f}%（%{customdata:,} 个项目）<extra></extra>")
     fig.update_yaxes(title_text=axis_title("planned_share_pct"), range=[0, 112], ticksuffix="%")
     fig.update_xaxes(title_text=axis_title("by_date"), type="category")
-    return finish(fig, title, df, height=440, note=f"{int(df['projects'].max()):,} 个项目")
+    return finish(fig, title, df, height=440, note=f"{int(df['projects'].max()):,} 个项目的计划：加权平均与分布",
+                  key=[("按预算加权平均", "#1F3A5F"), ("中间一半项目", "rgba(91,122,153,0.55)"),
+                       ("最低–最高", "rgba(91,122,153,0.25)")])
 
 
 def expense_treemap(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:

@@ -112,7 +112,7 @@ def quantified_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
     quantified_pct, rank, rows_total, is_pinned). A click filters to the region and year.
     """
     total = int(first_value(df, "rows_total", len(df)))
-    title = "量化率：有数值目标的指标占比（%）"
+    title = "量化率（%）"
     if df.empty:
         return empty_figure(title)
     colors = colors_for(df, colors)
@@ -131,7 +131,11 @@ def quantified_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(bargap=0.35)
     return finish(fig, title, df, height=bar_height(len(df), per_bar=30, base=160), show_legend=False,
-                  note=fold_note(len(df), total, "个地区×年度", "量化率最低的"))
+                  note="有数值目标的指标占比" + (f"；{fold_note(len(df), total, '个地区×年度')}" if total > len(df) else ""))
+
+
+def _class_key(df: pd.DataFrame) -> list[tuple[str, str]]:
+    return [(c, color) for c, color in ATTAINMENT_COLORS.items() if c in set(df["attainment_zh"])]
 
 
 def attainment_mix(df: pd.DataFrame) -> go.Figure:
@@ -161,7 +165,7 @@ def attainment_mix(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack", bargap=0.35)
     fig.update_xaxes(title_text=axis_title("indicators"))
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
-    return finish(fig, title, df, height=bar_height(len(order), per_bar=40, base=200),
+    return finish(fig, title, df, height=bar_height(len(order), per_bar=40, base=200), key=_class_key(df),
                   note=fold_note(len(order), total, "个项目", "未完成指标最多的"))
 
 
@@ -186,4 +190,4 @@ def attainment_by_level2(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack", bargap=0.35)
     fig.update_xaxes(title_text=axis_title("indicators"))
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
-    return finish(fig, title, df, height=bar_height(len(order), per_bar=32, base=200))
+    return finish(fig, title, df, height=bar_height(len(order), per_bar=32, base=200), key=_class_key(df))

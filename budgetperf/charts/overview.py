@@ -37,7 +37,7 @@ def overview_small_multiples(df: pd.DataFrame, colors: Mapping[str, str] | None 
     execution_rate_pct. A missing executed amount is labelled 未披露. At most
     MAX_PANELS regions are drawn (the page switches to a ranking above that).
     """
-    title = "各地区预算与执行（万元，浅色为预算，深色为执行）"
+    title = "各地区预算与执行（万元）"
     if df.empty:
         return empty_figure(title)
     colors = colors_for(df, colors)
@@ -70,4 +70,5 @@ def overview_small_multiples(df: pd.DataFrame, colors: Mapping[str, str] | None 
     fig.update_layout(barmode="group", bargap=0.3)
     fig.update_yaxes(title_text=axis_title("amount_wan"), col=1, range=[0, top * 1.3])
     fig.update_xaxes(type="category", title_text="")
-    return finish(fig, title, df, height=280 * rows + 60, show_legend=False)
+    return finish(fig, title, df, height=280 * rows + 60, note="浅色为预算，深色为执行",
+                  extra_top=24)  # subplot titles

@@ -69,7 +69,7 @@ def region_ranking(df: pd.DataFrame, measure: str = "execution_rate_pct", *, tit
     A click on a bar filters the pages to that region.
     """
     word, unit, _kind = MEASURES.get(measure, (measure, "", "plain"))
-    title = title or f"各地区{word}（从低到高）"
+    title = title or f"各地区{word}排名"
     if df.empty:
         return empty_figure(title)
     df = df.sort_values("rank").reset_index(drop=True)

@@ -47,7 +47,7 @@ def region_measures(df: pd.DataFrame, colors: Mapping[str, str] | None = None,
     Expects `regions/measures` columns (region, year, execution_rate_pct,
     avg_score, quantified_pct). A click on a bar filters to the region and year.
     """
-    title = "地区对比：加权执行率、平均得分、量化率"
+    title = "各地区三项指标对比"
     if df.empty:
         return empty_figure(title)
     colors = colors_for(df, colors)
@@ -70,7 +70,7 @@ def region_measures(df: pd.DataFrame, colors: Mapping[str, str] | None = None,
             fig.add_hline(y=warning_pct, line_dash="dash", line_color="#C62828", line_width=1, row=1, col=col)
     fig.update_xaxes(type="category", tickangle=0)
     fig.update_layout(bargap=0.35)
-    return finish(fig, title, df, height=430, show_legend=False,
+    return finish(fig, title, df, height=430, show_legend=False, extra_top=24,  # subplot titles
                   note=f"执行率红色为低于 {warning_pct:g}% 警戒线；得分按等级着色")
 
 
@@ -100,7 +100,8 @@ def indicator_mix(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack", bargap=0.3)
     fig.update_yaxes(title_text=axis_title("share_pct"), range=[0, 100], ticksuffix="%")
     fig.update_xaxes(title_text=axis_title("region_year"), type="category")
-    return finish(fig, title, df, height=400, note=fold_note(len(shown), len(order), "列", "最近的"))
+    return finish(fig, title, df, height=400, note=fold_note(len(shown), len(order), "列", "最近的"),
+                  key=[(level1, LEVEL1_COLORS.get(level1, "#BAB0AC")) for level1 in level1s])
 
 
 def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -110,7 +111,7 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
     dashed target line starts from the region's latest evaluated year so the step
     from results to next targets reads as one trend.
     """
-    title = "各地区历年预算（万元，实线为评价结果，虚线为绩效目标）"
+    title = "各地区历年预算（万元）"
     if df.empty:
         return empty_figure(title)
     if df["region"].nunique() > MANY_REGIONS:  # too many lines to tell apart: their total
@@ -140,7 +141,8 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
     top = float(df["budget_wan"].max(skipna=True) or 1)
     fig.update_xaxes(title_text=axis_title("year"), tickformat="d", dtick=1)
     fig.update_yaxes(title_text=axis_title("budget_wan"), range=[0, top * 1.25], tickformat=",")
-    return finish(fig, title, df, height=400)
+    return finish(fig, title, df, height=400, note="实线为评价结果，虚线为绩效目标",
+                  key=[(r, colors.get(r, NEUTRAL)) for r in sorted(df["region"].unique())])
 
 
 def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -149,7 +151,7 @@ def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     Expects `regions/program_links` columns. Bars take the region's colour: earlier
     budget light, earlier executed solid, later target hatched.
     """
-    title = "同一项目跨年对照：较早年度预算与执行 vs 当年目标预算（万元）"
+    title = "同一项目跨年对照（万元）"
     if df.empty:
         return empty_figure(title, "当前筛选下没有可跨年对照的项目（需要同一地区较早年度的评价和当年的目标表）")
     colors = colors_for(df, colors)
@@ -177,5 +179,6 @@ def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     fig.update_xaxes(title_text=axis_title("amount_wan"), range=[0, top * 1.3])
     fig.update_yaxes(autorange="reversed")
     total = int(first_value(df, "links_total", len(df)))
+    folded = fold_note(len(df), total, "组")
     return finish(fig, title, df, height=bar_height(len(df), per_bar=70, base=190),
-                  note=fold_note(len(df), total, "组", "当年目标预算最大的"))
+                  note="浅色为较早年度预算，深色为其执行；斜线为当年目标预算" + (f"；{folded}" if folded else ""))

@@ -75,7 +75,9 @@ def score_strip(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go
     fig.update_xaxes(title_text="", type="category", categoryorder="array", categoryarray=regions)
     fig.update_layout(boxmode="overlay")
     total = int(first_value(df, "projects_total", len(df)))
-    return finish(fig, title, df, height=420, note=fold_note(len(df), total, "个项目", "得分最低的"))
+    finish(fig, title, df, height=420, note=fold_note(len(df), total, "个项目", "得分最低的"),
+           key=[(g, GRADE_COLORS[g]) for g in GRADE_ORDER if g in set(df["band"])])
+    return fig.update_layout(margin_r=64)  # room for the 优/良/中 labels right of the plot
 
 
 def score_histogram(df: pd.DataFrame) -> go.Figure:
@@ -106,6 +108,7 @@ def grade_counts(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
     if df.empty:
         return empty_figure(title)
     fig = go.Figure()
+    colors = colors_for(df, colors)
     if df["region"].nunique() > MANY_REGIONS:  # too many to tell apart: one bar per grade
         df = df.groupby("grade", as_index=False)[["projects", "projects_derived", "docs"]].sum().assign(region="全部地区")
     regions = sorted(df["region"].unique())
@@ -115,7 +118,6 @@ def grade_counts(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
                     text=[f"{int(v):,}" if v else "" for v in counts], textposition="outside",
                     hovertemplate="%{x}：%{y:,} 个<extra></extra>", showlegend=False)
     else:
-        colors = colors_for(df, colors)
         for region, part in df.groupby("region", sort=True):
             counts = part.set_index("grade")["projects"].reindex(GRADE_ORDER).fillna(0)
             fig.add_bar(x=list(GRADE_ORDER), y=counts, name=region, marker_color=colors.get(region, NEUTRAL),
@@ -129,7 +131,8 @@ def grade_counts(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
     fig.update_layout(barmode="group", bargap=0.3)
     derived = int(df["projects_derived"].sum()) if "projects_derived" in df else 0
     note = f"其中 {derived:,} 个项目的等级由得分推算（报告未写等级）" if derived else ""
-    return finish(fig, title, df, height=380, note=note)
+    key = [] if regions == ["全部地区"] else [(r, colors.get(r, NEUTRAL)) for r in regions]
+    return finish(fig, title, df, height=380, note=note, key=key)
 
 
 def section_rates(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -140,7 +143,7 @@ def section_rates(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
     Expects `scores/sections` columns (project_id, region, year, project_name,
     section, max_score, score, score_rate_pct, projects, projects_total).
     """
-    title = "各评价部分得分率（得分/分值，%）"
+    title = "各评价部分得分率（%）"
     if df.empty:
         return empty_figure(title, "当前筛选下没有分项得分（报告未写各部分得分）")
     per_project = df["project_id"].notna().any()

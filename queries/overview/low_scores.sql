@@ -1,6 +1,6 @@
--- title: 得分最低的项目及其最大失分项
+-- title: 得分最低的项目及其最大失分项（只列未得满分的项目）
 -- params: years, regions, levels, units, projects, doc_types, limit
--- grain: one row per evaluated project with a total score, the $limit lowest (projects_total counts all)
+-- grain: one row per evaluated project scored below full marks, the $limit lowest (projects_total counts them all)
 with filtered as (
     select
         project_id, file, doc_name, region, year, project_name, total_score, total_weight, grade_shown,
@@ -10,6 +10,7 @@ with filtered as (
           $years, $regions, $levels, $units, $projects, $doc_types)
       and kind = 'evaluation'
       and total_score is not null
+      and total_score < coalesce(nullif(total_weight, 0), 100)
 ),
 counted as (
     select count(*) as projects_total from filtered
