@@ -110,7 +110,8 @@ def grade_counts(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
     fig = go.Figure()
     colors = colors_for(df, colors)
     if df["region"].nunique() > MANY_REGIONS:  # too many to tell apart: one bar per grade
-        df = df.groupby("grade", as_index=False)[["projects", "projects_derived", "docs"]].sum().assign(region="全部地区")
+        df = (df.groupby("grade", as_index=False)[["projects", "projects_derived"]].sum()
+              .assign(region="全部地区", docs_total=first_value(df, "docs_total", 0)))
     regions = sorted(df["region"].unique())
     if regions == ["全部地区"]:
         counts = df.set_index("grade")["projects"].reindex(GRADE_ORDER).fillna(0)

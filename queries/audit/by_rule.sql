@@ -8,7 +8,10 @@ with filtered as (
           $years, $regions, $levels, $units, $projects, $doc_types)
       and ($severities is null or list_contains($severities, severity_zh))
 ),
-final as (
+sources as (
+    select count(distinct doc_id) as docs_total from filtered
+),
+grouped as (
     select
         kind,
         any_value(severity) as severity,
@@ -21,6 +24,9 @@ final as (
         arg_min(message_zh, check_id) as example_message
     from filtered
     group by kind
+),
+final as (
+    select grouped.*, sources.docs_total from grouped, sources
 )
 select * from final
 order by severity_order, findings desc, kind

@@ -34,10 +34,14 @@ grouped as (
     semi join chosen c using (region)
     group by all
 ),
+sources as (
+    select count(distinct file) as docs_total from filtered semi join chosen using (region)
+),
 final as (
-    select g.*, c.rank, c.regions_total, c.is_pinned
+    select g.*, c.rank, c.regions_total, c.is_pinned, s.docs_total
     from grouped g
     join chosen c using (region)
+    cross join sources s
 )
 select * from final
 order by rank, level1, level2

@@ -18,13 +18,17 @@ counted as (
     from filtered
     group by all
 ),
+sources as (
+    select count(distinct file) as docs_total from filtered
+),
 final as (
     select
-        *,
+        counted.*,
         round(indicators * 100.0 / sum(indicators) over (partition by region, year), 2) as share_pct,
         round(sum(indicators) over (partition by region, year, level1) * 100.0
-              / sum(indicators) over (partition by region, year), 2) as level1_share_pct
-    from counted
+              / sum(indicators) over (partition by region, year), 2) as level1_share_pct,
+        sources.docs_total
+    from counted, sources
 )
 select * from final
 order by region, year, level1, level2

@@ -9,7 +9,10 @@ with filtered as (
       and kind = 'evaluation'
       and grade_shown is not null
 ),
-final as (
+sources as (
+    select count(distinct file) as docs_total from filtered
+),
+grouped as (
     select
         case when coalesce($by_region, false) then region else '全部地区' end as region,
         grade_shown as grade,
@@ -18,6 +21,9 @@ final as (
         count(distinct file) as docs
     from filtered
     group by 1, 2
+),
+final as (
+    select grouped.*, sources.docs_total from grouped, sources
 )
 select * from final
 order by region, case grade when '优' then 1 when '良' then 2 when '中' then 3 when '差' then 4 else 5 end
