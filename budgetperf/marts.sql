@@ -97,7 +97,10 @@ final as (
         project_names,
         case when count(*) over (partition by name2) > 1
              then name2 || '（' || row_number() over (partition by name2 order by file) || '）'
-             else name2 end as doc_name
+             else name2 end as doc_name,
+        -- an integer per document: counting distinct integers is far cheaper than
+        -- distinct strings over a million rows (every 「N 份报告」 counts these)
+        row_number() over (order by doc_id)::integer as doc_no
     from distinct_names
 )
 select * from final;
@@ -111,6 +114,8 @@ with final as (
         p.*,
         p.name as project_name,
         d.doc_name,
+        d.doc_no,
+        row_number() over (order by p.project_id)::integer as project_no,
         coalesce(p.execution_rate_pct, p.execution_rate_computed_pct) as execution_rate_shown_pct,
         p.execution_rate_pct is null and p.execution_rate_computed_pct is not null as is_execution_rate_computed,
         -- budget not spent (NULL when execution is not disclosed)
@@ -124,9 +129,10 @@ select * from final;
 -- `ord` is the list order (region, year, project, position), so a page of the
 -- indicator list is a top-N on one integer, not a sort of a million rows.
 create or replace table mart_indicators as
-select i.*, d.doc_name, row_number() over (order by i.region, i.year, i.project_name, i.project_id, i.seq) as ord
+select i.*, p.doc_name, p.doc_no, p.project_no,
+       row_number() over (order by i.region, i.year, i.project_name, i.project_id, i.seq) as ord
 from stg_indicators i
-join mart_documents d using (doc_id);
+join mart_projects p using (project_id);
 
 -- One row per audit finding, with the filter columns of its document and project.
 create or replace table mart_checks as
@@ -134,6 +140,7 @@ with final as (
     select
         c.*,
         d.doc_name,
+        d.doc_no,
         d.level_zh,
         d.doc_types_zh,
         p.kind as project_kind,
@@ -151,20 +158,111 @@ select * from final;
 -- columns, so page queries filter them without a join.
 create or replace table mart_sections as
 select
-    s.*, p.file, p.doc_name, p.region, p.level_zh, p.year, p.unit, p.project_name, p.doc_type_zh, p.kind
+    s.*, p.file, p.doc_name, p.doc_no, p.project_no, p.region, p.level_zh, p.year, p.unit, p.project_name,
+    p.doc_type_zh, p.kind
 from section_scores s
 join mart_projects p using (project_id);
 
 create or replace table mart_expenses as
 select
-    e.*, p.file, p.doc_name, p.region, p.level_zh, p.year, p.unit, p.project_name, p.doc_type_zh, p.kind,
-    p.budget_wan
+    e.*, p.file, p.doc_name, p.doc_no, p.project_no, p.region, p.level_zh, p.year, p.unit, p.project_name,
+    p.doc_type_zh, p.kind, p.budget_wan
 from expense_items e
 join mart_projects p using (project_id);
 
 create or replace table mart_plans as
 select
-    s.*, p.file, p.doc_name, p.region, p.level_zh, p.year, p.unit, p.project_name, p.doc_type_zh, p.kind,
-    p.budget_wan, p.execution_rate_shown_pct
+    s.*, p.file, p.doc_name, p.doc_no, p.project_no, p.region, p.level_zh, p.year, p.unit, p.project_name,
+    p.doc_type_zh, p.kind, p.budget_wan, p.execution_rate_shown_pct
 from spending_plans s
 join mart_projects p using (project_id);
+
+-- Programme links with both sides' figures and filter columns: a page reads one
+-- table instead of joining the links to the projects twice.
+create or replace table mart_program_links as
+select
+    l.project_id,
+    l.earlier_project_id,
+    l.similarity,
+    later.region, later.level_zh, later.unit, later.doc_type_zh, later.doc_id, later.file, later.doc_name,
+    later.doc_no, later.project_name, later.year, later.budget_wan,
+    earlier.region as earlier_region, earlier.level_zh as earlier_level_zh, earlier.unit as earlier_unit,
+    earlier.doc_type_zh as earlier_doc_type_zh,
+    earlier.doc_id as earlier_doc_id, earlier.file as earlier_file, earlier.doc_name as earlier_doc_name,
+    earlier.doc_no as earlier_doc_no, earlier.project_name as earlier_project_name, earlier.year as earlier_year,
+    earlier.budget_wan as earlier_budget_wan, earlier.executed_wan as earlier_executed_wan,
+    earlier.execution_rate_shown_pct as earlier_execution_rate_pct, earlier.total_score as earlier_total_score,
+    earlier.grade as earlier_grade
+from program_links l
+join mart_projects later on later.project_id = l.project_id
+join mart_projects earlier on earlier.project_id = l.earlier_project_id;
+
+-- Pre-aggregated per region × year × level × doc type, for the common case where no
+-- unit or project is chosen: the overview and region pages then sum a few thousand
+-- rows instead of grouping a few hundred thousand (their queries fall back to the
+-- row-level marts when a unit or project filter is set). Documents are disjoint
+-- across region × year, so `docs` adds up.
+create or replace table agg_projects as
+select
+    region,
+    year,
+    level_zh,
+    doc_type_zh,
+    count(*) filter (where kind = 'evaluation') as projects,
+    count(*) filter (where kind = 'evaluation' and not is_execution_disclosed) as projects_undisclosed,
+    count(*) filter (where kind = 'department') as departments,
+    sum(budget_wan) filter (where kind = 'evaluation') as p_budget,
+    sum(executed_wan) filter (where kind = 'evaluation') as p_executed,
+    sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null) as p_disclosed,
+    sum(budget_wan) filter (where kind = 'department') as d_budget,
+    sum(executed_wan) filter (where kind = 'department') as d_executed,
+    sum(budget_wan) filter (where kind = 'department' and executed_wan is not null) as d_disclosed,
+    sum(total_score) filter (where kind = 'evaluation') as score_sum,
+    count(total_score) filter (where kind = 'evaluation') as scored,
+    count(distinct doc_no) filter (where kind in ('evaluation', 'department')) as docs
+from mart_projects
+group by all;
+
+create or replace table agg_checks as
+select
+    region,
+    year,
+    level_zh,
+    doc_types_zh,
+    count(*) as checks,
+    count(*) filter (where severity = 'error') as errors
+from mart_checks
+group by all;
+
+create or replace table agg_indicators as
+select
+    region,
+    year,
+    level_zh,
+    doc_type_zh,
+    count(*) as indicators,
+    count(*) filter (where target_is_numeric) as quantified,
+    count(*) filter (where attainment_zh = '超额完成') as exceeded,
+    count(*) filter (where attainment_zh = '完成') as met,
+    count(*) filter (where attainment_zh = '未完成') as missed,
+    count(*) filter (where attainment_zh = '定性') as qualitative,
+    count(*) filter (where attainment_zh = '未评价') as not_evaluated,
+    count(distinct project_no) as projects,
+    count(distinct doc_no) as docs
+from mart_indicators
+group by all;
+
+create or replace table agg_sections as
+select
+    region,
+    year,
+    level_zh,
+    doc_type_zh,
+    section,
+    sum(max_score) as max_score,
+    sum(score) as score,
+    count(distinct project_no) as projects,
+    count(distinct doc_no) as docs
+from mart_sections
+where max_score > 0
+group by all;

@@ -316,8 +316,11 @@ _STYLE = """
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.8rem; }
 }
 /* KPI cards: as many a row as fit at 180 px or more, values never cut */
-[data-testid="stLayoutWrapper"]:has(> [class*="_card_"]) { flex: 1 1 200px !important;
+[data-testid="stLayoutWrapper"]:has(> [class*="_card_"]) { flex: 1 1 220px !important;
   min-width: 170px !important; max-width: 380px; }
+@media (max-width: 640px) {
+  [data-testid="stLayoutWrapper"]:has(> [class*="_card_"]) { flex-basis: 150px !important; min-width: 140px !important; }
+}
 [data-testid="stMetricValue"] > div { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere; line-height: 1.15; }
 [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 2.2vw, 1.9rem) !important; }
@@ -331,6 +334,7 @@ _STYLE = """
 [role="listbox"] [role="option"]:not([aria-selected]) > span { font-size: 0 !important; }
 [role="listbox"] [role="option"]:not([aria-selected]) > span::after { content: "没有匹配的选项"; font-size: 0.875rem; }
 [data-testid="stStatusWidget"] button { display: none !important; }
+[data-testid="InputInstructions"] { display: none !important; }
 [data-testid="stStatusWidget"] label { font-size: 0 !important; }
 [data-testid="stStatusWidget"] label::after { content: "正在更新…"; font-size: 0.875rem; }
 </style>
@@ -430,8 +434,9 @@ def _apply_click(custom: Sequence) -> None:
     region, year, file, project, field = (list(custom) + [None] * 5)[:5]
     if file and project:
         _open_source(str(file), str(project), field)
-    elif region and region != "全部地区":
-        st.session_state["regions"] = [str(region)]
+    else:
+        if region and region != "全部地区":
+            st.session_state["regions"] = [str(region)]
         if year is not None and not pd.isna(year):
             st.session_state["years"] = [int(year)]
 
@@ -572,7 +577,8 @@ def paged_query(name: str, export_name: str, *, sorts: dict[str, str] | None = N
         if pages > 1:
             st.number_input("页", min_value=1, max_value=pages, step=1, key=page_key, width=110)
         first = (page - 1) * page_size + 1
-        st.caption(f"第 {first:,}–{min(total, page * page_size):,} 行，共 {total:,} 行" if total else "没有数据")
+        if total:
+            st.caption(f"第 {first:,}–{min(total, page * page_size):,} 行，共 {total:,} 行")
     return df
 
 

@@ -341,3 +341,23 @@ def test_the_first_question_is_answered_on_the_overview(server, page):
     assert "最低 三门峡市 89.72%（低于 90% 警戒线）" in body
     assert "「网络宣传管理和文化建设经费」执行 98.69 / 110.00 万元" in body
     print(f"\nfirst question answered on 总览 in {elapsed:.1f} s (page load, choose 2021, read the headline)")
+
+
+def test_clicking_a_region_filters_the_pages_and_the_url(server, page):
+    page.goto(server)
+    wait_idle(page, 1)
+    chart = page.locator(".js-plotly-plot").first
+    chart.scroll_into_view_if_needed()
+    # the first panel's budget bar: 三门峡市 2021
+    box = chart.locator(".trace.bars .point path").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('regions=三门峡市')",
+                           timeout=LOAD_TIMEOUT_MS)
+    wait_idle(page, 1)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["regions"] == ["三门峡市"] and query["years"] == ["2021"]
+    assert "地区：三门峡市" in page.locator('.st-key-chips').inner_text()
+    assert_no_error(page)

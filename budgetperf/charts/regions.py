@@ -125,10 +125,12 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
         color = colors.get(region, NEUTRAL)
         if not evaluated.empty:
             fig.add_scatter(x=evaluated["year"], y=evaluated["budget_wan"], mode="lines+markers+text",
+                            customdata=[[None if region == "全部地区" else region, None if pd.isna(y) else int(y),
+                                         None, None, None] for y in evaluated["year"]],
                             name=f"{region} 评价", legendgroup=region, line=dict(color=color, width=2.5),
                             marker=dict(size=10), text=[fmt_number(v) for v in evaluated["budget_wan"]],
                             textposition="top center",
-                            hovertemplate=region + " %{x} 评价预算：%{y:,.2f} 万元<extra></extra>")
+                            hovertemplate=region + " %{x} 评价预算：%{y:,.2f} 万元<extra>点击筛选到该年度</extra>")
         if not targets.empty:
             start = evaluated[evaluated["year"] < targets["year"].min()].tail(1)
             line = pd.concat([start, targets])

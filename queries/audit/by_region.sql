@@ -19,7 +19,7 @@ ranked as (
     group by region
 ),
 sources as (
-    select count(distinct doc_id) as docs_total from filtered
+    select count(distinct doc_no) as docs_total from filtered
 ),
 final as (
     select

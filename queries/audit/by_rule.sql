@@ -9,7 +9,7 @@ with filtered as (
       and ($severities is null or list_contains($severities, severity_zh))
 ),
 sources as (
-    select count(distinct doc_id) as docs_total from filtered
+    select count(distinct doc_no) as docs_total from filtered
 ),
 grouped as (
     select
@@ -19,9 +19,9 @@ grouped as (
         min(severity_order) as severity_order,
         count(*) as findings,
         count(distinct region) as regions,
-        count(distinct doc_id) as docs,
+        count(distinct doc_no) as docs,
         -- one finding to read as an example
-        arg_min(message_zh, check_id) as example_message
+        arg_min(message_zh, ord) as example_message
     from filtered
     group by kind
 ),

@@ -2,7 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types, limit, offset
 -- grain: one row per review reason of a matching document, rows $offset+1 to $offset+$limit (total_rows, docs_total count all)
 with documents as (
-    select doc_id, file, doc_name, region, year
+    select doc_id, doc_no, file, doc_name, region, year
     from mart_documents
     where review_reasons > 0
       and matches_document_filters(year, region, level_zh, unit, project_names, doc_types_zh,
@@ -14,7 +14,7 @@ reasons as (
     join documents d using (doc_id)
 ),
 counted as (
-    select count(*) as total_rows, count(distinct doc_id) as docs_total from reasons
+    select count(*) as total_rows, count(distinct doc_no) as docs_total from reasons
 ),
 page as (
     select * from reasons

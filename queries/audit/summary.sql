@@ -23,7 +23,7 @@ counts as (
         count(*) filter (where severity = 'warning') as warnings,
         count(*) filter (where severity = 'info') as infos,
         count(distinct kind) as rules,
-        count(distinct doc_id) as docs,
+        count(distinct doc_no) as docs,
         count(distinct region) as regions
     from filtered
 ),

@@ -2,19 +2,19 @@
 -- params: years, regions, levels, units, projects, doc_types, limit
 -- grain: one row per expense item name (the $limit largest) plus one 其他 row
 with rows as (
-    select item, amount_wan, project_id, file
+    select item, amount_wan, project_no, doc_no
     from mart_expenses
     where amount_wan is not null
       and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
 ),
 items as (
-    select item, sum(amount_wan) as amount_wan, count(distinct project_id) as projects
+    select item, sum(amount_wan) as amount_wan, count(distinct project_no) as projects
     from rows
     group by item
 ),
 sources as (
-    select count(distinct file) as docs_total from rows
+    select count(distinct doc_no) as docs_total from rows
 ),
 ranked as (
     select *, row_number() over (order by amount_wan desc, item) as rank from items

@@ -2,7 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types
 -- grain: one row per 5-point band of execution rate that has projects
 with filtered as (
-    select execution_rate_shown_pct as rate, file
+    select execution_rate_shown_pct as rate, doc_no
     from mart_projects
     where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
@@ -25,7 +25,7 @@ bands as (
     group by band_start
 ),
 sources as (
-    select count(distinct file) as docs_total from filtered
+    select count(distinct doc_no) as docs_total from filtered
 ),
 final as (
     select bands.*, sources.docs_total from bands, sources

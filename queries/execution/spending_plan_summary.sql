@@ -2,7 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types
 -- grain: one row per plan date
 with plans as (
-    select by_date, share_pct, budget_wan, project_id, file
+    select by_date, share_pct, budget_wan, project_no, doc_no
     from mart_plans
     where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
@@ -10,7 +10,7 @@ with plans as (
 summary as (
     select
         by_date,
-        count(distinct project_id) as projects,
+        count(distinct project_no) as projects,
         round(sum(share_pct * budget_wan) / nullif(sum(budget_wan) filter (where share_pct is not null), 0), 2)
             as weighted_share_pct,
         min(share_pct) as min_share_pct,
@@ -22,7 +22,7 @@ summary as (
     group by by_date
 ),
 sources as (
-    select count(distinct file) as docs_total from plans
+    select count(distinct doc_no) as docs_total from plans
 ),
 final as (
     select summary.*, sources.docs_total from summary, sources

@@ -17,7 +17,7 @@ final as (
         count(*) filter (where execution_rate_shown_pct < $warning_pct) as projects_below_warning,
         count(*) filter (where execution_rate_shown_pct > 100) as projects_over_budget,
         count(distinct region) as regions,
-        count(distinct file) as docs,
+        count(distinct doc_no) as docs,
         sum(budget_wan) as budget_wan,
         sum(executed_wan) as executed_wan,
         round(sum(executed_wan) / nullif(sum(budget_wan) filter (where executed_wan is not null), 0) * 100, 2)

@@ -17,7 +17,7 @@ grouped as (
     group by all
 ),
 sources as (
-    select count(distinct file) as docs_total from filtered
+    select count(distinct doc_no) as docs_total from filtered
 ),
 final as (
     select grouped.*, sources.docs_total from grouped, sources

@@ -28,14 +28,13 @@ grouped as (
         count(*) as indicators,
         sum(f.weight) as weight,
         sum(f.score) as score,
-        round(sum(f.score) / sum(f.weight) * 100, 2) as score_rate_pct,
-        count(distinct f.file) as docs
+        round(sum(f.score) / sum(f.weight) * 100, 2) as score_rate_pct
     from filtered f
     semi join chosen c using (region)
     group by all
 ),
 sources as (
-    select count(distinct file) as docs_total from filtered semi join chosen using (region)
+    select count(distinct doc_no) as docs_total from filtered semi join chosen using (region)
 ),
 final as (
     select g.*, c.rank, c.regions_total, c.is_pinned, s.docs_total

@@ -2,10 +2,9 @@
 -- params: years, regions, levels, units, projects, doc_types, attainments, sort, descending, limit, offset
 -- grain: one row per indicator, sorted by $sort (default 地区、年度、项目、序号), rows $offset+1 to $offset+$limit (total_rows counts all)
 with filtered as (
+    -- only the sort keys: a page is chosen on narrow rows, then its columns fetched
     select
-        indicator_id, project_id, doc_id, file, doc_name, region, year, doc_type_zh, project_name, seq,
-        level1, level2, name as indicator_name, target_raw, actual_raw, weight, score, score_rate_pct,
-        attainment_zh, target_is_numeric, deviation_reason, line_start, line_end, ord,
+        ord,
         case $sort
             when 'score_rate_pct' then score_rate_pct
             when 'weight' then weight
@@ -20,12 +19,19 @@ counted as (
     select count(*) as total_rows from filtered
 ),
 page as (
-    select * from filtered
+    select ord, sort_key from filtered
     order by case when coalesce($descending, false) then -sort_key else sort_key end asc nulls last, ord
     limit $limit offset $offset
 ),
 final as (
-    select page.*, counted.total_rows from page, counted
+    select
+        i.indicator_id, i.project_id, i.doc_id, i.file, i.doc_name, i.region, i.year, i.doc_type_zh,
+        i.project_name, i.seq, i.level1, i.level2, i.name as indicator_name, i.target_raw, i.actual_raw,
+        i.weight, i.score, i.score_rate_pct, i.attainment_zh, i.target_is_numeric, i.deviation_reason,
+        i.line_start, i.line_end, i.ord, page.sort_key, counted.total_rows
+    from page
+    join mart_indicators i using (ord)
+    cross join counted
 )
 select * from final
 order by case when coalesce($descending, false) then -sort_key else sort_key end asc nulls last, ord

@@ -1,33 +1,45 @@
 -- title: 关键指标（按年度：预算、执行、加权执行率、平均得分、项目数、审核发现、需复核文档）
 -- params: years, regions, levels, units, projects, doc_types
 -- grain: one row per year
-with filtered as (
-    select
-        project_id, doc_id, file, region, level_zh, year, kind, project_name,
-        budget_wan, executed_wan, execution_rate_shown_pct, is_execution_disclosed, total_score
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-),
--- Per region×year the evaluated projects' money, or the department's overall line
--- where no project is evaluated (the two overlap: never add both).
+with -- per region×year: evaluated projects' money, else the department's overall line
+-- (they overlap: never add both); from the pre-aggregated table when no unit or
+-- project is chosen, else from the projects themselves
 region_year as (
     select
-        region,
-        year,
-        count(*) filter (where kind = 'evaluation') > 0 as has_projects,
-        sum(budget_wan) filter (where kind = 'evaluation') as p_budget,
-        sum(executed_wan) filter (where kind = 'evaluation') as p_executed,
-        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null) as p_disclosed_budget,
-        sum(budget_wan) filter (where kind = 'department') as d_budget,
-        sum(executed_wan) filter (where kind = 'department') as d_executed,
-        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null) as d_disclosed_budget,
-        count(*) filter (where kind = 'evaluation') as projects,
-        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed) as projects_undisclosed,
-        sum(total_score) filter (where kind = 'evaluation') as score_sum,
-        count(total_score) filter (where kind = 'evaluation') as scored
-    from filtered
-    where kind in ('evaluation', 'department')
+        region, year, any_value(level_zh) as level_zh,
+        sum(projects) > 0 as has_projects,
+        sum(p_budget) as p_budget, sum(p_executed) as p_executed, sum(p_disclosed) as p_disclosed,
+        sum(d_budget) as d_budget, sum(d_executed) as d_executed, sum(d_disclosed) as d_disclosed,
+        sum(projects) as projects, sum(projects_undisclosed) as projects_undisclosed,
+        sum(score_sum) as score_sum, sum(scored) as scored, sum(docs) as docs
+    from agg_projects
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    group by region, year
+    having sum(projects) + sum(departments) > 0
+    union all
+    select
+        region, year, any_value(level_zh),
+        count(*) filter (where kind = 'evaluation') > 0,
+        sum(budget_wan) filter (where kind = 'evaluation'),
+        sum(executed_wan) filter (where kind = 'evaluation'),
+        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null),
+        sum(budget_wan) filter (where kind = 'department'),
+        sum(executed_wan) filter (where kind = 'department'),
+        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null),
+        count(*) filter (where kind = 'evaluation'),
+        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed),
+        sum(total_score) filter (where kind = 'evaluation'),
+        count(total_score) filter (where kind = 'evaluation'),
+        count(distinct doc_no)
+    from mart_projects
+    where ($units is not null or $projects is not null)
+      and kind in ('evaluation', 'department')
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
     group by region, year
 ),
 money as (
@@ -35,7 +47,7 @@ money as (
         year,
         sum(case when has_projects then p_budget else d_budget end) as budget_wan,
         sum(case when has_projects then p_executed else d_executed end) as executed_wan,
-        sum(case when has_projects then p_disclosed_budget else d_disclosed_budget end) as disclosed_budget_wan,
+        sum(case when has_projects then p_disclosed else d_disclosed end) as disclosed_budget_wan,
         sum(projects) as projects,
         sum(projects_undisclosed) as projects_undisclosed,
         sum(score_sum) / nullif(sum(scored), 0) as avg_score,
@@ -43,17 +55,27 @@ money as (
     from region_year
     group by year
 ),
--- findings and review reasons of every matching document (targets too); with a
--- project filter, only the findings about those projects
+-- findings of every matching document (targets too); with a project filter only
+-- those about the chosen projects. Pre-aggregated when no unit or project is chosen.
 findings as (
-    select
-        year,
-        count(*) as checks,
-        count(*) filter (where severity = 'error') as errors
+    select region, year, sum(checks) as checks, sum(errors) as errors
+    from agg_checks
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_has_any($doc_types, doc_types_zh))
+    group by region, year
+    union all
+    select region, year, count(*), count(*) filter (where severity = 'error')
     from mart_checks
-    where matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
+    where ($units is not null or $projects is not null)
+      and matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
-    group by year
+    group by region, year
+),
+findings_by_year as (
+    select year, sum(checks) as checks, sum(errors) as errors from findings group by year
 ),
 review as (
     select year, count(*) as docs_review
@@ -66,7 +88,7 @@ review as (
 years as (
     select year from money
     union
-    select year from findings
+    select year from findings_by_year
     union
     select year from review
 ),
@@ -80,12 +102,12 @@ final as (
         coalesce(m.projects, 0)::bigint as projects,
         coalesce(m.projects_undisclosed, 0)::bigint as projects_undisclosed,
         coalesce(m.regions, 0) as regions,
-        coalesce(f.checks, 0) as checks,
-        coalesce(f.errors, 0) as errors,
+        coalesce(f.checks, 0)::bigint as checks,
+        coalesce(f.errors, 0)::bigint as errors,
         coalesce(r.docs_review, 0) as docs_review
     from years y
     left join money m using (year)
-    left join findings f using (year)
+    left join findings_by_year f using (year)
     left join review r using (year)
 )
 select * from final

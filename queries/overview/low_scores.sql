@@ -3,7 +3,7 @@
 -- grain: one row per evaluated project scored below full marks, the $limit lowest (projects_total counts them all)
 with filtered as (
     select
-        project_id, file, doc_name, region, year, project_name, total_score, total_weight, grade_shown,
+        project_id, project_no, file, doc_name, region, year, project_name, total_score, total_weight, grade_shown,
         is_grade_derived
     from mart_projects
     where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
@@ -22,23 +22,23 @@ lowest as (
     limit $limit
 ),
 losses as (
-    select s.project_id, s.section as item, s.max_score - s.score as lost_points, s.line_start, s.line_end
-    from mart_sections s semi join lowest using (project_id)
+    select s.project_no, s.section as item, s.max_score - s.score as lost_points, s.line_start, s.line_end
+    from mart_sections s semi join lowest using (project_no)
     where s.score < s.max_score
     union all
-    select i.project_id, coalesce(i.level2 || '·', '') || i.name, i.weight - i.score, i.line_start, i.line_end
-    from mart_indicators i semi join lowest using (project_id)
+    select i.project_no, coalesce(i.level2 || '·', '') || i.name, i.weight - i.score, i.line_start, i.line_end
+    from mart_indicators i semi join lowest using (project_no)
     where i.score < i.weight
 ),
 top_loss as (
     select
-        project_id,
+        project_no,
         arg_max(item, lost_points) as lost_item,
         max(lost_points) as lost_item_points,
         arg_max(line_start, lost_points) as lost_line_start,
         count(*) as lost_items
     from losses
-    group by project_id
+    group by project_no
 ),
 final as (
     select
@@ -58,7 +58,7 @@ final as (
         coalesce(t.lost_items, 0) as lost_items,
         l.projects_total
     from lowest l
-    left join top_loss t using (project_id)
+    left join top_loss t using (project_no)
 )
 select * from final
 order by total_score / total_weight, region, project_name

@@ -1,68 +1,86 @@
 -- title: 地区排名（加权执行率从低到高，附最低执行率项目与最大失分项）
 -- params: years, regions, levels, units, projects, doc_types, pins, limit, top
 -- grain: one row per region (the $limit lowest, the $top highest and the pinned ones; regions_total counts all)
-with filtered as (
-    select
-        project_id, file, region, level_zh, year, kind, project_name,
-        budget_wan, executed_wan, execution_rate_shown_pct, is_execution_disclosed, total_score
-    from mart_projects
-    where kind in ('evaluation', 'department')
-      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-),
--- per region×year: evaluated projects' money, else the department line (they overlap)
+with -- per region×year: evaluated projects' money, else the department's overall line
+-- (they overlap: never add both); from the pre-aggregated table when no unit or
+-- project is chosen, else from the projects themselves
 region_year as (
     select
-        region,
-        year,
-        count(*) filter (where kind = 'evaluation') > 0 as has_projects,
-        sum(budget_wan) filter (where kind = 'evaluation') as p_budget,
-        sum(executed_wan) filter (where kind = 'evaluation') as p_executed,
-        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null) as p_disclosed,
-        sum(budget_wan) filter (where kind = 'department') as d_budget,
-        sum(executed_wan) filter (where kind = 'department') as d_executed,
-        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null) as d_disclosed
-    from filtered
+        region, year, any_value(level_zh) as level_zh,
+        sum(projects) > 0 as has_projects,
+        sum(p_budget) as p_budget, sum(p_executed) as p_executed, sum(p_disclosed) as p_disclosed,
+        sum(d_budget) as d_budget, sum(d_executed) as d_executed, sum(d_disclosed) as d_disclosed,
+        sum(projects) as projects, sum(projects_undisclosed) as projects_undisclosed,
+        sum(score_sum) as score_sum, sum(scored) as scored, sum(docs) as docs
+    from agg_projects
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
     group by region, year
-),
-money as (
+    having sum(projects) + sum(departments) > 0
+    union all
     select
-        region,
-        sum(case when has_projects then p_budget else d_budget end) as budget_wan,
-        sum(case when has_projects then p_executed else d_executed end) as executed_wan,
-        sum(case when has_projects then p_disclosed else d_disclosed end) as disclosed_budget_wan
-    from region_year
-    group by region
+        region, year, any_value(level_zh),
+        count(*) filter (where kind = 'evaluation') > 0,
+        sum(budget_wan) filter (where kind = 'evaluation'),
+        sum(executed_wan) filter (where kind = 'evaluation'),
+        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null),
+        sum(budget_wan) filter (where kind = 'department'),
+        sum(executed_wan) filter (where kind = 'department'),
+        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null),
+        count(*) filter (where kind = 'evaluation'),
+        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed),
+        sum(total_score) filter (where kind = 'evaluation'),
+        count(total_score) filter (where kind = 'evaluation'),
+        count(distinct doc_no)
+    from mart_projects
+    where ($units is not null or $projects is not null)
+      and kind in ('evaluation', 'department')
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
+    group by region, year
 ),
 per_region as (
     select
         region,
         any_value(level_zh) as level_zh,
-        count(*) filter (where kind = 'evaluation') as projects,
-        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed) as projects_undisclosed,
-        round(avg(total_score) filter (where kind = 'evaluation'), 2) as avg_score,
-        count(distinct file) as docs
-    from filtered
+        sum(case when has_projects then p_budget else d_budget end) as budget_wan,
+        sum(case when has_projects then p_executed else d_executed end) as executed_wan,
+        sum(case when has_projects then p_disclosed else d_disclosed end) as disclosed_budget_wan,
+        sum(projects)::bigint as projects,
+        sum(projects_undisclosed)::bigint as projects_undisclosed,
+        round(sum(score_sum) / nullif(sum(scored), 0), 2) as avg_score,
+        sum(docs)::bigint as docs
+    from region_year
     group by region
+),
+rated as (
+    select *, round(executed_wan / nullif(disclosed_budget_wan, 0) * 100, 2) as execution_rate_pct
+    from per_region
 ),
 numbered as (
     select
-        p.*,
-        m.budget_wan,
-        m.executed_wan,
-        round(m.executed_wan / nullif(m.disclosed_budget_wan, 0) * 100, 2) as execution_rate_pct,
-        row_number() over (order by round(m.executed_wan / nullif(m.disclosed_budget_wan, 0) * 100, 2)
-                           asc nulls last, p.region) as rank,
-        row_number() over (order by round(m.executed_wan / nullif(m.disclosed_budget_wan, 0) * 100, 2)
-                           desc nulls last, p.region) as rank_desc,
+        *,
+        row_number() over (order by execution_rate_pct asc nulls last, region) as rank,
+        row_number() over (order by execution_rate_pct desc nulls last, region) as rank_desc,
         count(*) over () as regions_total,
-        coalesce(list_contains($pins, p.region), false) as is_pinned
-    from per_region p
-    join money m using (region)
+        coalesce(list_contains($pins, region), false) as is_pinned
+    from rated
 ),
 shown as (
     select * from numbered
     where rank <= coalesce($limit, rank) or rank_desc <= coalesce($top, 0) or is_pinned
+),
+-- the shown regions' projects, for why they rank where they do
+filtered as (
+    select project_no, file, region, year, kind, project_name, budget_wan, executed_wan, execution_rate_shown_pct
+    from mart_projects
+    where kind = 'evaluation'
+      and region in (select region from shown)
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
 ),
 -- the project that spent least of its budget: the first answer to "why"
 low_project as (
@@ -75,22 +93,21 @@ low_project as (
         arg_min(file, execution_rate_shown_pct) as low_project_file,
         arg_min(year, execution_rate_shown_pct) as low_project_year
     from filtered
-    where kind = 'evaluation' and region in (select region from shown)
     group by region
 ),
 -- the largest single loss of points (indicator or evaluation section) per shown region
 shown_projects as (
-    select project_id, region, project_name from filtered where region in (select region from shown)
+    select project_no, region, project_name from filtered
 ),
 losses as (
     select p.region, p.project_name, s.section as item, s.max_score - s.score as lost_points
     from mart_sections s
-    join shown_projects p using (project_id)
+    join shown_projects p using (project_no)
     where s.score < s.max_score
     union all
     select p.region, p.project_name, coalesce(i.level2 || '·', '') || i.name, i.weight - i.score
     from mart_indicators i
-    join shown_projects p using (project_id)
+    join shown_projects p using (project_no)
     where i.score < i.weight
 ),
 top_loss as (

@@ -1,39 +1,63 @@
 -- title: 各地区各年度关键数据（预算、执行、加权执行率、平均得分、项目数、审核发现）
 -- params: years, regions, levels, units, projects, doc_types, sort, descending, limit, offset
 -- grain: one row per region×year, sorted by $sort (default 加权执行率 from low to high), rows $offset+1 to $offset+$limit
-with filtered as (
+with -- per region×year: evaluated projects' money, else the department's overall line
+-- (they overlap: never add both); from the pre-aggregated table when no unit or
+-- project is chosen, else from the projects themselves
+region_year as (
     select
-        project_id, doc_id, file, region, level_zh, year, kind, project_name,
-        budget_wan, executed_wan, execution_rate_shown_pct, is_execution_disclosed, total_score
+        region, year, any_value(level_zh) as level_zh,
+        sum(projects) > 0 as has_projects,
+        sum(p_budget) as p_budget, sum(p_executed) as p_executed, sum(p_disclosed) as p_disclosed,
+        sum(d_budget) as d_budget, sum(d_executed) as d_executed, sum(d_disclosed) as d_disclosed,
+        sum(projects) as projects, sum(projects_undisclosed) as projects_undisclosed,
+        sum(score_sum) as score_sum, sum(scored) as scored, sum(docs) as docs
+    from agg_projects
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    group by region, year
+    having sum(projects) + sum(departments) > 0
+    union all
+    select
+        region, year, any_value(level_zh),
+        count(*) filter (where kind = 'evaluation') > 0,
+        sum(budget_wan) filter (where kind = 'evaluation'),
+        sum(executed_wan) filter (where kind = 'evaluation'),
+        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null),
+        sum(budget_wan) filter (where kind = 'department'),
+        sum(executed_wan) filter (where kind = 'department'),
+        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null),
+        count(*) filter (where kind = 'evaluation'),
+        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed),
+        sum(total_score) filter (where kind = 'evaluation'),
+        count(total_score) filter (where kind = 'evaluation'),
+        count(distinct doc_no)
     from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+    where ($units is not null or $projects is not null)
+      and kind in ('evaluation', 'department')
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
-),
--- evaluated projects' money, else the department's overall line (they overlap)
-money as (
-    select
-        region,
-        year,
-        any_value(level_zh) as level_zh,
-        count(*) filter (where kind = 'evaluation') > 0 as has_projects,
-        sum(budget_wan) filter (where kind = 'evaluation') as p_budget,
-        sum(executed_wan) filter (where kind = 'evaluation') as p_executed,
-        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null) as p_disclosed,
-        sum(budget_wan) filter (where kind = 'department') as d_budget,
-        sum(executed_wan) filter (where kind = 'department') as d_executed,
-        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null) as d_disclosed,
-        count(*) filter (where kind = 'evaluation') as projects,
-        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed) as projects_undisclosed,
-        round(avg(total_score) filter (where kind = 'evaluation'), 2) as avg_score,
-        count(distinct file) as docs
-    from filtered
-    where kind in ('evaluation', 'department')
     group by region, year
 ),
+-- findings of every matching document (targets too); with a project filter only
+-- those about the chosen projects. Pre-aggregated when no unit or project is chosen.
 findings as (
-    select region, year, count(*) as checks, count(*) filter (where severity = 'error') as errors
+    select region, year, sum(checks) as checks, sum(errors) as errors
+    from agg_checks
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_has_any($doc_types, doc_types_zh))
+    group by region, year
+    union all
+    select region, year, count(*), count(*) filter (where severity = 'error')
     from mart_checks
-    where matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
+    where ($units is not null or $projects is not null)
+      and matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
     group by region, year
 ),
@@ -46,13 +70,13 @@ rows as (
         case when has_projects then p_executed else d_executed end as executed_wan,
         round(case when has_projects then p_executed / nullif(p_disclosed, 0)
                    else d_executed / nullif(d_disclosed, 0) end * 100, 2) as execution_rate_pct,
-        m.avg_score,
-        m.projects,
-        m.projects_undisclosed,
-        coalesce(f.checks, 0) as checks,
-        coalesce(f.errors, 0) as errors,
-        m.docs
-    from money m
+        round(m.score_sum / nullif(m.scored, 0), 2) as avg_score,
+        m.projects::bigint as projects,
+        m.projects_undisclosed::bigint as projects_undisclosed,
+        coalesce(f.checks, 0)::bigint as checks,
+        coalesce(f.errors, 0)::bigint as errors,
+        m.docs::bigint as docs
+    from region_year m
     left join findings f using (region, year)
 ),
 sorted as (

@@ -13,13 +13,12 @@ counted as (
         year,
         coalesce(level1, '未分类') as level1,
         coalesce(level2, '未分类') as level2,
-        count(*) as indicators,
-        count(distinct file) as docs
+        count(*) as indicators
     from filtered
     group by all
 ),
 sources as (
-    select count(distinct file) as docs_total from filtered
+    select count(distinct doc_no) as docs_total from filtered
 ),
 final as (
     select

@@ -1,34 +1,45 @@
 -- title: 地区对比：加权执行率、平均得分、量化率（按地区和年度）
 -- params: years, regions, levels, units, projects, doc_types
 -- grain: one row per region×year with the three measures
-with projects as (
-    select region, year, level_zh, kind, executed_wan, budget_wan, total_score, file
+with -- evaluated projects and indicators per region×year: pre-aggregated when no unit
+-- or project is chosen, else from the rows themselves
+evaluated_ry as (
+    select region, year, any_value(level_zh) as level_zh, sum(p_executed) as executed,
+           sum(p_disclosed) as disclosed, sum(score_sum) as score_sum, sum(scored) as scored,
+           sum(projects) as projects, sum(docs) as docs
+    from agg_projects
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    group by region, year
+    having sum(projects) > 0
+    union all
+    select region, year, any_value(level_zh), sum(executed_wan) filter (where executed_wan is not null),
+           sum(budget_wan) filter (where executed_wan is not null), sum(total_score), count(total_score),
+           count(*), count(distinct doc_no)
     from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-),
-evaluated as (
-    select
-        region,
-        year,
-        -- weighted: executed over the budget of projects that disclose it
-        round(sum(executed_wan) filter (where executed_wan is not null)
-              / nullif(sum(budget_wan) filter (where executed_wan is not null), 0) * 100, 2) as execution_rate_pct,
-        round(avg(total_score), 2) as avg_score,
-        count(*) as projects,
-        count(distinct file) as docs
-    from projects
     where kind = 'evaluation'
+      and ($units is not null or $projects is not null)
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
     group by region, year
 ),
-quantified as (
-    select
-        region,
-        year,
-        round(count(*) filter (where target_is_numeric) * 100.0 / count(*), 2) as quantified_pct,
-        count(*) as indicators
+quantified_ry as (
+    select region, year, sum(indicators) as indicators, sum(quantified) as quantified
+    from agg_indicators
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    group by region, year
+    union all
+    select region, year, count(*), count(*) filter (where target_is_numeric)
     from mart_indicators
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+    where ($units is not null or $projects is not null)
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
     group by region, year
 ),
@@ -36,14 +47,15 @@ final as (
     select
         coalesce(e.region, q.region) as region,
         coalesce(e.year, q.year) as year,
-        e.execution_rate_pct,
-        e.avg_score,
-        q.quantified_pct,
-        coalesce(e.projects, 0) as projects,
-        coalesce(q.indicators, 0) as indicators,
-        e.docs
-    from evaluated e
-    full outer join quantified q using (region, year)
+        -- weighted: executed over the budget of projects that disclose it
+        round(e.executed / nullif(e.disclosed, 0) * 100, 2) as execution_rate_pct,
+        round(e.score_sum / nullif(e.scored, 0), 2) as avg_score,
+        round(q.quantified * 100.0 / nullif(q.indicators, 0), 2) as quantified_pct,
+        coalesce(e.projects, 0)::bigint as projects,
+        coalesce(q.indicators, 0)::bigint as indicators,
+        e.docs::bigint as docs
+    from evaluated_ry e
+    full outer join quantified_ry q using (region, year)
 )
 select * from final
 order by region, year

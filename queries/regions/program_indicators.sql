@@ -2,15 +2,13 @@
 -- params: years, regions, levels, units, projects, doc_types, limit
 -- grain: one row per programme link × level-2 indicator × position within it, for the $limit links with the largest later budget
 with links as (
-    select l.project_id, l.earlier_project_id, later.region, later.project_name
-    from program_links l
-    join mart_projects later on later.project_id = l.project_id
-    join mart_projects earlier on earlier.project_id = l.earlier_project_id
-    where matches_filters(later.year, later.region, later.level_zh, later.unit, later.project_name,
-                          later.doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
-       or matches_filters(earlier.year, earlier.region, earlier.level_zh, earlier.unit, earlier.project_name,
-                          earlier.doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
-    order by later.budget_wan desc nulls last, later.region, later.year, later.project_name, l.project_id
+    select project_id, earlier_project_id, region, project_name
+    from mart_program_links
+    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+                          $years, $regions, $levels, $units, $projects, $doc_types)
+       or matches_filters(earlier_year, earlier_region, earlier_level_zh, earlier_unit, earlier_project_name,
+                          earlier_doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
+    order by budget_wan desc nulls last, region, year, project_name, project_id
     limit $limit
 ),
 -- number indicators within each level-2 group so the two sides line up row by row

@@ -2,37 +2,14 @@
 -- params: years, regions, levels, units, projects, doc_types, limit
 -- grain: one row per programme link (a later project and the earlier project it continues), the $limit largest by later budget (links_total counts all)
 with linked as (
-    select
-        l.project_id,
-        l.earlier_project_id,
-        l.similarity,
-        later.region,
-        later.doc_id,
-        later.file,
-        later.doc_name,
-        later.project_name,
-        later.year,
-        later.doc_type_zh,
-        later.budget_wan,
-        earlier.doc_id as earlier_doc_id,
-        earlier.file as earlier_file,
-        earlier.doc_name as earlier_doc_name,
-        earlier.project_name as earlier_project_name,
-        earlier.year as earlier_year,
-        earlier.budget_wan as earlier_budget_wan,
-        earlier.executed_wan as earlier_executed_wan,
-        earlier.execution_rate_shown_pct as earlier_execution_rate_pct,
-        earlier.total_score as earlier_total_score,
-        earlier.grade as earlier_grade
-    from program_links l
-    join mart_projects later on later.project_id = l.project_id
-    join mart_projects earlier on earlier.project_id = l.earlier_project_id
+    select *
+    from mart_program_links
     -- a link is shown when either side matches the filters, so choosing 2021 or
     -- 2025 alone still shows the pair
-    where matches_filters(later.year, later.region, later.level_zh, later.unit, later.project_name,
-                          later.doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
-       or matches_filters(earlier.year, earlier.region, earlier.level_zh, earlier.unit, earlier.project_name,
-                          earlier.doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
+    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+                          $years, $regions, $levels, $units, $projects, $doc_types)
+       or matches_filters(earlier_year, earlier_region, earlier_level_zh, earlier_unit, earlier_project_name,
+                          earlier_doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
 ),
 counted as (
     select count(*) as links_total from linked

@@ -2,7 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types, by_region, pins
 -- grain: one row per (region×)year×doc type, plus one per pinned region×year×doc type when not $by_region
 with filtered as (
-    select region, year, doc_type_zh, budget_wan, executed_wan, total_score, file
+    select region, year, doc_type_zh, budget_wan, executed_wan, total_score, doc_no
     from mart_projects
     where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
@@ -19,7 +19,7 @@ grouped as (
         round(avg(total_score), 2) as avg_score,
         count(*) as projects,
         count(distinct region) as regions,
-        count(distinct file) as docs
+        count(distinct doc_no) as docs
     from filtered
     group by 1, year, doc_type_zh
 ),

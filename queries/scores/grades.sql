@@ -10,7 +10,7 @@ with filtered as (
       and grade_shown is not null
 ),
 sources as (
-    select count(distinct file) as docs_total from filtered
+    select count(distinct doc_no) as docs_total from filtered
 ),
 grouped as (
     select
@@ -18,7 +18,7 @@ grouped as (
         grade_shown as grade,
         count(*) as projects,
         count(*) filter (where is_grade_derived) as projects_derived,
-        count(distinct file) as docs
+        count(distinct doc_no) as docs
     from filtered
     group by 1, 2
 ),

@@ -2,7 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types
 -- grain: one row per one-point band of total score (as a share of its full marks) that has projects
 with filtered as (
-    select round(total_score / coalesce(nullif(total_weight, 0), 100) * 100, 6) as score_pct, file
+    select round(total_score / coalesce(nullif(total_weight, 0), 100) * 100, 6) as score_pct, doc_no
     from mart_projects
     where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
@@ -16,7 +16,7 @@ bands as (
     group by 1
 ),
 sources as (
-    select count(distinct file) as docs_total from filtered
+    select count(distinct doc_no) as docs_total from filtered
 ),
 final as (
     select bands.*, sources.docs_total from bands, sources

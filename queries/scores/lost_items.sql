@@ -2,7 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types, limit
 -- grain: one row per item name (indicator or section) that lost points, the $limit with the most points lost (items_total counts all)
 with losses as (
-    select '指标' as item_kind, coalesce(level2 || '·', '') || name as item, project_id, file, doc_name,
+    select '指标' as item_kind, coalesce(level2 || '·', '') || name as item, project_id, project_no, file, doc_no, doc_name,
            weight - score as lost_points, weight as max_score, score, region, year, project_name,
            line_start, line_end
     from mart_indicators
@@ -10,7 +10,7 @@ with losses as (
       and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
     union all
-    select '评价部分', section, project_id, file, doc_name, max_score - score, max_score, score,
+    select '评价部分', section, project_id, project_no, file, doc_no, doc_name, max_score - score, max_score, score,
            region, year, project_name, line_start, line_end
     from mart_sections
     where score < max_score
@@ -22,7 +22,7 @@ grouped as (
         item_kind,
         item,
         sum(lost_points) as lost_points,
-        count(distinct project_id) as projects,
+        count(distinct project_no) as projects,
         round(avg(lost_points), 2) as avg_lost_points,
         -- one example to open: the project that lost most on it
         arg_max(project_name, lost_points) as example_project,
@@ -37,7 +37,7 @@ grouped as (
     group by item_kind, item
 ),
 sources as (
-    select count(distinct file) as docs_total, count(*) as losses from losses
+    select count(distinct doc_no) as docs_total, count(*) as losses from losses
 ),
 counted as (
     select count(*) as items_total from grouped

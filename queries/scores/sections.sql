@@ -2,22 +2,26 @@
 -- params: years, regions, levels, units, projects, doc_types, by_project, limit
 -- grain: one row per project×section (when $by_project) or per section
 with sections as (
-    select project_id, doc_id, file, doc_name, region, year, project_name, section, max_score, score, line_start, line_end
+    select project_id, project_no, doc_id, file, doc_name, region, year, project_name, section, max_score, score,
+           line_start, line_end
     from mart_sections
     where max_score > 0
       and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
 ),
-per_project as (
-    select project_id, sum(score) / sum(max_score) as rate from sections group by project_id
-),
 counted as (
-    select count(*) as projects_total from per_project
+    select count(distinct project_no) as projects_total from sections
+),
+-- the projects with the lowest section score rate, only when drawn per project
+per_project as (
+    select project_no, sum(score) / sum(max_score) as rate
+    from sections
+    where coalesce($by_project, true)
+    group by project_no
 ),
 chosen as (
-    select project_id from per_project
-    where coalesce($by_project, true)
-    order by rate, project_id
+    select project_no from per_project
+    order by rate, project_no
     limit $limit
 ),
 by_project as (
@@ -27,8 +31,26 @@ by_project as (
         s.max_score - s.score as lost_points, s.line_start, s.line_end,
         1 as projects, counted.projects_total
     from sections s
-    semi join chosen using (project_id)
+    semi join chosen using (project_no)
     cross join counted
+),
+-- every project's sections summed per section: pre-aggregated when no unit or
+-- project is chosen
+section_sums as (
+    select section, max_score, score, projects
+    from agg_sections
+    where not coalesce($by_project, true)
+      and $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    union all
+    select section, sum(max_score), sum(score), count(distinct project_no)
+    from sections
+    where not coalesce($by_project, true)
+      and ($units is not null or $projects is not null)
+    group by section
 ),
 by_section as (
     select
@@ -36,10 +58,9 @@ by_section as (
         section, sum(max_score) as max_score, sum(score) as score,
         round(sum(score) / sum(max_score) * 100, 2) as score_rate_pct,
         sum(max_score) - sum(score) as lost_points, null as line_start, null as line_end,
-        count(distinct project_id) as projects,
-        any_value(counted.projects_total) as projects_total
-    from sections, counted
-    where not coalesce($by_project, true)
+        sum(projects)::bigint as projects,
+        (select count(distinct project_no) from sections) as projects_total
+    from section_sums
     group by section
 ),
 final as (

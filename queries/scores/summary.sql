@@ -20,7 +20,7 @@ final as (
         count(*) filter (where grade_shown = '差') as grade_poor,
         count(*) filter (where is_grade_derived) as grades_derived,
         count(distinct region) as regions,
-        count(distinct file) as docs
+        count(distinct doc_no) as docs
     from filtered
 )
 select * from final
