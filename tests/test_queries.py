@@ -229,3 +229,30 @@ def test_audit_findings_match_checks_and_filter_by_severity_and_rule(con):
     assert (summary.findings, summary.errors, summary.docs_review) == (11, 2, 2)
     review = q(con, "audit/review")
     assert set(review["code"]) == {"year_inferred"} and review["docs_total"].iloc[0] == 2
+
+
+@pytest.mark.parametrize("name, params", [
+    ("overview/kpis_by_year", {}),
+    ("overview/region_year", {"sort": "year"}),
+    ("overview/region_ranking", {"limit": 20, "top": 5}),
+    ("regions/ranking", {"limit": 20, "top": 5, "measure": "quantified_pct"}),
+    ("regions/measures", {}),
+    ("regions/heatmap", {"measure": "avg_score"}),
+    ("indicators/quantified", {"limit": 20}),
+    ("indicators/summary", {}),
+    ("scores/sections", {"by_project": False}),
+])
+def test_pre_aggregated_tables_give_the_rows_answer(province_store, name, params):
+    # With no unit or project chosen these queries read the agg_* tables; choosing
+    # every unit forces the row-level path: both must give the same figures.
+    con = connect(province_store)
+    try:
+        units = [r[0] for r in con.execute("select distinct unit from mart_projects where unit is not null").fetchall()]
+        fast = run_query(name, con=con, years=[2020, 2021], **params)
+        slow = run_query(name, con=con, years=[2020, 2021], units=units, **params)
+    finally:
+        con.close()
+    assert len(fast) and list(fast.columns) == list(slow.columns)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True), check_dtype=False)
