@@ -153,6 +153,9 @@ _UNIT_PREFIX = re.compile(
 )
 
 
+_SUB_ORGAN = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:办公室|委员会|部|办|局|室)")
+
+
 def _split_unit_prefix(text: str) -> tuple[str | None, str]:
     """"某县疾病预防控制中心动物防疫专项经费" -> ("某县疾病预防控制中心", "动物防疫专项经费").
     The unit is the shortest prefix ending in a unit word that leaves a project name
@@ -161,7 +164,11 @@ def _split_unit_prefix(text: str) -> tuple[str | None, str]:
     m = _UNIT_PREFIX.match(text)
     if not m or not m.group("rest") or m.group("rest")[0] in "、，,和及与":
         return None, text
-    return m.group("unit"), m.group("rest")
+    unit, rest = m.group("unit"), m.group("rest")
+    # A party committee's or government's department: 某县委 + 宣传部, 某县人民政府 + 办公室.
+    if unit.endswith(("委", "政府")) and (sub := _SUB_ORGAN.match(rest)):
+        unit, rest = unit + sub.group(0), rest[sub.end():]
+    return unit, rest
 
 
 def _strip_region_head(text: str) -> str:

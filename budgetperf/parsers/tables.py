@@ -282,7 +282,10 @@ def row_kind(texts: list[str]) -> str:
         return "title"
     if len(nonempty) == 1 and re.fullmatch(r"[（(]?(19|20)\d\d年度?[)）]?", nonempty[0]):
         return "year"
-    if len(_MONTH_END.findall(joined)) >= 2 or sum(w in joined for w, _ in _QUARTERS) >= 2:
+    # A plan row's cells are dates alone (3月底 | 6月底 …); a target such as
+    # 12月底前 inside an indicator row is not a plan.
+    dates = [t for t in nonempty if re.fullmatch(r"(?:\d{1,2}月(?:底|末)|[一二三四]季度(?:末)?)", t)]
+    if len(dates) >= 2:
         return "plan"
     has_level_words = ("一级指标" in joined or "三级指标" in joined or "指标名称" in joined)
     if has_level_words and _has(texts, "指标值", "分值", "二级指标", "权重", "目标值", "得分"):
