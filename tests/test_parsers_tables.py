@@ -279,3 +279,19 @@ def test_a_merged_first_level_cell_keeps_its_rows_even_under_another_parent():
     )
     facts = parse_table(Table(rows, 1, 3), SourceDocument("t.txt", "txt", ["a", "b", "c"]))
     assert [i.level1 for i in facts.indicators] == ["效益指标", "效益指标"]
+
+
+def test_a_header_written_over_two_rows():
+    # 绩效指标 spans the three level columns above; 年度指标值, 分值, 得分 are merged
+    # down from the first header row into the second.
+    rows = (
+        (Cell("绩效指标", 1, 1, 0, 3), Cell("年度指标值", 1, 1, 3), Cell("实际完成值", 1, 1, 4), Cell("分值", 1, 1, 5),
+         Cell("得分", 1, 1, 6)),
+        (Cell("一级指标", 2, 2, 0), Cell("二级指标", 2, 2, 1), Cell("三级指标", 2, 2, 2), Cell("", 2, 2, 3, 1, True),
+         Cell("", 2, 2, 4, 1, True), Cell("", 2, 2, 5, 1, True), Cell("", 2, 2, 6, 1, True)),
+        (Cell("产出指标", 3, 3, 0), Cell("数量指标", 3, 3, 1), Cell("培训人数", 3, 3, 2), Cell("≥10人", 3, 3, 3),
+         Cell("12人", 3, 3, 4), Cell("20", 3, 3, 5), Cell("20", 3, 3, 6)),
+    )
+    facts = parse_table(Table(rows, 1, 3), SourceDocument("t.txt", "txt", ["a", "b", "c"]))
+    (ind,) = facts.indicators
+    assert (ind.level1, ind.name, ind.target, ind.actual, ind.weight, ind.score) == ("产出指标", "培训人数", "≥10人", "12人", 20, 20)
