@@ -25,6 +25,7 @@ from budgetperf.parsers.context import (
 )
 from budgetperf.parsers.values import grade_for_score
 from budgetperf.readers import ReadError, read_document
+from budgetperf.repeats import collapse_repeats
 from budgetperf.records import DocumentFacts, Project, Provenance, ReviewReason, Value, v
 from budgetperf.review import add_review_reasons
 
@@ -63,6 +64,7 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             "not an evaluation or target report (no project, score or target found)",
             "未识别为绩效评价报告或绩效目标表：没有找到项目、得分或指标",
         )
+    collapse_repeats(doc, facts)  # one report pasted N times is one report, flagged
     _resolve_context(doc, facts, unit_hints, ref)
     for p in facts.projects:
         if p.grade is None and v(p.total_score) is not None and p.kind != "target":
