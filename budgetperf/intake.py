@@ -181,29 +181,35 @@ def predict_status(prepared: Prepared, stored: pd.DataFrame) -> str:
 
 
 def preview_row(prepared: Prepared, stored: pd.DataFrame) -> dict:
-    """One row of the upload preview: the facts a user checks before committing."""
+    """One row of the upload preview: the facts a user checks before committing
+    (typed values; `admin_ui` gives the Chinese headers and formats)."""
     status = predict_status(prepared, stored)
-    row = {"文件": prepared.incoming.name, "保存为": prepared.stored_as, "预计结果": STATUS_ZH[status],
-           "地区": None, "单位": None, "年度": None, "项目数": None, "预算合计_万元": None, "指标数": None,
-           "审核警告": None, "需复核": None, "说明": None}
+    row = {"file": prepared.incoming.name, "stored_as": prepared.stored_as, "status": status,
+           "status_zh": STATUS_ZH[status], "region": None, "unit": None, "year": None, "projects": None,
+           "budget_wan": None, "indicators": None, "warnings": None, "review": None, "note": None}
     if prepared.extraction is None:
-        row["说明"] = prepared.result.reason_zh
+        row["note"] = prepared.result.reason_zh
         return row
     facts, checks = prepared.extraction.facts, prepared.extraction.checks
-    budgets = [v(p.budget_adjusted) if v(p.budget_adjusted) is not None else v(p.budget_initial) for p in facts.projects]
+    budgets = [_budget(p) for p in facts.projects]
     budgets = [b for b in budgets if isinstance(b, (int, float))]
     reasons = [r.message_zh for r in facts.review_reasons] + [
         f"{p.name}：{r.message_zh}" for p in facts.projects for r in p.review_reasons]
     row.update({
-        "地区": v(facts.region), "单位": v(facts.unit), "年度": v(facts.year), "项目数": len(facts.projects),
-        "预算合计_万元": sum(budgets) if budgets else None,
-        "指标数": sum(len(p.indicators) for p in facts.projects),
-        "审核警告": sum(1 for c in checks if c.severity in ("error", "warning")),
-        "需复核": "；".join(reasons) or None,
-        "说明": ("与已入库文件内容相同" if status == "unchanged"
+        "region": v(facts.region), "unit": v(facts.unit), "year": v(facts.year), "projects": len(facts.projects),
+        "budget_wan": sum(budgets) if budgets else None,
+        "indicators": sum(len(p.indicators) for p in facts.projects),
+        "warnings": sum(1 for c in checks if c.severity in ("error", "warning")),
+        "review": "；".join(reasons) or None,
+        "note": ("与已入库文件内容相同，不会重复入库" if status == "unchanged"
                  else "将替换库中同名文件的旧版本" if status == "replaced" else None),
     })
     return row
+
+
+def _budget(p):
+    """A project's budget as the dashboard counts it: adjusted if stated, else initial."""
+    return v(p.budget_adjusted) if v(p.budget_adjusted) is not None else v(p.budget_initial)
 
 
 def project_rows(prepared: Prepared) -> pd.DataFrame:
@@ -211,7 +217,7 @@ def project_rows(prepared: Prepared) -> pd.DataFrame:
     if prepared.extraction is None:
         return pd.DataFrame()
     return pd.DataFrame([{
-        "项目": p.name, "预算_万元": v(p.budget_adjusted) if v(p.budget_adjusted) is not None else v(p.budget_initial),
+        "项目": p.name, "预算_万元": _budget(p),
         "执行数_万元": v(p.executed), "执行率_pct": v(p.execution_rate), "总分": v(p.total_score),
         "等级": v(p.grade) or p.grade_derived, "指标数": len(p.indicators),
         "需复核": "；".join(r.message_zh for r in p.review_reasons) or None,

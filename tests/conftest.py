@@ -19,6 +19,46 @@ def ref():
     return load_reference(str(ROOT / "data" / "regions.csv"), str(ROOT / "data" / "unit_aliases.csv"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_write_env(tmp_path_factory):
+    """Writes made by tests (CLI subprocesses included: they inherit os.environ) keep
+    originals, archive and write log under a temp folder, never in the repo's data/."""
+    import os
+
+    base = tmp_path_factory.mktemp("write_env")
+    values = {
+        "BUDGETPERF_REPORTS_DIR": str(base / "reports"),
+        "BUDGETPERF_ARCHIVE_DIR": str(base / "archive"),
+        "BUDGETPERF_WRITE_LOG": str(base / "write_log.jsonl"),
+        "BUDGETPERF_EDITORS": "",
+    }
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    yield base
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def write_env(tmp_path, monkeypatch) -> dict[str, Path]:
+    """A store, reports folder, archive and write log of this test's own (also set
+    in the environment, so the app, intake and CLI subprocesses use them)."""
+    paths = {
+        "BUDGETPERF_DB": tmp_path / "store" / "budgetperf.duckdb",
+        "BUDGETPERF_REPORTS_DIR": tmp_path / "reports",
+        "BUDGETPERF_ARCHIVE_DIR": tmp_path / "archive",
+        "BUDGETPERF_WRITE_LOG": tmp_path / "write_log.jsonl",
+    }
+    paths["BUDGETPERF_DB"].parent.mkdir()
+    paths["BUDGETPERF_REPORTS_DIR"].mkdir()
+    for key, value in paths.items():
+        monkeypatch.setenv(key, str(value))
+    return paths
+
+
 # ---------------------------------------------------------------------------
 # dashboard: a store built once from data/reports, and per-test variants
 
