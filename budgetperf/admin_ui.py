@@ -30,6 +30,8 @@ _SESSION_KEY = "admin.session"
 _ROUND_KEY = "admin.round"
 _PREPARED_KEY = "admin.prepared"
 _REPORT_KEY = "admin.report"
+_LOGIN_ERROR_KEY = "admin.login.error"
+_COMMIT_KEY = "admin.commit.requested"
 
 ENABLE_HINT = (
     "写入功能未开启：还没有配置编辑账号，所以现在只能查看。开启方法（由运维人员操作）：\n\n"
@@ -102,27 +104,32 @@ def login_panel() -> str | None:
         return name
     st.caption("查看数据不需要登录；上传或删除报告需要编辑账号。")
     with st.form("admin.login", clear_on_submit=True, border=True):
-        entered = st.text_input("编辑名", key="admin.login.name", max_chars=editors.MAX_NAME_CHARS)
-        password = st.text_input("密码", type="password", key="admin.login.password")
-        submitted = st.form_submit_button("登录", icon=":material/login:")
-    if submitted:
-        _try_login(config, entered.strip(), password)
-    return current_editor(config)
+        st.text_input("编辑名", key="admin.login.name", max_chars=editors.MAX_NAME_CHARS)
+        st.text_input("密码", type="password", key="admin.login.password")
+        st.form_submit_button("登录", icon=":material/login:", on_click=_try_login)
+    problem = st.session_state.pop(_LOGIN_ERROR_KEY, None)
+    if problem:
+        st.error(problem, icon=":material/error:")
+    return None
 
 
-def _try_login(config: editors.EditorConfig, name: str, password: str) -> None:
+def _try_login() -> None:
+    # The submit callback: runs before the next run, reads the form's values, and
+    # either logs in or leaves a message for the run to show.
+    config = editor_config()
+    name = str(st.session_state.get("admin.login.name") or "").strip()
+    password = str(st.session_state.get("admin.login.password") or "")
     session = st.session_state.setdefault(_SESSION_KEY, _secrets.token_hex(8))
     keys = [f"name:{name}", f"session:{session}"]
     wait = editors.LIMITER.wait_seconds(keys)
     if wait > 0:
-        st.error(f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试。", icon=":material/timer:")
-        return
-    if name and password and editors.check_login(config, name, password):
+        st.session_state[_LOGIN_ERROR_KEY] = f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试。"
+    elif name and password and editors.check_login(config, name, password):
         editors.LIMITER.succeeded(keys)
         st.session_state[EDITOR_KEY] = name
-        st.rerun()
-    editors.LIMITER.failed(keys)
-    st.error("编辑名或密码不正确。", icon=":material/error:")
+    else:
+        editors.LIMITER.failed(keys)
+        st.session_state[_LOGIN_ERROR_KEY] = "编辑名或密码不正确。"
 
 
 # ---------------------------------------------------------------------------
@@ -193,8 +200,9 @@ def upload_panel(editor: str, stored: pd.DataFrame) -> None:
                     "执行率_pct": st.column_config.NumberColumn("执行率", format="%.2f%%"),
                 })
     usable = sum(p.extraction is not None for p in batch)
-    if st.button(f"确认入库（{usable} 个文件）", type="primary", disabled=not usable, key="admin.commit",
-                 icon=":material/upload:"):
+    st.button(f"确认入库（{usable} 个文件）", type="primary", disabled=not usable, key="admin.commit",
+              icon=":material/upload:", on_click=_request_commit)
+    if st.session_state.pop(_COMMIT_KEY, False) and usable:
         with st.spinner("正在写入数据库（其他用户照常查看）…"):
             report = intake.add_reports(batch, editor, via="app", ref=_reference())
         rows = [{"文件": p.incoming.name, "结果": p.status_zh, "说明": p.message_zh} for p in report.items]
@@ -204,32 +212,45 @@ def upload_panel(editor: str, stored: pd.DataFrame) -> None:
         st.rerun()
 
 
+def _request_commit() -> None:
+    # A click callback, so the request survives a rerun of the run that handles it;
+    # the run then writes with a spinner and pops the request (it happens once).
+    st.session_state[_COMMIT_KEY] = True
+
+
 # ---------------------------------------------------------------------------
 # documents in the store, deletion
 
 def documents_panel(docs: pd.DataFrame, editor: str | None) -> None:
-    """The store's documents; an editor may select rows and delete them."""
+    """The store's documents; an editor may pick some and delete them."""
     shown = docs[list(DOCUMENT_COLUMNS)].rename(columns=DOCUMENT_COLUMNS)
-    config = {"年度": st.column_config.NumberColumn(format="%d"),
-              "入库时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "年度": st.column_config.NumberColumn(format="%d"),
+        "入库时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+    })
     if editor is None:
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
         return
-    event = st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="admin.documents",
-                         on_select="rerun", selection_mode="multi-row")
-    chosen = docs.iloc[[r for r in event.selection.rows if r < len(docs)]] if event else docs.iloc[0:0]
-    if chosen.empty:
-        st.caption("选中表格左侧的复选框可删除文档（及其全部项目、指标、审核发现）；原件移到归档文件夹，重建时不会再读入。")
+    labels = {row.doc_id: f"{row.file}（{row.region or '地区未知'} {'' if pd.isna(row.year) else int(row.year)}）"
+              for row in docs.itertuples()}
+    chosen = st.multiselect("删除文档", list(labels), format_func=labels.get, key="admin.delete.docs",
+                            placeholder="选择要删除的文档（可输入文件名查找）",
+                            help="删除文档及其全部项目、指标、审核发现；原件移到归档文件夹，重建数据库时不会再读入。")
+    if not chosen:
         return
-    names = "、".join(chosen["file"].head(5)) + ("等" if len(chosen) > 5 else "")
-    confirmed = st.checkbox(f"确认删除 {len(chosen)} 份文档：{names}", key="admin.delete.confirm")
-    if st.button(f"删除 {len(chosen)} 份文档", disabled=not confirmed, key="admin.delete", icon=":material/delete:"):
-        with st.spinner("正在删除…"):
-            report = intake.delete_reports(list(chosen["doc_id"]), editor, via="app")
-        rows = [{"文件": d.file or d.doc_id, "结果": d.status_zh,
-                 "说明": d.reason_zh or (f"原件已移到 {d.archived_to}" if d.archived_to else "")} for d in report.items]
-        st.session_state[_REPORT_KEY] = (rows, report.log_problem, "删除完成")
-        st.rerun()
+    confirmed = st.checkbox(f"确认删除这 {len(chosen)} 份文档", key="admin.delete.confirm")
+    st.button(f"删除 {len(chosen)} 份文档", disabled=not confirmed, key="admin.delete", icon=":material/delete:",
+              on_click=_delete, args=(list(chosen), editor))
+
+
+def _delete(doc_ids: list[str], editor: str) -> None:
+    # A click callback: it runs before the next run draws the widgets, so it may
+    # empty the picker (whose documents are gone) and untick the confirmation.
+    report = intake.delete_reports(doc_ids, editor, via="app")
+    rows = [{"文件": d.file or d.doc_id, "结果": d.status_zh,
+             "说明": d.reason_zh or (f"原件已移到 {d.archived_to}" if d.archived_to else "")} for d in report.items]
+    st.session_state[_REPORT_KEY] = (rows, report.log_problem, "删除完成")
+    st.session_state["admin.delete.docs"] = []
+    st.session_state["admin.delete.confirm"] = False
 
 
 def write_log_panel(limit: int = 50) -> None:

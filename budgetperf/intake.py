@@ -52,6 +52,13 @@ STATUS_ZH = {"added": "新增", "unchanged": "重复", "replaced": "替换", "fa
 MAX_NAME_BYTES = 150
 _UNSAFE_CHARS = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
 _STAGING_GLOB = ".*.part"
+# Older office formats users often have: say what to save them as.
+SAVE_AS = {
+    ".doc": "这是旧版 Word（.doc）文件，请在 Word/WPS 中另存为 .docx 后再上传",
+    ".wps": "这是 WPS 文字（.wps）文件，请在 WPS 中另存为 .docx 后再上传",
+    ".xls": "这是旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 后再上传",
+    ".et": "这是 WPS 表格（.et）文件，请在 WPS 中另存为 .xlsx 后再上传",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -134,6 +141,8 @@ def prepare_one(incoming: Incoming, ref: Reference) -> Prepared:
     a file that cannot be taken comes back failed with a Chinese reason."""
     stored_as = sanitize_filename(incoming.name)
     suffix = Path(stored_as).suffix
+    if suffix in SAVE_AS:
+        return _failed(incoming, stored_as, SAVE_AS[suffix], f"{suffix} files are not supported; save as a newer format")
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "（无扩展名）"
         return _failed(incoming, stored_as, f"不支持的文件类型 {shown}（支持 .txt、.docx、.pdf、.xlsx）",

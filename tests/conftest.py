@@ -103,3 +103,79 @@ def make_store(tmp_path_factory, ref):
         return db
 
     return build
+
+
+# ---------------------------------------------------------------------------
+# writing from the app: editor accounts and the 数据管理 page
+
+EDITOR, PASSWORD = "张三", "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def editor_hash() -> str:
+    from budgetperf.editors import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def editor_env(write_env, dash_store, editor_hash, monkeypatch) -> dict[str, Path]:
+    """write_env with the seed store copied in and one editor (EDITOR/PASSWORD)
+    configured; the login limiter starts fresh."""
+    import shutil
+
+    from budgetperf import editors
+
+    shutil.copy(dash_store, write_env["BUDGETPERF_DB"])
+    monkeypatch.setenv("BUDGETPERF_EDITORS", f"{EDITOR}={editor_hash}")
+    monkeypatch.setattr(editors, "LIMITER", editors.LoginLimiter())
+    return write_env
+
+
+@pytest.fixture(scope="module")
+def editor_env_module(tmp_path_factory, dash_store, editor_hash):
+    """editor_env for a whole module (one upload shared by parametrized tests)."""
+    import os
+    import shutil
+
+    base = tmp_path_factory.mktemp("editor_env")
+    paths = {
+        "BUDGETPERF_DB": base / "store" / "budgetperf.duckdb",
+        "BUDGETPERF_REPORTS_DIR": base / "reports",
+        "BUDGETPERF_ARCHIVE_DIR": base / "archive",
+        "BUDGETPERF_WRITE_LOG": base / "write_log.jsonl",
+    }
+    paths["BUDGETPERF_DB"].parent.mkdir()
+    paths["BUDGETPERF_REPORTS_DIR"].mkdir()
+    shutil.copy(dash_store, paths["BUDGETPERF_DB"])
+    values = {k: str(v) for k, v in paths.items()} | {"BUDGETPERF_EDITORS": f"{EDITOR}={editor_hash}"}
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    yield paths
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def open_manage(timeout: int = 60):
+    """The 数据管理 page under AppTest (from app.py, as users reach it)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.switch_page("pages/manage.py")
+    return at.run()
+
+
+def login(at, name: str = EDITOR, password: str = PASSWORD):
+    """Fill the login form and submit it."""
+    at.text_input(key="admin.login.name").input(name)
+    at.text_input(key="admin.login.password").input(password)
+    next(b for b in at.button if b.label == "登录").click()
+    return at.run()
+
+
+def preview_table(at):
+    """The upload preview shown on the page (a DataFrame with Chinese headers)."""
+    return next(df.value for df in at.dataframe if "预计结果" in df.value.columns)
