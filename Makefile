@@ -62,7 +62,7 @@ system-deps:
 
 store: $(DB)
 
-# Only when missing: rebuild explicitly with `.venv/bin/python -m budgetperf build`.
+# Only when missing: rebuild explicitly with `.venv/bin/budgetperf build`.
 # build exits 1 when some report failed to extract but still writes the store;
 # the failures are listed above and shown in the app, so `make run` goes on.
 $(DB): | $(STAMP)
