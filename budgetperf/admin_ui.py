@@ -22,7 +22,7 @@ import secrets as _secrets
 import pandas as pd
 import streamlit as st
 
-from budgetperf import editors, intake, writelog
+from budgetperf import editors, intake, limits, writelog
 from budgetperf.reference import load_reference
 
 EDITOR_KEY = "admin.editor"
@@ -173,7 +173,7 @@ def upload_panel(editor: str, stored: pd.DataFrame) -> None:
     n = st.session_state.setdefault(_ROUND_KEY, 0)
     files = st.file_uploader(
         "选择报告文件（可多选）：.txt、.docx、.pdf、.xlsx", accept_multiple_files=True, key=f"admin.upload.{n}",
-        help=f"单个文件不超过 {intake.limits.max_file_bytes() // intake.limits.MB} MB。"
+        help=f"单个文件不超过 {limits.max_file_bytes() / limits.MB:g} MB。"
              "同名文件视为新版本，会替换库中旧版本（旧原件移到归档文件夹）。",
     )
     if not files:

@@ -50,7 +50,10 @@ def _cmd_build(args) -> int:
     from budgetperf import intake
     from budgetperf.store import IngestResult
 
-    results, log_problem = intake.rebuild(intake.cli_editor(), db_path=args.db, reports_dir=args.reports)
+    folder = Path(args.reports or settings.get("BUDGETPERF_REPORTS_DIR"))
+    if not folder.is_dir():
+        return _error(f"找不到报告文件夹：{folder}")
+    results, log_problem = intake.rebuild(intake.cli_editor(), db_path=args.db, reports_dir=folder)
     db = args.db or settings.get("BUDGETPERF_DB")
     if args.json:
         json.dump({"store": str(db), "results": [r.__dict__ for r in results]}, sys.stdout, ensure_ascii=False, indent=1)

@@ -39,9 +39,29 @@ NEW = ROOT / "tests" / "fixtures" / "reports" / "special_fund_expenses_mismatch.
 PASSWORD = "measure-password"
 
 
+_REGIONS: list[str] = []
+_SEED_REGION: dict[Path, str | None] = {}
+
+
 def variant(source: Path, i: int) -> str:
-    """The same report with a unique note, so its content hash is new."""
-    return source.read_text(encoding="utf-8") + f"\n附注：测量用副本 {i}\n"
+    """The report as another county's: its region name swapped for the i-th county of
+    data/regions.csv (so programmes link only within a region, as in a real province),
+    plus a unique note so the content hash is new. No region is named here: the
+    report's own region comes from extraction."""
+    from budgetperf.extract import extract_file
+    from budgetperf.records import v
+    from budgetperf.reference import load_reference
+
+    if not _REGIONS:
+        ref = load_reference()
+        _REGIONS.extend(sorted({r.name for r in ref.regions if r.level == "county" and len(r.name) >= 3}))
+    if source not in _SEED_REGION:
+        _SEED_REGION[source] = v(extract_file(source, load_reference()).facts.region)
+    text = source.read_text(encoding="utf-8")
+    own = _SEED_REGION[source]
+    if own:
+        text = text.replace(own, _REGIONS[(i * 7919) % len(_REGIONS)])
+    return text + f"\n附注：测量用副本 {i}\n"
 
 
 def setup(base: Path, docs: int) -> None:
@@ -73,15 +93,17 @@ class PageLoop:
     """Rerun a page in a loop in a thread; record each rerun's duration and whether a
     publish happened just before it (the store's identity changed)."""
 
-    def __init__(self, page: str | None = None):
+    page: str | None = None  # set from --page
+
+    def __init__(self):
         from streamlit.testing.v1 import AppTest
 
         from budgetperf import publish
 
         self._publish = publish
         self.at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        if page:
-            self.at.switch_page(page)
+        if self.page:
+            self.at.switch_page(self.page)
         self.at.run()
         self.times: list[float] = []
         self.after_publish: list[float] = []
@@ -122,7 +144,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=4, help="documents in the store before the writes")
     parser.add_argument("--writes", type=int, default=3, help="reports added through each door")
+    parser.add_argument("--page", default="pages/overview.py", help="the page a reader keeps rerunning")
     args = parser.parse_args()
+    PageLoop.page = args.page
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.CRITICAL)  # a page error is counted, not printed
 
     with tempfile.TemporaryDirectory(prefix="budgetperf-measure-") as folder:
         base = Path(folder)
@@ -133,7 +160,8 @@ def main() -> None:
         # 1. the page alone
         with PageLoop() as idle:
             time.sleep(3)
-        print(f"page reruns, no write:               {ms(idle.times)}")
+        print(f"reader page: {args.page}")
+        print(f"page reruns, no write:               {ms(idle.times)}; errors: {idle.errors}")
 
         # 2. the CLI adds reports while the page reruns
         cli_times = []

@@ -191,3 +191,9 @@ def test_delete_archives_the_original_and_log_records_it(write_env):
     assert "重建" in log.stdout and "删除" in log.stdout and "命令行:" in log.stdout
     entries = json.loads(run_cli("log", "--json").stdout)
     assert [e["action"] for e in entries] == ["build", "delete"]
+
+
+def test_build_from_a_missing_folder_says_so_in_chinese(tmp_path):
+    result = run_cli("build", "--reports", tmp_path / "没有", "--db", tmp_path / "x.duckdb")
+    assert result.returncode == 2 and "找不到报告文件夹" in result.stderr
+    assert not (tmp_path / "x.duckdb").exists()
