@@ -7,6 +7,7 @@
 #   make test         the whole suite, browser tests included (CI: .ci/run)
 #   make test-fast    the inner loop: pytest -m 'not browser'
 #   make bench        scripts/bench.py
+#   make accuracy     extraction accuracy on the seeds and the devset, with every miss
 #   make clean        remove generated files (store, caches, screenshots, exports)
 #   make distclean    clean + remove .venv
 #
@@ -23,10 +24,10 @@ STAMP := $(VENV)/.installed
 DB := $(or $(BUDGETPERF_DB),data/budgetperf.duckdb)
 CHROMIUM := $(or $(BUDGETPERF_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: help venv system-deps store run test test-fast bench clean distclean
+.PHONY: help venv system-deps store run test test-fast bench accuracy clean distclean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 
@@ -79,6 +80,11 @@ test-fast: venv
 
 bench: venv
 	$(BIN)/python scripts/bench.py --all
+
+# The devset's key and files are copied into tests/fixtures/devset (see its README).
+accuracy: venv
+	$(BIN)/python -m budgetperf score tests/seed_facts.json data/reports/*.txt --quiet | tail -n 1
+	$(BIN)/python -m budgetperf score tests/fixtures/devset/expected.json $$(ls tests/fixtures/devset/* | grep -v -e expected.json -e README.md)
 
 clean:
 	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp screenshots/ exports/ .pytest_cache/

@@ -66,7 +66,8 @@ def _cmd_build(args) -> int:
             elif r.status == "unchanged":
                 print(f"{_label('重复')}{r.file}：与文件夹中另一个文件内容相同，只入库一次")
             else:
-                print(f"{_label('入库')}{r.file}：{r.projects} 个项目，{r.indicators} 个指标，{r.checks} 条审核发现")
+                review = f"；需复核：{'；'.join(r.needs_review)}" if r.needs_review else ""
+                print(f"{_label('入库')}{r.file}：{r.projects} 个项目，{r.indicators} 个指标，{r.checks} 条审核发现{review}")
         print(f"已生成数据库：{db}")
         _print_summary(Path(db))
     if log_problem:
@@ -133,19 +134,8 @@ def _cmd_delete(args) -> int:
 
 
 def _cmd_extract(args) -> int:
-    from budgetperf.extract import document_to_dict, extract_file, link_programs
-    from budgetperf.readers import ReadError
-    from budgetperf.reference import load_reference
-
-    ref = load_reference()
-    extractions, failures = [], []
-    for path in args.files:
-        try:
-            extractions.append(extract_file(path, ref))
-        except ReadError as exc:
-            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
-    link_programs(extractions)
-    out = {"documents": [document_to_dict(ex) for ex in extractions]}
+    documents, failures = _extract_to_dicts(args.files)
+    out = {"documents": documents}
     if failures:
         out["failures"] = failures
     if args.json:
@@ -154,12 +144,50 @@ def _cmd_extract(args) -> int:
     else:
         for doc in out["documents"]:
             print(f"{doc['file']}：{doc['region']} {doc['unit']} {doc['year']} {'、'.join(doc['doc_kinds'])}")
+            for r in doc["needs_review"]:
+                print(f"  需复核：{r['message']}")
             for p in doc["projects"]:
                 print(f"  [{p['kind']}] {p['name']}：预算 {p['budget_initial']} 执行 {p['executed']} "
                       f"总分 {p['total_score']} 等级 {p['grade']} 指标 {len(p['indicators'])} 个")
+                for r in p["needs_review"]:
+                    print(f"    需复核：{r['message']}")
         for f in failures:
             print(f"{_label('失败')}{f['file']}：{f['error_zh']}")
     return 1 if failures else 0
+
+
+def _extract_to_dicts(files) -> tuple[list[dict], list[dict]]:
+    """Extract files as `extract --json` does: (documents, failures)."""
+    from budgetperf.extract import document_to_dict, extract_file, link_programs
+    from budgetperf.readers import ReadError
+    from budgetperf.reference import load_reference
+
+    ref = load_reference()
+    extractions, failures = [], []
+    for path in files:
+        try:
+            extractions.append(extract_file(path, ref))
+        except ReadError as exc:
+            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
+    link_programs(extractions)
+    return [document_to_dict(ex) for ex in extractions], failures
+
+
+def _cmd_score(args) -> int:
+    from budgetperf.scoring import documents_of, format_report, score_documents
+
+    key = documents_of(json.loads(Path(args.key).read_text(encoding="utf-8")))
+    given = {Path(f).name for f in args.files}
+    key = [d for d in key if d["file"] in given]  # score what was given; a refused file still counts
+    documents, failures = _extract_to_dicts(args.files)
+    score = score_documents(key, documents_of(documents))
+    print(format_report(score, verbose=not args.quiet))
+    for f in failures:
+        print(f"REFUSED {f['file']}: {f['error']}")
+    if args.floor is not None and score.pct < args.floor:
+        print(f"below the floor: {score.pct:.1f}% < {args.floor}%")
+        return 1
+    return 0
 
 
 def _cmd_check(args) -> int:
@@ -273,6 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="文件")
     p.add_argument("--json", action="store_true", help="输出与 tests/seed_facts.json 同形的 JSON")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("score", help="抽取文件并与答案逐字段比对（开发用；输出为英文）")
+    p.add_argument("key", help="answer key JSON ({\"documents\": [...]}, the shape of extract --json)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--floor", type=float, help="exit 1 when accuracy is below this percentage")
+    p.add_argument("--quiet", action="store_true", help="totals only, no list of misses")
+    p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("check", help="显示审核发现")
     p.add_argument("--db", help="数据库路径")

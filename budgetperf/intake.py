@@ -125,6 +125,8 @@ class Prepared:
         if r.status == "failed":
             return f"{r.reason_zh}{renamed}"
         counts = f"{r.projects} 个项目，{r.indicators} 个指标，{r.checks} 条审核发现"
+        if r.needs_review:
+            counts += f"；需复核：{'；'.join(r.needs_review)}"
         if r.status == "unchanged":
             return f"与已入库的「{r.duplicate_of}」内容相同，未改动" if r.duplicate_of else "内容已在库中，未改动"
         if r.status == "replaced":
@@ -165,7 +167,8 @@ def prepare_one(incoming: Incoming, ref: Reference) -> Prepared:
                        f"extraction error: {exc!r}")
     facts = ex.facts
     result = IngestResult(stored_as, "added", facts.content_hash[:16], len(facts.projects),
-                          sum(len(p.indicators) for p in facts.projects), len(ex.checks))
+                          sum(len(p.indicators) for p in facts.projects), len(ex.checks),
+                          needs_review=store.review_messages(facts))
     return Prepared(incoming, stored_as, ex, result)
 
 

@@ -176,8 +176,11 @@ class DocumentFacts:
     city: str | None = None
     province: str | None = None
     region_code: str | None = None
-    unit: Value | None = None
+    unit: Value | None = None  # the reporting unit as written (cleaned of codes and seals)
+    unit_short: str | None = None  # its canonical short form, for grouping and display
     unit_code: Value | None = None
+    supervisor: Value | None = None  # 主管部门, when the report names one
+    evaluator: Value | None = None  # an outside evaluator or the organiser of the evaluation
     year: Value | None = None
     year_is_explicit: bool = False
     year_evidence: str | None = None

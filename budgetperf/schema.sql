@@ -32,7 +32,8 @@ create table if not exists documents (
     unit_project_budget_wan double,
     projects_total integer,
     line_count integer,
-    ingested_at timestamp default current_timestamp
+    ingested_at timestamp default current_timestamp,
+    unit_short varchar                -- canonical short form of unit, for grouping (unit is as written)
 );
 
 -- The normalized text of every document, so any provenance range can be shown.

@@ -129,6 +129,7 @@ class IngestResult:
     checks: int = 0
     reason_en: str | None = None
     reason_zh: str | None = None
+    needs_review: list[str] = field(default_factory=list)  # review reasons (Chinese), document and projects
     duplicate_of: str | None = None  # unchanged: the stored file with the same content
     replaced_doc_ids: list[str] = field(default_factory=list)  # replaced: the old versions
 
@@ -160,15 +161,16 @@ def insert_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction) -> str:
     con.execute(
         """insert into documents (doc_id, file, fmt, encoding, content_hash, region, region_level, city,
            province, region_code, unit, unit_code, year, year_is_explicit, year_evidence, year_line,
-           doc_kinds, unit_project_budget_wan, projects_total, line_count)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           doc_kinds, unit_project_budget_wan, projects_total, line_count, unit_short)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [doc_id, f.file, f.fmt, f.encoding, f.content_hash, v(f.region), f.region_level, f.city, f.province,
          f.region_code, v(f.unit), v(f.unit_code), v(f.year), f.year_is_explicit, f.year_evidence, f.year_line,
-         f.doc_kinds, v(f.unit_project_budget), v(f.projects_total), f.line_count],
+         f.doc_kinds, v(f.unit_project_budget), v(f.projects_total), f.line_count, f.unit_short],
     )
     _insert(con, "source_lines", [(doc_id, i + 1, line) for i, line in enumerate(ex.source.lines)])
     if v(f.unit):
-        con.execute("insert into units values (?, ?, ?) on conflict do nothing", [v(f.unit), v(f.region), v(f.unit_code)])
+        con.execute("insert into units values (?, ?, ?) on conflict do nothing",
+                    [f.unit_short or v(f.unit), v(f.region), v(f.unit_code)])
     prov_rows = []
     for name in ("region", "unit", "unit_code", "unit_project_budget", "projects_total"):
         value = getattr(f, name)
@@ -288,8 +290,16 @@ def _extract_all(paths: list[Path], ref: Reference) -> tuple[list[Extraction], l
             continue
         extractions.append(ex)
         results.append(IngestResult(path.name, "added", ex.facts.content_hash[:16], len(ex.facts.projects),
-                                    sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks)))
+                                    sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks),
+                                    needs_review=review_messages(ex.facts)))
     return extractions, results
+
+
+def review_messages(facts) -> list[str]:
+    """A document's review reasons and its projects', for printing beside the outcome."""
+    out = [r.message_zh for r in facts.review_reasons]
+    out += [f"「{p.name}」{r.message_zh}" for p in facts.projects for r in p.review_reasons]
+    return out
 
 
 def build_store(reports_dir: str | Path | None = None, db_path: str | Path | None = None,
@@ -424,12 +434,12 @@ def _relink_from_store(con: duckdb.DuckDBPyConnection) -> None:
     from budgetperf.records import DocumentFacts, Indicator, Project
 
     extractions = []
-    for doc_id, file, fmt, content_hash, region, unit, year in con.execute(
-            "select doc_id, file, fmt, content_hash, region, unit, year from documents").fetchall():
+    for doc_id, file, fmt, content_hash, region, unit, unit_short, year in con.execute(
+            "select doc_id, file, fmt, content_hash, region, unit, unit_short, year from documents").fetchall():
         lines = [t for (t,) in con.execute("select text from source_lines where doc_id = ? order by line_no", [doc_id]).fetchall()]
         facts = DocumentFacts(file=file, fmt=fmt, region=Value(region) if region else None,
-                              unit=Value(unit) if unit else None, year=Value(year) if year else None,
-                              content_hash=content_hash)
+                              unit=Value(unit) if unit else None, unit_short=unit_short,
+                              year=Value(year) if year else None, content_hash=content_hash)
         for pid, name, kind, start, end in con.execute(
                 "select project_id, name, kind, line_start, line_end from projects where doc_id = ? order by seq", [doc_id]).fetchall():
             prov = Provenance(file, start or 0, end or 0)

@@ -121,6 +121,23 @@ def test_export_bad_requests_say_why(tmp_path, args, message):
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def test_score_prints_per_document_per_kind_and_the_total():
+    files = [REPORTS_DIR / d["file"] for d in KEY["documents"]]
+    result = run_cli("score", ROOT / "tests" / "seed_facts.json", *files, "--floor", "100")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "per document:" in result.stdout and "per field kind:" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "fields correct: 424/424 (100.0%)"
+
+
+def test_score_below_the_floor_exits_1_and_lists_misses(tmp_path):
+    doc = dict(KEY["documents"][1], year=1999)  # a key that disagrees with the report
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps({"documents": [doc]}, ensure_ascii=False), encoding="utf-8")
+    result = run_cli("score", key, REPORTS_DIR / doc["file"], "--floor", "100")
+    assert result.returncode == 1
+    assert "expected 1999" in result.stdout and "below the floor" in result.stdout
+
+
 # ---------------------------------------------------------------------------
 # the console command, from anywhere
 

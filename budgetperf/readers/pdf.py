@@ -55,7 +55,7 @@ class _TextLine:
 
 @dataclass
 class _PageTable:
-    rows: list[list[str]]
+    rows: list[list[tuple[str, int, int, bool]]]
     page: int
     top: float
     x1: float
@@ -92,9 +92,9 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
             item.line_no = len(lines)
         else:
             rows = []
-            for texts in item.rows:
-                lines.append("\t".join(texts))
-                rows.append(tuple(Cell(t, len(lines), len(lines)) for t in texts))
+            for cells in item.rows:
+                lines.append("\t".join(text for text, *_ in cells))
+                rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in cells))
             tables[index] = Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end)
     return SourceDocument(file=name, fmt="pdf", lines=lines, blocks=_blocks(items, tables))
 
@@ -105,7 +105,7 @@ def _page_items(page, page_no: int) -> list[_TextLine | _PageTable]:
     boxes = [t.bbox for t in found]
     items: list[_TextLine | _PageTable] = []
     for table in found:
-        rows = [r for r in _table_texts(table) if any(r)]
+        rows = [r for r in _table_texts(table) if any(text for text, *_ in r)]
         if rows:
             items.append(_PageTable(rows, page_no, table.bbox[1], table.bbox[2]))
 
@@ -146,21 +146,23 @@ def _join_split_tables(items: list[_TextLine | _PageTable]) -> list[_TextLine | 
     return out
 
 
-def _table_texts(table) -> list[list[str]]:
-    """Cell texts per row. A grid position covered by a cell to its left (colspan)
-    is dropped, as Word shows a merged cell once; one covered from above (rowspan)
-    becomes "" so the columns below a merged label stay in place."""
+def _table_texts(table) -> list[list[tuple[str, int, int, bool]]]:
+    """(text, grid column, column span, is continuation) per cell and row. A grid
+    position covered by a cell to its left (colspan) is dropped, as Word shows a
+    merged cell once; one covered from above (rowspan) becomes an empty
+    continuation cell, so the columns below a merged label stay in place."""
     starts = sorted({cell[0] for cell in table.cells})
     out = []
     for row, texts in zip(table.rows, table.extract()):
-        cells: list[str] = []
+        cells: list[tuple[str, int, int, bool]] = []
         left_edge = None  # right edge of the last real cell in this row
-        for x_start, bbox, text in zip(starts, row.cells, texts):
+        for col, (x_start, bbox, text) in enumerate(zip(starts, row.cells, texts)):
             if bbox is not None:
-                cells.append(join_wrapped([_clean(part) for part in (text or "").split("\n")]))
+                span = max(1, sum(1 for x in starts if bbox[0] - 1 <= x < bbox[2] - 1))
+                cells.append((join_wrapped([_clean(part) for part in (text or "").split("\n")]), col, span, False))
                 left_edge = bbox[2]
             elif left_edge is None or left_edge <= x_start + 1:
-                cells.append("")
+                cells.append(("", col, 1, True))
         out.append(cells)
     return out
 
