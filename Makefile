@@ -87,7 +87,7 @@ accuracy: venv
 	$(BIN)/python -m budgetperf score tests/fixtures/devset/expected.json $$(ls tests/fixtures/devset/* | grep -v -e expected.json -e README.md)
 
 clean:
-	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp screenshots/ exports/ .pytest_cache/
+	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp data/*.tmp.wal data/*.lock screenshots/ exports/ .pytest_cache/
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

@@ -180,7 +180,8 @@ def upload_panel(editor: str, stored: pd.DataFrame) -> None:
         return
     prepared = _read_new_files(files)
     batch = [prepared[f.file_id] for f in files]
-    preview = pd.DataFrame([intake.preview_row(p, stored) for p in batch])
+    preview = pd.DataFrame([intake.preview_row(p, stored) for p in batch]).astype(
+        {"year": "Int64", "projects": "Int64", "indicators": "Int64", "warnings": "Int64", "budget_wan": "Float64"})
     st.markdown("**预览**：确认每个文件读出的地区、单位、年度和项目，再入库。")
     st.dataframe(
         preview[list(PREVIEW_COLUMNS)].rename(columns=PREVIEW_COLUMNS), hide_index=True, width="stretch",
