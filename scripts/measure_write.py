@@ -6,7 +6,8 @@
 Everything runs in a temp folder (store, reports, archive, write log); nothing in data/
 is touched. Prints:
 
-- the store's size;
+- the store's size, and the write path's own cost (lock, copy, checkpoint, fsync,
+  replace) with no change;
 - page reruns with no write (the 总览 page under AppTest, its store snapshot cached);
 - time to add one report from the command line (`budgetperf ingest`, a separate
   process, wall time including Python start-up), while the page keeps rerunning;
@@ -156,6 +157,16 @@ def main() -> None:
         setup(base, args.docs)
         incoming = base / "incoming"
         incoming.mkdir()
+
+        # 0. the write path's own cost: lock, copy, checkpoint, fsync, replace (no change)
+        from budgetperf import publish
+
+        overhead = []
+        for _ in range(5):
+            start = time.perf_counter()
+            publish.publish(os.environ["BUDGETPERF_DB"], lambda con: None)
+            overhead.append(time.perf_counter() - start)
+        print(f"write path alone (copy + publish):   {ms(overhead)}")
 
         # 1. the page alone
         with PageLoop() as idle:
