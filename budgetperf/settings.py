@@ -57,6 +57,12 @@ SETTINGS = (
         " / Long-to-short unit name table used to canonicalize unit names.",
     ),
     Setting(
+        "BUDGETPERF_CORRECTIONS",
+        "data/corrections.jsonl",
+        "人工更正记录（每行一条，含更正人、时间、原值、新值、原因；撤销也记一行），重建数据库后仍然生效。"
+        " / Corrections made by people (one JSON line each, undo records too); they survive rebuilds.",
+    ),
+    Setting(
         "BUDGETPERF_CHROMIUM",
         "/usr/bin/chromium",
         "用于导出 PNG 图片和浏览器测试的 Chromium 可执行文件（绝对路径或 PATH 中的命令名）。"
