@@ -6,7 +6,7 @@
 #       -v /srv/budgetperf/secrets.toml:/app/.streamlit/secrets.toml:ro budgetperf
 #
 # Everything that changes lives in the /data volume: the store, the reports it is
-# built from, archived originals and the write log (see README「部署」). The port is
+# built from, archived originals, the write log and the corrections (see README「部署」). The port is
 # PORT (default 8501). Written without a Docker engine at hand: build it once and
 # open the app before relying on it.
 FROM python:3.11-slim-bookworm
@@ -45,6 +45,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     BUDGETPERF_REPORTS_DIR=/data/reports \
     BUDGETPERF_ARCHIVE_DIR=/data/archive \
     BUDGETPERF_WRITE_LOG=/data/write_log.jsonl \
+    BUDGETPERF_CORRECTIONS=/data/corrections.jsonl \
     BUDGETPERF_CHROMIUM=/usr/bin/chromium
 
 USER budgetperf

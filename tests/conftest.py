@@ -22,7 +22,8 @@ def ref():
 @pytest.fixture(scope="session", autouse=True)
 def isolated_write_env(tmp_path_factory):
     """Writes made by tests (CLI subprocesses included: they inherit os.environ) keep
-    originals, archive and write log under a temp folder, never in the repo's data/."""
+    originals, archive, write log and corrections under a temp folder, never in the
+    repo's data/."""
     import os
 
     base = tmp_path_factory.mktemp("write_env")
@@ -30,6 +31,7 @@ def isolated_write_env(tmp_path_factory):
         "BUDGETPERF_REPORTS_DIR": str(base / "reports"),
         "BUDGETPERF_ARCHIVE_DIR": str(base / "archive"),
         "BUDGETPERF_WRITE_LOG": str(base / "write_log.jsonl"),
+        "BUDGETPERF_CORRECTIONS": str(base / "corrections.jsonl"),
         "BUDGETPERF_EDITORS": "",
     }
     saved = {k: os.environ.get(k) for k in values}
