@@ -28,6 +28,7 @@ from budgetperf.parsers.context import (
 )
 from budgetperf.parsers.values import grade_for_score
 from budgetperf.readers import ReadError, read_document
+from budgetperf.repeats import collapse_repeats
 from budgetperf.records import DocumentFacts, Project, Provenance, ReviewReason, Value, v
 from budgetperf.review import add_review_reasons
 from budgetperf.review import reason as review_reason
@@ -78,6 +79,7 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             _take(fallback.parse(doc), facts, unit_hints)
         facts.review_reasons.append(review_reason(
             "not_recognized", "没有识别出报告的结构（评价报告、自评表或绩效目标表），已保留能读到的内容，请人工核对"))
+    collapse_repeats(doc, facts)  # one report pasted N times is one report, flagged
     _resolve_context(doc, facts, unit_hints, ref)
     for p in facts.projects:
         if p.grade is None and v(p.total_score) is not None and p.kind != "target":
