@@ -61,7 +61,15 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "indicator.weight": ("indicator", "number", "分值"),
     "indicator.score": ("indicator", "number", "得分"),
     "add_indicator": ("indicator", "text", "新增指标"),
+    # A person confirms what extraction flagged as doubtful (a review reason's code),
+    # or sets the status of an audit finding (未处理/已核实/忽略).
+    "resolve_review": ("review", "text", "确认无误"),
+    "finding_status": ("finding", "text", "审核发现处理状态"),
 }
+FINDING_STATUSES = ("未处理", "已核实", "忽略")
+# Review reasons a correction of the field settles by itself.
+RESOLVES = {"name": {"project_name_missing"}, "year": {"year_inferred", "year_missing"},
+            "region": {"region_unknown"}, "unit": {"unit_missing"}}
 
 
 class CorrectionError(ValueError):
@@ -89,6 +97,7 @@ class Correction:
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     file: str | None = None  # for people: which file it was
     undoes: str | None = None
+    finding: str | None = None  # an audit finding's key (`finding_key`) for finding_status
 
     @property
     def label_zh(self) -> str:
@@ -115,12 +124,15 @@ STATUS_ZH = {"applied": "已更正", "redundant": "已无需更正（抽取结�
 
 def make(doc_hash: str, field_name: str, new_value, *, project: str | None = None, indicator: str | None = None,
          indicator_seq: int | None = None, old_value=None, reason: str = "", editor: str = "",
-         file: str | None = None) -> Correction:
+         file: str | None = None, finding: str | None = None) -> Correction:
     """A checked `Correction`: the field is known, the value has the field's kind."""
     if field_name not in FIELDS:
         raise CorrectionError(f"unknown field {field_name!r}", f"不能更正的字段：{field_name}")
     entity, kind, label = FIELDS[field_name]
-    if entity in ("project", "indicator") and not project and field_name != "add_project":
+    if entity == "finding" and (not finding or str(new_value) not in FINDING_STATUSES):
+        raise CorrectionError("a finding status needs the finding and one of the statuses",
+                              f"审核发现的处理状态只能是 {'、'.join(FINDING_STATUSES)}")
+    if entity in ("project", "indicator") and not project and field_name not in ("add_project",):
         raise CorrectionError("a project field needs the project", f"更正「{label}」需要指明项目")
     if entity == "indicator" and field_name != "add_indicator" and not indicator:
         raise CorrectionError("an indicator field needs the indicator", f"更正「{label}」需要指明指标")
@@ -129,7 +141,22 @@ def make(doc_hash: str, field_name: str, new_value, *, project: str | None = Non
     text = None if new_value is None or str(new_value).strip() == "" else str(new_value).strip()
     _check_kind(kind, text, label)
     return Correction(doc_hash, field_name, text, None if old_value is None else str(old_value), project, indicator,
-                      indicator_seq, reason.strip(), editor, file=file)
+                      indicator_seq, reason.strip(), editor, file=file, finding=finding)
+
+
+def finding_key(kind: str, project: str | None, what: str) -> str:
+    """A stable key of an audit finding: its rule, project and English statement (the
+    same finding comes back with the same key after a rebuild)."""
+    return f"{kind}|{project or ''}|{what}"
+
+
+def finding_statuses(corrections: list[Correction]) -> dict[tuple[str, str], Correction]:
+    """(doc_hash, finding key) -> the latest active status record."""
+    out = {}
+    for c in active(corrections):
+        if c.field == "finding_status":
+            out[(c.doc_hash, c.finding)] = c
+    return out
 
 
 def _check_kind(kind: str, text: str | None, label: str) -> None:
@@ -190,8 +217,25 @@ def apply_corrections(facts: DocumentFacts, corrections: list[Correction], ref=N
     docstring). `ref` resolves a corrected region to its level, city and province."""
     out: list[Applied] = []
     for c in active([c for c in corrections if c.doc_hash == facts.content_hash]):
-        out.append(_apply_one(facts, c, ref))
+        if c.field == "finding_status":
+            continue  # applies to the audit's findings, not to facts (see finding_statuses)
+        applied = _apply_one(facts, c, ref)
+        if applied.status == "applied":
+            _settle_review(facts, c, RESOLVES.get(c.field, set()))
+        out.append(applied)
     return out
+
+
+def _settle_review(facts: DocumentFacts, c: Correction, codes: set[str]) -> bool:
+    """Remove the review reasons a correction settles; True when one was removed."""
+    if not codes:
+        return False
+    before = len(facts.review_reasons) + sum(len(p.review_reasons) for p in facts.projects)
+    facts.review_reasons = [r for r in facts.review_reasons if r.code not in codes]
+    for p in facts.projects:
+        if c.project is None or p.name in (c.project, c.new_value):
+            p.review_reasons = [r for r in p.review_reasons if r.code not in codes]
+    return before != len(facts.review_reasons) + sum(len(p.review_reasons) for p in facts.projects)
 
 
 def _find_project(facts: DocumentFacts, name: str | None) -> Project | None:
@@ -207,6 +251,9 @@ def _find_indicator(project: Project, name: str | None, seq: int | None) -> tupl
 def _apply_one(facts: DocumentFacts, c: Correction, ref) -> Applied:
     entity, kind, _ = FIELDS[c.field]
     new = _converted(kind, c.new_value)
+    if c.field == "resolve_review":
+        settled = _settle_review(facts, c, {c.new_value})
+        return Applied(c, "applied" if settled else "redundant", c.new_value)
     if entity == "document":
         return _apply_document(facts, c, kind, new, ref)
     if c.field == "add_project":

@@ -96,3 +96,40 @@ def test_the_file_keeps_fixes_and_undos_and_round_trips(tmp_path):
     assert corr.export_records(out, records) == 2
     assert corr.import_records(out, records) == []
     assert len(corr.import_records(out, [])) == 2
+
+
+def test_a_correction_settles_the_review_reason_of_its_field():
+    from budgetperf.records import ReviewReason
+
+    f = facts()
+    f.review_reasons = [ReviewReason("year_inferred", "年度为推断")]
+    f.projects[0].review_reasons = [ReviewReason("indicator_table_unread", "指标表缺少表头")]
+    corr.apply_corrections(f, [fix("year", "2022")])
+    assert f.review_reasons == []
+    (a,) = corr.apply_corrections(f, [fix("resolve_review", "indicator_table_unread", project="少年宫运行经费")])
+    assert a.status == "applied" and f.projects[0].review_reasons == []
+
+
+def test_finding_status_is_kept_by_a_stable_key():
+    key = corr.finding_key("total_vs_parts", "少年宫运行经费", "reported total 94 but parts add to 93")
+    first = corr.make("h1", "finding_status", "已核实", finding=key, reason="与原文一致", editor="张三")
+    later = corr.make("h1", "finding_status", "忽略", finding=key, reason="口径差异", editor="李四")
+    statuses = corr.finding_statuses([first, later])
+    assert statuses[("h1", key)].new_value == "忽略"
+    with pytest.raises(corr.CorrectionError):
+        corr.make("h1", "finding_status", "完成", finding=key, reason="x")
+    assert corr.apply_corrections(facts(), [first]) == []  # findings are not facts
+
+
+def test_extraction_applies_corrections_before_the_audit(ref, tmp_path):
+    from budgetperf.extract import extract_file
+
+    report = tmp_path / "r.txt"
+    report.write_text("某县教育局2023年度项目支出绩效自评报告\n项目名称：校车运行经费\n项目年初预算10万元，全年实际支出9万元，预算执行率90%。\n"
+                      "项目自评得分90分。\n", encoding="utf-8")
+    plain = extract_file(report, ref)
+    fixed = extract_file(report, ref, corrections=[corr.make(plain.facts.content_hash, "executed", "10",
+                                                             project="校车运行经费", reason="原文第3行", editor="张三")])
+    assert fixed.facts.projects[0].executed.value == 10 and [a.status for a in fixed.applied] == ["applied"]
+    rate_checks = [c for c in fixed.checks if c.kind == "execution_rate_mismatch"]
+    assert rate_checks  # 10 of 10 is 100%, not the 90% the report states: the audit reads the fix
