@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetperf.blocks import SourceDocument, compact
@@ -28,6 +28,7 @@ from budgetperf.parsers.context import (
 )
 from budgetperf.parsers.values import grade_for_score
 from budgetperf.readers import ReadError, read_document
+from budgetperf.repeats import collapse_repeats
 from budgetperf.records import DocumentFacts, Project, Provenance, ReviewReason, Value, v
 from budgetperf.review import add_review_reasons
 from budgetperf.review import reason as review_reason
@@ -39,11 +40,13 @@ class NotAReportError(ReadError):
 
 @dataclass
 class Extraction:
-    """One file's result: the source, the facts and the audit findings."""
+    """One file's result: the source, the facts and the audit findings, and the
+    people's corrections applied over the facts (`corrections.Applied`)."""
 
     source: SourceDocument
     facts: DocumentFacts
     checks: list
+    applied: list = field(default_factory=list)
 
 
 # Words every budget-performance document uses; a file with none of them is not one.
@@ -78,6 +81,7 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             _take(fallback.parse(doc), facts, unit_hints)
         facts.review_reasons.append(review_reason(
             "not_recognized", "没有识别出报告的结构（评价报告、自评表或绩效目标表），已保留能读到的内容，请人工核对"))
+    collapse_repeats(doc, facts)  # one report pasted N times is one report, flagged
     _resolve_context(doc, facts, unit_hints, ref)
     for p in facts.projects:
         if p.grade is None and v(p.total_score) is not None and p.kind != "target":
@@ -140,15 +144,21 @@ def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list
         facts.year_line = year.line
 
 
-def extract_file(path: str | Path, ref: Reference, display_name: str | None = None) -> Extraction:
-    """Read and extract one file; raises ReadError (or NotAReportError) on bad input."""
+def extract_file(path: str | Path, ref: Reference, display_name: str | None = None,
+                 corrections=()) -> Extraction:
+    """Read and extract one file; raises ReadError (or NotAReportError) on bad input.
+
+    `corrections` (records of `budgetperf.corrections`) are applied over the facts
+    before the audit runs, so the findings are about the corrected values."""
     from budgetperf.audit import audit_document
+    from budgetperf.corrections import apply_corrections
 
     path = Path(path)
     doc = read_document(path, display_name)
     facts = extract_document(doc, ref)
     facts.content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Extraction(doc, facts, audit_document(facts))
+    applied = apply_corrections(facts, list(corrections), ref) if corrections else []
+    return Extraction(doc, facts, audit_document(facts), applied)
 
 
 # ---------------------------------------------------------------------------

@@ -194,3 +194,4 @@ class DocumentFacts:
     encoding: str | None = None
     line_count: int = 0
     review_reasons: list[ReviewReason] = field(default_factory=list)
+    is_excluded: bool = False  # a person marked the file "not a report": kept, shown in no figure

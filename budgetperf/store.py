@@ -1,9 +1,12 @@
 """The DuckDB store: schema, loading extractions, and running named queries.
 
-- `build_store(reports_dir, db_path)` writes a fresh store to a temp file and
-  `os.replace`s it into place, so a reader never sees a half-built file.
-- `ingest_files(db_path, paths)` adds files one transaction each; a file that fails
-  leaves nothing behind. Re-ingesting the same content changes nothing.
+- Every write goes through `publish.publish`: a draft copy of the store is changed
+  under the writer lock and replaces the store atomically, so readers never see a
+  half-written file and are never blocked. `build_store(reports_dir, db_path)` loads
+  a fresh draft; `ingest_files(db_path, paths)` adds files one transaction each (a
+  file that fails leaves nothing behind; the same content again changes nothing);
+  `add_extractions` and `delete_documents` are the changes `intake` applies to a draft.
+- `connect(path)` opens a read-only `Snapshot` of the published file.
 - `run_query(name, con=None, **params)` is the one way to run SQL: it loads
   `queries/<name>.sql`, checks the supplied params against the file's `-- params:`
   header, and binds them as DuckDB `$name` parameters (never formatted into SQL).
@@ -11,9 +14,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from budgetperf import settings
+from budgetperf import publish, settings
 from budgetperf.extract import Extraction, extract_file, link_programs
 from budgetperf.parsers.context import Reference
 from budgetperf.parsers.values import parse_measure
@@ -44,12 +45,62 @@ class QueryError(Exception):
 # ---------------------------------------------------------------------------
 # connecting
 
-def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the store. All connection setup happens here."""
+class Snapshot:
+    """A read-only connection to the store file as it was when opened.
+
+    DuckDB keeps one database instance per path while any connection to it is open,
+    and hands that instance (the old file) to every later ``duckdb.connect`` of the
+    path, even after a publish has replaced the file. A snapshot is an in-memory
+    instance of its own with the file ATTACHed read-only as catalog ``store``, so a
+    reader that opens the store after a publish always gets the new file, whatever
+    older snapshots other threads are still reading. Cursors (one per query, for
+    threads) start in that catalog too. Everything else is the DuckDB connection's.
+    """
+
+    CATALOG = "store"
+
+    def __init__(self, path: Path):
+        self._con = duckdb.connect(":memory:")
+        try:
+            self._con.execute("set threads = 2")
+            literal = str(path).replace("'", "''")  # ATTACH takes no parameters
+            self._con.execute(f"attach '{literal}' as {self.CATALOG} (read_only)")
+            self._con.execute(f"use {self.CATALOG}")
+        except BaseException:
+            self._con.close()
+            raise
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._con.cursor()
+        cursor.execute(f"use {self.CATALOG}")
+        return cursor
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def connect(path: str | Path | None = None, read_only: bool = True) -> Snapshot | duckdb.DuckDBPyConnection:
+    """Open the store. All connection setup happens here.
+
+    Read-only (the app, the CLI's reading commands) gives a `Snapshot` of the file as
+    it is now. Read-write is only for drafts inside `publish.publish`: never open the
+    published file read-write, since the app may be reading it.
+    """
     path = Path(path or settings.get("BUDGETPERF_DB"))
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"store not found: {path} (run `python -m budgetperf build`)")
-    con = duckdb.connect(str(path), read_only=read_only)
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"store not found: {path} (run `python -m budgetperf build`)")
+        return Snapshot(path)
+    con = duckdb.connect(str(path))
     con.execute("set threads = 2")
     return con
 
@@ -86,6 +137,8 @@ class IngestResult:
     reason_en: str | None = None
     reason_zh: str | None = None
     needs_review: list[str] = field(default_factory=list)  # review reasons (Chinese), document and projects
+    duplicate_of: str | None = None  # unchanged: the stored file with the same content
+    replaced_doc_ids: list[str] = field(default_factory=list)  # replaced: the old versions
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
@@ -245,11 +298,11 @@ def _extract_all(paths: list[Path], ref: Reference) -> tuple[list[Extraction], l
         extractions.append(ex)
         results.append(IngestResult(path.name, "added", ex.facts.content_hash[:16], len(ex.facts.projects),
                                     sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks),
-                                    needs_review=_review_messages(ex.facts)))
+                                    needs_review=review_messages(ex.facts)))
     return extractions, results
 
 
-def _review_messages(facts) -> list[str]:
+def review_messages(facts) -> list[str]:
     """A document's review reasons and its projects', for printing beside the outcome."""
     out = [r.message_zh for r in facts.review_reasons]
     out += [f"「{p.name}」{r.message_zh}" for p in facts.projects for r in p.review_reasons]
@@ -258,19 +311,20 @@ def _review_messages(facts) -> list[str]:
 
 def build_store(reports_dir: str | Path | None = None, db_path: str | Path | None = None,
                 ref: Reference | None = None) -> list[IngestResult]:
-    """Rebuild the store from a folder of reports, atomically."""
+    """Rebuild the store from a folder of reports and publish it atomically.
+
+    Extraction runs first, without the writer lock; only loading the new file holds
+    it (`publish.publish` with a fresh draft), so readers and other writers wait on
+    nothing while reports are read.
+    """
     reports_dir = Path(reports_dir or settings.get("BUDGETPERF_REPORTS_DIR"))
     db_path = Path(db_path or settings.get("BUDGETPERF_DB"))
     ref = ref or load_reference()
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"reports folder not found: {reports_dir}")
     extractions, results = _extract_all(report_files(reports_dir), ref)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # duckdb wants to create the file itself
-    try:
-        con = duckdb.connect(tmp)
+
+    def load(con: duckdb.DuckDBPyConnection) -> None:
         create_schema(con)
         load_regions(con, ref)
         seen = set()
@@ -284,14 +338,8 @@ def build_store(reports_dir: str | Path | None = None, db_path: str | Path | Non
             con.execute("commit")
         unique = [ex for ex in extractions if ex.facts.content_hash in seen]
         _relink_programs(con, _dedupe(unique))
-        refresh_marts(con)
-        con.execute("checkpoint")
-        con.close()
-        os.replace(tmp, db_path)
-    finally:
-        for leftover in (tmp, tmp + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+
+    publish.publish(db_path, load, fresh=True)
     return results
 
 
@@ -304,48 +352,84 @@ def _dedupe(extractions: list[Extraction]) -> list[Extraction]:
     return out
 
 
+def prepare_draft(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    """Schema (created if missing) and the region table (loaded if empty) of a draft."""
+    create_schema(con)
+    if con.execute("select count(*) from regions").fetchone()[0] == 0:
+        load_regions(con, ref)
+
+
+def add_extractions(con: duckdb.DuckDBPyConnection, items: list[tuple[Extraction | None, IngestResult]]) -> bool:
+    """Add extracted files to a draft, one transaction each; returns whether anything changed.
+
+    Same content already stored (or earlier in `items`): ``unchanged``, with
+    `duplicate_of` naming the stored file. Same file name with new content: the old
+    version is deleted (``replaced``, `replaced_doc_ids`). Items whose extraction
+    failed (`None`) are skipped; a file the store refuses becomes ``failed``.
+    """
+    changed = False
+    for ex, result in items:
+        if ex is None:
+            continue
+        known = con.execute("select file from documents where content_hash = ?", [ex.facts.content_hash]).fetchone()
+        if known:
+            result.status, result.duplicate_of = "unchanged", known[0]
+            continue
+        try:
+            con.execute("begin")
+            for (old_id,) in con.execute("select doc_id from documents where file = ?", [ex.facts.file]).fetchall():
+                _delete_document(con, old_id)
+                result.status = "replaced"
+                result.replaced_doc_ids.append(old_id)
+            insert_extraction(con, ex)
+            con.execute("commit")
+            changed = True
+        except duckdb.Error as exc:
+            con.execute("rollback")
+            if isinstance(exc, duckdb.IOException):
+                raise  # the draft itself failed (disk): the whole write fails
+            result.status, result.reason_en, result.reason_zh = "failed", f"store error: {exc}", f"写入数据库失败：{exc}"
+    if changed:
+        _relink_from_store(con)
+    return changed
+
+
 def ingest_files(db_path: str | Path | None, paths: list[str | Path], ref: Reference | None = None) -> list[IngestResult]:
-    """Add files to an existing store (created if missing), one transaction per file.
+    """Add files to the store (created if missing) and publish it atomically.
 
     Same content already stored: unchanged. Same file name with new content: the old
     version is replaced. A failing file stores nothing and is reported with a reason.
+    Files are read before the writer lock is taken. Keeps no originals: that is
+    `intake.add_reports`, which the CLI and the app use.
     """
     db_path = Path(db_path or settings.get("BUDGETPERF_DB"))
     ref = ref or load_reference()
-    fresh = not db_path.exists()
-    con = duckdb.connect(str(db_path))
-    try:
-        create_schema(con)
-        if fresh:
-            load_regions(con, ref)
-        results = []
-        for path in map(Path, paths):
-            extractions, (result,) = _extract_all([path], ref)
-            results.append(result)
-            if not extractions:
-                continue
-            ex = extractions[0]
-            known = con.execute("select doc_id from documents where content_hash = ?", [ex.facts.content_hash]).fetchone()
-            if known:
-                result.status = "unchanged"
-                continue
-            try:
-                con.execute("begin")
-                for (old_id,) in con.execute("select doc_id from documents where file = ?", [ex.facts.file]).fetchall():
-                    _delete_document(con, old_id)
-                    result.status = "replaced"
-                insert_extraction(con, ex)
-                con.execute("commit")
-            except Exception as exc:
-                con.execute("rollback")
-                result.status, result.reason_en, result.reason_zh = "failed", f"store error: {exc}", f"写入数据库失败：{exc}"
-        if any(r.status in ("added", "replaced") for r in results):
-            _relink_from_store(con)
-        if fresh or any(r.status in ("added", "replaced") for r in results):
-            refresh_marts(con)
-        return results
-    finally:
-        con.close()
+    items = []
+    for path in map(Path, paths):
+        extractions, (result,) = _extract_all([path], ref)
+        items.append((extractions[0] if extractions else None, result))
+    if any(ex is not None for ex, _ in items):
+        def apply(con):
+            prepare_draft(con, ref)
+            return add_extractions(con, items)
+
+        publish.publish(db_path, apply, is_changed=bool)
+    return [result for _, result in items]
+
+
+def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> list[tuple[str, str]]:
+    """Delete documents and all their rows from a draft; returns (doc_id, file) of
+    those that were there, and relinks programmes when any was."""
+    found = [tuple(row) for row in con.execute(
+        "select doc_id, file from documents where list_contains($ids, doc_id) order by file", {"ids": list(doc_ids)}
+    ).fetchall()]
+    if found:
+        con.execute("begin")
+        for doc_id, _ in found:
+            _delete_document(con, doc_id)
+        con.execute("commit")
+        _relink_from_store(con)
+    return found
 
 
 def _relink_from_store(con: duckdb.DuckDBPyConnection) -> None:

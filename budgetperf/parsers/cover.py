@@ -110,7 +110,7 @@ _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|州|�
 _REGION_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}?(?:省|自治区|市|州|盟|地区|县|区|旗))+")
 _DEPARTMENT = re.compile(r"(?:部门|单位)?(?:[（(]单位[)）])?整体(?:支出)?(?:绩效|$)")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年度?")
-_GENERIC = re.compile(r"^(?:市级|县级|区级|省级|本级|部门|年度|项目|项目支出|支出|预算|专项|专项资金|资金|部门预算|"
+_GENERIC = re.compile(r"^(?:中央|地方|市级|县级|区级|省级|本级|部门|年度|项目|项目支出|支出|预算|专项|专项资金|资金|部门预算|"
                       r"地方政府专项债券项目资金|专项债券项目资金|[市县区省]级项目支出|[市县区省]级项目|[市县区省]级预算项目)*$")
 
 
@@ -153,6 +153,9 @@ _UNIT_PREFIX = re.compile(
 )
 
 
+_SUB_ORGAN = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:办公室|委员会|部|办|局|室)")
+
+
 def _split_unit_prefix(text: str) -> tuple[str | None, str]:
     """"某县疾病预防控制中心动物防疫专项经费" -> ("某县疾病预防控制中心", "动物防疫专项经费").
     The unit is the shortest prefix ending in a unit word that leaves a project name
@@ -161,7 +164,11 @@ def _split_unit_prefix(text: str) -> tuple[str | None, str]:
     m = _UNIT_PREFIX.match(text)
     if not m or not m.group("rest") or m.group("rest")[0] in "、，,和及与":
         return None, text
-    return m.group("unit"), m.group("rest")
+    unit, rest = m.group("unit"), m.group("rest")
+    # A party committee's or government's department: 某县委 + 宣传部, 某县人民政府 + 办公室.
+    if unit.endswith(("委", "政府")) and (sub := _SUB_ORGAN.match(rest)):
+        unit, rest = unit + sub.group(0), rest[sub.end():]
+    return unit, rest
 
 
 def _strip_region_head(text: str) -> str:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from budgetperf.blocks import Cell, SourceDocument, Table, compact
 from budgetperf.parsers.values import (
@@ -282,7 +282,10 @@ def row_kind(texts: list[str]) -> str:
         return "title"
     if len(nonempty) == 1 and re.fullmatch(r"[（(]?(19|20)\d\d年度?[)）]?", nonempty[0]):
         return "year"
-    if len(_MONTH_END.findall(joined)) >= 2 or sum(w in joined for w, _ in _QUARTERS) >= 2:
+    # A plan row's cells are dates alone (3月底 | 6月底 …); a target such as
+    # 12月底前 inside an indicator row is not a plan.
+    dates = [t for t in nonempty if re.fullmatch(r"(?:\d{1,2}月(?:底|末)|[一二三四]季度(?:末)?)", t)]
+    if len(dates) >= 2:
         return "plan"
     has_level_words = ("一级指标" in joined or "三级指标" in joined or "指标名称" in joined)
     if has_level_words and _has(texts, "指标值", "分值", "二级指标", "权重", "目标值", "得分"):
@@ -431,11 +434,15 @@ def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = No
     """
     facts = TableFacts()
     st = _State()
+    previous: tuple[Cell, ...] = ()
     for row in table.rows:
         texts = [compact(c.text) for c in row]
         kind = row_kind(texts)
         if kind == "blank":
             continue
+        if kind == "indicator_header":
+            row = _two_row_header(previous, row)
+        previous = row
         unit_here = next((unit for unit in map(detect_amount_unit, texts) if unit), None)
         if unit_here and facts.amount_unit is None and kind in ("budget_header", "title", "label", "data",
                                                                 "expense_header", "project_header"):
@@ -523,6 +530,26 @@ def _is_real_label_row(row) -> bool:
     预算执行率 is data."""
     cells = [c for c in row if compact(c.text)]
     return len(cells) >= 2 and label_field(cells[0].text) in _STRUCTURAL_LABELS and len(cells) <= 6
+
+
+def _two_row_header(above: tuple[Cell, ...], row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """A header written over two rows (绩效指标 spanning 一级/二级/三级 above, and
+    年度指标值, 分值, 得分 merged down into the second row): the second row's blank
+    cells take the words of the cell above them."""
+    if not above or not any(not compact(c.text) for c in row):
+        return row
+    grid = all(c.col is not None for c in (*above, *row))
+    if not grid and len(above) != len(row):
+        return row
+    filled = []
+    for k, cell in enumerate(row):
+        if compact(cell.text):
+            filled.append(cell)
+            continue
+        over = next((a for a in above if a.col is not None and a.col <= cell.col < a.col + a.col_span), None) \
+            if grid else above[k]
+        filled.append(replace(cell, text=over.text) if over is not None else cell)
+    return tuple(filled)
 
 
 def _start_mode(kind: str, row, st: _State, facts: TableFacts, caption_unit: str | None) -> None:

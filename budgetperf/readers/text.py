@@ -275,12 +275,15 @@ def _column_slot(spans: list[tuple[int, int]], start: int, end: int) -> int:
 def _aligned_table(lines: list[str], indices: list[int]) -> Table:
     """Assign each field to a header column (see `_column_slot`), so a row with an
     empty cell still lines up."""
-    header = _fields_with_columns(lines[indices[0]])
-    spans = [(col, col + _display_width(text)) for col, text in header]
-    rows = [tuple(Cell(text.strip(), indices[0] + 1, indices[0] + 1, i) for i, (_, text) in enumerate(header))]
-    for k in indices[1:]:
+    fields = {k: _fields_with_columns(lines[k]) for k in indices}
+    # The line with the most fields draws the grid (the first line may be a label
+    # row such as 项目名称 X 实施单位 Y above a wider budget or indicator block).
+    grid = max(indices, key=lambda k: (len(fields[k]), -k))
+    spans = [(col, col + _display_width(text)) for col, text in fields[grid]]
+    rows = []
+    for k in indices:
         texts = [""] * len(spans)
-        for col, text in _fields_with_columns(lines[k]):
+        for col, text in fields[k]:
             slot = _column_slot(spans, col, col + _display_width(text))
             texts[slot] = (texts[slot] + " " + text.strip()).strip()
         rows.append(tuple(Cell(t, k + 1, k + 1, i) for i, t in enumerate(texts)))
