@@ -64,13 +64,14 @@ def indicator_heatmap(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=columns, y=rows, text=text, texttemplate="%{text}",
         colorscale=HEATMAP_SCALE, zmin=0, zmax=100, xgap=2, ygap=2,
-        colorbar=dict(title=dict(text="得分率（%）"), ticksuffix="%", thickness=12),
+        showscale=False,
         hovertemplate="%{y}<br>%{x}：%{z:.2f}%<extra></extra>",
     ))
     fig.update_xaxes(title_text=axis_title("level2"), tickangle=0, side="bottom")
     fig.update_yaxes(autorange="reversed", type="category")
-    return finish(fig, title, df, height=bar_height(len(rows), per_bar=44, base=230), show_legend=False,
-                  note=fold_note(len(rows), total, "个项目", "得分率最低的"))
+    folded = fold_note(len(rows), total, "个项目", "得分率最低的")
+    return finish(fig, title, df, height=bar_height(len(rows), per_bar=44, base=230),
+                  note="格中为得分率，越红越低" + (f"；{folded}" if folded else ""))
 
 
 def indicator_heatmap_by_region(df: pd.DataFrame) -> go.Figure:
@@ -95,13 +96,14 @@ def indicator_heatmap_by_region(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=columns, y=rows, text=text, texttemplate="%{text}", customdata=custom,
         colorscale=HEATMAP_SCALE, zmin=0, zmax=100, xgap=2, ygap=2,
-        colorbar=dict(title=dict(text="得分率（%）"), ticksuffix="%", thickness=12),
+        showscale=False,
         hovertemplate="%{y}<br>%{x}：%{z:.2f}%<extra>点击筛选到该地区</extra>",
     ))
     fig.update_xaxes(title_text=axis_title("level2"), tickangle=0, side="bottom")
     fig.update_yaxes(autorange="reversed", type="category")
-    return finish(fig, title, df, height=bar_height(len(rows), per_bar=30, base=230), show_legend=False,
-                  note=fold_note(len(rows), total, "个地区", "得分率最低的"))
+    folded = fold_note(len(rows), total, "个地区", "得分率最低的")
+    return finish(fig, title, df, height=bar_height(len(rows), per_bar=30, base=230),
+                  note="格中为得分率，越红越低" + (f"；{folded}" if folded else ""))
 
 
 def quantified_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:

@@ -92,7 +92,7 @@ def region_ranking(df: pd.DataFrame, measure: str = "execution_rate_pct", *, tit
         hovertemplate="%{y}<br>" + word + "：%{text}<extra>点击筛选到该地区</extra>",
     ))
     if unit == "%":
-        top = max(110.0, float(values.max(skipna=True) or 0) + 12)
+        top = max(125.0, float(values.max(skipna=True) or 0) + 25)  # room for the labels outside the bars
         if measure == "execution_rate_pct":
             fig.add_vline(x=warning_pct, line_color=STATUS_COLORS["低于警戒线"], line_dash="dash", line_width=1.2)
             fig.add_vline(x=100, line_color="#1f2933", line_width=1)

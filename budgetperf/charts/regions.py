@@ -84,7 +84,8 @@ def indicator_mix(df: pd.DataFrame) -> go.Figure:
         return empty_figure(title)
     totals = df.groupby(["region", "year", "level1"], as_index=False)["indicators"].sum()
     totals["share_pct"] = totals["indicators"] / totals.groupby(["region", "year"])["indicators"].transform("sum") * 100
-    totals["x"] = [f"{region_label(r)} {year_label(y)}" for r, y in zip(totals["region"], totals["year"])]
+    totals["x"] = [year_label(y) if r == "全部地区" else f"{region_label(r)} {year_label(y)}"
+                   for r, y in zip(totals["region"], totals["year"])]
     order = totals.sort_values(["region", "year"])["x"].drop_duplicates().tolist()
     shown = order[-MAX_COLUMNS:]  # the latest columns when there are more than fit
     totals = totals[totals["x"].isin(shown)]
