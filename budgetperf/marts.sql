@@ -266,3 +266,20 @@ select
 from mart_sections
 where max_score > 0
 group by all;
+
+create or replace table agg_checks_kind as
+select
+    region,
+    year,
+    level_zh,
+    doc_types_zh,
+    kind,
+    severity,
+    severity_zh,
+    min(severity_order) as severity_order,
+    count(*) as findings,
+    count(distinct doc_no) as docs,
+    min(ord) as first_ord,
+    arg_min(message_zh, ord) as example_message
+from mart_checks
+group by all;

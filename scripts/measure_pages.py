@@ -112,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     os.environ["BUDGETPERF_DB"] = str(Path(args.db).resolve())
+    # The 导出 panel starts a Chromium for PNG export in the background on a page's
+    # first run (once per server process); here it would compete with the timed
+    # queries for the CPU, so this process has none.
+    os.environ["BUDGETPERF_CHROMIUM"] = "/nonexistent/chromium"
+    os.environ["PATH"] = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
+                                         if not Path(p, "chromium").exists())
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     from budgetperf import store
