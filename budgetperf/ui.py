@@ -470,8 +470,9 @@ _COUNT_COLUMNS = {"projects", "projects_undisclosed", "checks", "errors", "warni
                   "findings", "docs", "regions", "line_count", "review_reasons", "docs_review"}
 _SCORE_COLUMNS = {"score", "weight", "total_score", "max_score", "lost_points", "avg_score", "earlier_total_score",
                   "total_weight", "lost_item_points"}
-STATUS_MARKS = {"低于警戒线": "🔴 低于警戒线", "达标": "🟢 达标", "超过预算": "🟠 超过预算",
-                charts.UNDISCLOSED: "⚪ 未披露"}
+# Text marks, not emoji: a server or PC without an emoji font shows emoji as boxes.
+STATUS_MARKS = {"低于警戒线": "▼ 低于警戒线", "达标": "● 达标", "超过预算": "▲ 超过预算",
+                charts.UNDISCLOSED: "○ 未披露"}
 
 
 def column_config(columns: Sequence[str]) -> dict:

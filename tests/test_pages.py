@@ -356,7 +356,7 @@ def test_rate_charts_are_coloured_by_status(dash_env):
     colour_of = {float(x): t.marker.color for t in fig.data for x in t.x}
     assert colour_of[89.72] == charts.STATUS_COLORS["低于警戒线"] and colour_of[100] == charts.STATUS_COLORS["达标"]
     status = table_with(at, "status").set_index("project_name")["status"]
-    assert status["网络宣传管理和文化建设经费"] == "🔴 低于警戒线" and status["网信乐亭"] == "🟢 达标"
+    assert status["网络宣传管理和文化建设经费"] == "▼ 低于警戒线" and status["网信乐亭"] == "● 达标"
 
 
 def test_every_chart_states_its_filters_and_years(dash_env):
