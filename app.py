@@ -11,7 +11,10 @@ import streamlit as st
 
 from budgetperf import store, ui
 
-st.set_page_config(page_title="预算绩效评价看板", page_icon=":material/analytics:", layout="wide")
+# The sidebar starts open on a laptop or tablet and closed on a phone ("auto"); the
+# active filters are chips at the top of every page either way.
+st.set_page_config(page_title="预算绩效评价看板", page_icon=":material/analytics:", layout="wide",
+                   initial_sidebar_state="auto")
 
 PAGES = {
     "看板": [
@@ -33,6 +36,7 @@ PAGES = {
 page = st.navigation(PAGES)
 ui.follow_pending_switch()
 ui.start_page(page.title)
+ui.apply_style()
 
 if not ui.store_exists():
     ui.missing_store_notice()
@@ -46,4 +50,4 @@ try:
 except ui.StoreMissing:  # deleted while the app runs
     ui.missing_store_notice()
 except store.QueryError as exc:  # e.g. a store built by an older schema
-    st.error(f"查询失败：{exc.name}。数据库可能由旧版本生成，请重新运行 `python -m budgetperf build`。\n\n{exc.error}")
+    ui.outdated_store_notice(exc)

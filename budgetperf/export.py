@@ -30,9 +30,8 @@ from budgetperf import settings
 
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 960, 540, 2
 INSTALL_HINT_ZH = (
-    "服务器上未找到 Chromium 浏览器，无法批量生成 PNG 图片。请在服务器上运行 `make run`，"
-    "或执行 `sudo apt-get install -y chromium fonts-noto-cjk` 后重试。"
-    "图表右上角工具栏的相机按钮不依赖服务器，仍可直接下载单张 PNG；XLSX 导出也不受影响。"
+    "服务器暂时不能批量生成图片（缺少 Chromium 浏览器组件），请联系数据管理员安装。"
+    "在此之前，每张图右上角工具栏的相机按钮仍可直接下载单张 PNG，XLSX 导出也不受影响。"
 )
 INSTALL_HINT_EN = "chromium not found: install it with `apt-get install -y chromium fonts-noto-cjk` or set BUDGETPERF_CHROMIUM"
 
@@ -48,13 +47,15 @@ class ChromiumMissingError(RuntimeError):
 @dataclass(frozen=True)
 class ChartExport:
     """One chart as exported: a file-safe name, its Chinese title, the figure, the data
-    behind it (columns already in Chinese display names) and the source line."""
+    behind it (columns already in Chinese display names), the source line and the
+    filters it shows."""
 
     name: str
     title: str
     figure: go.Figure
     data: pd.DataFrame
     source_note: str = ""
+    context: str = ""  # the filters and years the chart shows (its subtitle)
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\[\]]+')
@@ -74,22 +75,24 @@ _PLUMBING = {"line_start", "line_end", "snippet", "year_line", "files", "doc_kin
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def chart_exports(items, labels: dict[str, str], source_files) -> list[ChartExport]:
+def chart_exports(items, labels: dict[str, str], source_note) -> list[ChartExport]:
     """`ChartExport`s for the figures a page showed: `items` are (export_name, fig, df)
     as recorded by the page; tables without a figure are skipped. `labels` maps query
-    columns to Chinese headers (charts.LABELS); `source_files(df)` names the files."""
+    columns to Chinese headers (charts.LABELS); `source_note(df)` is the one source
+    line (charts.source_line: document names or 「来源：N 份报告」)."""
     out = []
     for name, fig, df in items:
         if fig is None:
             continue
         title = _TAGS.sub(" ", (fig.layout.title.text or "")).strip() or name
+        subtitle = fig.layout.title.subtitle.text if fig.layout.title.subtitle else ""
         data = pd.DataFrame()
-        files: list[str] = []
+        note = "来源：—"
         if df is not None:
             keep = [c for c in df.columns if c in labels and c not in _PLUMBING]
             data = df[keep].rename(columns=labels)
-            files = source_files(df)
-        out.append(ChartExport(name, title, fig, data, "数据来源：" + ("、".join(files) if files else "—")))
+            note = source_note(df)
+        out.append(ChartExport(name, title, fig, data, note, subtitle or ""))
     return out
 
 
@@ -338,7 +341,12 @@ def _cell_value(value):
 # PPTX via python-pptx
 
 def build_pptx(charts: list[ChartExport], pngs: list[bytes], filters_note: str, deck_title: str) -> bytes:
-    """One 16:9 slide per chart: title, the PNG, and the filters/source note."""
+    """A 16:9 deck: a cover (title, filters, date), then one slide per chart.
+
+    The chart's PNG already carries its title, the filters and years it shows and
+    its one source line, so the slide is the picture alone, large, with no text
+    box repeating them; the slide's notes hold the same words for search and for
+    the presenter."""
     from pptx import Presentation
     from pptx.util import Emu, Inches, Pt
 
@@ -348,13 +356,20 @@ def build_pptx(charts: list[ChartExport], pngs: list[bytes], filters_note: str, 
     cover = prs.slides.add_slide(blank)
     _textbox(cover, deck_title, Inches(0.8), Inches(2.6), Inches(11.7), Inches(1.2), Pt(36), bold=True)
     _textbox(cover, f"筛选条件：{filters_note}", Inches(0.8), Inches(3.9), Inches(11.7), Inches(0.8), Pt(16))
+    _textbox(cover, f"{datetime.now():%Y 年 %m 月 %d 日}导出", Inches(0.8), Inches(4.6), Inches(11.7), Inches(0.6),
+             Pt(14))
+    margin = Inches(0.3)
     for chart, png in zip(charts, pngs):
         slide = prs.slides.add_slide(blank)
-        _textbox(slide, chart.title, Inches(0.5), Inches(0.25), Inches(12.3), Inches(0.7), Pt(26), bold=True)
-        height = Inches(5.6)
-        width = Emu(int(height * PNG_WIDTH / PNG_HEIGHT))
-        slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - width) / 2), Inches(1.0), width, height)
-        _textbox(slide, f"{chart.source_note}；筛选条件：{filters_note}", Inches(0.5), Inches(6.8), Inches(12.3), Inches(0.5), Pt(11))
+        width = prs.slide_width - 2 * margin
+        height = Emu(int(width * PNG_HEIGHT / PNG_WIDTH))
+        if height > prs.slide_height - 2 * margin:
+            height = prs.slide_height - 2 * margin
+            width = Emu(int(height * PNG_WIDTH / PNG_HEIGHT))
+        slide.shapes.add_picture(io.BytesIO(png), int((prs.slide_width - width) / 2),
+                                 int((prs.slide_height - height) / 2), width, height)
+        slide.notes_slide.notes_text_frame.text = "\n".join(
+            p for p in (chart.title, chart.context, chart.source_note) if p)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

@@ -76,7 +76,7 @@ def collect_page_charts(page: str, years: list[int] | None, regions: list[str] |
     if problems:
         raise ExportError(f"页面「{title}」显示错误：{problems[0]}")
     items = at.session_state["ui.exports"] if "ui.exports" in at.session_state else []
-    return title, export.chart_exports(items, charts.LABELS, charts.source_files)
+    return title, export.chart_exports(items, charts.LABELS, charts.source_line)
 
 
 def run_export(args) -> int:

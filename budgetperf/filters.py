@@ -79,8 +79,8 @@ def empty_hint(what: str, params: Mapping[str, list | None], *, blockers: Iterab
 
     `blockers` names filters (keys) known to exclude this page's data whatever
     the rest, e.g. ``doc_types`` on the execution page when only 目标 is chosen;
-    they are named first. Example: "当前筛选下没有预算执行数据：请在左侧取消
-    「文档类型=目标」或选择其他年度".
+    they are named first. Example: "当前筛选下没有预算执行数据：请取消
+    「文档类型=目标」或选择其他年度（点页面上方的筛选标签，或在左侧栏修改）".
     """
     named = []
     for key in [*blockers, *FILTER_KEYS]:
@@ -88,20 +88,22 @@ def empty_hint(what: str, params: Mapping[str, list | None], *, blockers: Iterab
         if values and key not in [k for k, _ in named]:
             named.append((key, values))
     if not named:
-        return f"数据库中还没有{what}：请先在 data/reports 放入报告并运行 `python -m budgetperf build`。"
+        return f"数据库中还没有{what}：请联系数据管理员导入评价报告。"
     first_key, first_values = named[0]
     cancel = f"「{_BY_KEY[first_key].label}={'、'.join(map(str, first_values))}」"
     others = [_BY_KEY[k].label for k, _ in named[1:]]
     if first_key != "years" and "years" not in [k for k, _ in named[1:]]:
         others.append("年度")
     rest = f"或选择其他{'、'.join(others)}" if others else "或点「清除全部筛选」"
-    return f"当前筛选下没有{what}：请在左侧取消{cancel}{rest}。"
+    return f"当前筛选下没有{what}：请取消{cancel}{rest}（点页面上方的筛选标签，或在左侧栏修改）。"
 
 
-def _ordered(values: Iterable, key: str) -> list:
+def ordered(values: Iterable, key: str) -> list:
+    """Distinct option values in their natural order: years latest first, levels and
+    doc types in their fixed order, everything else sorted."""
     values = [v for v in pd.unique(pd.Series(list(values), dtype=object)) if v is not None and not pd.isna(v)]
     if key == "years":
-        return sorted((int(v) for v in values), reverse=True)  # latest first
+        return sorted({int(v) for v in values}, reverse=True)  # latest first
     order = {"levels": LEVEL_ORDER, "doc_types": DOC_TYPE_ORDER}.get(key)
     if order:
         return sorted(values, key=lambda v: (order.index(v) if v in order else len(order), v))
@@ -109,21 +111,52 @@ def _ordered(values: Iterable, key: str) -> list:
 
 
 def options(rows: pd.DataFrame, key: str, params: Mapping[str, list | None], selected: Iterable = ()) -> list:
-    """The options of filter `key` from the `common/filter_options` rows.
+    """The options of a non-cascading filter from the `common/filter_options` rows
+    (columns key, value, level): years, levels, doc types, and regions (narrowed
+    to the chosen levels). Whatever is already selected stays offered, so a
+    selection never turns invalid (and a shared link never loses a value).
 
-    Cascading filters (单位, 项目) offer only values found under the filters above
-    them; whatever is already selected stays offered, so a selection never turns
-    invalid (and a shared link never loses a value) when another filter changes.
-    """
-    spec = _BY_KEY[key]
+    Units and projects come from their own queries, narrowed in SQL by the
+    filters above them (a province has thousands)."""
     if rows.empty:
-        return _ordered(selected, key)
-    subset = rows
-    if spec.is_cascading:
-        for other in FILTERS:
-            if other.key == key:
-                break
-            values = params.get(other.key)
-            if values:
-                subset = subset[subset[other.column].isin(values)]
-    return _ordered([*subset[spec.column].tolist(), *selected], key)
+        return ordered(selected, key)
+    if key == "levels":
+        values = rows.loc[rows["key"] == "regions", "level"]
+    else:
+        part = rows[rows["key"] == key]
+        if key == "regions" and params.get("levels"):
+            part = part[part["level"].isin(params["levels"])]
+        values = part["value"]
+    return ordered([*values.tolist(), *selected], key)
+
+
+def chips(params: Mapping[str, list | None]) -> list[tuple[str, str, object]]:
+    """The active filters as removable chips: (key, "地区：三门峡市", value) per value."""
+    return [(spec.key, f"{spec.label}：{value}", value)
+            for spec in FILTERS for value in (params.get(spec.key) or [])]
+
+
+def figure_context(params: Mapping[str, list | None], years: Iterable[int] = ()) -> str:
+    """What a chart shows, for its subtitle and exported image: the years (chosen,
+    else the span of `years` in the data) and every other active filter, e.g.
+    "2021 年；地区：三门峡市" or "2018–2025 年；全部地区"."""
+    chosen = sorted(params.get("years") or [])
+    shown = chosen or sorted({int(y) for y in years if y is not None and not pd.isna(y)})
+    if not shown:
+        year_text = "全部年度"
+    elif len(shown) == 1:
+        year_text = f"{shown[0]} 年"
+    elif not chosen and shown == list(range(shown[0], shown[-1] + 1)):
+        year_text = f"{shown[0]}–{shown[-1]} 年"
+    else:
+        year_text = "、".join(map(str, shown)) + " 年"
+    parts = [year_text]
+    for spec in FILTERS:
+        values = params.get(spec.key)
+        if spec.key == "years" or not values:
+            continue
+        listed = "、".join(map(str, values[:3])) + (f" 等 {len(values)} 个" if len(values) > 3 else "")
+        parts.append(f"{spec.label}：{listed}")
+    if not params.get("regions"):
+        parts.insert(1, "全部地区")
+    return "；".join(parts)

@@ -175,6 +175,17 @@ def _copy_store(src: Path, dst: Path) -> None:
         shutil.copyfile(wal, dst.with_name(dst.name + ".wal"))
 
 
+def _refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the pages' mart tables in the draft before it is published, so readers
+    never see marts older than the rows (store.refresh_marts; a draft without the
+    store's tables, e.g. a test's, is left alone)."""
+    from budgetperf import store  # store imports this module
+
+    if con.execute("select count(*) from information_schema.tables where table_name = 'mart_documents' "
+                   "or table_name = 'documents'").fetchone()[0]:
+        store.refresh_marts(con)
+
+
 def publish(db_path: str | Path, apply: Callable[[duckdb.DuckDBPyConnection], T], *, fresh: bool = False,
             before_replace: Callable[[T], Callable[[], None] | None] | None = None,
             is_changed: Callable[[T], bool] | None = None, timeout: float | None = None) -> T:
@@ -205,6 +216,8 @@ def publish(db_path: str | Path, apply: Callable[[duckdb.DuckDBPyConnection], T]
                 raise os_error(exc, db_path.parent) from exc
             try:
                 result = apply(con)
+                if is_changed is None or is_changed(result):
+                    _refresh_marts(con)
                 con.execute("checkpoint")
             finally:
                 con.close()

@@ -110,6 +110,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((PACKAGE_DIR / "views.sql").read_text(encoding="utf-8"))
 
 
+def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the mart tables (marts.sql) from the stored rows: call after every
+    write, in the writing transaction's connection (build, ingest). Pages query
+    these tables; they are derived, so rebuilding them whole is always correct."""
+    con.execute((PACKAGE_DIR / "marts.sql").read_text(encoding="utf-8"))
+
+
 def load_regions(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     con.execute("delete from regions")
     rows = {r.name: r for r in ref.regions}  # a name used twice keeps one row for labels

@@ -1,35 +1,57 @@
-"""审核: audit findings by region, year and severity, their evidence lines, and an XLSX export."""
+"""审核: findings grouped by rule (what each rule and severity means), the regions with
+the most findings, every finding paged with its full message and source line, and the
+documents whose extraction needs a person's review."""
 
 import streamlit as st
 
-from budgetperf import charts, ui
+from budgetperf import charts, findings, ui
 
-COLUMNS = ["severity_zh", "region", "year", "message_zh", "project_name", "unit", "file", "line_start", "line_end"]
-
-ui.page_header("审核")
+ui.page_header("审核", clickable=True)
 f = ui.filter_params()
 severities = ui.select_severities()
-findings = ui.query("audit/findings", **f, severities=severities)
-counts = ui.query("audit/counts", **f, severities=severities)
+summary = ui.query("audit/summary", **f, severities=severities).iloc[0]
+by_rule = ui.query("audit/by_rule", **f, severities=severities)
 
-if findings.empty:
+ui.metric_row([("错误", f"{int(summary.errors):,} 条", findings.SEVERITY_HELP["错误"]),
+               ("警告", f"{int(summary.warnings):,} 条", findings.SEVERITY_HELP["警告"]),
+               ("提示", f"{int(summary.infos):,} 条", findings.SEVERITY_HELP["提示"]),
+               ("需复核文档", f"{int(summary.docs_review):,} 份", findings.REVIEW_HELP)], per_row=4)
+if by_rule.empty:
     ui.empty_state("审核发现（没有发现也可能说明报告前后一致）", blockers=["projects"])
-    st.stop()
+else:
+    titles = {k: findings.rule_title(k) for k in by_rule["kind"]}
+    left, right = st.columns(2)
+    with left:
+        ui.show_chart(charts.findings_by_rule(by_rule, titles), "审核发现（按规则）", by_rule)
+    with right:
+        regions = ui.query("audit/by_region", **f, severities=severities, pins=ui.pins(), limit=charts.TOP_N)
+        ui.show_chart(charts.findings_by_region(regions), "审核发现最多的地区", regions)
 
-by_severity = findings["severity_zh"].value_counts()
-ui.metric_row([(s, f"{int(by_severity.get(s, 0))} 条", None) for s in charts.SEVERITY_ORDER]
-              + [("合计", f"{len(findings)} 条", None)], per_row=4)
-ui.show_chart(charts.findings_by_severity(counts), "审核发现数", counts)
+    st.subheader("按规则分组")
+    with st.expander("三种严重程度是什么意思"):
+        st.markdown("\n".join(f"- **{s}**：{text}" for s, text in findings.SEVERITY_HELP.items()))
+    rules = by_rule.assign(rule=[titles[k] for k in by_rule["kind"]], help=[findings.rule_help(k) for k in by_rule["kind"]])
+    ui.show_table(rules, ["severity_zh", "rule", "findings", "regions", "docs", "help", "example_message"],
+                  "审核规则汇总")
 
-st.subheader("审核发现明细")
-ui.download_xlsx("导出 XLSX", ui.xlsx_builder(findings, COLUMNS, sheet="审核发现", title="预算绩效评价审核发现"),
-                 ui.export_filename("审核发现"), key="audit.xlsx")
-st.caption("选中一行，查看它引用的原文（高亮行及上下文）。")
-row = ui.show_table(findings, COLUMNS, "审核发现明细", selectable=True)
-if row is not None:
-    chosen = findings.iloc[row]
-    ui.source_context(chosen.file, chosen.line_start, chosen.line_end, context=4, caption=chosen.message_zh)
-    if isinstance(chosen.project_name, str):
-        ui.nav_button(f"打开项目「{chosen.project_name}」的全部出处 →", ui.SOURCES_PAGE,
-                      {ui.DOC_KEY: chosen.file, ui.PROJECT_KEY: chosen.project_name}, key="audit.open")
-ui.source_caption(findings)
+    st.subheader("审核发现明细")
+    kinds = ui.select_rules(by_rule["kind"].tolist(), titles)
+    page = ui.paged_query("audit/findings", "审核发现明细", **f, severities=severities, kinds=kinds)
+    ui.download_xlsx("导出全部发现（XLSX）", ui.xlsx_builder(ui.query_all(
+        "audit/findings", **f, severities=severities, kinds=kinds), ui.FINDING_COLUMNS, sheet="审核发现",
+        title="预算绩效评价审核发现"), ui.export_filename("审核发现"), key="audit.xlsx")
+    st.caption("选中一行，查看完整意见和它引用的原文（高亮行及上下文）。")
+    row = ui.show_table(page.assign(rule=[findings.rule_title(k) for k in page["kind"]]), ui.FINDING_COLUMNS,
+                        "审核发现明细", selectable=True)
+    if row is not None:
+        ui.finding_detail(page.iloc[row], findings.rule_title(page.iloc[row].kind), findings.rule_help(page.iloc[row].kind))
+
+st.subheader("需要人工复核的文档")
+st.caption(findings.REVIEW_HELP)
+review = ui.paged_query("audit/review", "需复核文档", **f)
+if review.empty:
+    st.caption("当前筛选下没有需要复核的文档。")
+else:
+    ui.show_table(review.assign(reason=[findings.review_label(c) for c in review["code"]]),
+                  ["doc_name", "region", "year", "reason", "message_zh", "project_name", "file"], "需复核文档")
+ui.source_caption()

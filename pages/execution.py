@@ -1,4 +1,5 @@
-"""预算执行: budget vs executed per project, execution rate, spending plans, expense breakdown."""
+"""预算执行: budget vs executed and execution rates (the projects that need attention
+first), the rate distribution, spending plans, expense breakdown, all projects paged."""
 
 import streamlit as st
 
@@ -6,36 +7,52 @@ from budgetperf import charts, ui
 
 ui.page_header("预算执行", clickable=True)
 f = ui.filter_params()
-colors = ui.region_colors()
-projects = ui.query("execution/projects", **f)
-plans = ui.query("execution/spending_plan", **f)
-expenses = ui.query("execution/expenses", **f)
+summary = ui.query("execution/summary", **f, warning_pct=charts.WARNING_RATE_PCT).iloc[0]
 
-if projects.empty:
+if not summary.projects:
     ui.empty_state("预算执行数据", blockers=["doc_types"])
 else:
-    undisclosed = projects[~projects["is_execution_disclosed"]]
-    if not undisclosed.empty:
-        st.warning("以下项目的报告未披露执行数，图中标为「未披露」（不按 0 或 100% 计）："
-                   + "、".join(f"{r.project_name}（{r.region} {r.year}）" for r in undisclosed.itertuples()),
-                   icon=":material/warning:")
-    ui.show_chart(charts.budget_vs_executed(projects, colors), "各项目预算与执行", projects, opens_project=True)
-    ui.show_chart(charts.execution_rate(projects, colors), "各项目执行率", projects, opens_project=True)
-    ui.show_table(projects, ["region", "year", "project_name", "budget_wan", "executed_wan", "execution_rate_pct",
-                             "file"], "各项目预算执行明细")
+    if summary.projects_undisclosed:
+        listed = ui.query("execution/undisclosed", **f, limit=500)
+        ui.folded_notice(f"{int(summary.projects_undisclosed):,} 个项目的报告未披露执行数：图中标为「未披露」，"
+                         "不按 0 或 100% 计。", [f"{r.project_name}（{r.region} {charts.year_label(r.year)}）"
+                                               for r in listed.itertuples()], what="未披露执行数的项目")
+    gaps = ui.query("execution/largest_gaps", **f, limit=charts.TOP_N)
+    lowest = ui.query("execution/lowest_rates", **f, limit=charts.TOP_N)
+    left, right = st.columns(2)
+    with left:
+        ui.show_chart(charts.budget_vs_executed(gaps, ui.region_colors()), "各项目预算与执行", gaps)
+    with right:
+        ui.show_chart(charts.execution_rate(lowest), "各项目执行率", lowest)
+    if summary.projects > charts.FEW_PROJECTS:
+        bands = ui.query("execution/rate_histogram", **f)
+        ui.show_chart(charts.rate_histogram(bands, undisclosed=int(summary.projects_undisclosed)), "执行率分布", bands)
+    st.subheader("全部项目")
+    page = ui.paged_query("execution/projects", "各项目预算执行明细", **f, sorts={
+        "execution_rate_pct": "执行率", "unexecuted_wan": "未执行金额", "budget_wan": "预算", "total_score": "总得分"})
+    ui.show_table(page.assign(status=[charts.execution_status(v) for v in page["execution_rate_pct"]]),
+                  ["region", "year", "project_name", "budget_wan", "executed_wan", "execution_rate_pct", "status",
+                   "doc_name"], "各项目预算执行明细")
 
 st.subheader("支出进度计划")
+plans = ui.query("execution/spending_plan_summary", **f)
 if plans.empty:
     ui.empty_state("支出进度计划（只在绩效目标表中填写）")
+elif plans["projects"].max() > 4:
+    ui.show_chart(charts.spending_plan_summary(plans), "支出进度计划", plans)
 else:
-    if plans["actual_share_pct"].isna().all():
+    detail = ui.query("execution/spending_plan", **f, limit=4)
+    if detail["actual_share_pct"].isna().all():
         st.caption("实际支出进度尚未报告：下图只显示计划，待年度评价报告披露执行数后再对照。")
-    ui.show_chart(charts.spending_plan(plans, colors), "支出进度计划", plans)
+    ui.show_chart(charts.spending_plan(detail, ui.region_colors()), "支出进度计划", detail)
 
 st.subheader("支出明细")
-if expenses.empty:
+items = ui.query("execution/expense_items", **f, limit=12)
+if items.empty:
     ui.empty_state("支出明细（报告列出的支出科目）")
+elif items["docs_total"].iloc[0] > 3:
+    ui.show_chart(charts.expense_items(items), "支出科目合计", items)
 else:
-    ui.show_chart(charts.expense_treemap(expenses, colors), "支出明细构成", expenses)
-
-ui.source_caption(projects, plans, expenses)
+    expenses = ui.query("execution/expenses", **f, limit=8)
+    ui.show_chart(charts.expense_treemap(expenses, ui.region_colors()), "支出明细构成", expenses)
+ui.source_caption()

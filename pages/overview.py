@@ -1,34 +1,53 @@
-"""总览: key figures for the filtered total, a table per region×year, small multiples by region."""
+"""总览, a briefing: one sentence for the current filters, the key figures of the year
+in view with 同比 and status, the regions and projects that need attention (and why),
+then rankings or budget per region, and the region × year table."""
 
 import streamlit as st
 
-from budgetperf import charts, ui
+from budgetperf import briefing, charts, ui
 
-ui.page_header("总览")
+ui.page_header("总览", clickable=True)
 f = ui.filter_params()
-totals = ui.query("overview/totals", **f)
-by_region_year = ui.query("overview/region_year", **f)
-
-if by_region_year.empty:
+by_year = ui.query("overview/kpis_by_year", **{**f, "years": None}).set_index("year", drop=False)
+year = briefing.focus_year(by_year, f["years"])
+if year is None:
     ui.empty_state("评价结果（总览只汇总评价报告和部门整体支出）", blockers=["doc_types"])
     st.stop()
 
-t = totals.iloc[0]
-ui.metric_row([
-    ("预算", charts.fmt_wan(t.budget_wan), "评价项目的预算合计（有项目时按项目，否则按部门整体）"),
-    ("执行", charts.fmt_wan(t.executed_wan), f"不含未披露执行数的项目（{int(t.projects_undisclosed)} 个）"),
-    ("加权执行率", charts.fmt_pct(t.execution_rate_pct), "执行合计 ÷ 披露执行数的项目预算合计"),
-    ("平均得分", charts.fmt_number(t.avg_score), "评价项目总得分的平均"),
-    ("项目数", f"{int(t.projects)} 个", None),
-    ("审核发现数", f"{int(t.checks or 0)} 条", "当前筛选下文档的审核发现（见「审核」页）"),
-])
+k, prev = by_year.loc[year], briefing.previous_year(by_year, year)
+p = by_year.loc[prev] if prev else None
+ranking = ui.query("overview/region_ranking", **{**f, "years": [year]}, pins=ui.pins(), limit=charts.TOP_N, top=0)
+ui.headline(briefing.headline(year, k, ranking), ranking.iloc[0] if not ranking.empty else None)
+ui.briefing_cards(briefing.year_cards(year, k, p, prev))
+if f["years"] and len(f["years"]) > 1:
+    st.caption(f"选了多个年度：上面的句子和卡片说的是其中最近的 {year} 年；图和表包含所选的全部年度。")
+
+left, right = st.columns(2)
+with left:
+    ui.attention_list("执行率最低的地区", ui.region_attention(ranking.head(5)), "attention.regions",
+                      "没有披露执行率的地区")
+with right:
+    low = ui.query("overview/low_scores", **{**f, "years": [year]}, limit=5)
+    ui.attention_list("得分最低的项目", ui.score_attention(low), "attention.scores", "所有评价项目均为满分")
+
+total = int(ranking["regions_total"].iloc[0]) if not ranking.empty else 0
+if total <= charts.overview.MAX_PANELS:
+    detail = ui.query("overview/region_year", **f, sort="year", limit=None, offset=0)
+    ui.show_chart(charts.overview_small_multiples(detail, ui.region_colors()), "各地区预算与执行", detail)
+else:
+    left, right = st.columns(2)
+    with left:
+        ui.show_chart(charts.region_ranking(ranking, title=f"{year} 年各地区执行率排名"),
+                      "地区执行率排名", ranking, years=[year])
+    with right:
+        cells = ui.query("overview/region_year", **{**f, "regions": ranking["region"].tolist()}, sort="year",
+                         limit=None, offset=0)
+        ui.show_chart(charts.region_year_heatmap(cells, order=ranking["region"].tolist()), "各地区历年执行率", cells)
 
 st.subheader("各地区各年度")
-ui.show_table(by_region_year, ["region", "level_zh", "year", "budget_wan", "executed_wan", "execution_rate_pct",
-                               "avg_score", "projects", "projects_undisclosed", "checks", "files"],
-              "各地区各年度关键数据")
-if ui.filter_params()["units"] or ui.filter_params()["projects"]:
-    st.caption("按地区×年度汇总：选了单位或项目时，显示包含它们的地区与年度的全部数据。")
-ui.show_chart(charts.overview_small_multiples(by_region_year, ui.region_colors()), "各地区预算与执行",
-              by_region_year)
-ui.source_caption(by_region_year)
+table = ui.paged_query("overview/region_year", "各地区各年度关键数据", **f, sorts={
+    "execution_rate_pct": "加权执行率", "budget_wan": "预算", "avg_score": "平均得分", "checks": "审核发现", "year": "年度"})
+ui.show_table(table.assign(status=[charts.execution_status(v) for v in table["execution_rate_pct"]]),
+              ["region", "level_zh", "year", "execution_rate_pct", "status", "budget_wan", "executed_wan",
+               "avg_score", "projects", "projects_undisclosed", "checks"], "各地区各年度关键数据")
+ui.source_caption()

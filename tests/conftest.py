@@ -107,6 +107,29 @@ def make_store(tmp_path_factory, ref):
     return build
 
 
+@pytest.fixture(scope="session")
+def province_store(tmp_path_factory, ref) -> Path:
+    """A province-sized store, about 100× the seeds: every seed report copied under
+    about 250 other counties and districts with years shifted (tests/province.py),
+    built once per session (issue 9's scenario: ~400 reports)."""
+    from budgetperf.store import build_store
+    from tests.province import write_corpus
+
+    folder = tmp_path_factory.mktemp("province_reports")
+    write_corpus(folder, copies=100)
+    db = tmp_path_factory.mktemp("province") / "budgetperf.duckdb"
+    results = build_store(folder, db, ref)
+    assert not [r for r in results if r.status == "failed"], [r for r in results if r.status == "failed"][:3]
+    return db
+
+
+@pytest.fixture
+def province_env(province_store, monkeypatch) -> Path:
+    """Point the app at the province-sized store for this test."""
+    monkeypatch.setenv("BUDGETPERF_DB", str(province_store))
+    return province_store
+
+
 # ---------------------------------------------------------------------------
 # writing from the app: editor accounts and the 数据管理 page
 

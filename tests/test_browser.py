@@ -37,7 +37,7 @@ PAGES = {
     "scores": ("得分分布", 4),
     "regions": ("地区对比", 4),
     "sources": ("数据来源", 0),
-    "audit": ("审核", 1),
+    "audit": ("审核", 2),
 }
 LOAD_TIMEOUT_MS = 30_000
 
@@ -63,8 +63,8 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             # what users see on a server: no developer toolbar (Deploy button)
-             "--client.toolbarMode", "viewer"],
+             # what users see (.streamlit/config.toml): no toolbar menu
+             "--client.toolbarMode", "minimal"],
             cwd=ROOT, env={**os.environ, "BUDGETPERF_DB": str(db), **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
@@ -126,7 +126,10 @@ def page(browser):
 
 
 def wait_idle(pg, charts: int = 0) -> None:
-    """Wait until the script run finished and `charts` Plotly charts have drawn."""
+    """Wait until the script run finished and `charts` Plotly charts have drawn.
+
+    The status widget's English text is hidden by the app's CSS (it shows 正在更新…)
+    but stays in the DOM, which is what this checks."""
     pg.wait_for_selector('[data-testid="stApp"]', timeout=LOAD_TIMEOUT_MS)
     pg.wait_for_selector("h1", timeout=LOAD_TIMEOUT_MS)
     # the status widget shows "Running…" while the script runs
@@ -159,12 +162,12 @@ def test_page_renders(server, page, path):
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.locator(".js-plotly-plot").count() >= charts
     # the shared filters are in the sidebar on every page
-    assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 7
     screenshot(page, f"{path or 'overview'}")
 
 
 def pick_region(pg, region: str) -> None:
-    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="地区")
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="地区").first
     box.locator("input").click()
     pg.keyboard.type(region)
     pg.keyboard.press("Enter")
@@ -180,14 +183,14 @@ def test_filter_changes_the_view_and_the_url(server, page):
     wait_idle(page, 2)
     assert_no_error(page)
     body = page.locator('[data-testid="stMain"]').inner_text()
-    assert "网络宣传管理和文化建设经费" in body and "网信乐亭" not in body
+    assert "地区：三门峡市" in body and "网络宣传管理和文" in body and "网信乐亭" not in body
     screenshot(page, "execution_filtered")
     # the filter survives a page switch through the navigation
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="总览").click()
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('总览')",
                            timeout=LOAD_TIMEOUT_MS)
     wait_idle(page, 1)
-    assert "89.72%" in page.locator('[data-testid="stMetric"]').all_inner_texts()[2]
+    assert "89.72%" in " ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
     assert "regions=" in page.url
     screenshot(page, "overview_filtered")
 
@@ -195,6 +198,8 @@ def test_filter_changes_the_view_and_the_url(server, page):
 def test_a_link_reproduces_the_view(server, page):
     page.goto(f"{server}/sources?doc=001_4f47e40a9e3722bd.txt&project=网络宣传管理和文化建设经费")
     wait_idle(page)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 5",
+                           timeout=LOAD_TIMEOUT_MS)
     assert_no_error(page)
     metrics = " ".join(page.locator('[data-testid="stMetric"]').all_inner_texts())
     assert "89.72%" in metrics and "110.00 万元" in metrics
@@ -206,9 +211,10 @@ def test_clicking_a_bar_opens_the_project_sources(server, page):
     wait_idle(page, 4)
     chart = page.locator(".js-plotly-plot").first
     chart.scroll_into_view_if_needed()
-    # the executed bar of the first project (三门峡市, drawn solid). Plotly takes
-    # clicks on its drag layer above the bars, so click the bar's position.
-    box = chart.locator(".trace.bars .point path").nth(1).bounding_box()
+    # the executed bar of the project with the largest unspent budget (三门峡市,
+    # drawn solid, the second trace). Plotly takes clicks on its drag layer above
+    # the bars, so click the bar's position.
+    box = chart.locator(".trace.bars").nth(1).locator(".point path").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.wait_for_timeout(300)
@@ -219,8 +225,10 @@ def test_clicking_a_bar_opens_the_project_sources(server, page):
     page.wait_for_function("() => location.search.includes('doc=')", timeout=LOAD_TIMEOUT_MS)
     query = parse_qs(urlparse(page.url).query)
     assert query["doc"] == ["001_4f47e40a9e3722bd.txt"] and query["project"] == ["网络宣传管理和文化建设经费"]
-    assert sorted(query["regions"]) == ["三门峡市", "乐亭县"]
+    assert query["field"] == ["executed"] and sorted(query["regions"]) == ["三门峡市", "乐亭县"]
     assert page.locator('[data-testid="stMetric"]').count() == 5
+    # the line of the number clicked is shown first
+    assert "你在图中点击的数值" in page.locator('[data-testid="stMain"]').inner_text()
     assert_no_error(page)
     screenshot(page, "sources_after_click")
     # from the project on to its indicators: the filters select that project
@@ -243,7 +251,7 @@ def test_a_deep_link_as_first_request_gets_the_full_app(dash_store, browser):
         pg = context.new_page()
         pg.goto(f"{fresh.url}/execution?regions=三门峡市")
         wait_idle(pg, 2)
-        assert pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6
+        assert pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 7
         nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "预算执行" in nav and "execution" not in nav
         assert "网信乐亭" not in pg.locator('[data-testid="stMain"]').inner_text()
@@ -258,8 +266,101 @@ def test_empty_state_names_the_filter(server, page):
     wait_idle(page, 1)
     assert_no_error(page)
     alert = page.locator('[data-testid="stAlert"]').first.inner_text()
-    assert "请在左侧取消「文档类型=目标」" in alert
+    assert "请取消「文档类型=目标」" in alert
     screenshot(page, "execution_targets_only")
+
+
+# ---------------------------------------------------------------------------
+# laptop, tablet and phone (issue 11): screenshots at three widths, nothing cut,
+# the active filters on every page
+
+WIDTHS = {"laptop": (1440, 900), "tablet": (1024, 768), "phone": (390, 844)}
+FULL_HEIGHT = 2400  # tall enough that a page's content is in the screenshot
+
+CUT_KPI_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].filter(el => {
+    const box = el.getBoundingClientRect(), card = el.closest('[data-testid="stVerticalBlock"]').getBoundingClientRect();
+    return el.scrollWidth > el.clientWidth + 1 || box.right > card.right + 1 || box.right > window.innerWidth;
+}).map(el => el.innerText)"""
+
+CUT_CHART_TITLES = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+    const svg = plot.querySelector('.main-svg').getBoundingClientRect();
+    return [...plot.querySelectorAll('.gtitle, .gtitle-subtitle')].filter(t => {
+        const box = t.getBoundingClientRect();
+        return box.width > 0 && (box.left < svg.left - 1 || box.right > svg.right + 1);
+    }).map(t => t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_pages_fit_laptop_tablet_and_phone(server, browser, device):
+    width, height = WIDTHS[device]
+    context = browser.new_context(viewport={"width": width, "height": FULL_HEIGHT}, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        for path, (title, charts) in PAGES.items():
+            pg.goto(f"{server}/{path}?years=2021")
+            wait_idle(pg, charts if path != "audit" else 1)
+            wait_settled(pg)
+            assert_no_error(pg)
+            main = pg.locator('[data-testid="stMain"]')
+            # the active filters, at the top of the main area (the sidebar is closed on a phone)
+            assert main.locator('.st-key-chips').inner_text().count("年度：2021") == 1, (device, path)
+            assert pg.evaluate(CUT_KPI_VALUES) == [], (device, path)
+            assert pg.evaluate(CUT_CHART_TITLES) == [], (device, path)
+            screenshot(pg, f"{path or 'overview'}_{device}_{width}")
+            if device == "phone":  # the sidebar starts closed: the chips are how a phone shows the filters
+                assert pg.evaluate("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                                   ".getBoundingClientRect().right <= 1")
+    finally:
+        context.close()
+
+
+def wait_settled(pg) -> None:
+    """Wait until no element is stale or a skeleton (a rerun's leftovers)."""
+    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
+                         " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=LOAD_TIMEOUT_MS)
+    pg.wait_for_timeout(500)
+
+
+def test_the_first_question_is_answered_on_the_overview(server, page):
+    """"Which region spent least of its budget in 2021, and why?": open 总览, choose
+    2021 in the sidebar; the headline names the region and the line under it says
+    why. The time it takes is printed (pytest -s), not asserted."""
+    start = time.perf_counter()
+    page.goto(server)
+    wait_idle(page, 1)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="年度").first
+    box.locator("input").click()
+    page.keyboard.type("2021")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.innerText.startsWith('2021 年'))"
+                           " && document.body.innerText.includes('执行率 89.72%')", timeout=LOAD_TIMEOUT_MS)
+    elapsed = time.perf_counter() - start
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "最低 三门峡市 89.72%（低于 90% 警戒线）" in body
+    assert "「网络宣传管理和文化建设经费」执行 98.69 / 110.00 万元" in body
+    print(f"\nfirst question answered on 总览 in {elapsed:.1f} s (page load, choose 2021, read the headline)")
+
+
+def test_clicking_a_region_filters_the_pages_and_the_url(server, page):
+    page.goto(server)
+    wait_idle(page, 1)
+    chart = page.locator(".js-plotly-plot").first
+    chart.scroll_into_view_if_needed()
+    # the first panel's budget bar: 三门峡市 2021
+    box = chart.locator(".trace.bars .point path").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('regions=三门峡市')",
+                           timeout=LOAD_TIMEOUT_MS)
+    wait_idle(page, 1)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["regions"] == ["三门峡市"] and query["years"] == ["2021"]
+    assert "地区：三门峡市" in page.locator('.st-key-chips').inner_text()
+    assert_no_error(page)
 
 
 def test_an_editor_uploads_a_report_in_the_browser(dash_store, browser, tmp_path, editor_hash):

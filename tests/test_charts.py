@@ -1,5 +1,7 @@
-"""Chart builders: a go.Figure with the expected traces, a Chinese title and source
-line, stable region colours, 未披露 instead of 0/100%, and empty data handled."""
+"""Chart builders: a go.Figure with the expected traces, a Chinese title and one
+source line, bounded size at the seeds' size and at a province's (100×), region
+colours only while regions are few, status colours on rates and scores, 未披露
+instead of 0/100%, clicks that carry what they open, and empty data handled."""
 
 from __future__ import annotations
 
@@ -12,46 +14,68 @@ import pytest
 from budgetperf import charts
 from budgetperf.store import connect, run_query
 
-# builder → the named query whose result it draws
+TOP = dict(limit=charts.TOP_N)
+# builder → (named query, params) whose result it draws
 SOURCES = {
-    "overview_small_multiples": "overview/region_year",
-    "budget_vs_executed": "execution/projects",
-    "execution_rate": "execution/projects",
-    "spending_plan": "execution/spending_plan",
-    "expense_treemap": "execution/expenses",
-    "indicator_heatmap": "indicators/heatmap",
-    "quantified_rate": "indicators/quantified",
-    "attainment_mix": "indicators/attainment",
-    "score_strip": "scores/projects",
-    "grade_counts": "scores/grades",
-    "section_rates": "scores/sections",
-    "lost_points": "scores/lost_points",
-    "region_measures": "regions/measures",
-    "indicator_mix": "regions/indicator_mix",
-    "region_trend": "regions/trend",
-    "program_comparison": "regions/program_links",
-    "findings_by_severity": "audit/counts",
+    "overview_small_multiples": ("overview/region_year", dict(sort="year", limit=None, offset=0)),
+    "region_ranking": ("overview/region_ranking", dict(TOP, top=0)),
+    "region_year_heatmap": ("overview/region_year", dict(sort="year", limit=200, offset=0)),
+    "budget_vs_executed": ("execution/largest_gaps", TOP),
+    "execution_rate": ("execution/lowest_rates", TOP),
+    "rate_histogram": ("execution/rate_histogram", {}),
+    "spending_plan": ("execution/spending_plan", dict(limit=4)),
+    "spending_plan_summary": ("execution/spending_plan_summary", {}),
+    "expense_treemap": ("execution/expenses", dict(limit=8)),
+    "expense_items": ("execution/expense_items", dict(limit=12)),
+    "indicator_heatmap": ("indicators/heatmap_by_project", TOP),
+    "indicator_heatmap_by_region": ("indicators/heatmap_by_region", TOP),
+    "quantified_rate": ("indicators/quantified", TOP),
+    "attainment_mix": ("indicators/attainment_by_project", TOP),
+    "attainment_by_level2": ("indicators/attainment_by_level2", {}),
+    "score_strip": ("scores/projects", dict(limit=60)),
+    "score_histogram": ("scores/histogram", {}),
+    "grade_counts": ("scores/grades", dict(by_region=True)),
+    "section_rates": ("scores/sections", dict(by_project=True, limit=5)),
+    "lost_points": ("scores/lost_points", dict(limit=charts.TOP_N, offset=0)),
+    "lost_items": ("scores/lost_items", TOP),
+    "region_measures": ("regions/measures", {}),
+    "indicator_mix": ("regions/indicator_mix", dict(by_region=True)),
+    "region_trend": ("regions/trend", dict(by_region=True)),
+    "program_comparison": ("regions/program_links", TOP),
+    "findings_by_rule": ("audit/by_rule", {}),
+    "findings_by_region": ("audit/by_region", TOP),
 }
 REGIONS = ["乐亭县", "三门峡市", "丰南区"]
 COLORS = charts.region_colors(REGIONS)
 
 
-@pytest.fixture(scope="module")
-def frames(dash_store):
-    con = connect(dash_store)
+def load(db) -> dict[str, pd.DataFrame]:
+    con = connect(db)
     try:
-        yield {name: run_query(query, con=con) for name, query in SOURCES.items()}
+        return {name: run_query(query, con=con, **params) for name, (query, params) in SOURCES.items()}
     finally:
         con.close()
 
 
+@pytest.fixture(scope="module")
+def frames(dash_store):
+    return load(dash_store)
+
+
+@pytest.fixture(scope="module")
+def province_frames(province_store):
+    return load(province_store)
+
+
 def build(name: str, df: pd.DataFrame) -> go.Figure:
+    import inspect
+
     builder = charts.BUILDERS[name]
-    return builder(df, COLORS) if "colors" in builder.__code__.co_varnames else builder(df)
+    return builder(df, COLORS) if "colors" in inspect.signature(builder).parameters else builder(df)
 
 
 def source_text(fig: go.Figure) -> str:
-    return next(a.text for a in fig.layout.annotations if a.text.startswith("数据来源："))
+    return next(a.text for a in fig.layout.annotations if a.name == "source")
 
 
 def test_every_builder_is_covered():
@@ -59,14 +83,31 @@ def test_every_builder_is_covered():
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
-def test_builder_draws_the_query_with_chinese_title_and_sources(frames, name):
+def test_builder_draws_the_query_with_chinese_title_and_one_source_line(frames, name):
     df = frames[name]
     fig = build(name, df)
     assert isinstance(fig, go.Figure) and fig.data
     assert re.search(r"[\u4e00-\u9fff]", fig.layout.title.text)
     assert fig.layout.font.family.startswith("Noto Sans CJK SC")
-    files = charts.source_files(df)
-    assert files and all(f in source_text(fig) for f in files)
+    source = source_text(fig)
+    assert source.startswith("来源：") and "<br>" not in source and ".txt" not in source
+    assert source == charts.source_line(df)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_builder_stays_bounded_at_a_province(province_frames, name):
+    # 400 reports over ~250 regions: no chart grows with the data, and none names
+    # more than TOP_N items on an axis
+    df = province_frames[name]
+    fig = build(name, df)
+    assert fig.layout.height <= charts.MAX_HEIGHT
+    assert fig.layout.margin.b <= 100 and fig.layout.margin.t <= 140
+    for trace in fig.data:
+        axis = trace.y if getattr(trace, "orientation", None) == "h" else None
+        if axis is not None:
+            assert len(set(axis)) <= charts.TOP_N + 10, (name, len(set(axis)))
+    assert len(fig.data) <= 12  # no legend of hundreds of entries
+    assert "份报告" in source_text(fig) or source_text(fig).count("、") <= 1
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
@@ -77,61 +118,109 @@ def test_builder_handles_empty_data(frames, name):
     assert any("没有" in a.text for a in fig.layout.annotations)  # says why it is empty
 
 
-def test_region_colours_are_stable_and_sorted():
+def test_the_source_line_names_a_document_or_counts_them():
+    one = pd.DataFrame({"doc_name": ["乐亭县委网信办 2021 部门整体评价"], "file": ["000_c45d5bc83af97699.txt"]})
+    assert charts.source_line(one) == "来源：乐亭县委网信办 2021 部门整体评价"
+    many = pd.DataFrame({"file": [f"{i}.txt" for i in range(388)]})
+    assert charts.source_line(many) == "来源：388 份报告"
+    assert charts.source_line(pd.DataFrame({"docs_total": [388, 388]})) == "来源：388 份报告"
+
+
+def test_region_colours_are_stable_sorted_and_only_for_few_regions():
     assert charts.region_colors(["乐亭县", "三门峡市"]) == charts.region_colors(["三门峡市", "乐亭县", "乐亭县"])
-    ordered = sorted(REGIONS)
-    assert [COLORS[r] for r in ordered] == list(charts.PALETTE[:3])
+    assert [COLORS[r] for r in sorted(REGIONS)] == list(charts.PALETTE[:3])
+    # with more regions than colours, colour stops naming a region
+    assert charts.region_colors([f"地区{i}" for i in range(charts.MANY_REGIONS + 1)]) == {}
 
 
-def _region_colour_of(trace) -> str | None:
-    color = trace.marker.color if trace.marker else None
-    return color if isinstance(color, str) and color.startswith("#") else None
+def test_a_region_keeps_its_colour_on_money_charts(frames):
+    only = frames["budget_vs_executed"][frames["budget_vs_executed"]["region"] == "乐亭县"]
+    executed = charts.budget_vs_executed(only, COLORS).data[1]
+    assert set(executed.marker.color) == {COLORS["乐亭县"]}
 
 
-def test_a_region_has_the_same_colour_on_every_chart(frames):
-    seen: dict[str, set[str]] = {}
-    for name in ("budget_vs_executed", "execution_rate", "score_strip", "quantified_rate", "grade_counts",
-                 "section_rates", "lost_points", "region_measures"):
-        for trace in build(name, frames[name]).data:
-            color = _region_colour_of(trace)
-            region = next((r for r in REGIONS if trace.name and trace.name.startswith(r)), None)
-            if color and region:
-                seen.setdefault(region, set()).add(color)
-    assert seen and all(colors == {COLORS[r]} for r, colors in seen.items())
-    # a filtered chart keeps the store-wide colour (乐亭县 is not first of its own subset)
-    only = frames["execution_rate"][frames["execution_rate"]["region"] == "乐亭县"]
-    assert charts.execution_rate(only, COLORS).data[0].marker.color == COLORS["乐亭县"]
+def test_rates_are_coloured_by_status_not_region(frames):
+    fig = charts.execution_rate(frames["execution_rate"])
+    colour_of = {x: trace.marker.color for trace in fig.data for x in trace.x}
+    assert colour_of[89.72] == charts.STATUS_COLORS["低于警戒线"]
+    assert colour_of[100.0] == charts.STATUS_COLORS["达标"]
+    assert {t.name for t in fig.data} == {"低于警戒线", "达标"}
+    ranking = charts.region_ranking(frames["region_ranking"])
+    colours = dict(zip(ranking.data[0].y, ranking.data[0].marker.color))
+    assert colours["1. 三门峡市"] == charts.STATUS_COLORS["低于警戒线"]
+    assert colours["2. 乐亭县"] == charts.STATUS_COLORS["达标"]
+
+
+@pytest.mark.parametrize("rate, status", [(89.72, "低于警戒线"), (90, "达标"), (100, "达标"), (100.5, "超过预算"),
+                                          (None, "未披露")])
+def test_execution_status(rate, status):
+    assert charts.execution_status(rate) == status
+
+
+@pytest.mark.parametrize("score, band", [(99, "优"), (90, "优"), (89.9, "良"), (60, "中"), (59, "差")])
+def test_grade_band(score, band):
+    assert charts.grade_band(score) == band
 
 
 def test_undisclosed_execution_is_labelled_never_zero(frames):
-    df = frames["budget_vs_executed"]
-    fig = charts.budget_vs_executed(df, COLORS)
-    executed = [t for t in fig.data if t.name == "丰南区 执行"][0]
-    assert all(pd.isna(x) for x in executed.x)  # no bar, not a 0 bar
-    budget = [t for t in fig.data if t.name == "丰南区 预算"][0]
-    assert "未披露" in budget.text[0]
-    rate = charts.execution_rate(df, COLORS)
-    texts = [t for tr in rate.data for t in (tr.text or ())]
-    assert any("未披露" in t for t in texts) and "89.72%" in texts
+    fig = charts.budget_vs_executed(frames["budget_vs_executed"], COLORS)
+    budget, executed = fig.data
+    row = list(frames["budget_vs_executed"]["region"]).index("丰南区")
+    assert pd.isna(executed.x[row])  # no bar, not a 0 bar
+    assert "未披露" in budget.text[row]
     small = charts.overview_small_multiples(frames["overview_small_multiples"], COLORS)
     assert any("未披露" in t for tr in small.data for t in (tr.text or ()))
+    ranking = charts.region_ranking(frames["region_ranking"])
+    assert "未披露" in ranking.data[0].text
 
 
 def test_execution_rate_has_reference_lines(frames):
-    fig = charts.execution_rate(frames["execution_rate"], COLORS)
+    fig = charts.execution_rate(frames["execution_rate"])
     assert sorted(s.x0 for s in fig.layout.shapes) == [charts.WARNING_RATE_PCT, 100]
-    assert any("警戒线" in a.text for a in fig.layout.annotations)
+    assert "警戒线" in fig.layout.title.subtitle.text
 
 
 def test_spending_plan_says_actual_not_reported(frames):
     fig = charts.spending_plan(frames["spending_plan"], COLORS)
-    assert "尚未报告" in fig.layout.title.text
+    assert "尚未报告" in fig.layout.title.subtitle.text
     assert len(fig.data) == 2 and all(t.name.endswith("计划") for t in fig.data)
 
 
-def test_clickable_bars_carry_file_and_project(frames):
+def test_clicks_carry_region_year_file_project_and_field(frames):
     fig = charts.budget_vs_executed(frames["budget_vs_executed"], COLORS)
-    assert ["001_4f47e40a9e3722bd.txt", "网络宣传管理和文化建设经费"] in [list(c) for t in fig.data for c in t.customdata]
+    clicks = [list(c) for t in fig.data for c in t.customdata]
+    assert ["三门峡市", 2021, "001_4f47e40a9e3722bd.txt", "网络宣传管理和文化建设经费", "executed"] in clicks
+    ranking = charts.region_ranking(frames["region_ranking"])
+    assert [list(c) for c in ranking.data[0].customdata][0] == ["三门峡市", None, None, None, None]
+    heat = charts.region_year_heatmap(frames["region_year_heatmap"])
+    assert ["乐亭县", 2021, None, None, None] in [list(c) for row in heat.data[0].customdata for c in row]
+
+
+def test_a_ranking_folds_the_rest_and_marks_pinned_regions(province_store):
+    con = connect(province_store)
+    try:
+        df = run_query("overview/region_ranking", con=con, limit=5, top=0, pins=["乐亭县"])
+    finally:
+        con.close()
+    fig = charts.region_ranking(df)
+    labels = list(fig.data[0].y)
+    assert len(labels) == 6 and labels[-1].startswith("★ ") and "乐亭县" in labels[-1]
+    assert re.search(r"显示 6 / 共 \d{3} 个地区", fig.layout.title.subtitle.text)
+    assert any("另有" in a.text for a in fig.layout.annotations)  # the gap before the pinned region
+
+
+def test_duplicate_project_names_stay_separate_bars(province_frames):
+    # the same project name in one region and year twice must not crash or merge
+    df = province_frames["attainment_mix"]
+    doubled = pd.concat([df, df.assign(project_id=df["project_id"] + "x")])
+    fig = charts.attainment_mix(doubled)
+    assert len(set(fig.data[0].y)) == doubled["project_id"].nunique()
+
+
+def test_set_context_puts_filters_on_the_first_subtitle_line(frames):
+    fig = charts.region_ranking(frames["region_ranking"])
+    charts.set_context(fig, "2021 年；全部地区")
+    assert fig.layout.title.subtitle.text.startswith("2021 年；全部地区")
 
 
 @pytest.mark.parametrize("value, wan, pct", [
@@ -144,12 +233,6 @@ def test_formatting(value, wan, pct):
     assert charts.fmt_wan(value) == wan and charts.fmt_pct(value) == pct
 
 
-def test_format_table_uses_chinese_headers_and_units(frames):
-    table = charts.format_table(frames["execution_rate"], ["region", "budget_wan", "execution_rate_pct"])
-    assert list(table.columns) == ["地区", "预算（万元）", "执行率"]
-    assert "110.00 万元" in table["预算（万元）"].tolist() and "未披露" in table["执行率"].tolist()
-
-
 def test_export_frame_keeps_numbers_and_drops_ids(frames):
     out = charts.export_frame(frames["budget_vs_executed"])
     assert "project_id" not in out and "预算（万元）" in out
@@ -157,14 +240,18 @@ def test_export_frame_keeps_numbers_and_drops_ids(frames):
 
 
 def test_charts_is_pure():
-    # charts.py builds figures from DataFrames only: no streamlit, no SQL
+    # the charts package builds figures from DataFrames only: no streamlit, no SQL,
+    # and nothing of budgetperf outside the package
     import ast
-    import inspect
+    from pathlib import Path
 
-    tree = ast.parse(inspect.getsource(charts))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
-    assert not imported & {"streamlit", "duckdb", "budgetperf"}
+    for module in sorted(Path(charts.__file__).parent.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                    for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])}
+        roots = {name.split(".")[0] for name in imported}
+        assert not roots & {"streamlit", "duckdb"}, module.name
+        assert all(name.startswith("budgetperf.charts") for name in imported if name.startswith("budgetperf")), module.name
 
 
 @pytest.mark.parametrize("column, title", [

@@ -77,8 +77,15 @@ def test_pptx_one_slide_per_chart_plus_cover():
     Image.new("RGB", (PNG_WIDTH, PNG_HEIGHT), "white").save(png, "PNG")
     deck = Presentation(io.BytesIO(build_pptx([chart("甲"), chart("乙")], [png.getvalue()] * 2, "全部", "预算执行")))
     assert len(deck.slides) == 3
-    texts = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
-    assert "甲" in texts and any("数据来源" in t for t in texts)
+    cover = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert "预算执行" in cover and "筛选条件：全部" in cover
+    # a chart slide is its picture alone: the PNG carries the title, filters and
+    # source once; the notes hold the same words
+    slide = deck.slides[1]
+    assert [shape.shape_type for shape in slide.shapes] == [13]  # one picture
+    assert not [shape for shape in slide.shapes if shape.has_text_frame]
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "甲" in notes and "数据来源" in notes
 
 
 def test_missing_chromium_is_a_clear_error(monkeypatch):
@@ -86,7 +93,9 @@ def test_missing_chromium_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ChromiumMissingError) as info:
         render_pngs([chart("甲")])
-    assert "apt-get install" in info.value.message_zh and "相机" in info.value.message_zh
+    # in words for the person exporting: whom to ask, what still works; no command
+    assert "数据管理员" in info.value.message_zh and "相机" in info.value.message_zh
+    assert "apt-get" not in info.value.message_zh and "apt-get install" in str(info.value)
 
 
 def _title_band(png: bytes) -> Image.Image:

@@ -29,8 +29,23 @@ FILTERED = {
     "project": "网信乐亭",
     "line_from": 1,
     "line_to": 30,
+    # paging, ranking and display params
+    "limit": 10,
+    "offset": 0,
+    "top": 2,
+    "pins": ["丰南区"],
+    "sort": "budget_wan",
+    "descending": True,
+    "by_region": True,
+    "by_project": True,
+    "measure": "avg_score",
+    "warning_pct": 90.0,
+    "attainments": ["完成"],
+    "kinds": ["weights_sum"],
     "search": "乐亭",
 }
+# what "全部" means for the display params: every row, default order
+UNFILTERED = {"limit": None, "offset": 0, "top": 0}
 SHARED_FILTERS = ("years", "regions", "levels", "units", "projects", "doc_types")
 QUERIES = list_queries()
 
@@ -49,12 +64,13 @@ def q(con, name, **params):
 @pytest.mark.parametrize("name", QUERIES)
 def test_query_runs_unfiltered_and_filtered(con, name):
     query = load_query(name)
-    unfiltered = q(con, name)  # every declared param bound NULL = 全部
+    # every filter bound NULL = 全部
+    unfiltered = q(con, name, **{p: v for p, v in UNFILTERED.items() if p in query.params})
     assert list(unfiltered.columns)
     filtered = q(con, name, **{p: FILTERED[p] for p in query.params})
     assert list(filtered.columns) == list(unfiltered.columns)
-    if not name.startswith("sources/"):  # sources/* need a document: unfiltered is empty
-        assert len(filtered) <= len(unfiltered) or name == "overview/totals"
+    if not name.startswith("sources/") and "pins" not in query.params and "by_region" not in query.params:
+        assert len(filtered) <= len(unfiltered)
 
 
 @pytest.mark.parametrize("name", QUERIES)
@@ -68,7 +84,8 @@ def test_query_follows_sql_conventions(name):
     assert used == set(query.params), f"declared {query.params}, used {sorted(used)}"
     body = "\n".join(line.split("--")[0] for line in sql.splitlines())
     assert not re.search(r"\b(SELECT|FROM|WHERE|JOIN|GROUP BY|ORDER BY|WITH)\b", body), "SQL keywords lowercase"
-    assert re.search(r"select \* from final\s*(order by [^;]*)?\s*$", body.strip()), "ends with select * from final"
+    assert re.search(r"select \* from final\s*(order by [^;]*)?(limit [^;]*)?\s*$", body.strip()), \
+        "ends with select * from final"
     assert not re.search(r"['\"]\s*\+|\{[a-z_]+\}|%s", body), "values are bound, never formatted in"
 
 
@@ -90,16 +107,45 @@ def test_overview_figures_equal_the_reports(con):
     assert rows.loc["三门峡市", "execution_rate_pct"] == pytest.approx(89.72)
     assert rows.loc["三门峡市", "executed_wan"] == pytest.approx(98.69)
     assert math.isnan(rows.loc["丰南区", "executed_wan"])  # 未披露, not 0
-    totals = q(con, "overview/totals").iloc[0]
-    assert totals.budget_wan == pytest.approx(87 + 110 + 21.18)
-    # weighted over projects that disclose execution: (87 + 98.69) / (87 + 110)
-    assert totals.execution_rate_pct == pytest.approx(94.26)
-    assert totals.projects == 5 and totals.checks == 11
+    by_year = q(con, "overview/kpis_by_year").set_index("year")
+    # 2021: weighted over projects that disclose execution: (87 + 98.69) / (87 + 110)
+    assert by_year.loc[2021, "budget_wan"] == pytest.approx(87 + 110)
+    assert by_year.loc[2021, "execution_rate_pct"] == pytest.approx(94.26)
+    assert by_year.loc[2021, "projects"] == 4 and by_year.loc[2021, "regions"] == 2
+    assert by_year.loc[2024, "budget_wan"] == pytest.approx(21.18) and math.isnan(by_year.loc[2024, "executed_wan"])
+    assert by_year["checks"].sum() == 11 and by_year["docs_review"].sum() == 2
+
+
+def test_kpis_follow_the_project_filter(con):
+    # one project picked: its own money, not the whole county's (issue 11)
+    one = q(con, "overview/kpis_by_year", projects=["网信乐亭"]).set_index("year")
+    assert one.loc[2021, "budget_wan"] == 2 and one.loc[2021, "projects"] == 1
+    assert one.loc[2021, "checks"] == len(q(con, "audit/findings", projects=["网信乐亭"]))
+
+
+def test_rankings_sort_lowest_first_and_keep_pinned(con):
+    ranking = q(con, "overview/region_ranking", years=[2021], limit=1, top=0, pins=["乐亭县"])
+    assert ranking["region"].tolist() == ["三门峡市", "乐亭县"]
+    first = ranking.iloc[0]
+    assert (first["rank"], first.regions_total, first.execution_rate_pct) == (1, 2, pytest.approx(89.72))
+    assert first.low_project == "网络宣传管理和文化建设经费" and first.lost_item == "预算执行率"
+    assert ranking.iloc[1].is_pinned
+    by_score = q(con, "regions/ranking", measure="avg_score", limit=3, top=0)
+    assert by_score["value"].tolist() == sorted(by_score["value"].tolist())
+
+
+def test_paging_and_numeric_sorting_happen_in_sql(con):
+    page = q(con, "execution/projects", sort="budget_wan", descending=False, limit=2, offset=0)
+    assert page["budget_wan"].tolist() == [2, 21.18] and page["total_rows"].iloc[0] == 5
+    page = q(con, "execution/projects", sort="budget_wan", descending=True, limit=2, offset=2)
+    assert page["budget_wan"].tolist() == [35, 21.18]
+    rates = q(con, "execution/projects")["execution_rate_pct"].tolist()
+    assert rates[0] == pytest.approx(89.72) and math.isnan(rates[-1])  # 100.00% after 89.72%, 未披露 last
 
 
 def test_target_filter_leaves_no_execution_but_keeps_plans(con):
     assert q(con, "execution/projects", doc_types=["目标"]).empty
-    plans = q(con, "execution/spending_plan", doc_types=["目标"])
+    plans = q(con, "execution/spending_plan", doc_types=["目标"], limit=4)
     assert sorted(plans.groupby("project_name")["budget_wan"].first()) == [20, 61]
     assert plans["actual_share_pct"].isna().all()  # in-year actuals are never reported
     assert q(con, "overview/region_year", doc_types=["目标"]).empty
@@ -110,12 +156,20 @@ def test_undisclosed_execution_stays_null(con):
     assert fengnan.budget_wan == pytest.approx(21.18)
     assert not fengnan.is_execution_disclosed
     assert math.isnan(fengnan.executed_wan) and math.isnan(fengnan.execution_rate_pct)
-    expenses = q(con, "execution/expenses", regions=["丰南区"])
+    assert q(con, "execution/undisclosed", limit=10)["project_name"].tolist() == ["网信系统建设及维护资金"]
+    expenses = q(con, "execution/expenses", regions=["丰南区"], limit=5)
     assert expenses["amount_wan"].sum() == pytest.approx(21.18)
 
 
+def test_histograms_count_every_project(con):
+    bands = q(con, "execution/rate_histogram").set_index("band_start")["projects"]
+    assert bands.to_dict() == {85: 1, 100: 3}  # 89.72% and three at exactly 100%
+    assert q(con, "scores/histogram")["projects"].sum() == 5
+
+
 def test_indicator_counts_and_quantified_rate(con):
-    assert len(q(con, "indicators/list")) == 40
+    assert q(con, "indicators/list", limit=5)["total_rows"].iloc[0] == 40
+    assert q(con, "indicators/summary").iloc[0].indicators == 40
     quantified = q(con, "indicators/quantified").set_index(["region", "year"])
     assert quantified.loc[("乐亭县", 2021), "indicators"] == 25
     assert quantified.loc[("乐亭县", 2021), "quantified_pct"] == pytest.approx(48.0)
@@ -125,6 +179,7 @@ def test_lost_points_include_the_execution_section(con):
     lost = q(con, "scores/lost_points")
     row = lost[lost["item"] == "预算执行率"].iloc[0]
     assert (row.region, row.max_score, row.score, row.lost_points) == ("三门峡市", 10, 9, 1)
+    assert q(con, "scores/lost_items", limit=5).iloc[0]["item"] == "预算执行率"
 
 
 def test_program_links_pair_2025_targets_with_2021_results(con):
@@ -135,6 +190,15 @@ def test_program_links_pair_2025_targets_with_2021_results(con):
     # either side matching the filter shows the pair
     assert len(q(con, "regions/program_links", years=[2021])) == 2
     assert len(q(con, "regions/program_indicators", years=[2025])) > 0
+
+
+def test_documents_have_display_names(con):
+    docs = q(con, "sources/documents").set_index("file")
+    assert docs.loc["000_c45d5bc83af97699.txt", "doc_name"] == "乐亭县委网信办 2021 部门整体评价"
+    assert docs.loc["003_5e5af2f25a3e5b2d.txt", "doc_name"] == "乐亭县委网信办 2025 绩效目标表"
+    assert docs.loc["002_4541b7eb62b4645a.txt", "doc_name"] == "丰南区委网信办 2024 专项资金评价"
+    assert docs["doc_name"].is_unique
+    assert q(con, "sources/documents", search="丰南")["file"].tolist() == ["002_4541b7eb62b4645a.txt"]
 
 
 def test_sources_queries_follow_a_document(con):
@@ -151,12 +215,59 @@ def _seed_findings() -> set[tuple[str, str, str]]:
     return {(doc["file"], c["kind"], c["severity"]) for doc in SEED_FACTS["documents"] for c in doc.get("checks", [])}
 
 
-def test_audit_findings_match_checks_and_filter_by_severity(con):
+def test_audit_findings_match_checks_and_filter_by_severity_and_rule(con):
     # Against the seeds the findings are exactly the inconsistencies the seed
     # reports really contain (tests/seed_facts.json).
     everything = q(con, "audit/findings")
     assert {(r.file, r.kind, r.severity) for r in everything.itertuples()} == _seed_findings()
     errors = q(con, "audit/findings", severities=["错误"])
     assert set(errors["kind"]) == {"total_vs_parts", "weights_sum"}
-    counts = q(con, "audit/counts")
-    assert counts["findings"].sum() == len(everything)
+    assert q(con, "audit/findings", kinds=["weights_sum"])["kind"].tolist() == ["weights_sum"]
+    by_rule = q(con, "audit/by_rule")
+    assert by_rule["findings"].sum() == len(everything) and by_rule.iloc[0].severity == "error"
+    summary = q(con, "audit/summary").iloc[0]
+    assert (summary.findings, summary.errors, summary.docs_review) == (11, 2, 2)
+    review = q(con, "audit/review")
+    assert set(review["code"]) == {"year_inferred"} and review["docs_total"].iloc[0] == 2
+
+
+@pytest.mark.parametrize("name, params", [
+    ("overview/kpis_by_year", {}),
+    ("overview/region_year", {"sort": "year"}),
+    ("overview/region_ranking", {"limit": 20, "top": 5}),
+    ("regions/ranking", {"limit": 20, "top": 5, "measure": "quantified_pct"}),
+    ("regions/measures", {}),
+    ("regions/heatmap", {"measure": "avg_score"}),
+    ("indicators/quantified", {"limit": 20}),
+    ("indicators/summary", {}),
+    ("scores/sections", {"by_project": False}),
+])
+def test_pre_aggregated_tables_give_the_rows_answer(province_store, name, params):
+    # With no unit or project chosen these queries read the agg_* tables; choosing
+    # every unit forces the row-level path: both must give the same figures.
+    con = connect(province_store)
+    try:
+        units = [r[0] for r in con.execute("select distinct unit from mart_projects where unit is not null").fetchall()]
+        fast = run_query(name, con=con, years=[2020, 2021], **params)
+        slow = run_query(name, con=con, years=[2020, 2021], units=units, **params)
+    finally:
+        con.close()
+    assert len(fast) and list(fast.columns) == list(slow.columns)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True), check_dtype=False)
+
+
+def test_findings_by_rule_agree_whichever_path(province_store):
+    con = connect(province_store)
+    try:
+        units = [r[0] for r in con.execute("select distinct unit from mart_checks where unit is not null").fetchall()]
+        fast = run_query("audit/by_rule", con=con, years=[2021])
+        # every unit chosen: the row-level path; project-less findings of documents
+        # without a unit are the only possible difference, and there are none here
+        slow = run_query("audit/by_rule", con=con, years=[2021], units=units)
+    finally:
+        con.close()
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False)

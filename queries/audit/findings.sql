@@ -1,25 +1,29 @@
--- title: 审核发现（按地区、年度、严重程度）
--- params: years, regions, levels, units, projects, doc_types, severities
--- grain: one row per finding
-with projects as (
-    select *, name as project_name from stg_projects
-),
--- stg_checks has no level or doc type: take the documents with matching projects
-matching as (
-    select distinct doc_id
-    from projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+-- title: 审核发现明细（按严重程度、规则、地区、年度）
+-- params: years, regions, levels, units, projects, doc_types, severities, kinds, limit, offset
+-- grain: one row per finding, errors first, rows $offset+1 to $offset+$limit (total_rows counts all)
+with filtered as (
+    select check_id, ord
+    from mart_checks
+    -- with a project filter, document-wide findings (no project) are left out
+    where matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
+      and ($severities is null or list_contains($severities, severity_zh))
+      and ($kinds is null or list_contains($kinds, kind))
+),
+counted as (
+    select count(*) as total_rows from filtered
+),
+page as (
+    select check_id, ord from filtered order by ord limit $limit offset $offset
 ),
 final as (
     select
-        check_id, doc_id, project_id, file, region, year, unit, project_name,
-        kind, severity, severity_zh, message_zh, what, line_start, line_end, snippet
-    from stg_checks
-    where doc_id in (select doc_id from matching)
-      -- with a project filter, document-wide findings (no project) are left out
-      and ($projects is null or list_contains($projects, project_name))
-      and ($severities is null or list_contains($severities, severity_zh))
+        c.check_id, c.doc_id, c.project_id, c.file, c.doc_name, c.region, c.year, c.unit, c.project_name,
+        c.kind, c.severity, c.severity_zh, c.message_zh, c.what, c.line_start, c.line_end, c.snippet,
+        c.ord, counted.total_rows
+    from page
+    join mart_checks c using (check_id)
+    cross join counted
 )
 select * from final
-order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, region, year, file, check_id
+order by ord

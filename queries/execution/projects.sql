@@ -1,37 +1,41 @@
 -- title: 各项目预算与执行（万元）及执行率
--- params: years, regions, levels, units, projects, doc_types
--- grain: one row per evaluated project
-with projects as (
-    select *, name as project_name from stg_projects
-),
-filtered as (
-    select *
-    from projects
+-- params: years, regions, levels, units, projects, doc_types, sort, descending, limit, offset
+-- grain: one row per evaluated project, sorted by $sort (default 执行率 from low to high), rows $offset+1 to $offset+$limit (total_rows counts all)
+with filtered as (
+    select
+        project_id, doc_id, file, doc_name, region, level_zh, year, unit, project_name,
+        budget_wan, executed_wan, unexecuted_wan,
+        -- the rate as reported, else derived from the amounts; NULL = 未披露
+        execution_rate_shown_pct as execution_rate_pct,
+        is_execution_rate_computed, is_execution_disclosed, total_score,
+        grade_shown as grade, is_grade_derived,
+        case coalesce($sort, 'execution_rate_pct')
+            when 'budget_wan' then budget_wan
+            when 'executed_wan' then executed_wan
+            when 'unexecuted_wan' then unexecuted_wan
+            when 'total_score' then total_score
+            when 'year' then year
+            else execution_rate_shown_pct
+        end as sort_key
+    from mart_projects
     -- Evaluated projects only: a department's overall line repeats its projects'
     -- money, and target sheets have no execution yet.
     where kind = 'evaluation'
       and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
 ),
+counted as (
+    select count(*) as total_rows from filtered
+),
+page as (
+    select * from filtered
+    order by case when coalesce($descending, false) then -sort_key else sort_key end asc nulls last,
+             region, year, project_name, project_id
+    limit $limit offset $offset
+),
 final as (
-    select
-        project_id,
-        doc_id,
-        file,
-        region,
-        level_zh,
-        year,
-        unit,
-        project_name,
-        budget_wan,
-        executed_wan,
-        -- the rate as reported, else derived from the amounts; NULL = 未披露
-        coalesce(execution_rate_pct, execution_rate_computed_pct) as execution_rate_pct,
-        is_execution_disclosed,
-        total_score,
-        grade_shown as grade,
-        is_grade_derived
-    from filtered
+    select page.*, counted.total_rows from page, counted
 )
 select * from final
-order by region, year, project_name
+order by case when coalesce($descending, false) then -sort_key else sort_key end asc nulls last,
+         region, year, project_name, project_id

@@ -1,40 +1,50 @@
--- title: 支出进度计划（累计支出占预算比例）与实际
--- params: years, regions, levels, units, projects, doc_types
--- grain: one row per project×plan date
-with projects as (
-    select *, name as project_name from stg_projects
-    where matches_filters(year, region, level_zh, unit, name, doc_type_zh,
+-- title: 支出进度计划（累计支出占预算比例）与实际，按项目
+-- params: years, regions, levels, units, projects, doc_types, limit
+-- grain: one row per project×plan date, for the $limit projects with the largest budgets (projects_total counts all)
+with filtered as (
+    select *
+    from mart_plans
+    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
 ),
--- spending_plans has no stg_ view yet: take region and year from the project
-plans as (
-    select
-        s.project_id, p.doc_id, p.file, p.region, p.year, p.project_name, p.kind, p.doc_type_zh,
-        p.budget_wan, s.by_date, s.share_pct,
-        coalesce(p.execution_rate_pct, p.execution_rate_computed_pct) as execution_rate_pct,
-        s.line_start, s.line_end
-    from spending_plans s
-    join projects p using (project_id)
+per_project as (
+    select project_id, any_value(budget_wan) as budget_wan, any_value(region) as region,
+           any_value(project_name) as project_name
+    from filtered
+    group by project_id
+),
+counted as (
+    select count(*) as projects_total from per_project
+),
+chosen as (
+    select project_id from per_project
+    order by budget_wan desc nulls last, region, project_name, project_id
+    limit $limit
 ),
 final as (
     select
-        project_id,
-        doc_id,
-        file,
-        region,
-        year,
-        project_name,
-        doc_type_zh,
-        budget_wan,
-        by_date,
-        share_pct as planned_share_pct,
-        round(budget_wan * share_pct / 100, 2) as planned_cum_wan,
+        f.project_id,
+        f.doc_id,
+        f.file,
+        f.doc_name,
+        f.region,
+        f.year,
+        f.project_name,
+        f.doc_type_zh,
+        f.budget_wan,
+        f.by_date,
+        f.share_pct as planned_share_pct,
+        round(f.budget_wan * f.share_pct / 100, 2) as planned_cum_wan,
         -- Reports give actual spending only for the whole year (the execution
         -- rate of an evaluated project); in-year progress is never reported.
-        case when kind = 'evaluation' and by_date = '12-31' then execution_rate_pct end as actual_share_pct,
-        line_start,
-        line_end
-    from plans
+        case when f.kind = 'evaluation' and f.by_date = '12-31' then f.execution_rate_shown_pct end
+            as actual_share_pct,
+        f.line_start,
+        f.line_end,
+        counted.projects_total
+    from filtered f
+    semi join chosen using (project_id)
+    cross join counted
 )
 select * from final
 order by region, year, project_name, by_date

@@ -1,43 +1,108 @@
 -- title: 各地区各年度关键数据（预算、执行、加权执行率、平均得分、项目数、审核发现）
--- params: years, regions, levels, units, projects, doc_types
--- grain: one row per region×year
-with projects as (
-    select *, name as project_name from stg_projects
-),
--- mart_region_year has no unit or project grain: those filters pick the
--- region×years that contain a matching project, and the row shows the whole
--- region×year (the page says so).
-matching as (
-    select distinct region, year
-    from projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+-- params: years, regions, levels, units, projects, doc_types, sort, descending, limit, offset
+-- grain: one row per region×year, sorted by $sort (default 加权执行率 from low to high), rows $offset+1 to $offset+$limit
+with -- per region×year: evaluated projects' money, else the department's overall line
+-- (they overlap: never add both); from the pre-aggregated table when no unit or
+-- project is chosen, else from the projects themselves
+region_year as (
+    select
+        region, year, any_value(level_zh) as level_zh,
+        sum(projects) > 0 as has_projects,
+        sum(p_budget) as p_budget, sum(p_executed) as p_executed, sum(p_disclosed) as p_disclosed,
+        sum(d_budget) as d_budget, sum(d_executed) as d_executed, sum(d_disclosed) as d_disclosed,
+        sum(projects) as projects, sum(projects_undisclosed) as projects_undisclosed,
+        sum(score_sum) as score_sum, sum(scored) as scored, sum(docs) as docs
+    from agg_projects
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    group by region, year
+    having sum(projects) + sum(departments) > 0
+    union all
+    select
+        region, year, any_value(level_zh),
+        count(*) filter (where kind = 'evaluation') > 0,
+        sum(budget_wan) filter (where kind = 'evaluation'),
+        sum(executed_wan) filter (where kind = 'evaluation'),
+        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null),
+        sum(budget_wan) filter (where kind = 'department'),
+        sum(executed_wan) filter (where kind = 'department'),
+        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null),
+        count(*) filter (where kind = 'evaluation'),
+        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed),
+        sum(total_score) filter (where kind = 'evaluation'),
+        count(total_score) filter (where kind = 'evaluation'),
+        count(distinct doc_no)
+    from mart_projects
+    where ($units is not null or $projects is not null)
+      and kind in ('evaluation', 'department')
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
-),
--- the documents behind each mart row (evaluations and department statements)
-sources as (
-    select region, year, list(distinct file order by file) as files
-    from projects
-    where kind in ('evaluation', 'department')
     group by region, year
 ),
-final as (
+-- findings of every matching document (targets too); with a project filter only
+-- those about the chosen projects. Pre-aggregated when no unit or project is chosen.
+findings as (
+    select region, year, sum(checks) as checks, sum(errors) as errors
+    from agg_checks
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_has_any($doc_types, doc_types_zh))
+    group by region, year
+    union all
+    select region, year, count(*), count(*) filter (where severity = 'error')
+    from mart_checks
+    where ($units is not null or $projects is not null)
+      and matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
+    group by region, year
+),
+rows as (
     select
         m.region,
         m.level_zh,
         m.year,
-        m.budget_wan,
-        m.executed_wan,
-        m.execution_rate_pct,
-        round(m.avg_score, 2) as avg_score,
-        m.projects,
-        m.projects_undisclosed,
-        m.checks,
-        m.errors,
-        m.warnings,
-        s.files
-    from mart_region_year m
-    semi join matching using (region, year)
-    left join sources s using (region, year)
+        case when has_projects then p_budget else d_budget end as budget_wan,
+        case when has_projects then p_executed else d_executed end as executed_wan,
+        round(case when has_projects then p_executed / nullif(p_disclosed, 0)
+                   else d_executed / nullif(d_disclosed, 0) end * 100, 2) as execution_rate_pct,
+        round(m.score_sum / nullif(m.scored, 0), 2) as avg_score,
+        m.projects::bigint as projects,
+        m.projects_undisclosed::bigint as projects_undisclosed,
+        coalesce(f.checks, 0)::bigint as checks,
+        coalesce(f.errors, 0)::bigint as errors,
+        m.docs::bigint as docs
+    from region_year m
+    left join findings f using (region, year)
+),
+sorted as (
+    select
+        *,
+        case coalesce($sort, 'execution_rate_pct')
+            when 'budget_wan' then budget_wan
+            when 'executed_wan' then executed_wan
+            when 'avg_score' then avg_score
+            when 'projects' then projects
+            when 'checks' then checks
+            when 'year' then year
+            else execution_rate_pct
+        end as sort_key
+    from rows
+),
+counted as (
+    select count(*) as total_rows from rows
+),
+page as (
+    select * from sorted
+    order by case when coalesce($descending, false) then -sort_key else sort_key end asc nulls last, region, year
+    limit $limit offset $offset
+),
+final as (
+    select page.*, counted.total_rows from page, counted
 )
 select * from final
-order by region, year
+order by case when coalesce($descending, false) then -sort_key else sort_key end asc nulls last, region, year

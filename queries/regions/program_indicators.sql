@@ -1,30 +1,24 @@
 -- title: 同一项目跨年指标对照（较早年度评价的指标与当年目标的指标并列）
--- params: years, regions, levels, units, projects, doc_types
--- grain: one row per programme link × level-2 indicator × position within it
-with projects as (
-    select *, name as project_name from stg_projects
-),
-matching as (
-    select project_id
-    from projects
+-- params: years, regions, levels, units, projects, doc_types, limit
+-- grain: one row per programme link × level-2 indicator × position within it, for the $limit links with the largest later budget
+with links as (
+    select project_id, earlier_project_id, region, project_name
+    from mart_program_links
     where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-),
--- program_links only holds ids: the later project names the pair
-links as (
-    select l.project_id, l.earlier_project_id, p.region, p.project_name
-    from program_links l
-    join projects p using (project_id)
-    where l.project_id in (select project_id from matching)
-       or l.earlier_project_id in (select project_id from matching)
+                          $years, $regions, $levels, $units, $projects, $doc_types)
+       or matches_filters(earlier_year, earlier_region, earlier_level_zh, earlier_unit, earlier_project_name,
+                          earlier_doc_type_zh, $years, $regions, $levels, $units, $projects, $doc_types)
+    order by budget_wan desc nulls last, region, year, project_name, project_id
+    limit $limit
 ),
 -- number indicators within each level-2 group so the two sides line up row by row
 numbered as (
     select
-        *,
+        project_id, seq, level1, level2, name, target_raw, actual_raw, attainment_zh, year, file,
         coalesce(level2, level1, '未分类') as level2_key,
         row_number() over (partition by project_id, coalesce(level2, level1, '未分类') order by seq) as position
-    from stg_indicators
+    from mart_indicators
+    where project_id in (select project_id from links union all select earlier_project_id from links)
 ),
 later as (
     select l.project_id as link_id, l.region as link_region, l.project_name as link_name, n.*

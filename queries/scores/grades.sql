@@ -1,23 +1,29 @@
--- title: 评价等级分布（优/良/中/差）
--- params: years, regions, levels, units, projects, doc_types
--- grain: one row per region×grade
+-- title: 评价等级分布（优/良/中/差），按地区（$by_region）或合计
+-- params: years, regions, levels, units, projects, doc_types, by_region
+-- grain: one row per grade (and per region when $by_region)
 with filtered as (
     select *
-    from stg_projects
-    where matches_filters(year, region, level_zh, unit, name, doc_type_zh,
+    from mart_projects
+    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
       and kind = 'evaluation'
       and grade_shown is not null
 ),
-final as (
+sources as (
+    select count(distinct doc_no) as docs_total from filtered
+),
+grouped as (
     select
-        region,
+        case when coalesce($by_region, false) then region else '全部地区' end as region,
         grade_shown as grade,
         count(*) as projects,
         count(*) filter (where is_grade_derived) as projects_derived,
-        list(distinct file order by file) as files
+        count(distinct doc_no) as docs
     from filtered
-    group by region, grade_shown
+    group by 1, 2
+),
+final as (
+    select grouped.*, sources.docs_total from grouped, sources
 )
 select * from final
 order by region, case grade when '优' then 1 when '良' then 2 when '中' then 3 when '差' then 4 else 5 end

@@ -17,7 +17,7 @@ with final as (
         line_start,
         line_end,
         snippet
-    from stg_indicators
+    from mart_indicators
     where file = $doc and project_name = $project
 )
 select * from final

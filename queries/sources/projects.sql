@@ -6,6 +6,7 @@ with final as (
         project_id,
         doc_id,
         file,
+        doc_name,
         region,
         year,
         unit,
@@ -16,7 +17,8 @@ with final as (
         code,
         budget_wan,
         executed_wan,
-        coalesce(execution_rate_pct, execution_rate_computed_pct) as execution_rate_pct,
+        execution_rate_shown_pct as execution_rate_pct,
+        is_execution_rate_computed,
         is_execution_disclosed,
         total_score,
         grade_shown as grade,
@@ -24,7 +26,7 @@ with final as (
         funding_source,
         line_start,
         line_end
-    from stg_projects
+    from mart_projects
     where file = $doc
 )
 select * from final

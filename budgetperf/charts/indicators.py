@@ -1,0 +1,195 @@
+"""指标完成: indicator score rates (heatmap by project or by region), 量化率,
+attainment classes (by project or by level-2 indicator).
+
+Pure ``DataFrame -> go.Figure`` builders (see `budgetperf.charts`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from budgetperf.charts.common import (
+    ATTAINMENT_COLORS,
+    HIGHLIGHT,
+    NEUTRAL,
+    axis_label,
+    axis_title,
+    bar_height,
+    colors_for,
+    empty_figure,
+    finish,
+    first_value,
+    fmt_pct,
+    fold_note,
+    project_label,
+    region_label,
+    unique_labels,
+    wrap_label,
+    year_label,
+)
+
+HEATMAP_SCALE = "RdYlGn"
+
+
+def _level2_columns(df: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Level-2 names in level-1 order, and their wrapped column labels (the axis
+    title already says 二级指标, so the common suffix goes)."""
+    order = (df[["level1", "level2"]].drop_duplicates().sort_values(["level1", "level2"])["level2"]
+             .drop_duplicates().tolist())
+    labels = [wrap_label(n[:-2] if n.endswith("指标") and len(n) > 2 else n, 5) for n in order]
+    return order, labels
+
+
+def indicator_heatmap(df: pd.DataFrame) -> go.Figure:
+    """Heatmap of score rate (%) by second-level indicator (x) and project (y), for
+    the projects with the lowest rates.
+
+    Expects `indicators/heatmap_by_project` columns (``projects_total`` counts all).
+    Cells without a scored indicator stay blank.
+    """
+    total = int(first_value(df, "projects_total", 0) or 0)
+    title = "二级指标得分率（%，按项目）"
+    if df.empty:
+        return empty_figure(title, "当前筛选下没有已评分的指标（绩效目标表尚未评分）")
+    keys = df.drop_duplicates("project_id").sort_values(["region", "year", "project_name"])
+    labels = dict(zip(keys["project_id"], unique_labels([axis_label(r, 10) for r in keys.to_dict("records")])))
+    df = df.assign(label=df["project_id"].map(labels))
+    order, columns = _level2_columns(df)
+    rows = [labels[p] for p in keys["project_id"]]
+    grid = df.pivot_table(index="label", columns="level2", values="score_rate_pct", aggfunc="mean")
+    grid = grid.reindex(index=rows, columns=order)
+    text = [["" if pd.isna(v) else f"{v:.0f}%" for v in row] for row in grid.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=columns, y=rows, text=text, texttemplate="%{text}",
+        colorscale=HEATMAP_SCALE, zmin=0, zmax=100, xgap=2, ygap=2,
+        showscale=False,
+        hovertemplate="%{y}<br>%{x}：%{z:.2f}%<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=axis_title("level2"), tickangle=0, side="bottom")
+    fig.update_yaxes(autorange="reversed", type="category")
+    folded = fold_note(len(rows), total, "个项目", "得分率最低的")
+    return finish(fig, title, df, height=bar_height(len(rows), per_bar=44, base=230),
+                  note="格中为得分率，越红越低" + (f"；{folded}" if folded else ""))
+
+
+def indicator_heatmap_by_region(df: pd.DataFrame) -> go.Figure:
+    """Heatmap of score rate (%) by second-level indicator (x) and region (y), for
+    the regions with the lowest rates (and pinned ones), when there are too many
+    projects to name. A click on a row filters the pages to that region.
+
+    Expects `indicators/heatmap_by_region` columns."""
+    total = int(first_value(df, "regions_total", 0) or 0)
+    title = "二级指标得分率（%，按地区）"
+    if df.empty:
+        return empty_figure(title, "当前筛选下没有已评分的指标（绩效目标表尚未评分）")
+    ranks = df.drop_duplicates("region").sort_values("rank")
+    rows = [f"{'★ ' if p else ''}{region_label(r)}" for r, p in zip(ranks["region"], ranks["is_pinned"])]
+    names = dict(zip(ranks["region"], rows))
+    df = df.assign(label=df["region"].map(names))
+    order, columns = _level2_columns(df)
+    grid = df.pivot_table(index="label", columns="level2", values="score_rate_pct", aggfunc="mean")
+    grid = grid.reindex(index=rows, columns=order)
+    text = [["" if pd.isna(v) else f"{v:.0f}%" for v in row] for row in grid.to_numpy()]
+    custom = [[[r, None, None, None, None] for _ in order] for r in ranks["region"]]
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=columns, y=rows, text=text, texttemplate="%{text}", customdata=custom,
+        colorscale=HEATMAP_SCALE, zmin=0, zmax=100, xgap=2, ygap=2,
+        showscale=False,
+        hovertemplate="%{y}<br>%{x}：%{z:.2f}%<extra>点击筛选到该地区</extra>",
+    ))
+    fig.update_xaxes(title_text=axis_title("level2"), tickangle=0, side="bottom")
+    fig.update_yaxes(autorange="reversed", type="category")
+    folded = fold_note(len(rows), total, "个地区", "得分率最低的")
+    return finish(fig, title, df, height=bar_height(len(rows), per_bar=30, base=230),
+                  note="格中为得分率，越红越低" + (f"；{folded}" if folded else ""))
+
+
+def quantified_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
+    """Bars of 量化率 (share of indicators with a numeric target) per region and
+    year, the lowest first (and pinned regions).
+
+    Expects `indicators/quantified` columns (region, year, indicators, quantified,
+    quantified_pct, rank, rows_total, is_pinned). A click filters to the region and year.
+    """
+    total = int(first_value(df, "rows_total", len(df)))
+    title = "量化率（%）"
+    if df.empty:
+        return empty_figure(title)
+    colors = colors_for(df, colors)
+    df = df.sort_values("rank").reset_index(drop=True)
+    labels = unique_labels([f"{'★ ' if p else ''}{region_label(r)} {year_label(y)}"
+                            for r, y, p in zip(df["region"], df["year"], df["is_pinned"])])
+    fig = go.Figure(go.Bar(
+        y=labels, x=df["quantified_pct"], orientation="h",
+        marker=dict(color=[colors.get(r, NEUTRAL) for r in df["region"]],
+                    line=dict(color=[HIGHLIGHT if p else "rgba(0,0,0,0)" for p in df["is_pinned"]], width=2)),
+        text=[f"{fmt_pct(p)}（{q}/{n}）" for p, q, n in zip(df["quantified_pct"], df["quantified"], df["indicators"])],
+        textposition="outside", cliponaxis=False,
+        customdata=[[r, None if pd.isna(y) else int(y), None, None, None] for r, y in zip(df["region"], df["year"])],
+        hovertemplate="%{y}<br>量化率：%{x:.2f}%<extra>点击筛选到该地区与年度</extra>"))
+    fig.update_xaxes(title_text=axis_title("quantified_pct"), range=[0, 135], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(bargap=0.35)
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=30, base=160), show_legend=False,
+                  note="有数值目标的指标占比" + (f"；{fold_note(len(df), total, '个地区×年度')}" if total > len(df) else ""))
+
+
+def _class_key(df: pd.DataFrame) -> list[tuple[str, str]]:
+    return [(c, color) for c, color in ATTAINMENT_COLORS.items() if c in set(df["attainment_zh"])]
+
+
+def attainment_mix(df: pd.DataFrame) -> go.Figure:
+    """Stacked horizontal bars: how many indicators of each project fall in each
+    attainment class, for the projects with the most 未完成.
+
+    Expects `indicators/attainment_by_project` columns (project_id, project_name,
+    region, year, attainment_zh, indicators, projects_total). Projects are keyed by
+    id, so two projects of the same name stay two bars.
+    """
+    total = int(first_value(df, "projects_total", 0) or 0)
+    title = "指标完成情况（个，按项目）"
+    if df.empty:
+        return empty_figure(title)
+    keys = df.drop_duplicates("project_id").sort_values(["region", "year", "project_name"])
+    labels = dict(zip(keys["project_id"], unique_labels([axis_label(r, 10) for r in keys.to_dict("records")])))
+    hover = dict(zip(keys["project_id"], [project_label(r) for r in keys.to_dict("records")]))
+    order = [labels[p] for p in keys["project_id"]]
+    fig = go.Figure()
+    for cls, color in ATTAINMENT_COLORS.items():
+        part = df[df["attainment_zh"] == cls].set_index("project_id").reindex(keys["project_id"])
+        if part["indicators"].notna().any():
+            fig.add_bar(y=order, x=part["indicators"], orientation="h", name=cls, marker_color=color,
+                        hovertext=[hover[p] for p in keys["project_id"]],
+                        text=[f"{int(v)}" if not pd.isna(v) else "" for v in part["indicators"]],
+                        textposition="inside", hovertemplate="%{hovertext}<br>" + cls + "：%{x} 个<extra></extra>")
+    fig.update_layout(barmode="stack", bargap=0.35)
+    fig.update_xaxes(title_text=axis_title("indicators"))
+    fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
+    return finish(fig, title, df, height=bar_height(len(order), per_bar=40, base=200), key=_class_key(df),
+                  note=fold_note(len(order), total, "个项目", "未完成指标最多的"))
+
+
+def attainment_by_level2(df: pd.DataFrame) -> go.Figure:
+    """Stacked horizontal bars: indicators of each attainment class per level-2
+    indicator, summed over every project (the view when there are too many
+    projects to name).
+
+    Expects `indicators/attainment_by_level2` columns (level1, level2, attainment_zh, indicators)."""
+    title = "指标完成情况（个，按二级指标）"
+    if df.empty:
+        return empty_figure(title)
+    order = (df[["level1", "level2"]].drop_duplicates().sort_values(["level1", "level2"])["level2"]
+             .drop_duplicates().tolist())
+    fig = go.Figure()
+    for cls, color in ATTAINMENT_COLORS.items():
+        part = df[df["attainment_zh"] == cls].groupby("level2")["indicators"].sum().reindex(order)
+        if part.notna().any():
+            fig.add_bar(y=order, x=part, orientation="h", name=cls, marker_color=color,
+                        text=[f"{int(v):,}" if not pd.isna(v) else "" for v in part], textposition="inside",
+                        hovertemplate="%{y}<br>" + cls + "：%{x:,} 个<extra></extra>")
+    fig.update_layout(barmode="stack", bargap=0.35)
+    fig.update_xaxes(title_text=axis_title("indicators"))
+    fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
+    return finish(fig, title, df, height=bar_height(len(order), per_bar=32, base=200), key=_class_key(df))

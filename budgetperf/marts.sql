@@ -1,0 +1,285 @@
+-- Mart tables: the stg_* views (views.sql) materialized once per build or ingest
+-- (store.refresh_marts), so a page query scans one table with its filter columns
+-- instead of re-running the views' joins on every rerun. At a province's size
+-- (about a million indicator rows) the views take 150 ms to 5 s per query; a scan
+-- of these tables takes a few milliseconds. Rebuilt whole each time: they are
+-- derived, never edited.
+
+-- One row per document: what people call it and what it holds. The display name
+-- is 「单位 年度 类型」 (乐亭县委网信办 2021 部门整体评价); two documents that would
+-- share it add their first project, then a number.
+create or replace table mart_documents as
+with kinds as (
+    select
+        -- grouped and shown by the unit's short form; the name as written beside it
+        d.* replace (coalesce(d.unit_short, d.unit) as unit),
+        d.unit as unit_as_written,
+        case
+            when list_contains(d.doc_kinds, 'department_overall') then '部门整体评价'
+            when list_contains(d.doc_kinds, 'special_fund_evaluation') then '专项资金评价'
+            when list_contains(d.doc_kinds, 'project_evaluation') then '项目评价'
+            when list_contains(d.doc_kinds, 'targets') then '绩效目标表'
+            else '报告'
+        end as doc_kind_zh,
+        case coalesce(d.region_level, r.level)
+            when 'county' then '县' when 'district' then '区' when 'city' then '市'
+            when 'province' then '省' else '未知' end as level_zh
+    from documents d
+    left join regions r on r.region = d.region and d.region_level is null
+),
+project_counts as (
+    select doc_id, count(*) as projects,
+        arg_min(name, seq) filter (where kind <> 'department') as first_project,
+        list(distinct case kind when 'target' then '目标' else '评价' end) as doc_types_zh,
+        list(distinct name) as project_names
+    from projects group by doc_id
+),
+indicator_counts as (select doc_id, count(*) as indicators from indicators group by doc_id),
+check_counts as (select doc_id, count(*) as checks from checks group by doc_id),
+review_counts as (select doc_id, count(*) as review_reasons from review_reasons group by doc_id),
+counts as (
+    select
+        k.doc_id,
+        coalesce(p.projects, 0) as projects,
+        coalesce(i.indicators, 0) as indicators,
+        coalesce(c.checks, 0) as checks,
+        coalesce(v.review_reasons, 0) as review_reasons,
+        p.first_project,
+        coalesce(p.doc_types_zh, []) as doc_types_zh,
+        coalesce(p.project_names, []) as project_names
+    from kinds k
+    left join project_counts p using (doc_id)
+    left join indicator_counts i using (doc_id)
+    left join check_counts c using (doc_id)
+    left join review_counts v using (doc_id)
+),
+named as (
+    select
+        k.*,
+        c.projects, c.indicators, c.checks, c.review_reasons, c.first_project, c.doc_types_zh, c.project_names,
+        concat_ws(' ', coalesce(k.unit, k.region, '单位未知'), coalesce(k.year::varchar, '年度未知'),
+                  k.doc_kind_zh) as base_name
+    from kinds k
+    join counts c using (doc_id)
+),
+distinct_names as (
+    select
+        *,
+        case when count(*) over (partition by base_name) > 1 and first_project is not null
+             then base_name || '·' || first_project else base_name end as name2
+    from named
+),
+final as (
+    select
+        doc_id,
+        file,
+        fmt,
+        encoding,
+        coalesce(region, '地区未知') as region,
+        level_zh,
+        city,
+        province,
+        unit,
+        unit_as_written,
+        year,
+        year_is_explicit,
+        year_evidence,
+        year_line,
+        doc_kinds,
+        doc_kind_zh,
+        line_count,
+        ingested_at,
+        projects,
+        indicators,
+        checks,
+        review_reasons,
+        doc_types_zh,
+        project_names,
+        case when count(*) over (partition by name2) > 1
+             then name2 || '（' || row_number() over (partition by name2 order by file) || '）'
+             else name2 end as doc_name,
+        -- an integer per document: counting distinct integers is far cheaper than
+        -- distinct strings over a million rows (every 「N 份报告」 counts these)
+        row_number() over (order by doc_id)::integer as doc_no
+    from distinct_names
+)
+select * from final;
+
+-- One row per project (stg_projects) with its document's display name, the rate
+-- to show (as reported, else computed from the amounts; NULL = 未披露) and
+-- project_name, the filters' name for it.
+create or replace table mart_projects as
+with final as (
+    select
+        p.*,
+        p.name as project_name,
+        d.doc_name,
+        d.doc_no,
+        row_number() over (order by p.project_id)::integer as project_no,
+        coalesce(p.execution_rate_pct, p.execution_rate_computed_pct) as execution_rate_shown_pct,
+        p.execution_rate_pct is null and p.execution_rate_computed_pct is not null as is_execution_rate_computed,
+        -- budget not spent (NULL when execution is not disclosed)
+        p.budget_wan - p.executed_wan as unexecuted_wan
+    from stg_projects p
+    join mart_documents d using (doc_id)
+)
+select * from final;
+
+-- One row per indicator (stg_indicators): filter columns and attainment class.
+-- `ord` is the list order (region, year, project, position), so a page of the
+-- indicator list is a top-N on one integer, not a sort of a million rows.
+create or replace table mart_indicators as
+select i.*, p.doc_name, p.doc_no, p.project_no,
+       row_number() over (order by i.region, i.year, i.project_name, i.project_id, i.seq) as ord
+from stg_indicators i
+join mart_projects p using (project_id);
+
+-- One row per audit finding, with the filter columns of its document and project.
+create or replace table mart_checks as
+with final as (
+    select
+        c.*,
+        d.doc_name,
+        d.doc_no,
+        d.level_zh,
+        d.doc_types_zh,
+        p.kind as project_kind,
+        case c.severity when 'error' then 0 when 'warning' then 1 else 2 end as severity_order,
+        -- list order: errors first, then by rule, region, year, document
+        row_number() over (order by case c.severity when 'error' then 0 when 'warning' then 1 else 2 end,
+                           c.kind, c.region, c.year, c.file, c.check_id) as ord
+    from stg_checks c
+    join mart_documents d using (doc_id)
+    left join projects p using (project_id)
+)
+select * from final;
+
+-- Section scores, expense items and spending plans with their project's filter
+-- columns, so page queries filter them without a join.
+create or replace table mart_sections as
+select
+    s.*, p.file, p.doc_name, p.doc_no, p.project_no, p.region, p.level_zh, p.year, p.unit, p.project_name,
+    p.doc_type_zh, p.kind
+from section_scores s
+join mart_projects p using (project_id);
+
+create or replace table mart_expenses as
+select
+    e.*, p.file, p.doc_name, p.doc_no, p.project_no, p.region, p.level_zh, p.year, p.unit, p.project_name,
+    p.doc_type_zh, p.kind, p.budget_wan
+from expense_items e
+join mart_projects p using (project_id);
+
+create or replace table mart_plans as
+select
+    s.*, p.file, p.doc_name, p.doc_no, p.project_no, p.region, p.level_zh, p.year, p.unit, p.project_name,
+    p.doc_type_zh, p.kind, p.budget_wan, p.execution_rate_shown_pct
+from spending_plans s
+join mart_projects p using (project_id);
+
+-- Programme links with both sides' figures and filter columns: a page reads one
+-- table instead of joining the links to the projects twice.
+create or replace table mart_program_links as
+select
+    l.project_id,
+    l.earlier_project_id,
+    l.similarity,
+    later.region, later.level_zh, later.unit, later.doc_type_zh, later.doc_id, later.file, later.doc_name,
+    later.doc_no, later.project_name, later.year, later.budget_wan,
+    earlier.region as earlier_region, earlier.level_zh as earlier_level_zh, earlier.unit as earlier_unit,
+    earlier.doc_type_zh as earlier_doc_type_zh,
+    earlier.doc_id as earlier_doc_id, earlier.file as earlier_file, earlier.doc_name as earlier_doc_name,
+    earlier.doc_no as earlier_doc_no, earlier.project_name as earlier_project_name, earlier.year as earlier_year,
+    earlier.budget_wan as earlier_budget_wan, earlier.executed_wan as earlier_executed_wan,
+    earlier.execution_rate_shown_pct as earlier_execution_rate_pct, earlier.total_score as earlier_total_score,
+    earlier.grade as earlier_grade
+from program_links l
+join mart_projects later on later.project_id = l.project_id
+join mart_projects earlier on earlier.project_id = l.earlier_project_id;
+
+-- Pre-aggregated per region × year × level × doc type, for the common case where no
+-- unit or project is chosen: the overview and region pages then sum a few thousand
+-- rows instead of grouping a few hundred thousand (their queries fall back to the
+-- row-level marts when a unit or project filter is set). Documents are disjoint
+-- across region × year, so `docs` adds up.
+create or replace table agg_projects as
+select
+    region,
+    year,
+    level_zh,
+    doc_type_zh,
+    count(*) filter (where kind = 'evaluation') as projects,
+    count(*) filter (where kind = 'evaluation' and not is_execution_disclosed) as projects_undisclosed,
+    count(*) filter (where kind = 'department') as departments,
+    sum(budget_wan) filter (where kind = 'evaluation') as p_budget,
+    sum(executed_wan) filter (where kind = 'evaluation') as p_executed,
+    sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null) as p_disclosed,
+    sum(budget_wan) filter (where kind = 'department') as d_budget,
+    sum(executed_wan) filter (where kind = 'department') as d_executed,
+    sum(budget_wan) filter (where kind = 'department' and executed_wan is not null) as d_disclosed,
+    sum(total_score) filter (where kind = 'evaluation') as score_sum,
+    count(total_score) filter (where kind = 'evaluation') as scored,
+    count(distinct doc_no) filter (where kind in ('evaluation', 'department')) as docs
+from mart_projects
+group by all;
+
+create or replace table agg_checks as
+select
+    region,
+    year,
+    level_zh,
+    doc_types_zh,
+    count(*) as checks,
+    count(*) filter (where severity = 'error') as errors
+from mart_checks
+group by all;
+
+create or replace table agg_indicators as
+select
+    region,
+    year,
+    level_zh,
+    doc_type_zh,
+    count(*) as indicators,
+    count(*) filter (where target_is_numeric) as quantified,
+    count(*) filter (where attainment_zh = '超额完成') as exceeded,
+    count(*) filter (where attainment_zh = '完成') as met,
+    count(*) filter (where attainment_zh = '未完成') as missed,
+    count(*) filter (where attainment_zh = '定性') as qualitative,
+    count(*) filter (where attainment_zh = '未评价') as not_evaluated,
+    count(distinct project_no) as projects,
+    count(distinct doc_no) as docs
+from mart_indicators
+group by all;
+
+create or replace table agg_sections as
+select
+    region,
+    year,
+    level_zh,
+    doc_type_zh,
+    section,
+    sum(max_score) as max_score,
+    sum(score) as score,
+    count(distinct project_no) as projects,
+    count(distinct doc_no) as docs
+from mart_sections
+where max_score > 0
+group by all;
+
+create or replace table agg_checks_kind as
+select
+    region,
+    year,
+    level_zh,
+    doc_types_zh,
+    kind,
+    severity,
+    severity_zh,
+    min(severity_order) as severity_order,
+    count(*) as findings,
+    count(distinct doc_no) as docs,
+    min(ord) as first_ord,
+    arg_min(message_zh, ord) as example_message
+from mart_checks
+group by all;

@@ -1,0 +1,94 @@
+-- title: 地区排名：所选指标（加权执行率、平均得分或量化率）从低到高
+-- params: years, regions, levels, units, projects, doc_types, measure, pins, limit, top
+-- grain: one row per region (the $limit lowest, the $top highest and the pinned; regions_total counts all)
+with -- evaluated projects and indicators per region×year: pre-aggregated when no unit
+-- or project is chosen, else from the rows themselves
+evaluated_ry as (
+    select region, year, any_value(level_zh) as level_zh, sum(p_executed) as executed,
+           sum(p_disclosed) as disclosed, sum(score_sum) as score_sum, sum(scored) as scored,
+           sum(projects) as projects, sum(docs) as docs
+    from agg_projects
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    group by region, year
+    having sum(projects) > 0
+    union all
+    select region, year, any_value(level_zh), sum(executed_wan) filter (where executed_wan is not null),
+           sum(budget_wan) filter (where executed_wan is not null), sum(total_score), count(total_score),
+           count(*), count(distinct doc_no)
+    from mart_projects
+    where kind = 'evaluation'
+      and ($units is not null or $projects is not null)
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
+    group by region, year
+),
+quantified_ry as (
+    select region, year, sum(indicators) as indicators, sum(quantified) as quantified
+    from agg_indicators
+    where $units is null and $projects is null
+      and ($years is null or list_contains($years, year))
+      and ($regions is null or list_contains($regions, region))
+      and ($levels is null or list_contains($levels, level_zh))
+      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
+    group by region, year
+    union all
+    select region, year, count(*), count(*) filter (where target_is_numeric)
+    from mart_indicators
+    where ($units is not null or $projects is not null)
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          $years, $regions, $levels, $units, $projects, $doc_types)
+    group by region, year
+),
+evaluated as (
+    select
+        region,
+        any_value(level_zh) as level_zh,
+        round(sum(executed) / nullif(sum(disclosed), 0) * 100, 2) as execution_rate_pct,
+        round(sum(score_sum) / nullif(sum(scored), 0), 2) as avg_score,
+        sum(projects)::bigint as projects,
+        sum(docs)::bigint as docs
+    from evaluated_ry
+    group by region
+),
+quantified as (
+    select region, round(sum(quantified) * 100.0 / nullif(sum(indicators), 0), 2) as quantified_pct
+    from quantified_ry
+    group by region
+),
+measured as (
+    select
+        coalesce(e.region, q.region) as region,
+        e.level_zh,
+        e.execution_rate_pct,
+        e.avg_score,
+        q.quantified_pct,
+        coalesce(e.projects, 0) as projects,
+        e.docs,
+        case coalesce($measure, 'execution_rate_pct')
+            when 'avg_score' then e.avg_score
+            when 'quantified_pct' then q.quantified_pct
+            else e.execution_rate_pct
+        end as value
+    from evaluated e
+    full outer join quantified q using (region)
+),
+numbered as (
+    select
+        *,
+        row_number() over (order by value asc nulls last, region) as rank,
+        row_number() over (order by value desc nulls last, region) as rank_desc,
+        count(*) over () as regions_total,
+        count(value) over () as regions_measured,
+        coalesce(list_contains($pins, region), false) as is_pinned
+    from measured
+),
+final as (
+    select * from numbered
+    where rank <= coalesce($limit, rank) or rank_desc <= coalesce($top, 0) or is_pinned
+)
+select * from final
+order by rank
