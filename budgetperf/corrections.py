@@ -24,16 +24,14 @@ Pure functions plus an append-only file; no streamlit, no DuckDB.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import json
-import os
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from budgetperf import settings
+from budgetperf.jsonlines import append_lines, read_lines, records_of
 from budgetperf.parsers.values import normalize_grade, parse_number
 from budgetperf.records import DocumentFacts, Indicator, Project, Provenance, Value, v
 
@@ -335,37 +333,12 @@ def corrections_path() -> Path:
 def load(path: str | Path | None = None) -> list[Correction]:
     """Every record in the file, fixes and undos, in file order. A torn last line
     (a crash while appending) is skipped."""
-    path = Path(path or corrections_path())
-    if not path.is_file():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            out.append(Correction(**{k: data.get(k) for k in Correction.__dataclass_fields__ if k in data}))
-        except (json.JSONDecodeError, TypeError):
-            continue
-    return out
+    return records_of(Correction, read_lines(path or corrections_path()))
 
 
 def append(records: list[Correction], path: str | Path | None = None) -> None:
     """Append records durably (whole lines under an exclusive flock, fsynced)."""
-    if not records:
-        return
-    path = Path(path or corrections_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-    with open(path, "ab") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        finally:
-            with contextlib.suppress(OSError):
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    append_lines(path or corrections_path(), [asdict(r) for r in records])
 
 
 def undo(correction: Correction, editor: str, reason: str = "撤销") -> Correction:
@@ -378,6 +351,7 @@ def export_records(path: str | Path, records: list[Correction]) -> int:
     """Write records to a file another installation can import (JSON lines)."""
     Path(path).write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return len(records)
+
 
 
 def import_records(path: str | Path, existing: list[Correction]) -> list[Correction]:

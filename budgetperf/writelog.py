@@ -13,15 +13,12 @@ actions (``add``, ``delete``, ``build`` today; corrections later) with its own
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
-import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from budgetperf import settings
+from budgetperf.jsonlines import append_lines, read_lines, records_of
 
 # Chinese labels for the page and the CLI.
 ACTION_ZH = {"add": "导入", "delete": "删除", "build": "重建"}
@@ -54,32 +51,10 @@ def log_path() -> Path:
 def append(entries: list[WriteEntry], path: str | Path | None = None) -> None:
     """Append entries as lines, durably. Raises OSError when the log cannot be written
     (callers that already published say so instead of failing the write)."""
-    if not entries:
-        return
-    path = Path(path or log_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            os.write(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    append_lines(path or log_path(), [asdict(e) for e in entries])
 
 
 def read(path: str | Path | None = None, limit: int | None = None) -> list[WriteEntry]:
     """Entries oldest first (the last `limit` when given); unreadable lines skipped."""
-    path = Path(path or log_path())
-    entries = []
-    with contextlib.suppress(FileNotFoundError), path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
-            try:
-                data = json.loads(line)
-                entries.append(WriteEntry(**{k: data[k] for k in data if k in WriteEntry.__dataclass_fields__}))
-            except (ValueError, TypeError, KeyError):
-                continue  # a line torn by a crash, or not ours
+    entries = records_of(WriteEntry, read_lines(path or log_path()))
     return entries[-limit:] if limit else entries
