@@ -63,6 +63,12 @@ SETTINGS = (
         " / Corrections made by people (one JSON line each, undo records too); they survive rebuilds.",
     ),
     Setting(
+        "BUDGETPERF_REFERENCE_EDITS",
+        "data/reference_edits.jsonl",
+        "在应用中对地区表、单位简称表所做的修改（每行一条，含修改人、时间、原因），加载参考表时叠加在 CSV 之上。"
+        " / Edits of the region and unit-alias tables made in the app, laid over the CSV files.",
+    ),
+    Setting(
         "BUDGETPERF_CHROMIUM",
         "/usr/bin/chromium",
         "用于导出 PNG 图片和浏览器测试的 Chromium 可执行文件（绝对路径或 PATH 中的命令名）。"
