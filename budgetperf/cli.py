@@ -1,4 +1,4 @@
-"""Command line: `python -m budgetperf build|ingest|extract|check|export|info`.
+"""Command line: `python -m budgetperf build|ingest|extract|score|check|export|info|synth|bench`.
 
 English output (the UI is Chinese). Exit status 1 when any file failed.
 """
@@ -132,6 +132,24 @@ def _cmd_export(args) -> int:
     return run_export(args)
 
 
+def _cmd_synth(args) -> int:
+    from budgetperf.synth.corpus import write_corpus
+
+    try:
+        first, _, last = args.years.partition("-")
+        years = (int(first), int(last or first))
+        summary = write_corpus(args.out, args.regions, years, args.seed, args.units,
+                               tuple(f.strip() for f in args.formats.split(",") if f.strip()), args.workers)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"synthetic corpus (合成数据): {summary.documents} reports, {summary.indicators} indicators, "
+          f"{summary.regions} regions in {summary.provinces} provinces")
+    print("  formats: " + ", ".join(f"{k} {n}" for k, n in sorted(summary.by_format.items())))
+    print(f"  reports: {summary.out / 'reports'}\n  truth:   {summary.out / 'truth.json'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m budgetperf", description="budgetperf: budget-performance reports to DuckDB")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("png", "zip", "xlsx", "pptx"), required=True)
     p.add_argument("--out", required=True, help="output file")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("synth", help="write a synthetic corpus (合成数据) and its truth.json answer key")
+    p.add_argument("--regions", type=int, required=True, help="number of regions (drawn from regions.csv)")
+    p.add_argument("--years", default="2019-2025", help="first-last year, e.g. 2019-2025")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", required=True, help="folder: reports/ and truth.json are written into it")
+    p.add_argument("--units", type=int, default=3, help="reporting units per region (default 3)")
+    p.add_argument("--formats", default="txt,docx,xlsx,pdf", help="comma-separated formats to produce")
+    p.add_argument("--workers", type=int, help="processes (default: 2, or fewer cores)")
+    p.set_defaults(func=_cmd_synth)
     return parser
 
 
