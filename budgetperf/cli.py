@@ -150,6 +150,12 @@ def _cmd_synth(args) -> int:
     return 0
 
 
+def _cmd_bench(args) -> int:
+    from budgetperf.bench import main as bench_main
+
+    return bench_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m budgetperf", description="budgetperf: budget-performance reports to DuckDB")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--formats", default="txt,docx,xlsx,pdf", help="comma-separated formats to produce")
     p.add_argument("--workers", type=int, help="processes (default: 2, or fewer cores)")
     p.set_defaults(func=_cmd_synth)
+
+    from budgetperf.bench import add_arguments
+
+    p = sub.add_parser("bench", help="time extraction, builds, pages and queries; accuracy on synthetic data")
+    add_arguments(p)
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 
