@@ -180,7 +180,9 @@ def bench_pages(db: Path, *, reruns: int = 3, timeout: float = 120, query_budget
     """Every page on the store `db`: page timings, and each of its queries timed."""
     from budgetperf.store import connect
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "missing ScriptRunContext" noise
+    # "missing ScriptRunContext" noise, and page tracebacks: a page's error is in the results
+    for name in ("streamlit", "streamlit.runtime", "streamlit.runtime.scriptrunner", "streamlit.runtime.caching"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     out = []
     for page in page_files():
         log(f"    page {page} …")
