@@ -48,8 +48,10 @@ class Tier:
 
     @property
     def key(self) -> str:
+        from budgetperf.synth import GENERATOR_VERSION
+
         return (f"{self.name}-r{self.regions}-y{self.years[0]}{self.years[1]}-u{self.units}-s{self.seed}-"
-                + "".join(f[0] for f in self.formats))
+                + "".join(f[0] for f in self.formats) + f"-g{GENERATOR_VERSION}")
 
     @property
     def reports(self) -> Path:

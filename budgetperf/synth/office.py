@@ -183,10 +183,14 @@ def render_pdf(doc: SynthDocument) -> bytes:
     cell = ParagraphStyle("cell", parent=body, fontSize=10, leading=14)
     p = doc.projects[0]
     grid = target_grid(p)
+    def wrap(text: str):
+        # a long name wraps inside its cell, as Word does, instead of running over the next one
+        return Paragraph(text, cell) if len(text) > 7 else text
+
     rows = [
-        ["项目名称", p.name, "", ""],
+        ["项目名称", wrap(p.name), "", ""],
         ["项目编码", p.code, "", ""],
-        ["主管部门", doc.unit, "实施单位", Paragraph(doc.unit, cell)],
+        ["主管部门", wrap(doc.unit), "实施单位", wrap(doc.unit)],
         ["预算数", fmt_num(p.budget_initial), "其中：财政拨款", fmt_num(p.budget_initial)],
         ["年度绩效目标", Paragraph(f"完成{p.name}各项任务，提升公共服务水平。", cell), "", ""],
         *[[Paragraph(c, cell) if len(c) > 12 else c for c in row] for row in grid],
