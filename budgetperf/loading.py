@@ -3,7 +3,7 @@
 Owns the loading internals that `store.build_store` and `store.ingest_files` use;
 it never decides where the published store lives (that is `store`'s job).
 
-- `document_rows(ex)`: one extraction as rows per table (pure, schema column order).
+- `rows.document_rows(ex)`: one extraction as rows per table (pure, schema order).
 - `extract_rows(paths, ref, schemas, pool)`: read + extract + rows in worker
   processes (`ProcessPoolExecutor`, forked, chunks of files); results come back in
   input order, each chunk's rows already as Arrow tables.
@@ -34,111 +34,16 @@ import pyarrow as pa
 from budgetperf import settings
 from budgetperf.extract import Extraction
 from budgetperf.parsers.context import Reference
-from budgetperf.parsers.values import parse_measure
 from budgetperf.records import Provenance, Value, v
+from budgetperf.rows import DOCUMENT_COLUMNS, DOCUMENT_TABLES, document_rows
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-# Tables holding one document's rows, in the order a document is deleted (children
-# first). `units`, `regions`, `program_links` and `store_meta` are store-wide.
-DOCUMENT_TABLES = ("review_reasons", "checks", "output_facts", "spending_plans", "expense_items", "section_scores",
-                   "budget_lines", "indicators", "provenance", "projects", "source_lines", "documents")
-DOCUMENT_COLUMNS = ("doc_id", "file", "fmt", "encoding", "content_hash", "region", "region_level", "city", "province",
-                    "region_code", "unit", "unit_code", "year", "year_is_explicit", "year_evidence", "year_line",
-                    "doc_kinds", "unit_project_budget_wan", "projects_total", "line_count", "is_synthetic")
-_PROJECT_FIELDS = ("code", "budget_initial", "budget_adjusted", "executed", "execution_rate", "budget_weight",
-                   "budget_score", "total_score", "total_weight", "grade", "projects_evaluated", "special_projects",
-                   "funding_source", "goal_expected", "goal_actual")
 
 # Small batches (an upload of a few files) are extracted in-process: the pool's
 # start-up and the chunking would cost more than they save.
 PARALLEL_MIN_FILES = 48
 CHUNK_FILES = 64
-
-
-# ---------------------------------------------------------------------------
-# rows of one extraction
-
-
-def _lines(p: Provenance | None) -> tuple[int | None, int | None, str | None]:
-    if p is None:
-        return None, None, None
-    return p.line_start, p.line_end, p.snippet
-
-
-def is_synthetic(ex: Extraction) -> bool:
-    """A document made by `budgetperf synth` carries its marker line."""
-    from budgetperf.synth import MARKER
-
-    return any(MARKER in line for line in ex.source.lines[-40:])
-
-
-def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
-    """Every row one extraction adds, per table (documents in DOCUMENT_COLUMNS order,
-    the others in schema column order). `units` holds at most one candidate row."""
-    f = ex.facts
-    doc_id = f.content_hash[:16]
-    rows: dict[str, list[tuple]] = {t: [] for t in (*DOCUMENT_TABLES, "units")}
-    rows["documents"].append((
-        doc_id, f.file, f.fmt, f.encoding, f.content_hash, v(f.region), f.region_level, f.city, f.province,
-        f.region_code, v(f.unit), v(f.unit_code), v(f.year), f.year_is_explicit, f.year_evidence, f.year_line,
-        list(f.doc_kinds), v(f.unit_project_budget), v(f.projects_total), f.line_count, is_synthetic(ex),
-    ))
-    rows["source_lines"] = [(doc_id, i + 1, line) for i, line in enumerate(ex.source.lines)]
-    if v(f.unit):
-        rows["units"].append((v(f.unit), v(f.region), v(f.unit_code)))
-    prov = rows["provenance"]
-    for name in ("region", "unit", "unit_code", "unit_project_budget", "projects_total"):
-        value = getattr(f, name)
-        if isinstance(value, Value) and value.prov is not None:
-            prov.append((doc_id, "document", doc_id, name, value.raw or str(value.value), *_lines(value.prov)))
-    if f.year_line:
-        prov.append((doc_id, "document", doc_id, "year", f.year_evidence, f.year_line, f.year_line,
-                     ex.source.snippet(f.year_line, f.year_line)))
-    project_ids = {}
-    for seq, p in enumerate(f.projects, start=1):
-        pid = f"{doc_id}:{seq}"
-        project_ids[id(p)] = pid
-        grade = p.grade
-        rows["projects"].append((
-            pid, doc_id, seq, p.name, v(p.code), p.kind, v(p.budget_initial), v(p.budget_adjusted), v(p.executed),
-            v(p.execution_rate), v(p.budget_weight), v(p.budget_score), v(p.total_score), v(p.total_weight),
-            v(grade), grade.raw if grade is not None else None, v(p.projects_evaluated), v(p.special_projects),
-            v(p.funding_source), p.amount_unit_as_written, p.has_indicator_table, v(p.goal_expected),
-            v(p.goal_actual), p.prov.line_start, p.prov.line_end, p.grade_derived,
-        ))
-        for name in _PROJECT_FIELDS:
-            value = getattr(p, name)
-            if isinstance(value, Value) and value.prov is not None:
-                prov.append((doc_id, "project", pid, name, value.raw or str(value.value), *_lines(value.prov)))
-        for k, i in enumerate(p.indicators, start=1):
-            t, a = parse_measure(i.target), parse_measure(i.actual)
-            rows["indicators"].append((
-                f"{pid}:{k}", pid, doc_id, k, i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score,
-                t.comparator, t.value, t.unit, t.is_numeric, a.comparator, a.value, a.unit, a.is_numeric,
-                i.level1_inferred, i.deviation_reason, *_lines(i.prov),
-            ))
-        rows["budget_lines"] += [
-            (pid, doc_id, k, b.label, b.budget_initial_wan, b.budget_adjusted_wan, b.executed_wan, b.weight,
-             b.rate_pct, b.score, *_lines(b.prov))
-            for k, b in enumerate(p.budget_lines, start=1)
-        ]
-        rows["section_scores"] += [(pid, doc_id, s.section, s.max, s.score, *_lines(s.prov)) for s in p.section_scores]
-        rows["expense_items"] += [(pid, doc_id, e.item, e.amount_wan, e.amount_raw, *_lines(e.prov))
-                                  for e in p.expense_items]
-        rows["spending_plans"] += [(pid, doc_id, s.by, s.share_pct, *_lines(s.prov)) for s in p.spending_plan]
-        for o in p.output_facts:
-            m = parse_measure(o.value)
-            rows["output_facts"].append((pid, doc_id, o.name, o.value, m.value, m.unit, *_lines(o.prov)))
-    rows["review_reasons"] = [(doc_id, None, r.code, r.message_zh, *_lines(r.prov)) for r in f.review_reasons]
-    rows["review_reasons"] += [(doc_id, project_ids[id(p)], r.code, r.message_zh, *_lines(r.prov))
-                               for p in f.projects for r in p.review_reasons]
-    names = {p.name: project_ids[id(p)] for p in f.projects}
-    for k, c in enumerate(ex.checks, start=1):
-        first = c.provenance[0] if c.provenance else None
-        rows["checks"].append((f"{doc_id}:{k}", doc_id, names.get(c.project), c.kind, c.severity, c.severity_zh,
-                               c.message_zh, c.what, *_lines(first)))
-    return rows
 
 
 # ---------------------------------------------------------------------------
@@ -404,7 +309,7 @@ def _extract_chunk(job: tuple[list[tuple[int, str]], Reference | None, dict | No
     ref = ref or _WORKER_STATE["ref"]
     schemas = schemas or _WORKER_STATE["schemas"]
     outcomes = []
-    per_table: dict[str, list[tuple]] = {}
+    per_table: dict[str, tuple[list[tuple], list[int]]] = {}
     for index, path in items:
         outcome, rows = extract_one(Path(path), ref, index)
         outcomes.append(outcome)
@@ -412,12 +317,13 @@ def _extract_chunk(job: tuple[list[tuple[int, str]], Reference | None, dict | No
             continue
         for table, table_rows in rows.items():
             if table_rows:
-                # the file's position rides along, so a duplicate's rows can be dropped later
-                per_table.setdefault(table, []).extend((*r, index) for r in table_rows)
+                got, files = per_table.setdefault(table, ([], []))
+                got.extend(table_rows)
+                # the file's position rides along, so one file's rows can be told apart later
+                files.extend([index] * len(table_rows))
     tables = {}
-    for table, rows in per_table.items():
-        data = to_arrow(schemas[table], [r[:-1] for r in rows])
-        tables[table] = data.append_column("_file", pa.array([r[-1] for r in rows], pa.int32()))
+    for table, (rows, files) in per_table.items():
+        tables[table] = to_arrow(schemas[table], rows).append_column("_file", pa.array(files, pa.int32()))
     return ChunkResult(outcomes, tables)
 
 
@@ -463,7 +369,7 @@ def extract_rows(paths: list[Path], ref: Reference, schemas: dict[str, pa.Schema
 # reuse across builds
 
 _FINGERPRINT_FILES = ("extract.py", "audit.py", "review.py", "records.py", "blocks.py", "reference.py",
-                      "loading.py", "schema.sql")
+                      "rows.py", "schema.sql")
 _FINGERPRINT_DIRS = ("parsers", "readers")
 
 
