@@ -403,28 +403,44 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def reusable_documents(previous: Path, paths: list[Path], fingerprint: str) -> dict[int, tuple[str, str]]:
-    """{index in paths: (doc_id, content hash)} of files the previous store already
-    holds under the same name and content, when it was built by the same extractor."""
+def reusable_documents(previous: Path, paths: list[Path], fingerprint: str) -> tuple[dict[int, tuple[str, str]], dict]:
+    """({index in paths: (doc_id, content hash)} of files the previous store already
+    holds under the same name and content, {doc_id: region} of all its documents),
+    both empty unless it was built by the same extractor."""
     if not previous.exists():
-        return {}
+        return {}, {}
     try:
         con = duckdb.connect(str(previous), read_only=True)
     except duckdb.Error:
-        return {}  # locked by a writer or not a store: extract everything
+        return {}, {}  # locked by a writer or not a store: extract everything
     try:
         if stored_fingerprint(con) != fingerprint:
-            return {}
-        stored = {(file, h) for file, h in con.execute("select file, content_hash from documents").fetchall()}
+            return {}, {}
+        stored = con.execute("select doc_id, file, content_hash, region from documents").fetchall()
     except duckdb.Error:
-        return {}
+        return {}, {}
     finally:
         con.close()
+    by_file = {(file, h) for _, file, h, _ in stored}
     out = {}
     for i, p in enumerate(paths):
-        if (p.name, h := file_hash(p)) in stored:
+        if (p.name, h := file_hash(p)) in by_file:
             out[i] = (h[:16], h)
-    return out
+    return out, {doc_id: region for doc_id, _, _, region in stored}
+
+
+def copy_links(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]) -> None:
+    """Copy the programme links of these (reused) documents from the previous store."""
+    if not doc_ids:
+        return
+    con.execute("attach ? as previous (read_only)", [str(previous)])
+    try:
+        con.execute("create or replace temp table _reuse (doc_id varchar)")
+        insert_arrow(con, "_reuse", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
+        con.execute("insert into program_links select * from previous.program_links semi join _reuse using (doc_id)")
+        con.execute("drop table _reuse")
+    finally:
+        con.execute("detach previous")
 
 
 def copy_documents(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]) -> None:
@@ -522,15 +538,15 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
     results: list = [None] * len(paths)
     links: list[LinkInput] = []
 
-    reuse = {}
+    reuse, previous_regions = {}, {}
     if previous is not None:
-        reuse = {i: ids for i, ids in reusable_documents(Path(previous), paths, fingerprint).items()
-                 if i not in duplicate_of}
+        found, previous_regions = reusable_documents(Path(previous), paths, fingerprint)
+        reuse = {i: ids for i, ids in found.items() if i not in duplicate_of}
     if reuse:
         try:
             copy_documents(con, Path(previous), [doc_id for doc_id, _ in reuse.values()])
         except duckdb.Error:
-            reuse = {}  # the previous store went away or is being written: extract instead
+            reuse, previous_regions = {}, {}  # the previous store went away or is being written: extract
             for table in DOCUMENT_TABLES:
                 con.execute(f"delete from {table}")
         counts = _stored_counts(con, [doc_id for doc_id, _ in reuse.values()])
@@ -538,7 +554,7 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
             from budgetperf.store import IngestResult
 
             results[i] = IngestResult(paths[i].name, "added", doc_id, *counts.get(doc_id, (0, 0, 0)))
-        links += stored_link_inputs(con, [doc_id for doc_id, _ in reuse.values()])
+    reused_ids = {doc_id for doc_id, _ in reuse.values()}
 
     todo = [i for i in range(len(paths)) if i not in reuse and i not in duplicate_of]
     schemas = table_schemas(con)
@@ -560,10 +576,17 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
             insert_tables(con, {t: _without(_concat(parts), set()) for t, parts in pending.items()})
         for i, j in duplicate_of.items():
             results[i] = _result(paths[i].name, "unchanged", results[j])
+        # Links never cross regions: a region whose documents are exactly the previous
+        # store's keeps its links; the others (a file added, changed or gone) are relinked.
+        touched = {li.region for li in links} | {r for d, r in previous_regions.items() if d not in reused_ids}
+        kept = [d for d in reused_ids if previous_regions.get(d) not in touched]
+        links += stored_link_inputs(con, sorted(reused_ids - set(kept)))
         links.sort(key=lambda li: li.file)
         link_data = link_rows(links, pool)
     if link_data:
         insert_arrow(con, "program_links", to_arrow(schemas["program_links"], link_data))
+    if kept:
+        copy_links(con, Path(previous), kept)
     write_fingerprint(con, fingerprint)
     return results
 

@@ -134,8 +134,13 @@ def test_rebuild_reuses_unchanged_files(synth_reports, tmp_path, ref, monkeypatc
     assert dump(db) == before  # copied rows are the same rows
     changed = sorted(folder.glob("*.txt"))[0]
     changed.write_bytes(changed.read_bytes() + b"\n")
+    sorted(folder.glob("synth-*"))[-1].unlink()  # and one file gone
     build_store(folder, db, ref, workers=1)
     assert extracted == [changed.name]
+    # rows and programme links (copied for untouched regions, recomputed for the
+    # others) are those of a build from scratch
+    build_store(folder, tmp_path / "fresh.duckdb", ref, workers=1)
+    assert dump(db) == dump(tmp_path / "fresh.duckdb")
     monkeypatch.setattr(loading, "extractor_fingerprint", lambda: "another extractor")
     extracted.clear()
     build_store(folder, db, ref, workers=1)

@@ -33,3 +33,24 @@ def test_the_scale_store_holds_the_whole_corpus(con, scale_corpus):
 def test_every_query_runs_at_scale(con, name):
     df = run_query(name, con=con)  # every declared param NULL: the whole store
     assert list(df.columns)
+
+
+@pytest.mark.parametrize("name", list_queries())
+def test_run_query_frames_equal_duckdb_df(con, name):
+    """run_query converts through Arrow (much faster on large results); the frame is
+    the one DuckDB's .df() gives: same values, same dtypes."""
+    import pandas as pd
+
+    from budgetperf.store import load_query
+
+    query = load_query(name)
+    params = {p: None for p in query.params}
+    if "doc" in params:
+        params["doc"] = con.execute("select min(file) from documents").fetchone()[0]
+    # a total order, so the two runs agree on rows the query's own order leaves tied
+    sql = f"select * from ({query.sql}) order by all"
+    expected = con.execute(sql, params).df()
+    from budgetperf.store import arrow_to_frame
+
+    got = arrow_to_frame(con.sql(sql, params=params).to_arrow_table())
+    pd.testing.assert_frame_equal(got, expected, check_dtype=len(expected) > 0)

@@ -184,7 +184,7 @@ def _build_10k(log) -> list[dict]:
 
     log("ingest: 100 new files into the 10,000-report store …")
     run = run_measured([sys.executable, "-m", "budgetperf", "ingest", "--db", str(db_ingest), *map(str, extra)], env)
-    out.append({"what": "ingest 100 new files into it", "seconds": round(run.seconds, 2),
+    out.append({"what": "ingest 100 new files into it", "seconds": round(run.seconds, 2), "cpu_s": round(run.cpu_seconds, 1),
                 "peak_rss_mb": round(run.peak_rss_mb), "failed": run.stdout.count("FAILED")})
     return out
 
@@ -209,11 +209,13 @@ def render(results: dict) -> str:
     for r in results.get("extraction", []):
         add(f"{r['set']:<20}{r['files']:>7}{r['reports_per_s']:>11.0f}{r['ms_per_report']:>11.2f}{r['mean_kb']:>9.1f}")
     add("\n== store builds (CLI in a subprocess; peak memory = build + workers)")
-    add(f"{'what':<52}{'s':>8}{'MB file':>9}{'MB peak':>9}{'docs':>8}{'indicators':>12}{'failed':>8}")
+    add(f"{'what':<48}{'wall s':>8}{'CPU s':>8}{'load':>6}{'MB file':>9}{'MB peak':>9}{'docs':>8}"
+        f"{'indicators':>12}{'failed':>7}")
     for b in results.get("builds", []):
-        add(f"{b['what'][:51]:<52}{_fmt(b.get('seconds'), 1):>8}{_fmt(b.get('size_mb'), 1):>9}"
+        add(f"{b['what'][:47]:<48}{_fmt(b.get('seconds'), 1):>8}{_fmt(b.get('cpu_s'), 1):>8}"
+            f"{_fmt(b.get('loadavg'), 1):>6}{_fmt(b.get('size_mb'), 1):>9}"
             f"{_fmt(b.get('peak_rss_mb')):>9}{_fmt(b.get('documents')):>8}{_fmt(b.get('indicators')):>12}"
-            f"{_fmt(b.get('failed')):>8}")
+            f"{_fmt(b.get('failed')):>7}")
     for tier, data in results.get("pages", {}).items():
         c = data["counts"]
         add(f"\n== pages at {tier}: {c['documents']:,} reports, {c['regions']:,} regions, "
@@ -250,25 +252,34 @@ def render(results: dict) -> str:
 
 
 def targets(results: dict) -> list[str]:
+    """Issue 9's targets: no page error at any size; the speed targets at the
+    million-indicator store (x10k), where they are stated."""
     out = []
     for b in results.get("builds", []):
         if b["what"].startswith("build 10,000"):
             ok = b["seconds"] < TARGETS["build_10k_s"]
-            out.append(f"  {'met ' if ok else 'MISSED'}  10,000 reports built in {b['seconds']} s (target < 60 s)")
+            out.append(f"  {'met ' if ok else 'MISSED'}  10,000 reports built in {b['seconds']} s (target < 60 s; "
+                       f"CPU {b.get('cpu_s')} s, load {b.get('loadavg')})")
     for tier, data in results.get("pages", {}).items():
         pages = data["pages"]
-        errors = [p["page"] for p in pages if p.get("error")]
-        reruns = [p.get("rerun_ms") or 0 for p in pages if not p.get("error")]
-        queries = [q for p in pages for q in p.get("queries", []) if "error" not in q]
-        p95 = max((q["app"]["p95_ms"] for q in queries), default=0)
-        floor = max((q["app_vs_duckdb"] for q in queries), default=0)
-        pandas = min((q["pandas_vs_app"] for q in queries), default=0)
-        def line(ok, text):
+
+        def line(ok, text, tier=tier):
             return f"  {'met ' if ok else 'MISSED'}  {tier}: {text}"
+
+        errors = [p["page"] for p in pages if p.get("error")]
         out.append(line(not errors, f"no page error ({', '.join(errors) or 'none'})"))
-        out.append(line(max(reruns, default=0) < TARGETS["page_rerun_ms"],
-                        f"slowest page rerun {max(reruns, default=0):.0f} ms (target < 500)"))
-        out.append(line(p95 < TARGETS["query_p95_ms"], f"slowest query p95 {p95:.1f} ms (target < 50)"))
-        out.append(line(floor <= TARGETS["app_vs_duckdb"], f"app/duckdb worst {floor:.2f}× (target ≤ 1.5×)"))
-        out.append(line(pandas >= TARGETS["pandas_vs_app"], f"pandas/app least {pandas:.1f}× (target ≥ 10×)"))
+        if tier != "x10k":
+            continue
+        reruns = {p["page"]: p.get("rerun_ms") or 0 for p in pages if not p.get("error")}
+        queries = [q for p in pages for q in p.get("queries", []) if "error" not in q]
+        slow_pages = [f"{k} {v:,.0f} ms" for k, v in reruns.items() if v >= TARGETS["page_rerun_ms"]]
+        out.append(line(not slow_pages, "every page rerun < 500 ms" + (f" (over: {', '.join(slow_pages)})" if slow_pages else "")))
+        slow = sorted({q["query"] for q in queries if q["app"]["p95_ms"] >= TARGETS["query_p95_ms"]})
+        out.append(line(not slow, f"every query p95 < 50 ms ({len(slow)} of {len({q['query'] for q in queries})} over"
+                        + (f": {', '.join(slow)})" if slow else ")")))
+        far = sorted({q["query"] for q in queries if q["app_vs_duckdb"] > TARGETS["app_vs_duckdb"]})
+        out.append(line(not far, f"app path within 1.5× of raw DuckDB ({len(far)} over" + (f": {', '.join(far)})" if far else ")")))
+        near = sorted({q["query"] for q in queries if q["pandas_vs_app"] < TARGETS["pandas_vs_app"]})
+        out.append(line(not near, f"load-all pandas ≥ 10× slower than the app ({len(near)} under"
+                        + (f": {', '.join(near)})" if near else ")")))
     return out

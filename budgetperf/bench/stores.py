@@ -98,8 +98,17 @@ def build_measured(reports: Path, db: Path, *, fresh: bool = True) -> dict:
     if run.returncode not in (0, 1):  # 1: some files failed, the store is still written
         raise RuntimeError(f"build failed ({run.returncode}): {run.stderr[-2000:]}")
     failed = sum(1 for line in run.stdout.splitlines() if line.startswith("FAILED"))
-    return {"seconds": round(run.seconds, 2), "peak_rss_mb": round(run.peak_rss_mb), "failed": failed,
-            "size_mb": round(db.stat().st_size / 2**20, 1)}
+    return {"seconds": round(run.seconds, 2), "cpu_s": round(run.cpu_seconds, 1), "peak_rss_mb": round(run.peak_rss_mb),
+            "failed": failed, "size_mb": round(db.stat().st_size / 2**20, 1), "loadavg": _load()}
+
+
+def _load() -> float | None:
+    """The 1-minute load average after a run: the machine is shared, so a wall time
+    means little without it."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def ensure_store(tier: Tier, rebuild: bool = False, log=print) -> dict | None:

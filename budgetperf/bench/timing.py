@@ -100,6 +100,7 @@ def tree_rss_mb(pid: int) -> float:
 @dataclass
 class RunResult:
     seconds: float
+    cpu_seconds: float  # user + system of the process and its workers
     peak_rss_mb: float
     returncode: int
     stdout: str
@@ -107,7 +108,11 @@ class RunResult:
 
 
 def run_measured(cmd: list[str], env: dict | None = None, interval: float = 0.05) -> RunResult:
-    """Run `cmd`, returning its wall time and the peak summed RSS of its process tree."""
+    """Run `cmd`, returning its wall time, CPU time (the process and the workers it
+    waited for) and the peak summed RSS of its process tree."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = [0.0]
@@ -123,4 +128,7 @@ def run_measured(cmd: list[str], env: dict | None = None, interval: float = 0.05
     out, err = proc.communicate()
     done.set()
     sampler.join()
-    return RunResult(time.perf_counter() - start, peak[0], proc.returncode, out, err)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return RunResult(seconds, cpu, peak[0], proc.returncode, out, err)
