@@ -1,6 +1,6 @@
 # budgetperf: `make run` for the app, `make test` for everything (what CI runs).
 #
-#   make venv         .venv with requirements.txt (reinstalls when requirements.txt changes)
+#   make venv         .venv with requirements.txt and the budgetperf command (pip install -e .)
 #   make system-deps  Debian chromium + Noto CJK font via apt-get, when missing (never fails)
 #   make store        build the DuckDB store from data/reports if it does not exist yet
 #   make run          venv + system-deps + store, then streamlit run app.py
@@ -32,9 +32,11 @@ help:
 venv: $(STAMP)
 
 # The stamp is touched only after a successful install, so a failed install is retried.
-$(STAMP): requirements.txt
+# Then budgetperf itself, editable (pyproject.toml): the `budgetperf` command in $(BIN).
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # Chromium renders PNG exports (kaleido) and runs the browser tests (Playwright);
@@ -61,11 +63,11 @@ system-deps:
 
 store: $(DB)
 
-# Only when missing: rebuild explicitly with `.venv/bin/python -m budgetperf build`.
+# Only when missing: rebuild explicitly with `.venv/bin/budgetperf build`.
 # build exits 1 when some report failed to extract but still writes the store;
 # the failures are listed above and shown in the app, so `make run` goes on.
 $(DB): | $(STAMP)
-	$(BIN)/python -m budgetperf build || { test -f "$(DB)" && echo "WARNING: some reports failed to extract (listed above); store written anyway"; }
+	$(BIN)/budgetperf build || { test -f "$(DB)" && echo "WARNING: some reports failed to extract (listed above); store written anyway"; }
 
 run: venv system-deps store
 	$(BIN)/streamlit run app.py
@@ -85,7 +87,7 @@ accuracy: venv
 	$(BIN)/python -m budgetperf score tests/fixtures/devset/expected.json $$(ls tests/fixtures/devset/* | grep -v -e expected.json -e README.md)
 
 clean:
-	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp screenshots/ exports/ .pytest_cache/
+	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp data/*.tmp.wal data/*.lock screenshots/ exports/ .pytest_cache/
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

@@ -25,6 +25,9 @@ PAGES = {
         st.Page("pages/sources.py", title="数据来源", icon=":material/description:"),
         st.Page("pages/audit.py", title="审核", icon=":material/rule:"),
     ],
+    "管理": [
+        st.Page("pages/manage.py", title="数据管理", icon=":material/upload_file:"),
+    ],
 }
 
 page = st.navigation(PAGES)

@@ -11,7 +11,7 @@ should look), info 提示 (quality remark).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from budgetperf.parsers.values import grade_for_score, parse_measure
 from budgetperf.records import DocumentFacts, Indicator, Project, Provenance, v
@@ -403,9 +403,19 @@ RULES = (
 )
 
 
+# Rules that read a project's indicator rows. When extraction says those rows were
+# not fully read (a review reason), the rule would report our misreading as the
+# report's error, so it is skipped for that project: the review reason stands instead.
+INDICATOR_RULES = {"total_vs_parts", "weights_sum", "actual_below_target", "satisfaction_vs_score",
+                   "score_unsupported", "narrative_vs_table", "qualitative_targets"}
+UNREAD_INDICATORS = {"indicator_table_unread", "weights_off"}
+
+
 def audit_document(facts: DocumentFacts) -> list[Check]:
-    """Run every rule over one document's facts."""
+    """Run every rule over one document's facts (see INDICATOR_RULES)."""
+    doubtful = [p for p in facts.projects if {r.code for r in p.review_reasons} & UNREAD_INDICATORS]
+    trusted = replace(facts, projects=[p for p in facts.projects if p not in doubtful]) if doubtful else facts
     checks: list[Check] = []
-    for _rule_id, _severity, _title, rule in RULES:
-        checks.extend(rule(facts))
+    for rule_id, _severity, _title, rule in RULES:
+        checks.extend(rule(trusted if rule_id in INDICATOR_RULES else facts))
     return checks

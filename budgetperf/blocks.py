@@ -27,11 +27,22 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell; wrapped lines inside the cell are already joined."""
+    """One table cell; wrapped lines inside the cell are already joined.
+
+    Readers that know the table's grid (.docx, .xlsx, ruled .pdf, pipe and
+    space-aligned text) also say where the cell sits in it: `col` is the grid column
+    of its left edge and `col_span` how many grid columns it covers (a merged
+    得分 over two columns); `is_continuation` marks the empty stand-in for a cell
+    merged from the row above (a 一级指标 cell spanning several rows). Flattened
+    text tables (one cell per line) carry no grid: `col` is None there.
+    """
 
     text: str
     line_start: int
     line_end: int
+    col: int | None = None
+    col_span: int = 1
+    is_continuation: bool = False
 
 
 @dataclass(frozen=True)

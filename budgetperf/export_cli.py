@@ -30,6 +30,19 @@ PAGES = {
 _BY_TITLE = {title: key for key, (_, title) in PAGES.items()}
 
 
+def _quiet_streamlit() -> None:
+    """Keep Streamlit's runtime chatter ("missing ScriptRunContext", bare-mode notes)
+    out of the CLI: the page runs headless on purpose. Errors still show."""
+    import logging
+
+    from streamlit import logger
+
+    logger.set_log_level("error")
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 class ExportError(Exception):
     """The page could not be exported (unknown page, page error, nothing to export)."""
 
@@ -38,12 +51,13 @@ def resolve_page(name: str) -> tuple[str, str]:
     key = _BY_TITLE.get(name, name)
     if key not in PAGES:
         known = ", ".join(f"{k} ({t})" for k, (_, t) in PAGES.items())
-        raise ExportError(f"unknown page {name!r}; pages: {known}")
+        raise ExportError(f"没有页面「{name}」；可用的页面：{known}")
     return PAGES[key]
 
 
 def collect_page_charts(page: str, years: list[int] | None, regions: list[str] | None) -> tuple[str, list[export.ChartExport]]:
     """Run the page headless with these filters; return its title and charts."""
+    _quiet_streamlit()
     from streamlit.testing.v1 import AppTest
 
     from budgetperf import charts
@@ -57,10 +71,10 @@ def collect_page_charts(page: str, years: list[int] | None, regions: list[str] |
     at.switch_page(path)
     at.run()
     if at.exception:
-        raise ExportError(f"page {title} failed: {at.exception[0].message}")
+        raise ExportError(f"页面「{title}」运行出错：{at.exception[0].message}")
     problems = [e.value for e in at.error]
     if problems:
-        raise ExportError(f"page {title} shows an error: {problems[0]}")
+        raise ExportError(f"页面「{title}」显示错误：{problems[0]}")
     items = at.session_state["ui.exports"] if "ui.exports" in at.session_state else []
     return title, export.chart_exports(items, charts.LABELS, charts.source_files)
 
@@ -72,15 +86,15 @@ def run_export(args) -> int:
     from budgetperf import settings
 
     if not Path(settings.get("BUDGETPERF_DB")).is_file():
-        print(f"error: store not found: {settings.get('BUDGETPERF_DB')} (run `python -m budgetperf build`)", file=sys.stderr)
+        print(f"错误：找不到数据库：{settings.get('BUDGETPERF_DB')}（请先运行 `budgetperf build` 生成）", file=sys.stderr)
         return 2
     try:
         title, charts_ = collect_page_charts(args.page, args.year, args.region)
     except ExportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 2
     if not charts_:
-        print(f"error: page {title} shows no chart for these filters (try other --year/--region)", file=sys.stderr)
+        print(f"错误：页面「{title}」在这些筛选条件下没有图表（请换一个 --year/--region）", file=sys.stderr)
         return 1
     note = describe({"years": args.year, "regions": args.region})
     stem = export.export_filename(title, f"{len(charts_)}张图表", args.region, args.year)
@@ -101,13 +115,13 @@ def run_export(args) -> int:
             else:
                 written = _write_pngs(out, charts_, pngs, title, args)
     except export.ChromiumMissingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{export.INSTALL_HINT_ZH}（{exc}）", file=sys.stderr)
         return 2
     finally:
         export.stop_export_browser()
     for path in written:
-        print(f"wrote {path}")
-    print(f"{len(charts_)} charts from page {title} ({note})")
+        print(f"已写出 {path}")
+    print(f"共 {len(charts_)} 张图表，来自「{title}」页（{note}）")
     return 0
 
 

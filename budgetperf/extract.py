@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetperf.blocks import SourceDocument, compact
@@ -17,16 +17,21 @@ from budgetperf.parsers import SHAPE_PARSERS
 from budgetperf.parsers.context import (
     Reference,
     canonical_unit,
+    clean_unit_name,
+    find_region_mentions,
     find_unit_in_text,
     project_code_regions,
+    region_from_unit,
     resolve_region,
     resolve_year,
     split_unit_code,
 )
 from budgetperf.parsers.values import grade_for_score
 from budgetperf.readers import ReadError, read_document
+from budgetperf.repeats import collapse_repeats
 from budgetperf.records import DocumentFacts, Project, Provenance, ReviewReason, Value, v
 from budgetperf.review import add_review_reasons
+from budgetperf.review import reason as review_reason
 
 
 class NotAReportError(ReadError):
@@ -35,34 +40,48 @@ class NotAReportError(ReadError):
 
 @dataclass
 class Extraction:
-    """One file's result: the source, the facts and the audit findings."""
+    """One file's result: the source, the facts and the audit findings, and the
+    people's corrections applied over the facts (`corrections.Applied`)."""
 
     source: SourceDocument
     facts: DocumentFacts
     checks: list
+    applied: list = field(default_factory=list)
+
+
+# Words every budget-performance document uses; a file with none of them is not one.
+_REPORT_VOCABULARY = re.compile(r"预算|绩效|指标|得分|自评|评价|执行率|执行数|目标值|专项资金|经费")
 
 
 def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
-    """Run the shape parsers, then resolve region, unit and year."""
+    """Run the shape parsers, then resolve region, unit and year.
+
+    Never refuses a report silently: when no parser recognises the document's shape
+    but it speaks the vocabulary of budgets and evaluations, it is taken with what
+    the generic evaluation reading finds (possibly no project) and a review reason.
+    Only a file with none of that vocabulary raises `NotAReportError`.
+    """
     facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
     unit_hints: list[Value] = []
+    ran = set()
     for parser in SHAPE_PARSERS:
         if not parser.detect(doc):
             continue
-        result = parser.parse(doc)
-        facts.projects.extend(result.projects)
-        facts.doc_kinds.extend(k for k in result.doc_kinds if k not in facts.doc_kinds)
-        unit_hints.extend(result.unit_hints)
-        facts.unit_project_budget = facts.unit_project_budget or result.unit_project_budget
-        facts.projects_total = facts.projects_total or result.projects_total
-        if facts.projects:
+        ran.add(parser.name)
+        if _take(parser.parse(doc), facts, unit_hints):
             break  # one shape per document: the first that yields projects wins
-    facts.projects = [p for p in facts.projects if _has_content(p)]
     if not facts.projects:
-        raise NotAReportError(
-            "not an evaluation or target report (no project, score or target found)",
-            "未识别为绩效评价报告或绩效目标表：没有找到项目、得分或指标",
-        )
+        if not _REPORT_VOCABULARY.search("".join(doc.lines[:600])):
+            raise NotAReportError(
+                "not an evaluation or target report (no budget, score or indicator vocabulary)",
+                "未识别为绩效评价报告或绩效目标表：文件中没有预算、绩效、指标或得分等内容",
+            )
+        fallback = next(p for p in SHAPE_PARSERS if p.name == "evaluation")
+        if fallback.name not in ran:
+            _take(fallback.parse(doc), facts, unit_hints)
+        facts.review_reasons.append(review_reason(
+            "not_recognized", "没有识别出报告的结构（评价报告、自评表或绩效目标表），已保留能读到的内容，请人工核对"))
+    collapse_repeats(doc, facts)  # one report pasted N times is one report, flagged
     _resolve_context(doc, facts, unit_hints, ref)
     for p in facts.projects:
         if p.grade is None and v(p.total_score) is not None and p.kind != "target":
@@ -70,6 +89,19 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             p.grade_derived = grade_for_score(v(p.total_score))
     add_review_reasons(facts)
     return facts
+
+
+def _take(result, facts: DocumentFacts, unit_hints: list[Value]) -> bool:
+    """Add a parser's result to the facts; True when it yielded projects with content."""
+    projects = [p for p in result.projects if _has_content(p)]
+    facts.projects.extend(projects)
+    facts.doc_kinds.extend(k for k in result.doc_kinds if k not in facts.doc_kinds)
+    unit_hints.extend(result.unit_hints)
+    facts.unit_project_budget = facts.unit_project_budget or result.unit_project_budget
+    facts.projects_total = facts.projects_total or result.projects_total
+    facts.supervisor = facts.supervisor or result.supervisor
+    facts.evaluator = facts.evaluator or result.evaluator
+    return bool(projects)
 
 
 def _has_content(p: Project) -> bool:
@@ -80,21 +112,31 @@ def _has_content(p: Project) -> bool:
 
 
 def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list[Value], ref: Reference) -> None:
-    region = resolve_region(doc, ref, hints=[h.value for h in unit_hints], codes=project_code_regions(doc, ref))
+    hint = next((h for h in unit_hints if compact(h.value)), None)
+    unit_name = clean_unit_name(hint.value) if hint is not None else None
+    # Where the reporting unit is, is where the report is from: a street office's
+    # report is its district's even when it names other places.
+    region = None
+    if not project_code_regions(doc, ref) and unit_name:
+        region = region_from_unit(unit_name, ref)
+    region = region or resolve_region(doc, ref, hints=[h.value for h in unit_hints], codes=project_code_regions(doc, ref))
     if region is not None:
         line = next((i + 1 for i, text in enumerate(doc.lines) if region.name in text), 0)
         facts.region = Value(region.name, Provenance(doc.file, line, line, doc.snippet(line, line)) if line else None)
         facts.region_level, facts.city, facts.province, facts.region_code = region.level, region.city, region.province, region.code
-    hint = next((h for h in unit_hints if compact(h.value)), None)
     if hint is None and (found := find_unit_in_text(doc.lines, region)):
         name, line = found
         hint = Value(name, Provenance(doc.file, line, line, doc.snippet(line, line)), name)
-    if hint is not None:
+        unit_name = clean_unit_name(name)
+    if hint is not None and unit_name:
         code, _ = split_unit_code(compact(hint.raw or hint.value))
-        facts.unit = Value(canonical_unit(hint.value, region, ref), hint.prov, hint.value)
+        facts.unit_short = canonical_unit(hint.value, region, ref)
+        if region is not None and not find_region_mentions([unit_name], ref):
+            unit_name = facts.unit_short  # a bare 网信办: its region makes it a name
+        facts.unit = Value(unit_name, hint.prov, hint.raw or hint.value)
         if code:
             facts.unit_code = Value(code, hint.prov)
-    year = resolve_year(doc, ref)
+    year = resolve_year(doc, ref, [p.name for p in facts.projects])
     if year is not None:
         facts.year = Value(year.year, None, year.evidence)
         facts.year_is_explicit = year.is_explicit
@@ -102,15 +144,21 @@ def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list
         facts.year_line = year.line
 
 
-def extract_file(path: str | Path, ref: Reference, display_name: str | None = None) -> Extraction:
-    """Read and extract one file; raises ReadError (or NotAReportError) on bad input."""
+def extract_file(path: str | Path, ref: Reference, display_name: str | None = None,
+                 corrections=()) -> Extraction:
+    """Read and extract one file; raises ReadError (or NotAReportError) on bad input.
+
+    `corrections` (records of `budgetperf.corrections`) are applied over the facts
+    before the audit runs, so the findings are about the corrected values."""
     from budgetperf.audit import audit_document
+    from budgetperf.corrections import apply_corrections
 
     path = Path(path)
     doc = read_document(path, display_name)
     facts = extract_document(doc, ref)
     facts.content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Extraction(doc, facts, audit_document(facts))
+    applied = apply_corrections(facts, list(corrections), ref) if corrections else []
+    return Extraction(doc, facts, audit_document(facts), applied)
 
 
 # ---------------------------------------------------------------------------
@@ -154,8 +202,9 @@ def link_programs(extractions: list[Extraction]) -> None:
             ef = earlier.facts
             if ef is lf or ef.year is None or v(ef.year) >= v(lf.year) or v(ef.region) != v(lf.region):
                 continue
-            if lf.unit and ef.unit and v(lf.unit) != v(ef.unit):
-                continue
+            if (lf.unit_short or v(lf.unit)) and (ef.unit_short or v(ef.unit)) \
+                    and (lf.unit_short or v(lf.unit)) != (ef.unit_short or v(ef.unit)):
+                continue  # the short form groups 中共某县委网信办 and 某县委网络安全和信息化委员会办公室
             for lp in lf.projects:
                 if lp.kind == "department":
                     continue
@@ -237,6 +286,9 @@ def document_to_dict(extraction: Extraction) -> dict:
         "city": f.city,
         "province": f.province,
         "unit": v(f.unit),
+        "unit_short": f.unit_short,
+        "supervising_unit": v(f.supervisor),
+        "evaluator": v(f.evaluator),
         "unit_code": v(f.unit_code),
         "year": v(f.year),
         "year_is_explicit": f.year_is_explicit,

@@ -12,9 +12,14 @@ it never decides where the published store lives (that is `store`'s job).
 - Programme links are computed per region (`link_programs` only links projects of
   one region), from `LinkInput`s the workers return or the store holds.
 - `extractor_fingerprint()`: a hash of everything rows depend on (extraction code,
-  schema, reference tables). A build whose previous store carries the same
-  fingerprint copies the rows of unchanged files (same name and content hash)
-  from it instead of extracting them again (`reusable_documents`, `copy_documents`).
+  schema, reference tables, corrections). A build whose previous store carries
+  the same fingerprint copies the rows of unchanged files (same name and content
+  hash) from it instead of extracting them again (`reusable_documents`,
+  `copy_documents`), and the links of regions whose files are all unchanged.
+- `staged_build`: a whole build goes into a staging file first, outside the
+  writer lock; `publish` then copies it into the fresh draft in one statement per
+  table. `add_extractions`: an ingest into a draft, one transaction for all new
+  files (file by file if the store refuses one), relinking only touched regions.
 """
 
 from __future__ import annotations
@@ -54,28 +59,19 @@ def table_schemas(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Schema]:
     """The Arrow schema of each document table (and units), from the store's own DDL.
     `documents` keeps DOCUMENT_COLUMNS only (ingested_at takes its default)."""
     out = {}
-    for table in (*DOCUMENT_TABLES, "units", "program_links"):
-        schema = con.sql(f"select * from {table} limit 0").to_arrow_table().schema
+    # A cursor: DuckDB refuses relation queries on a connection whose last result
+    # was not read to the end (a caller's fetchone()), and the schema is committed DDL.
+    cursor = con.cursor()
+    try:
+        schemas = {t: cursor.sql(f"select * from {t} limit 0").to_arrow_table().schema
+                   for t in (*DOCUMENT_TABLES, "units", "program_links")}
+    finally:
+        cursor.close()
+    for table, schema in schemas.items():
         if table == "documents":
             schema = pa.schema([schema.field(c) for c in DOCUMENT_COLUMNS])
         out[table] = schema
     return out
-
-
-@dataclass
-class RowBatch:
-    """Rows of many documents, column-wise per table, turned into Arrow at the end."""
-
-    schemas: dict[str, pa.Schema]
-    rows: dict[str, list[tuple]] = field(default_factory=dict)
-
-    def add(self, doc_rows: dict[str, list[tuple]]) -> None:
-        for table, rows in doc_rows.items():
-            if rows:
-                self.rows.setdefault(table, []).extend(rows)
-
-    def tables(self) -> dict[str, pa.Table]:
-        return {t: to_arrow(self.schemas[t], rows) for t, rows in self.rows.items() if rows}
 
 
 def to_arrow(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
@@ -130,6 +126,7 @@ class LinkInput:
     fmt: str
     region: str | None
     unit: str | None
+    unit_short: str | None
     year: int | None
     projects: list[tuple[int, str, str, str, list[str]]]  # (seq, name, kind, text, indicator names)
 
@@ -141,7 +138,7 @@ def link_input(ex: Extraction) -> LinkInput:
     projects = [(seq, p.name, p.kind, _project_text(ex.source, p) if p.kind != "department" else "",
                  [i.name for i in p.indicators])
                 for seq, p in enumerate(f.projects, start=1)]
-    return LinkInput(f.content_hash[:16], f.file, f.fmt, v(f.region), v(f.unit), v(f.year), projects)
+    return LinkInput(f.content_hash[:16], f.file, f.fmt, v(f.region), v(f.unit), f.unit_short, v(f.year), projects)
 
 
 def _as_extraction(li: LinkInput) -> Extraction:
@@ -151,8 +148,8 @@ def _as_extraction(li: LinkInput) -> Extraction:
     from budgetperf.records import DocumentFacts, Indicator, Project
 
     facts = DocumentFacts(file=li.file, fmt=li.fmt, region=Value(li.region) if li.region else None,
-                          unit=Value(li.unit) if li.unit else None, year=Value(li.year) if li.year else None,
-                          content_hash=li.doc_id)
+                          unit=Value(li.unit) if li.unit else None, unit_short=li.unit_short,
+                          year=Value(li.year) if li.year else None, content_hash=li.doc_id)
     lines = []
     for k, (_, name, kind, text, indicator_names) in enumerate(li.projects, start=1):
         lines.append(text)
@@ -230,9 +227,10 @@ def stored_link_inputs(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None
         con.execute("insert into _link_docs select doc_id from documents")
     elif doc_ids:
         insert_arrow(con, "_link_docs", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
-    docs = {d: LinkInput(d, file, fmt, region, unit, year, []) for d, file, fmt, region, unit, year in con.execute(
-        "select doc_id, file, fmt, region, unit, year from documents semi join _link_docs using (doc_id) order by file"
-    ).fetchall()}
+    docs = {d: LinkInput(d, file, fmt, region, unit, short, year, [])
+            for d, file, fmt, region, unit, short, year in con.execute(
+                "select doc_id, file, fmt, region, unit, unit_short, year from documents "
+                "semi join _link_docs using (doc_id) order by file").fetchall()}
     texts = dict(con.execute("""
         with spans as (
             select p.project_id, p.doc_id, coalesce(p.line_start, 0) as line_first,
@@ -299,8 +297,11 @@ def extract_one(path: Path, ref: Reference, index: int):
     except Exception as exc:  # a parser bug must not stop the batch
         return FileOutcome(index, IngestResult(path.name, "failed", reason_en=f"extraction error: {exc!r}",
                                                reason_zh=f"提取出错：{exc}")), None
+    from budgetperf.store import review_messages
+
     result = IngestResult(path.name, "added", ex.facts.content_hash[:16], len(ex.facts.projects),
-                          sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks))
+                          sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks),
+                          needs_review=review_messages(ex.facts))
     return FileOutcome(index, result, ex.facts.content_hash, link_input(ex)), document_rows(ex)
 
 
@@ -374,13 +375,15 @@ _FINGERPRINT_DIRS = ("parsers", "readers")
 
 
 def extractor_fingerprint() -> str:
-    """A hash of what stored rows depend on: the extraction code, the schema and the
-    reference tables. Rows of a store with another fingerprint are never reused."""
+    """A hash of what stored rows depend on: the extraction code, the schema, the
+    reference tables and people's corrections. Rows of a store with another
+    fingerprint are never reused."""
     h = hashlib.sha256()
     paths = [PACKAGE_DIR / f for f in _FINGERPRINT_FILES]
     for d in _FINGERPRINT_DIRS:
         paths += sorted((PACKAGE_DIR / d).rglob("*.py"))
-    paths += [Path(settings.get("BUDGETPERF_REGIONS")), Path(settings.get("BUDGETPERF_UNIT_ALIASES"))]
+    paths += [Path(settings.get(name)) for name in ("BUDGETPERF_REGIONS", "BUDGETPERF_UNIT_ALIASES",
+                                                    "BUDGETPERF_CORRECTIONS")]
     for p in paths:
         h.update(str(p.relative_to(PACKAGE_DIR) if PACKAGE_DIR in p.parents else p.name).encode())
         h.update(p.read_bytes() if p.is_file() else b"-")
@@ -457,7 +460,8 @@ def copy_documents(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list
                 "order by column_index", [table]).fetchall())
             con.execute(f"insert into {table} ({cols}) select {cols} from previous.{table} semi join _reuse using (doc_id)")
         con.execute("""insert into units select u.* from previous.units u
-                       where u.unit in (select unit from documents where doc_id in (select doc_id from _reuse))
+                       where u.unit in (select coalesce(unit_short, unit) from documents
+                                        where doc_id in (select doc_id from _reuse))
                        on conflict do nothing""")
         con.execute("drop table _reuse")
     finally:
@@ -576,6 +580,7 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
             insert_tables(con, {t: _without(_concat(parts), set()) for t, parts in pending.items()})
         for i, j in duplicate_of.items():
             results[i] = _result(paths[i].name, "unchanged", results[j])
+            results[i].duplicate_of = paths[j].name
         # Links never cross regions: a region whose documents are exactly the previous
         # store's keeps its links; the others (a file added, changed or gone) are relinked.
         touched = {li.region for li in links} | {r for d, r in previous_regions.items() if d not in reused_ids}
@@ -589,6 +594,55 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
         copy_links(con, Path(previous), kept)
     write_fingerprint(con, fingerprint)
     return results
+
+
+class StagedBuild:
+    """A build extracted into a staging file, waiting to be copied into the draft the
+    writer lock guards (`copy_into`). `results` has one IngestResult per path."""
+
+    def __init__(self, path: Path, results: list):
+        self.path, self.results = path, results
+
+    def copy_into(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Every staged row into `con` (schema and regions already there): one
+        INSERT … SELECT per table, inside DuckDB."""
+        con.execute("attach ? as staged (read_only)", [str(self.path)])
+        try:
+            for table in (*reversed(DOCUMENT_TABLES), "units", "program_links", "store_meta"):
+                cols = ", ".join(c for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where database_name = 'staged' and table_name = ? "
+                    "order by column_index", [table]).fetchall())
+                con.execute(f"insert into {table} ({cols}) select {cols} from staged.{table}")
+        finally:
+            con.execute("detach staged")
+
+
+@contextmanager
+def staged_build(paths: list[Path], ref: Reference, previous: Path, workers: int | None = None):
+    """Extract `paths` (reusing `previous`'s rows where it can) into a staging file
+    beside `previous`, without any lock; yields a `StagedBuild`. The staging file is
+    removed afterwards, whatever happens."""
+    import shutil
+    import tempfile
+
+    from budgetperf.store import create_schema
+
+    previous = Path(previous)
+    previous.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{previous.name}.staging-", dir=previous.parent))
+    try:
+        path = folder / "staging.duckdb"
+        con = duckdb.connect(str(path))
+        try:
+            con.execute("set threads = 2")
+            create_schema(con)
+            results = load_build(con, paths, ref, previous=previous, workers=workers)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        yield StagedBuild(path, results)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _regions_of(con: duckdb.DuckDBPyConnection, where: str, params: list) -> set[str]:
@@ -615,74 +669,89 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
         con.execute(f"delete from {table} where doc_id = ?", [doc_id])
 
 
-def load_ingest(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference, workers: int | None = None) -> list:
-    """Add files to an open store. Same content already stored: unchanged; same file
-    name with new content: the old version is replaced; a failing file stores nothing.
-    All new files go in one transaction; if that fails, file by file, so one bad file
-    never takes the others down."""
+def add_extractions(con: duckdb.DuckDBPyConnection, items: list) -> bool:
+    """Add (Extraction or None, IngestResult) items to an open store; see
+    `store.add_extractions`. Returns whether anything changed."""
     schemas = table_schemas(con)
-    outcomes: list[FileOutcome] = []
-    parts: dict[str, list[pa.Table]] = {}
-    with worker_pool(len(paths), ref, schemas, workers) as pool:
-        for chunk in extract_rows(paths, ref, schemas, pool):
-            outcomes += chunk.outcomes
-            for table, data in chunk.tables.items():
-                parts.setdefault(table, []).append(data)
-    tables = {t: _concat(p) for t, p in parts.items()}
-    hashes = [o.content_hash for o in outcomes if o.content_hash]
-    known = {h for (h,) in con.execute("select content_hash from documents where list_contains(?, content_hash)",
-                                       [hashes]).fetchall()} if hashes else set()
-    new: dict[str, FileOutcome] = {}  # by file name
-    for o in outcomes:
-        if o.content_hash is None:
+    present = [(ex, result) for ex, result in items if ex is not None]
+    hashes = [ex.facts.content_hash for ex, _ in present]
+    known = dict(con.execute("select content_hash, file from documents where list_contains(?, content_hash)",
+                             [hashes]).fetchall()) if hashes else {}
+    new: dict[str, tuple] = {}  # by file name: (index, extraction, result)
+    for index, (ex, result) in enumerate(present):
+        h = ex.facts.content_hash
+        if h in known:  # stored already, or earlier in this batch
+            result.status, result.duplicate_of = "unchanged", known[h]
             continue
-        if o.content_hash in known:
-            o.result.status = "unchanged"
-            continue
-        known.add(o.content_hash)  # the same content twice in one call: the second is unchanged
-        if o.result.file in new:  # the same name twice: the later file replaces the earlier
-            del new[o.result.file]
-            o.result.status = "replaced"
-        new[o.result.file] = o
-    new = list(new.values())
+        known[h] = ex.facts.file
+        if ex.facts.file in new:  # the same name twice: the later file replaces the earlier
+            earlier = new.pop(ex.facts.file)
+            result.status = "replaced"
+            result.replaced_doc_ids.append(earlier[2].doc_id)
+        new[ex.facts.file] = (index, ex, result)
     if not new:
-        return [o.result for o in outcomes]
+        return False
+    rows: dict[str, list[pa.Table]] = {}
+    for index, ex, _ in new.values():
+        for table, table_rows in document_rows(ex).items():
+            if table_rows:
+                data = to_arrow(schemas[table], table_rows)
+                rows.setdefault(table, []).append(data.append_column("_file", pa.array([index] * len(table_rows), pa.int32())))
+    tables = {t: _concat(parts) for t, parts in rows.items()}
+    everyone = {index for index, _, _ in new.values()}
 
-    def write(group: list[FileOutcome]) -> set[str]:
+    def write(group: list[tuple]) -> set[str]:
         """Insert the group's rows, replacing older versions by file name; returns the
         regions whose links must be recomputed. The caller holds the transaction."""
-        keep = {o.index for o in group}
         touched: set[str] = set()
-        for o in group:
-            old = [d for (d,) in con.execute("select doc_id from documents where file = ?", [o.result.file]).fetchall()]
+        for _, ex, result in group:
+            old = [d for (d,) in con.execute("select doc_id from documents where file = ?", [ex.facts.file]).fetchall()]
             if old:
                 touched |= _regions_of(con, "list_contains(?, doc_id)", [old])
                 for doc_id in old:
                     delete_document(con, doc_id)
-                o.result.status = "replaced"
-        drop = {o.index for o in outcomes} - keep
+                result.status = "replaced"
+                result.replaced_doc_ids += old
+            if v(ex.facts.region):
+                touched.add(v(ex.facts.region))
+        drop = everyone - {index for index, _, _ in group}
         insert_tables(con, {t: _without(data, drop) for t, data in tables.items()})
-        touched |= {o.link.region for o in group if o.link is not None and o.link.region}
         return touched
 
+    group = list(new.values())
+    before = {id(e[2]): (e[2].status, list(e[2].replaced_doc_ids)) for e in group}
+
+    def restore(result) -> None:
+        result.status, result.replaced_doc_ids = before[id(result)][0], list(before[id(result)][1])
+
+    changed = False
     touched: set[str] = set()
     try:
         con.execute("begin")
-        touched = write(new)
+        touched = write(group)
         con.execute("commit")
-    except Exception:
+        changed = True
+    except duckdb.Error as exc:
         con.execute("rollback")
-        for o in new:
-            o.result.status = "added" if o.result.status != "replaced" else o.result.status
+        if isinstance(exc, duckdb.IOException):
+            raise  # the draft itself failed (disk): the whole write fails
+        for entry in group:  # file by file: one refused file fails alone
+            result = entry[2]
+            restore(result)
             try:
                 con.execute("begin")
-                touched |= write([o])
+                touched |= write([entry])
                 con.execute("commit")
-            except Exception as exc:
+                changed = True
+            except duckdb.Error as exc_one:
                 con.execute("rollback")
-                o.result.status, o.result.reason_en, o.result.reason_zh = (
-                    "failed", f"store error: {exc}", f"写入数据库失败：{exc}")
-    con.execute("begin")
-    relink_regions(con, touched)
-    con.execute("commit")
-    return [o.result for o in outcomes]
+                if isinstance(exc_one, duckdb.IOException):
+                    raise
+                restore(result)
+                result.status, result.reason_en, result.reason_zh = (
+                    "failed", f"store error: {exc_one}", f"写入数据库失败：{exc_one}")
+    if changed:
+        con.execute("begin")
+        relink_regions(con, touched)
+        con.execute("commit")
+    return changed

@@ -176,8 +176,11 @@ class DocumentFacts:
     city: str | None = None
     province: str | None = None
     region_code: str | None = None
-    unit: Value | None = None
+    unit: Value | None = None  # the reporting unit as written (cleaned of codes and seals)
+    unit_short: str | None = None  # its canonical short form, for grouping and display
     unit_code: Value | None = None
+    supervisor: Value | None = None  # 主管部门, when the report names one
+    evaluator: Value | None = None  # an outside evaluator or the organiser of the evaluation
     year: Value | None = None
     year_is_explicit: bool = False
     year_evidence: str | None = None
@@ -191,3 +194,4 @@ class DocumentFacts:
     encoding: str | None = None
     line_count: int = 0
     review_reasons: list[ReviewReason] = field(default_factory=list)
+    is_excluded: bool = False  # a person marked the file "not a report": kept, shown in no figure

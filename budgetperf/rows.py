@@ -17,7 +17,8 @@ DOCUMENT_TABLES = ("review_reasons", "checks", "output_facts", "spending_plans",
                    "budget_lines", "indicators", "provenance", "projects", "source_lines", "documents")
 DOCUMENT_COLUMNS = ("doc_id", "file", "fmt", "encoding", "content_hash", "region", "region_level", "city", "province",
                     "region_code", "unit", "unit_code", "year", "year_is_explicit", "year_evidence", "year_line",
-                    "doc_kinds", "unit_project_budget_wan", "projects_total", "line_count", "is_synthetic")
+                    "doc_kinds", "unit_project_budget_wan", "projects_total", "line_count", "unit_short",
+                    "is_synthetic")
 _PROJECT_FIELDS = ("code", "budget_initial", "budget_adjusted", "executed", "execution_rate", "budget_weight",
                    "budget_score", "total_score", "total_weight", "grade", "projects_evaluated", "special_projects",
                    "funding_source", "goal_expected", "goal_actual")
@@ -47,11 +48,12 @@ def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
     rows["documents"].append((
         doc_id, f.file, f.fmt, f.encoding, f.content_hash, v(f.region), f.region_level, f.city, f.province,
         f.region_code, v(f.unit), v(f.unit_code), v(f.year), f.year_is_explicit, f.year_evidence, f.year_line,
-        list(f.doc_kinds), v(f.unit_project_budget), v(f.projects_total), f.line_count, is_synthetic(ex),
+        list(f.doc_kinds), v(f.unit_project_budget), v(f.projects_total), f.line_count, f.unit_short,
+        is_synthetic(ex),
     ))
     rows["source_lines"] = [(doc_id, i + 1, line) for i, line in enumerate(ex.source.lines)]
     if v(f.unit):
-        rows["units"].append((v(f.unit), v(f.region), v(f.unit_code)))
+        rows["units"].append((f.unit_short or v(f.unit), v(f.region), v(f.unit_code)))
     prov = rows["provenance"]
     for name in ("region", "unit", "unit_code", "unit_project_budget", "projects_total"):
         value = getattr(f, name)

@@ -33,6 +33,7 @@ create table if not exists documents (
     projects_total integer,
     line_count integer,
     ingested_at timestamp default current_timestamp,
+    unit_short varchar,               -- canonical short form of unit, for grouping (unit is as written)
     is_synthetic boolean default false  -- made by `budgetperf synth` (合成数据), never a real report
 );
 -- Stores built before the flag existed get it on their next write.

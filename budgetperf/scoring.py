@@ -181,15 +181,21 @@ def score_documents(expected: list[dict], actual: list[dict]) -> Score:
     return score
 
 
+def same_unit(expected_doc: dict, actual_unit: str | None) -> bool:
+    """The key's unit as written, one of the names the key lists for it
+    (`unit_aliases`), or an in-order abbreviation of it."""
+    eu = expected_doc["unit"]
+    aliases = [norm_text(x) for x in expected_doc.get("unit_aliases", [])]
+    ua = norm_text(actual_unit) if actual_unit else None
+    return bool(ua) and (ua == norm_text(eu) or ua in aliases or abbreviates(ua, norm_text(eu)))
+
+
 def _score_document(e: dict, a: dict, t: _Tally) -> None:
     w = e["file"][:12]
     for k in ("region", "region_level", "city", "province"):
         if k in e:  # a key that leaves a field out does not judge it
             t.check("region", f"{w}.{k}", e.get(k), a.get(k))
-    ua, eu = a.get("unit"), e["unit"]
-    aliases = [norm_text(x) for x in e.get("unit_aliases", [])]
-    t.check("unit", f"{w}.unit", eu, ua, ok=bool(ua) and (
-        norm_text(ua) == norm_text(eu) or norm_text(ua) in aliases or abbreviates(norm_text(ua), norm_text(eu))))
+    t.check("unit", f"{w}.unit", e["unit"], a.get("unit"), ok=same_unit(e, a.get("unit")))
     t.check("year", f"{w}.year", e.get("year"), a.get("year"), "num")
     t.check("year", f"{w}.year_is_explicit", e.get("year_is_explicit"), a.get("year_is_explicit"), "bool")
     for ep in e.get("projects", []):

@@ -57,10 +57,58 @@ SETTINGS = (
         " / Long-to-short unit name table used to canonicalize unit names.",
     ),
     Setting(
+        "BUDGETPERF_CORRECTIONS",
+        "data/corrections.jsonl",
+        "人工更正记录（每行一条，含更正人、时间、原值、新值、原因；撤销也记一行），重建数据库后仍然生效。"
+        " / Corrections made by people (one JSON line each, undo records too); they survive rebuilds.",
+    ),
+    Setting(
         "BUDGETPERF_CHROMIUM",
         "/usr/bin/chromium",
         "用于导出 PNG 图片和浏览器测试的 Chromium 可执行文件（绝对路径或 PATH 中的命令名）。"
         " / Chromium executable for PNG export and browser tests (absolute path or a command on PATH).",
+        is_path=False,
+    ),
+    Setting(
+        "BUDGETPERF_ARCHIVE_DIR",
+        "data/archive",
+        "被删除或被新版本替换的报告原件移到这里（文件名前加时间），重建数据库时不会再读入。"
+        " / Originals of deleted or replaced reports are moved here (time-stamped), out of the rebuild.",
+    ),
+    Setting(
+        "BUDGETPERF_WRITE_LOG",
+        "data/write_log.jsonl",
+        "写入记录（谁、何时、对哪个文件、结果），每行一条 JSON；重建数据库后仍保留。"
+        " / Write log (who, when, which file, outcome), one JSON object per line; survives rebuilds.",
+    ),
+    Setting(
+        "BUDGETPERF_MAX_FILE_MB",
+        "20",
+        "单个报告文件的大小上限（MB），超过的文件不读取。"
+        " / Largest report file accepted, in MB.",
+        is_path=False,
+    ),
+    Setting(
+        "BUDGETPERF_MAX_UNPACKED_MB",
+        "200",
+        ".docx/.xlsx 解压后的总大小上限（MB），防止压缩炸弹。"
+        " / Largest total unpacked size of a .docx/.xlsx (zip bomb guard), in MB.",
+        is_path=False,
+    ),
+    Setting(
+        "BUDGETPERF_LOCK_TIMEOUT",
+        "120",
+        "写入数据库时等待另一个写入任务完成的最长秒数。"
+        " / Seconds a write waits for another writer before giving up.",
+        is_path=False,
+    ),
+    Setting(
+        "BUDGETPERF_EDITORS",
+        "",
+        "编辑账号（可上传、删除）：`姓名=哈希;姓名=哈希`，哈希由 `budgetperf editor-hash` 生成；"
+        "也可写在 .streamlit/secrets.toml 的 [editors] 中。为空且无 secrets 时应用只读。"
+        " / Editor accounts as `name=hash;name=hash` (hashes from `budgetperf editor-hash`),"
+        " or [editors] in .streamlit/secrets.toml; none configured means the app is read-only.",
         is_path=False,
     ),
     Setting(
@@ -89,3 +137,16 @@ def get(name: str) -> str:
         return value
     path = Path(value).expanduser()
     return str(path if path.is_absolute() else ROOT / path)
+
+
+def get_float(name: str) -> float:
+    """A numeric setting (sizes, timeouts) as a float; a value that is not a positive
+    number raises ValueError naming the setting, rather than being silently ignored."""
+    raw = get(name)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise ValueError(f"setting {name} must be a positive number, got {raw!r}")
+    return value

@@ -1,11 +1,15 @@
 """The DuckDB store: schema, loading extractions, and running named queries.
 
-- `build_store(reports_dir, db_path)` writes a fresh store to a temp file and
-  `os.replace`s it into place, so a reader never sees a half-built file.
-- `ingest_files(db_path, paths)` adds files; a file that fails leaves nothing
-  behind. Re-ingesting the same content changes nothing.
-- Rows go in through `budgetperf/loading.py`: extraction in worker processes, one
-  Arrow insert per table, rows of unchanged files reused from the previous store.
+- Every write goes through `publish.publish`: a draft copy of the store is changed
+  under the writer lock and replaces the store atomically, so readers never see a
+  half-written file and are never blocked. `build_store(reports_dir, db_path)` loads
+  a fresh draft; `ingest_files(db_path, paths)` adds files one transaction each (a
+  file that fails leaves nothing behind; the same content again changes nothing);
+  `add_extractions` and `delete_documents` are the changes `intake` applies to a draft.
+- How rows get in is `budgetperf/loading.py`: extraction in worker processes, one
+  Arrow insert per table, rows of unchanged files reused from the previous store,
+  programme links recomputed only for the regions a write touches.
+- `connect(path)` opens a read-only `Snapshot` of the published file.
 - `run_query(name, con=None, **params)` is the one way to run SQL: it loads
   `queries/<name>.sql`, checks the supplied params against the file's `-- params:`
   header, and binds them as DuckDB `$name` parameters (never formatted into SQL).
@@ -13,10 +17,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +26,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from budgetperf import loading, settings
+from budgetperf import loading, publish, settings
 from budgetperf.extract import Extraction, extract_file
 from budgetperf.parsers.context import Reference
 from budgetperf.readers import SUPPORTED_SUFFIXES, ReadError
@@ -45,12 +47,62 @@ class QueryError(Exception):
 # ---------------------------------------------------------------------------
 # connecting
 
-def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the store. All connection setup happens here."""
+class Snapshot:
+    """A read-only connection to the store file as it was when opened.
+
+    DuckDB keeps one database instance per path while any connection to it is open,
+    and hands that instance (the old file) to every later ``duckdb.connect`` of the
+    path, even after a publish has replaced the file. A snapshot is an in-memory
+    instance of its own with the file ATTACHed read-only as catalog ``store``, so a
+    reader that opens the store after a publish always gets the new file, whatever
+    older snapshots other threads are still reading. Cursors (one per query, for
+    threads) start in that catalog too. Everything else is the DuckDB connection's.
+    """
+
+    CATALOG = "store"
+
+    def __init__(self, path: Path):
+        self._con = duckdb.connect(":memory:")
+        try:
+            self._con.execute("set threads = 2")
+            literal = str(path).replace("'", "''")  # ATTACH takes no parameters
+            self._con.execute(f"attach '{literal}' as {self.CATALOG} (read_only)")
+            self._con.execute(f"use {self.CATALOG}")
+        except BaseException:
+            self._con.close()
+            raise
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._con.cursor()
+        cursor.execute(f"use {self.CATALOG}")
+        return cursor
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def connect(path: str | Path | None = None, read_only: bool = True) -> Snapshot | duckdb.DuckDBPyConnection:
+    """Open the store. All connection setup happens here.
+
+    Read-only (the app, the CLI's reading commands) gives a `Snapshot` of the file as
+    it is now. Read-write is only for drafts inside `publish.publish`: never open the
+    published file read-write, since the app may be reading it.
+    """
     path = Path(path or settings.get("BUDGETPERF_DB"))
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"store not found: {path} (run `python -m budgetperf build`)")
-    con = duckdb.connect(str(path), read_only=read_only)
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"store not found: {path} (run `python -m budgetperf build`)")
+        return Snapshot(path)
+    con = duckdb.connect(str(path))
     con.execute("set threads = 2")
     return con
 
@@ -67,7 +119,7 @@ def load_regions(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
 
 
 # ---------------------------------------------------------------------------
-# loading (how rows get in, in parallel and in batches: budgetperf/loading.py)
+# loading
 
 @dataclass
 class IngestResult:
@@ -79,12 +131,19 @@ class IngestResult:
     checks: int = 0
     reason_en: str | None = None
     reason_zh: str | None = None
+    needs_review: list[str] = field(default_factory=list)  # review reasons (Chinese), document and projects
+    duplicate_of: str | None = None  # unchanged: the stored file with the same content
+    replaced_doc_ids: list[str] = field(default_factory=list)  # replaced: the old versions
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     """Bulk insert of rows in the table's column order, through Arrow."""
     if rows:
-        schema = con.sql(f"select * from {table} limit 0").to_arrow_table().schema
+        cursor = con.cursor()  # see loading.table_schemas
+        try:
+            schema = cursor.sql(f"select * from {table} limit 0").to_arrow_table().schema
+        finally:
+            cursor.close()
         loading.insert_arrow(con, table, loading.to_arrow(schema, rows))
 
 
@@ -107,7 +166,7 @@ def report_files(directory: str | Path) -> list[Path]:
 
 
 def _extract_all(paths: list[Path], ref: Reference) -> tuple[list[Extraction], list[IngestResult]]:
-    """Extract in this process, keeping the Extraction objects (accuracy tests)."""
+    """Extract in this process, keeping the Extraction objects (ingest, accuracy tests)."""
     extractions, results = [], []
     for path in paths:
         try:
@@ -121,61 +180,104 @@ def _extract_all(paths: list[Path], ref: Reference) -> tuple[list[Extraction], l
             continue
         extractions.append(ex)
         results.append(IngestResult(path.name, "added", ex.facts.content_hash[:16], len(ex.facts.projects),
-                                    sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks)))
+                                    sum(len(p.indicators) for p in ex.facts.projects), len(ex.checks),
+                                    needs_review=review_messages(ex.facts)))
     return extractions, results
+
+
+def review_messages(facts) -> list[str]:
+    """A document's review reasons and its projects', for printing beside the outcome."""
+    out = [r.message_zh for r in facts.review_reasons]
+    out += [f"「{p.name}」{r.message_zh}" for p in facts.projects for r in p.review_reasons]
+    return out
 
 
 def build_store(reports_dir: str | Path | None = None, db_path: str | Path | None = None,
                 ref: Reference | None = None, workers: int | None = None) -> list[IngestResult]:
-    """Rebuild the store from a folder of reports, atomically. Extraction runs in
-    `workers` processes (default: up to 2); files the current store already holds
-    unchanged, extracted by the same code, are copied from it, not re-extracted."""
+    """Rebuild the store from a folder of reports and publish it atomically.
+
+    Extraction runs first, without the writer lock, in `workers` processes (default:
+    up to 2), into a staging file (`loading.staged_build`); files the published
+    store already holds unchanged, extracted by the same code, are copied from it
+    rather than extracted again. Only loading the new file from the staging file
+    holds the lock (`publish.publish` with a fresh draft), so readers and other
+    writers wait on nothing while reports are read.
+    """
     reports_dir = Path(reports_dir or settings.get("BUDGETPERF_REPORTS_DIR"))
     db_path = Path(db_path or settings.get("BUDGETPERF_DB"))
     ref = ref or load_reference()
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"reports folder not found: {reports_dir}")
-    paths = report_files(reports_dir)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # duckdb wants to create the file itself
-    try:
-        con = duckdb.connect(tmp)
-        try:
+    with loading.staged_build(report_files(reports_dir), ref, db_path, workers) as staged:
+
+        def load(con: duckdb.DuckDBPyConnection) -> None:
             create_schema(con)
             load_regions(con, ref)
-            results = loading.load_build(con, paths, ref, previous=db_path, workers=workers)
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(tmp, db_path)
-    finally:
-        for leftover in (tmp, tmp + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
-    return results
+            staged.copy_into(con)
+
+        publish.publish(db_path, load, fresh=True)
+    return staged.results
 
 
-def ingest_files(db_path: str | Path | None, paths: list[str | Path], ref: Reference | None = None,
-                 workers: int | None = None) -> list[IngestResult]:
-    """Add files to an existing store (created if missing).
+def prepare_draft(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
+    """Schema (created if missing) and the region table (loaded if empty) of a draft."""
+    create_schema(con)
+    if con.execute("select count(*) from regions").fetchone()[0] == 0:
+        load_regions(con, ref)
+
+
+def add_extractions(con: duckdb.DuckDBPyConnection, items: list[tuple[Extraction | None, IngestResult]]) -> bool:
+    """Add extracted files to a draft; returns whether anything changed.
+
+    Same content already stored (or earlier in `items`): ``unchanged``, with
+    `duplicate_of` naming the stored file. Same file name with new content: the old
+    version is deleted (``replaced``, `replaced_doc_ids`). Items whose extraction
+    failed (`None`) are skipped; a file the store refuses becomes ``failed``. All new
+    files go in one transaction (file by file if the store refuses one), and only
+    the regions they touch are relinked (`loading.add_extractions`).
+    """
+    return loading.add_extractions(con, items)
+
+
+def ingest_files(db_path: str | Path | None, paths: list[str | Path], ref: Reference | None = None) -> list[IngestResult]:
+    """Add files to the store (created if missing) and publish it atomically.
 
     Same content already stored: unchanged. Same file name with new content: the old
-    version is replaced. A failing file stores nothing and is reported with a reason;
-    the others are stored (see `loading.load_ingest`).
+    version is replaced. A failing file stores nothing and is reported with a reason.
+    Files are read before the writer lock is taken. Keeps no originals: that is
+    `intake.add_reports`, which the CLI and the app use.
     """
     db_path = Path(db_path or settings.get("BUDGETPERF_DB"))
     ref = ref or load_reference()
-    fresh = not db_path.exists()
-    con = duckdb.connect(str(db_path))
-    try:
-        create_schema(con)
-        if fresh:
-            load_regions(con, ref)
-        return loading.load_ingest(con, [Path(p) for p in paths], ref, workers)
-    finally:
-        con.close()
+    items = []
+    for path in map(Path, paths):
+        extractions, (result,) = _extract_all([path], ref)
+        items.append((extractions[0] if extractions else None, result))
+    if any(ex is not None for ex, _ in items):
+        def apply(con):
+            prepare_draft(con, ref)
+            return add_extractions(con, items)
+
+        publish.publish(db_path, apply, is_changed=bool)
+    return [result for _, result in items]
+
+
+def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> list[tuple[str, str]]:
+    """Delete documents and all their rows from a draft; returns (doc_id, file) of
+    those that were there, and relinks the programmes of their regions."""
+    found = [tuple(row) for row in con.execute(
+        "select doc_id, file from documents where list_contains($ids, doc_id) order by file", {"ids": list(doc_ids)}
+    ).fetchall()]
+    if found:
+        regions = {r for (r,) in con.execute(
+            "select distinct region from documents where list_contains($ids, doc_id)", {"ids": list(doc_ids)}
+        ).fetchall() if r}
+        con.execute("begin")
+        for doc_id, _ in found:
+            _delete_document(con, doc_id)
+        loading.relink_regions(con, regions)
+        con.execute("commit")
+    return found
 
 
 # ---------------------------------------------------------------------------

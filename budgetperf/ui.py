@@ -2,10 +2,10 @@
 
 The only module of the package that imports streamlit. It owns:
 
-- the read-only DuckDB connection, shared by all sessions through
-  ``st.cache_resource`` and reopened when the store file's ``mtime_ns`` changes
-  (a rebuild ``os.replace``s the file), and query results cached with
-  ``st.cache_data`` keyed by query name, params and that ``mtime_ns``;
+- the read-only store snapshot (`store.connect`), shared by all sessions through
+  ``st.cache_resource`` and reopened when the store file's identity changes
+  (every write publishes a new file, `publish.publish`), and query results cached
+  with ``st.cache_data`` keyed by query name, params and that identity;
 - the sidebar filters (rendered once per run by ``app.py``, bound to the URL so a
   link reproduces the view and the state survives page switches) and their
   mapping to named-query params (`filter_params`);
@@ -34,7 +34,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from budgetperf import charts, export, filters, settings, store
+from budgetperf import charts, export, filters, publish, settings, store
 
 # Page files, for navigation from one page to another (paths relative to app.py).
 OVERVIEW_PAGE = "pages/overview.py"
@@ -66,34 +66,33 @@ def store_path() -> Path:
     return Path(settings.get("BUDGETPERF_DB"))
 
 
-def store_mtime_ns(path: Path | None = None) -> int | None:
-    """The store file's mtime in ns, or None when it is missing."""
-    try:
-        return (path or store_path()).stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
+def store_version(path: Path | None = None) -> tuple[int, int, int] | None:
+    """The store file's identity (inode, mtime_ns, size), or None when it is missing.
+    Every write publishes a new file (`publish.publish`), so this changes with each."""
+    return publish.file_version(path or store_path())
 
 
 def store_exists() -> bool:
     """Whether the store file exists."""
-    return store_mtime_ns() is not None
+    return store_version() is not None
 
 
 @dataclass
 class _OpenStore:
     path: str
-    mtime_ns: int | None
-    con: duckdb.DuckDBPyConnection
+    version: tuple[int, int, int] | None
+    con: store.Snapshot
 
 
 def _is_current(opened: _OpenStore) -> bool:
-    # A rebuild replaces the file (new mtime): drop this connection and reopen.
-    return store_mtime_ns(Path(opened.path)) == opened.mtime_ns
+    # A write publishes a new file: drop this snapshot and open the new one.
+    return store_version(Path(opened.path)) == opened.version
 
 
 def _close(opened: _OpenStore) -> None:
-    # DuckDB caches one database instance per path while any connection to it is
-    # open, so the old connection must close before a reopen sees the new file.
+    # A snapshot is its own DuckDB instance, so the new one never depends on this
+    # closing; a query another session still runs on it keeps it busy (DuckDB then
+    # refuses to close), and it is freed when that query lets go of it.
     try:
         opened.con.close()
     except duckdb.Error:
@@ -102,33 +101,33 @@ def _close(opened: _OpenStore) -> None:
 
 @st.cache_resource(validate=_is_current, on_release=_close, show_spinner=False)
 def _open_store(path: str) -> _OpenStore:
-    mtime = store_mtime_ns(Path(path))
-    return _OpenStore(path, mtime, store.connect(path, read_only=True))
+    version = store_version(Path(path))  # before opening: a publish in between only causes a reopen
+    return _OpenStore(path, version, store.connect(path, read_only=True))
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _run_cached(name: str, params: dict, path: str, mtime_ns: int) -> pd.DataFrame:
-    # `mtime_ns` is in the cache key only: a rebuilt store misses the old entries.
+def _run_cached(name: str, params: dict, path: str, version: tuple[int, int, int]) -> pd.DataFrame:
+    # `version` is in the cache key only: a newly published store misses the old entries.
     return store.run_query(name, con=_open_store(path).con, **params)
 
 
 def query(name: str, **params) -> pd.DataFrame:
     """Run named query `name` (queries/<name>.sql) with `params`, cached per store version.
 
-    Raises StoreMissing when there is no store file. A query that races a rebuild
-    (its connection closed underneath it) is retried once on the new connection.
+    Raises StoreMissing when there is no store file. A query that races a publish
+    (its snapshot closed underneath it) is retried once on the new snapshot.
     """
     path = store_path()
-    mtime = store_mtime_ns(path)
-    if mtime is None:
+    version = store_version(path)
+    if version is None:
         raise StoreMissing(str(path))
     try:
-        return _run_cached(name, params, str(path), mtime)
+        return _run_cached(name, params, str(path), version)
     except store.QueryError as exc:
         if not isinstance(exc.error, duckdb.ConnectionException):
             raise
         _open_store.clear()
-        return _run_cached(name, params, str(path), store_mtime_ns(path) or mtime)
+        return _run_cached(name, params, str(path), store_version(path) or version)
 
 
 def missing_store_notice() -> None:

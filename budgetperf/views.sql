@@ -14,7 +14,9 @@ with joined as (
         coalesce(d.region_level, r.level) as region_level,
         d.city,
         d.province,
-        d.unit,
+        -- Grouped and shown by the short form; the name as written stays beside it.
+        coalesce(d.unit_short, d.unit) as unit,
+        d.unit as unit_as_written,
         d.year,
         d.year_is_explicit,
         d.doc_kinds,
@@ -84,7 +86,7 @@ select
     d.file,
     coalesce(d.region, '地区未知') as region,
     d.year,
-    d.unit,
+    coalesce(d.unit_short, d.unit) as unit,
     p.name as project_name
 from checks c
 join documents d using (doc_id)

@@ -16,11 +16,12 @@ The app and the extraction never import cpca; they only read the CSV
 division with a 12-digit adcode.
 
 Output columns: region, level, city, province, code
-  level    province | city (prefecture-level) | district (市辖区) | city (县级市) | county
+  level    province | city (prefecture-level, 州/盟/地区 included) | district (市辖区)
+           | county (县, 旗, and 县级市: a county-level city is county-level)
   city     parent prefecture-level city; a prefecture-level city is its own city;
            empty for a province. Districts and counties of the municipalities
            (北京/天津/上海/重庆) get the municipality; divisions directly under a
-           province (省直辖县级行政区划, code digits 3-4 == "90") get the province.
+           province (省直辖县级行政区划, code digits 3-4 == "90") have none (empty).
   code     the first 6 digits of the adcode.
 
 Rows a user added by hand (codes cpca does not know) are kept, so regenerating
@@ -65,9 +66,7 @@ def county_level(name: str) -> str:
     """Level of a county-level division from its name suffix."""
     if name.endswith("区") and not name.endswith(COUNTY_LIKE_QU):
         return "district"
-    if name.endswith("市"):
-        return "city"  # 县级市
-    return "county"  # 县, 旗, 自治县, 自治旗, 特区, 林区, 三沙's islands
+    return "county"  # 县, 县级市, 旗, 自治县, 自治旗, 特区, 林区, 三沙's islands
 
 
 def build_regions(adcodes: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -83,8 +82,10 @@ def build_regions(adcodes: list[tuple[str, str]]) -> list[dict[str, str]]:
                 continue
             out.append(dict(region=name, level="city", city=name, province=province, code=code))
         else:
-            if code[:2] in MUNICIPALITIES or code[2:4] == "90":
+            if code[:2] in MUNICIPALITIES:
                 city = province
+            elif code[2:4] == "90":
+                city = ""  # directly under the province: no prefecture-level city
             else:
                 city = names.get(code[:4] + "00", "")
                 if not city or city in PLACEHOLDERS:

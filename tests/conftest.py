@@ -19,6 +19,48 @@ def ref():
     return load_reference(str(ROOT / "data" / "regions.csv"), str(ROOT / "data" / "unit_aliases.csv"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_write_env(tmp_path_factory):
+    """Writes made by tests (CLI subprocesses included: they inherit os.environ) keep
+    originals, archive, write log and corrections under a temp folder, never in the
+    repo's data/."""
+    import os
+
+    base = tmp_path_factory.mktemp("write_env")
+    values = {
+        "BUDGETPERF_REPORTS_DIR": str(base / "reports"),
+        "BUDGETPERF_ARCHIVE_DIR": str(base / "archive"),
+        "BUDGETPERF_WRITE_LOG": str(base / "write_log.jsonl"),
+        "BUDGETPERF_CORRECTIONS": str(base / "corrections.jsonl"),
+        "BUDGETPERF_EDITORS": "",
+    }
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    yield base
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def write_env(tmp_path, monkeypatch) -> dict[str, Path]:
+    """A store, reports folder, archive and write log of this test's own (also set
+    in the environment, so the app, intake and CLI subprocesses use them)."""
+    paths = {
+        "BUDGETPERF_DB": tmp_path / "store" / "budgetperf.duckdb",
+        "BUDGETPERF_REPORTS_DIR": tmp_path / "reports",
+        "BUDGETPERF_ARCHIVE_DIR": tmp_path / "archive",
+        "BUDGETPERF_WRITE_LOG": tmp_path / "write_log.jsonl",
+    }
+    paths["BUDGETPERF_DB"].parent.mkdir()
+    paths["BUDGETPERF_REPORTS_DIR"].mkdir()
+    for key, value in paths.items():
+        monkeypatch.setenv(key, str(value))
+    return paths
+
+
 # ---------------------------------------------------------------------------
 # dashboard: a store built once from data/reports, and per-test variants
 
@@ -65,6 +107,80 @@ def make_store(tmp_path_factory, ref):
     return build
 
 
+# ---------------------------------------------------------------------------
+# writing from the app: editor accounts and the 数据管理 page
+
+EDITOR, PASSWORD = "张三", "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def editor_hash() -> str:
+    from budgetperf.editors import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def editor_env(write_env, dash_store, editor_hash, monkeypatch) -> dict[str, Path]:
+    """write_env with the seed store copied in and one editor (EDITOR/PASSWORD)
+    configured; the login limiter starts fresh."""
+    import shutil
+
+    from budgetperf import editors
+
+    shutil.copy(dash_store, write_env["BUDGETPERF_DB"])
+    monkeypatch.setenv("BUDGETPERF_EDITORS", f"{EDITOR}={editor_hash}")
+    monkeypatch.setattr(editors, "LIMITER", editors.LoginLimiter())
+    return write_env
+
+
+@pytest.fixture(scope="module")
+def editor_env_module(tmp_path_factory, dash_store, editor_hash):
+    """editor_env for a whole module (one upload shared by parametrized tests)."""
+    import os
+    import shutil
+
+    base = tmp_path_factory.mktemp("editor_env")
+    paths = {
+        "BUDGETPERF_DB": base / "store" / "budgetperf.duckdb",
+        "BUDGETPERF_REPORTS_DIR": base / "reports",
+        "BUDGETPERF_ARCHIVE_DIR": base / "archive",
+        "BUDGETPERF_WRITE_LOG": base / "write_log.jsonl",
+    }
+    paths["BUDGETPERF_DB"].parent.mkdir()
+    paths["BUDGETPERF_REPORTS_DIR"].mkdir()
+    shutil.copy(dash_store, paths["BUDGETPERF_DB"])
+    values = {k: str(v) for k, v in paths.items()} | {"BUDGETPERF_EDITORS": f"{EDITOR}={editor_hash}"}
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    yield paths
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def open_manage(timeout: int = 60):
+    """The 数据管理 page under AppTest (from app.py, as users reach it)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.switch_page("pages/manage.py")
+    return at.run()
+
+
+def login(at, name: str = EDITOR, password: str = PASSWORD):
+    """Fill the login form and submit it."""
+    at.text_input(key="admin.login.name").input(name)
+    at.text_input(key="admin.login.password").input(password)
+    next(b for b in at.button if b.label == "登录").click()
+    return at.run()
+
+
+def preview_table(at):
+    """The upload preview shown on the page (a DataFrame with Chinese headers)."""
+    return next(df.value for df in at.dataframe if "预计结果" in df.value.columns)
 @pytest.fixture(scope="session")
 def scale_corpus(tmp_path_factory, ref) -> Path:
     """About 100× the seeds: ~400 synthetic reports (合成数据) of 20 regions, 2019-2025,

@@ -137,3 +137,14 @@ def test_checks_carry_provenance_and_chinese_message():
 def test_quantified_share():
     assert quantified_share([ind(target="长期"), ind(target="≥5人")]) == 0.5
     assert quantified_share([]) is None
+
+
+def test_rules_that_read_indicators_skip_a_table_that_was_not_fully_read():
+    from budgetperf.records import ReviewReason
+
+    misread = project(indicators=nine_indicators()[:8], total_score=val(95), **FULL)
+    assert {"weights_sum", "total_vs_parts"} <= kinds(facts(misread))
+    misread.review_reasons = [ReviewReason("indicator_table_unread", "指标表缺少表头")]
+    found = kinds(facts(misread))
+    assert not {"weights_sum", "total_vs_parts"} & found
+    assert "execution_missing" not in found  # rules on the budget still run: the budget was read

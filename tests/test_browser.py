@@ -56,7 +56,7 @@ def _free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free port against a store, as a subprocess."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, env: dict | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -65,7 +65,7 @@ class Server:
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
              # what users see on a server: no developer toolbar (Deploy button)
              "--client.toolbarMode", "viewer"],
-            cwd=ROOT, env={**os.environ, "BUDGETPERF_DB": str(db)},
+            cwd=ROOT, env={**os.environ, "BUDGETPERF_DB": str(db), **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -260,3 +260,48 @@ def test_empty_state_names_the_filter(server, page):
     alert = page.locator('[data-testid="stAlert"]').first.inner_text()
     assert "请在左侧取消「文档类型=目标」" in alert
     screenshot(page, "execution_targets_only")
+
+
+def test_an_editor_uploads_a_report_in_the_browser(dash_store, browser, tmp_path, editor_hash):
+    """数据管理 in a real browser: log in, choose a file, see the preview, commit, and
+    the outcome and the new document show; a viewer's 总览 then lists the new region."""
+    from tests.conftest import EDITOR, FIXTURES_DIR, PASSWORD
+
+    db = tmp_path / "store" / "budgetperf.duckdb"
+    db.parent.mkdir()
+    shutil.copy(dash_store, db)
+    env = {"BUDGETPERF_EDITORS": f"{EDITOR}={editor_hash}", "BUDGETPERF_REPORTS_DIR": str(tmp_path / "reports"),
+           "BUDGETPERF_ARCHIVE_DIR": str(tmp_path / "archive"), "BUDGETPERF_WRITE_LOG": str(tmp_path / "log.jsonl")}
+    report = tmp_path / "迁西县专项资金.txt"
+    shutil.copy(FIXTURES_DIR / "special_fund_expenses_mismatch.txt", report)
+    app = Server(db, env)
+    context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        pg.goto(f"{app.url}/manage")
+        wait_idle(pg)
+        assert_no_error(pg)
+        pg.get_by_label("编辑名").fill(EDITOR)
+        pg.get_by_label("密码", exact=True).fill(PASSWORD)
+        pg.get_by_role("button", name="登录").click()
+        pg.get_by_text(f"已登录编辑：{EDITOR}").wait_for(timeout=LOAD_TIMEOUT_MS)
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(report))
+        pg.get_by_text("预览").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        wait_idle(pg)
+        assert pg.locator('[data-testid="stDataFrame"]').count() >= 2  # the preview and the documents
+        screenshot(pg, "manage_preview")
+        pg.get_by_role("button", name="确认入库（1 个文件）").click()
+        pg.get_by_text("入库完成").wait_for(timeout=LOAD_TIMEOUT_MS)
+        wait_idle(pg)
+        assert_no_error(pg)
+        assert "库中文档（5 份）" in pg.locator('[data-testid="stMain"]').inner_text()
+        assert (tmp_path / "reports" / report.name).is_file()
+        screenshot(pg, "manage_committed")
+        viewer = context.new_page()
+        viewer.goto(f"{app.url}/?regions=迁西县")
+        wait_idle(viewer)  # the report states no year: no chart by year, but the region is there
+        assert_no_error(viewer)
+        assert "迁西县" in viewer.locator('[data-testid="stSidebar"]').inner_text()
+    finally:
+        context.close()
+        app.stop()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from budgetperf.extract import document_to_dict, extract_file, link_programs
+from budgetperf.scoring import same_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = json.loads((ROOT / "tests" / "seed_facts.json").read_text(encoding="utf-8"))
@@ -36,7 +37,13 @@ def _differences(expected, actual, path=""):
             return [f"{path}: expected an object, got {actual!r}"]
         out = []
         for key, value in expected.items():
-            if key in ("checks", "year_evidence"):
+            if key in ("checks", "year_evidence", "unit_aliases"):
+                continue
+            if key == "unit" and "unit_aliases" in expected:
+                # The unit as written or one of the names the key accepts for it
+                # (the answer-key scorer's rule, budgetperf.scoring).
+                if not same_unit(expected, actual.get("unit")):
+                    out.append(f"{path}.unit: expected {value!r} or an accepted form, got {actual.get('unit')!r}")
                 continue
             if key not in actual:
                 out.append(f"{path}.{key}: missing")

@@ -150,3 +150,148 @@ def test_section_score_found_in_the_next_paragraph_of_its_item():
     assert [(s.section, s.max, s.score, s.prov.line_start, s.prov.line_end) for s in scores] == [
         ("效益指标", 40, 36, 1, 2), ("满意度指标", 10, 10, 3, 3),
     ]
+
+
+# --- labels as written, weights in labels, label vocabulary -----------------
+
+from budgetperf.parsers.tables import label_field, level_group, normalize_level1, split_label_weight  # noqa: E402
+
+
+@pytest.mark.parametrize("raw, label, weight", [
+    ("产出指标（50分）", "产出指标", 50), ("效益指标(30分)", "效益指标", 30), ("决策（20分）", "决策", 20),
+    ("产出指标", "产出指标", None), ("培训合格率（%）", "培训合格率（%）", None), ("指标1（2021）", "指标1（2021）", None),
+])
+def test_weight_in_a_label_is_not_part_of_it(raw, label, weight):
+    assert split_label_weight(raw) == (label, weight)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("产出目标", "产出目标"),  # as written: nothing appended
+    ("产出指标（50分）", "产出指标"), ("产出", "产出指标"), ("效益", "效益指标"), ("项目立项", "项目立项"),
+])
+def test_level1_labels_as_written(raw, expected):
+    assert normalize_level1(raw) == expected
+
+
+@pytest.mark.parametrize("label, group", [
+    ("产出目标", "产出指标"), ("产出", "产出指标"), ("效益目标", "效益指标"), ("效果指标", "效益指标"),
+    ("满意度", "满意度指标"), ("服务对象满意度指标", "满意度指标"), ("社会效益指标", "效益指标"), ("项目立项", None),
+])
+def test_level_group_normalizes_for_grouping(label, group):
+    assert level_group(label) == group
+
+
+@pytest.mark.parametrize("cell, field", [
+    ("项目名称", "name"), ("转移支付（项目）名称", "name"), ("项目（专项资金）名称", "name"),
+    ("实施单位", "unit"), ("资金使用单位", "unit"), ("部门（单位）名称", "unit"), ("填报单位：", "unit"),
+    ("主管部门", "department"), ("地方主管部门", "department"), ("主管部门（单位）名称及部门预算编码", "department"),
+    ("自评等级", "grade"), ("计划安排资金（万元）", "budget"), ("区级支出预算总量", "budget"),
+    ("实际支出（万元）", "executed"), ("预算执行率", "rate"), ("三级指标", None), ("年初预算数", None),
+])
+def test_label_vocabulary(cell, field):
+    assert label_field(cell) == field
+
+
+def test_indicator_table_without_its_header_row_is_read_by_content():
+    table, doc = table_of([
+        ["产出指标", "数量指标", "开展培训场次", "≥20场", "22场", "20", "20"],
+        ["", "质量指标", "培训合格率", "≥90%", "95%", "20", "19"],
+        ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "96%", "10", "10"],
+    ])
+    facts = parse_table(table, doc)
+    assert facts.inferred_header
+    assert [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in facts.indicators] == [
+        ("产出指标", "数量指标", "开展培训场次", "≥20场", "22场", 20, 20),
+        ("产出指标", "质量指标", "培训合格率", "≥90%", "95%", 20, 19),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "96%", 10, 10),
+    ]
+
+
+def test_four_part_score_table_keeps_decision_and_process_rows_out_of_indicators():
+    table, doc = table_of([
+        ["一级指标", "二级指标", "三级指标", "分值", "指标值", "实际完成值", "得分"],
+        ["决策（20分）", "项目立项", "立项依据充分性", "10", "—", "—", "10"],
+        ["过程（20分）", "资金管理", "预算执行率", "5", "100%", "92%", "4"],
+        ["产出（40分）", "数量指标", "新建便道长度", "20", "4.5公里", "4.2公里", "18"],
+        ["效益（20分）", "满意度指标", "群众满意度", "10", "≥90%", "91%", "10"],
+    ])
+    facts = parse_table(table, doc)
+    assert [(i.level1, i.level2, i.name) for i in facts.indicators] == [
+        ("产出指标", "数量指标", "新建便道长度"), ("效益指标", "满意度指标", "群众满意度")]
+    assert (facts.budget["weight"].value, facts.budget["score"].value) == (5, 4)
+    assert [(s.section, s.max) for s in facts.section_scores] == [("决策", 20), ("过程", 20), ("产出指标", 40), ("效益指标", 20)]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # a dimension score table: sections with maxima and scores
+    ([["评价维度", "分值", "得分"], ["决策", "20", "18"], ["产出", "30", "25.5"], ["合计", "100", "84.5"]],
+     {"sections": [("决策", 20, 18), ("产出", 30, 25.5)]}),
+    # an expense table: the planned amount, 合计 skipped
+    ([["支出内容", "预算数（万元）", "实际支出（万元）"], ["疫苗采购", "312.40", "305.86"], ["合计", "312.40", "305.86"]],
+     {"expenses": [("疫苗采购", 312.4)]}),
+    # a project list: one row per project with its own amounts
+    ([["任务名称", "项目", "批复金额（万元）", "实际支出金额（万元）", "预算执行率"],
+      ["理论武装", "理论学习经费", "45.00", "44.12", "98.04%"]],
+     {"projects": [("理论学习经费", 45, 44.12, 98.04)]}),
+    # a spending plan: dates over shares
+    ([["资金支出计划（%）", "3月底", "6月底", "9月底", "12月底"], ["25%", "50%", "75%", "100%"]],
+     {"plan": [("03-31", 25), ("06-30", 50), ("09-30", 75), ("12-31", 100)]}),
+])
+def test_other_table_shapes(rows, expected):
+    table, doc = table_of(rows)
+    facts = parse_table(table, doc)
+    if "sections" in expected:
+        assert [(s.section, s.max, s.score) for s in facts.section_scores] == expected["sections"]
+    if "expenses" in expected:
+        assert [(e.item, e.amount_wan) for e in facts.expense_items] == expected["expenses"]
+    if "projects" in expected:
+        assert [(r.name.value, r.budget.value, r.executed.value, r.rate.value) for r in facts.project_rows] == expected["projects"]
+    if "plan" in expected:
+        assert [(p.by, p.share_pct) for p in facts.spending_plan] == expected["plan"]
+
+
+def test_a_date_target_is_not_a_spending_plan():
+    table, doc = table_of([HEADER, ["", "产出指标", "时效指标", "完成时间", "12月底前", "12月底前完成", "10", "10", ""]])
+    facts = parse_table(table, doc)
+    assert facts.spending_plan == [] and [i.target for i in facts.indicators] == ["12月底前"]
+
+
+def test_grid_columns_match_cells_under_a_merged_header():
+    # 得分 spans two grid columns (col 4-5); the data row's score sits under it.
+    rows = (
+        (Cell("一级指标", 1, 1, 0), Cell("三级指标", 1, 1, 1), Cell("年度指标值", 1, 1, 2), Cell("分值", 1, 1, 3),
+         Cell("得分", 1, 1, 4, 2)),
+        (Cell("产出指标", 2, 2, 0), Cell("培训人数", 2, 2, 1), Cell("≥10人", 2, 2, 2), Cell("10", 2, 2, 3),
+         Cell("9", 2, 2, 4, 2)),
+    )
+    facts = parse_table(Table(rows, 1, 2), SourceDocument("t.txt", "txt", ["a", "b"]))
+    (ind,) = facts.indicators
+    assert (ind.name, ind.target, ind.weight, ind.score) == ("培训人数", "≥10人", 10, 9)
+
+
+def test_a_merged_first_level_cell_keeps_its_rows_even_under_another_parent():
+    # Grid readers say the blank cell is merged from above: 服务对象满意度指标 stays
+    # under the merged 效益指标 (an older template), not moved to 满意度指标.
+    rows = (
+        (Cell("一级指标", 1, 1, 0), Cell("二级指标", 1, 1, 1), Cell("三级指标", 1, 1, 2), Cell("年度指标值", 1, 1, 3)),
+        (Cell("效益指标", 2, 2, 0), Cell("社会效益指标", 2, 2, 1), Cell("测评得分", 2, 2, 2), Cell("≥85分", 2, 2, 3)),
+        (Cell("", 3, 3, 0, 1, True), Cell("服务对象满意度指标", 3, 3, 1), Cell("市民满意度", 3, 3, 2), Cell("≥90%", 3, 3, 3)),
+    )
+    facts = parse_table(Table(rows, 1, 3), SourceDocument("t.txt", "txt", ["a", "b", "c"]))
+    assert [i.level1 for i in facts.indicators] == ["效益指标", "效益指标"]
+
+
+def test_a_header_written_over_two_rows():
+    # 绩效指标 spans the three level columns above; 年度指标值, 分值, 得分 are merged
+    # down from the first header row into the second.
+    rows = (
+        (Cell("绩效指标", 1, 1, 0, 3), Cell("年度指标值", 1, 1, 3), Cell("实际完成值", 1, 1, 4), Cell("分值", 1, 1, 5),
+         Cell("得分", 1, 1, 6)),
+        (Cell("一级指标", 2, 2, 0), Cell("二级指标", 2, 2, 1), Cell("三级指标", 2, 2, 2), Cell("", 2, 2, 3, 1, True),
+         Cell("", 2, 2, 4, 1, True), Cell("", 2, 2, 5, 1, True), Cell("", 2, 2, 6, 1, True)),
+        (Cell("产出指标", 3, 3, 0), Cell("数量指标", 3, 3, 1), Cell("培训人数", 3, 3, 2), Cell("≥10人", 3, 3, 3),
+         Cell("12人", 3, 3, 4), Cell("20", 3, 3, 5), Cell("20", 3, 3, 6)),
+    )
+    facts = parse_table(Table(rows, 1, 3), SourceDocument("t.txt", "txt", ["a", "b", "c"]))
+    (ind,) = facts.indicators
+    assert (ind.level1, ind.name, ind.target, ind.actual, ind.weight, ind.score) == ("产出指标", "培训人数", "≥10人", "12人", 20, 20)

@@ -29,6 +29,7 @@ FILTERED = {
     "project": "网信乐亭",
     "line_from": 1,
     "line_to": 30,
+    "search": "乐亭",
 }
 SHARED_FILTERS = ("years", "regions", "levels", "units", "projects", "doc_types")
 QUERIES = list_queries()

@@ -42,8 +42,19 @@ def test_levels_allowed(rows):
 
 
 def test_counties_and_districts_have_city_and_province(rows):
-    bad = [r for r in rows if r["level"] in ("county", "district") and not (r["city"] and r["province"])]
-    assert bad == []
+    """Only a division directly under a province (code digits 3-4 == 90) has no city."""
+    bad = [r for r in rows if r["level"] in ("county", "district") and not r["province"]]
+    no_city = [r for r in rows if r["level"] in ("county", "district") and not r["city"] and r["code"][2:4] != "90"]
+    assert bad == [] and no_city == []
+
+
+@pytest.mark.parametrize("line", [
+    "阜康市,county,昌吉回族自治州,新疆维吾尔自治区,652302",  # county-level city: county level
+    "五指山市,county,,海南省,469001",  # directly under the province: no city
+    "楚雄彝族自治州,city,楚雄彝族自治州,云南省,532300",  # a 州 is prefecture-level
+])
+def test_levels_follow_the_administrative_rank(rows, line):
+    assert dict(zip(COLUMNS, line.split(","))) in rows
 
 
 def test_provinces_have_no_city(rows):
@@ -57,4 +68,4 @@ def test_parents_exist(rows):
     province_names = {r["region"] for r in rows if r["level"] == "province"}
     city_names = {r["region"] for r in rows if r["level"] == "city"}
     assert {r["province"] for r in rows} <= province_names
-    assert {r["city"] for r in rows if r["level"] != "province"} <= city_names | province_names
+    assert {r["city"] for r in rows if r["level"] != "province"} <= city_names | province_names | {""}

@@ -48,10 +48,14 @@ class Tier:
 
     @property
     def key(self) -> str:
+        import hashlib
+
         from budgetperf.synth import GENERATOR_VERSION
 
+        # the corpus is drawn from regions.csv: another table, another corpus
+        regions = hashlib.sha256(Path(settings.get("BUDGETPERF_REGIONS")).read_bytes()).hexdigest()[:6]
         return (f"{self.name}-r{self.regions}-y{self.years[0]}{self.years[1]}-u{self.units}-s{self.seed}-"
-                + "".join(f[0] for f in self.formats) + f"-g{GENERATOR_VERSION}")
+                + "".join(f[0] for f in self.formats) + f"-g{GENERATOR_VERSION}-{regions}")
 
     @property
     def reports(self) -> Path:
@@ -93,11 +97,11 @@ def build_measured(reports: Path, db: Path, *, fresh: bool = True) -> dict:
     if fresh and db.exists():
         db.unlink()
     db.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    run = run_measured([sys.executable, "-m", "budgetperf", "build", "--reports", str(reports), "--db", str(db)], env)
+    run = run_measured([sys.executable, "-m", "budgetperf", "build", "--reports", str(reports), "--db", str(db)],
+                       cli_env())
     if run.returncode not in (0, 1):  # 1: some files failed, the store is still written
         raise RuntimeError(f"build failed ({run.returncode}): {run.stderr[-2000:]}")
-    failed = sum(1 for line in run.stdout.splitlines() if line.startswith("FAILED"))
+    failed = sum(1 for line in run.stdout.splitlines() if line.startswith("失败"))
     return {"seconds": round(run.seconds, 2), "cpu_s": round(run.cpu_seconds, 1), "peak_rss_mb": round(run.peak_rss_mb),
             "failed": failed, "size_mb": round(db.stat().st_size / 2**20, 1), "loadavg": _load()}
 
@@ -109,6 +113,14 @@ def _load() -> float | None:
         return round(os.getloadavg()[0], 2)
     except OSError:
         return None
+
+
+def cli_env() -> dict:
+    """The environment of a benchmarked CLI run: its write log and archive stay in
+    the benchmark's cache, never in data/."""
+    work = cache_dir() / "cli"
+    return dict(os.environ, PYTHONPATH=str(ROOT), BUDGETPERF_WRITE_LOG=str(work / "write_log.jsonl"),
+                BUDGETPERF_ARCHIVE_DIR=str(work / "archive"))
 
 
 def ensure_store(tier: Tier, rebuild: bool = False, log=print) -> dict | None:

@@ -25,6 +25,8 @@ class ShapeResult:
     unit_hints: list[Value] = field(default_factory=list)
     unit_project_budget: Value | None = None
     projects_total: Value | None = None
+    supervisor: Value | None = None
+    evaluator: Value | None = None
 
 
 class TargetSheetParser:
@@ -50,7 +52,8 @@ class EvaluationParser:
     """部门整体 / 项目支出 evaluation and self-evaluation reports, 专项资金 reports."""
 
     name = "evaluation"
-    _WORDS = ("评价报告", "自评报告", "自评表", "专项资金", "绩效评价", "绩效自评")
+    _WORDS = ("评价报告", "自评报告", "自评表", "专项资金", "绩效评价", "绩效自评", "评分表", "自评价",
+              "整体支出", "转移支付", "专项债券", "评价结果")
 
     def detect(self, doc: SourceDocument) -> bool:
         """True when the text speaks of an evaluation (评价报告, 自评表, 专项资金…)."""
@@ -63,7 +66,7 @@ class EvaluationParser:
 
         result = parse_evaluation(doc)
         return ShapeResult(result.projects, result.doc_kinds, result.unit_hints,
-                           result.unit_project_budget, result.projects_total)
+                           result.unit_project_budget, result.projects_total, result.supervisor, result.evaluator)
 
 
 SHAPE_PARSERS = [TargetSheetParser(), EvaluationParser()]

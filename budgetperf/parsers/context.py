@@ -147,6 +147,39 @@ def split_unit_code(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def clean_unit_name(raw: str) -> str:
+    """The reporting unit as the report writes it, minus what is not part of the name:
+    a budget code (224001, 422001-), 中共/中国共产党 before a party organ's region, 本级 and
+    (公章), an alternate name in parentheses (某局（某某局）), and the other units of
+    "某局及各县（市、区）某局"."""
+    _, name = split_unit_code(compact(raw))
+    name = re.sub(r"^[-－—_]+", "", name)
+    name = re.sub(r"单位[:：].*$", "", name)
+    name = re.sub(r"[（(](?:公章|盖章|签章|本级)[)）]$", "", name)
+    name = re.sub(r"(?:本级|机关)$", "", name)
+    name = re.sub(r"^(?:中共|中国共产党)(?=[\u4e00-\u9fff]{2,})", "", name)
+    name = re.split(r"及各|及其|和各|及所属", name)[0]
+    name = re.sub(r"[（(][^（）()]{2,12}(?:局|委|办|中心|所|站)[)）]$", "", name)
+    return name.strip("：:，,。 ")
+
+
+def region_from_unit(unit: str, ref: Reference) -> Region | None:
+    """The region a unit's own name places it in: the most local region it names
+    (某市某区某街道办事处 -> 某区; a township's unit -> its county), a parent it also
+    names settling names shared by several regions."""
+    counts = find_region_mentions([unit], ref)
+    best = None
+    for name in counts:
+        for region in ref.by_name[name]:
+            if len(name) <= 2 and region.city not in unit and region.province[:2] not in unit:
+                continue  # 南区 inside another word
+            parent_named = (region.city and region.city != region.name and region.city in unit) or region.province[:2] in unit
+            rank = (_level_rank(region.level), -parent_named, -len(name))
+            if best is None or rank < best[0]:
+                best = (rank, region)
+    return best[1] if best else None
+
+
 def canonical_unit(raw: str, region: Region | None, ref: Reference) -> str:
     """A unit name in its canonical short form: budget-code prefix, 中共, 本级 and
     (公章) removed, long forms abbreviated (网络安全和信息化委员会办公室 -> 网信办),
@@ -230,8 +263,37 @@ def _project_codes(text: str):
             yield m.group(1), m.group(2), m.group(0), m.start()
 
 
-def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch | None:
-    """The evaluated (or, for target sheets, planned) year with its evidence."""
+_TITLE_WORDS = re.compile(r"报告|自评表|评价表|目标表|情况表|评分表|绩效目标|结果公示|的通知|绩效自评|绩效评价")
+_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月")
+_FISCAL_YEAR_SHORT = re.compile(r"((?:19|20)\d\d)\s*年(?:部门预算|部门决算|部门整体)")
+_NAME_YEAR = re.compile(r"^((?:19|20)\d\d)\s*年?度?(?=[\u4e00-\u9fff])")
+
+
+def _title_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """The report's title block: the first non-empty lines before the body, short
+    and not sentences (a title may wrap over two or three lines)."""
+    out = []
+    for i, line in enumerate(lines[:12]):
+        t = compact(line).lstrip("#")
+        if not t:
+            if out:
+                break
+            continue
+        if len(t) > 80 or t.endswith(("。", "；", "，")) or len(out) >= 4:
+            break
+        out.append((i, t))
+    return out
+
+
+def resolve_year(doc: SourceDocument, ref: Reference | None = None, project_names: list[str] = ()) -> YearMatch | None:
+    """The evaluated (or, for target sheets, planned) year with its evidence.
+
+    Explicit: a header "（2021年度）", a title naming the year (at its start, in the
+    middle "某馆2018年度整体支出…", or at its end "…自评表（2023年度）"), or a fiscal
+    statement in the text ("2021年部门预算…"). Inferred, in order: a year a project
+    is named with (2020人口普查经费), the year the text names most (dates such as a
+    signature 2021年9月 count least), a project code.
+    """
     lines = doc.lines
     # 1. A header: "（ 2021 年度）" on its own, or a title that starts with the year.
     for i, line in enumerate(lines):
@@ -243,33 +305,49 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None) -> YearMatch
             if _HEADER_YEAR.match(t) or (_TITLE_YEAR.match(t) and len(t) <= 80):
                 year = int(re.search(r"(?:19|20)\d\d", t).group(0))
                 return YearMatch(year, True, cell.strip(), i + 1)
-    # 2. A fiscal-year statement in the text ("本部门2021年度申请预算资金…").
+    # 1b. The title block names the year anywhere in it.
+    block = _title_lines(lines)
+    joined = "".join(t for _, t in block)
+    if block and _TITLE_WORDS.search(joined):
+        for i, t in block:
+            m = re.search(r"((?:19|20)\d\d)\s*年", _CITATION.sub("", t))
+            if m and not _DATE.search(t[m.start():]):
+                return YearMatch(int(m.group(1)), True, t, i + 1)
+    # 2. A fiscal-year statement in the text ("本部门2021年度申请预算资金…", "2021年部门预算…").
     fiscal: Counter = Counter()
     first_line: dict[int, int] = {}
     for i, line in enumerate(lines):
-        if "年度" not in line:
+        if "年" not in line:
             continue
-        for m in _FISCAL_YEAR.finditer(_CITATION.sub("", line)):
+        clean = _CITATION.sub("", line)
+        for m in (*_FISCAL_YEAR.finditer(clean), *_FISCAL_YEAR_SHORT.finditer(clean)):
             year = int(m.group(1))
             fiscal[year] += 1
             first_line.setdefault(year, i)
     if fiscal:
         year = max(fiscal, key=lambda y: (fiscal[y], y))
         return YearMatch(year, True, _sentence_around(lines[first_line[year]], str(year)), first_line[year] + 1)
-    # 3. Any other year in the text, citations excluded.
+    # 3. A project named with its year ("2020人口普查经费资金").
+    for name in project_names:
+        if m := _NAME_YEAR.match(compact(name)):
+            line = next((i for i, text in enumerate(lines) if compact(name) in compact(text)), 0)
+            return YearMatch(int(m.group(1)), False, f"项目名称「{name}」中的年份", line + 1)
+    # 4. Any other year in the text, citations excluded; dates (a signature, a
+    #    publication date) are the year after the one reported, so they count least.
     mentions: Counter = Counter()
     first_line.clear()
     for i, line in enumerate(lines):
         if "年" not in line:
             continue
-        for m in _ANY_YEAR.finditer(_CITATION.sub("", line)):
+        clean = _CITATION.sub("", line)
+        for m in _ANY_YEAR.finditer(clean):
             year = int(m.group(1))
-            mentions[year] += 1
+            mentions[year] += 0.25 if _DATE.match(clean[m.start():]) else 1
             first_line.setdefault(year, i)
     if mentions:
         year = max(mentions, key=lambda y: (mentions[y], y))
         return YearMatch(year, False, _sentence_around(lines[first_line[year]], str(year)), first_line[year] + 1)
-    # 4. Project codes: 13022525P… = region code 130225 + year 25.
+    # 5. Project codes: 13022525P… = region code 130225 + year 25.
     for i, line in enumerate(lines):
         for region_code, year_digits, code, _ in _project_codes(line):
             if ref is None or region_code in ref.by_code:

@@ -17,15 +17,22 @@ from dataclasses import dataclass, field
 
 from budgetperf.blocks import Paragraph, SourceDocument, Table, compact
 from budgetperf.parsers.context import split_unit_code
+from budgetperf.parsers.cover import read_cover_labels
+from budgetperf.parsers.pdftext import allocation_projects, simple_indicator_rows
 from budgetperf.parsers.tables import LEVEL1_NAMES, LEVEL2_TO_LEVEL1, parse_table
 from budgetperf.parsers.values import amount_to_wan, detect_amount_unit, normalize_target_text, parse_number
 from budgetperf.records import Indicator, Project, Provenance, SpendingPlan, Value
 
+DEPARTMENT_NAME = "部门整体支出"
+
 _SHEET_TITLE = re.compile(r"^(?:\d+\s*[.、．]\s*)?(?P<name>.*?)(?:项目)?(?:支出)?绩效目标(?:申报|审核)?表$")
+_DEPARTMENT_SHEET = re.compile(r"(?:部门|单位)?(?:[（(]单位[)）])?整体(?:支出)?绩效目标")
 _GENERIC_NAMES = ("", "项目", "项目支出", "预算项目")
+_NAME_LINE = re.compile(r"^项目名称\s*[:：]?\s*(?P<name>\S.{1,60})$")
 _CODE_NAME = re.compile(r"项目编码\s*(?P<code>[0-9A-Z]{8,})\s*项目名称\s*(?P<name>.+)$")
 _UNIT_LINE = re.compile(r"^\s*(?P<code>\d{3,9})\s+(?P<unit>\S.+?)\s+单位[:：]\s*(?P<amount_unit>\S+)\s*$")
-_BUDGET = re.compile(r"^(?:预算数|预算金额|年度预算数|资金总额|年度资金总额)\s*[:：]?\s*(?P<num>\d[\d,]*(?:\.\d+)?)")
+_BUDGET = re.compile(r"(?:^|\s)(?:预算数|预算金额|年度预算数|资金总额|年度资金总额|[区县市州旗级]*支出预算总量|支出预算总额)"
+                     r"\s*[:：]?\s*(?P<num>\d[\d,]*(?:\.\d+)?)")
 _MONTHS = re.compile(r"(\d{1,2})\s*月底")
 _QUARTERS = (("一季度", 3), ("二季度", 6), ("三季度", 9), ("四季度", 12))
 _SHARES = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -61,8 +68,9 @@ def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:
             continue
         t = block.text.strip()
         m = _SHEET_TITLE.match(compact(t))
-        if m and len(compact(t)) <= 60 and "部门整体" not in t:
-            sheets.append(TargetSheet(m.group("name"), Provenance(doc.file, block.line_start, block.line_end, t)))
+        if m and len(compact(t)) <= 60:
+            name = DEPARTMENT_NAME if _DEPARTMENT_SHEET.search(compact(t)) else m.group("name")
+            sheets.append(TargetSheet(name, Provenance(doc.file, block.line_start, block.line_end, t)))
             continue
         if sheets:
             sheets[-1].lines.append(block)
@@ -72,7 +80,42 @@ def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:
         projects.append(project)
         if hint:
             unit_hints.append(hint)
+    # A title with nothing under it is a line of an attachment list, not a sheet.
+    projects = [p for p in projects if p.indicators or p.budget_initial or p.code or p.spending_plan]
+    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    projects = _with_allocations(projects, allocation_projects(paragraphs, doc), doc)
+    # Cover labels (单位信息：…, 实施单位：…) name the reporting unit before any table does.
+    cover = read_cover_labels(paragraphs[:80] + paragraphs[-8:], doc)
+    if cover.get("unit"):
+        unit_hints.insert(0, cover.get("unit"))
     return projects, unit_hints
+
+
+def _with_allocations(projects: list[Project], allocated, doc: SourceDocument) -> list[Project]:
+    """Projects of an allocation table (分配表), each joined with its 绩效目标表 when one
+    names it ("…专项资金（农作物新品种展示示范）" for 农作物新品种展示示范项目): the
+    table's name and amount, the sheet's targets. Allocated projects without a
+    sheet are kept with their amount; sheets no allocation names stay as they are."""
+    if not allocated:
+        return projects
+    out, used = [], set()
+    for item in allocated:
+        sheet = next((p for p in projects if id(p) not in used and _names_same_project(p.name, item.name)), None)
+        project = sheet or Project(name=item.name, kind="target", prov=item.amount.prov)
+        if sheet is not None:
+            used.add(id(sheet))
+            project.name = item.name
+        project.budget_initial = project.budget_initial or item.amount
+        out.append(project)
+    out.extend(p for p in projects if id(p) not in used)
+    return out
+
+
+def _names_same_project(sheet_name: str, allocated_name: str) -> bool:
+    """A sheet names a project by a parenthesised part ("某资金（某某示范）") or in full."""
+    inner = re.findall(r"[（(]([^（）()]{2,30})[)）]", sheet_name)
+    core = re.sub(r"项目$", "", compact(allocated_name))
+    return any(compact(i) in core or core in compact(i) for i in inner) or core in compact(sheet_name)
 
 
 def _prov(doc: SourceDocument, paras: list[Paragraph]) -> Provenance:
@@ -81,7 +124,8 @@ def _prov(doc: SourceDocument, paras: list[Paragraph]) -> Provenance:
 
 
 def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Value | None]:
-    project = Project(name=sheet.name, kind="target", prov=sheet.prov)
+    is_department = sheet.name == DEPARTMENT_NAME
+    project = Project(name=sheet.name, kind="department" if is_department else "target", prov=sheet.prov)
     amount_unit = "万元"
     unit_hint = None
     lines = sheet.lines
@@ -96,7 +140,9 @@ def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Va
         if m := _CODE_NAME.search(t):
             project.code = Value(m.group("code"), _prov(doc, [para]), t)
             project.name = compact(m.group("name"))
-        if project.budget_initial is None and (m := _BUDGET.match(compact(t))):
+        elif (m := _NAME_LINE.match(t)) and not is_department:
+            project.name = compact(m.group("name"))
+        if project.budget_initial is None and (m := _BUDGET.search(t)):
             project.budget_initial = Value(amount_to_wan(m.group("num"), amount_unit), _prov(doc, [para]), t)
         if not project.spending_plan and (months := _plan_dates(t)):
             for nxt in lines[i + 1 : i + 3]:
@@ -108,11 +154,16 @@ def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Va
                     break
     header_index = next((i for i, p in enumerate(lines) if _INDICATOR_HEADER.search(p.text)), None)
     if header_index is not None:
-        project.indicators = parse_wrapped_indicator_rows(lines[header_index], lines[header_index + 1 :], doc)
+        header = lines[header_index]
+        if "依据" in header.text or "描述" in header.text:
+            project.indicators = parse_wrapped_indicator_rows(header, lines[header_index + 1 :], doc)
+        else:
+            project.indicators = simple_indicator_rows(lines[header_index + 1 :], doc)
         project.has_indicator_table = bool(project.indicators)
     for table in sheet.tables:
         facts = parse_table(table, doc, project.amount_unit_as_written)
-        if facts.name and (project.name in _GENERIC_NAMES or project.code is None):
+        if facts.name and not is_department and (project.name in _GENERIC_NAMES or project.code is None
+                                                 or re.match(r"^(?:19|20)\d\d", project.name)):
             project.name = facts.name.value
         project.code = project.code or facts.code
         if facts.unit and unit_hint is None:
@@ -121,6 +172,8 @@ def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Va
         project.indicators.extend(facts.indicators)
         project.has_indicator_table = project.has_indicator_table or facts.has_indicator_header
         project.total_weight = project.total_weight or facts.total_weight
+        project.spending_plan = project.spending_plan or facts.spending_plan
+        project.funding_source = project.funding_source or facts.funding
         if project.budget_initial is None and facts.budget.get("budget_initial"):
             project.budget_initial = facts.budget["budget_initial"]
     return project, unit_hint

@@ -5,7 +5,8 @@ format decoding only: they never interpret what a report says (that is the
 parsers' job) and never touch the store.
 
 Bad input raises `ReadError` with a Chinese message for the UI and an English
-one for the CLI.
+one for logs. Files over the size limits (`budgetperf.limits`) are refused before
+they are read or unpacked.
 """
 
 from __future__ import annotations
@@ -40,9 +41,14 @@ def read_document(path: str | Path, display_name: str | None = None) -> SourceDo
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ReadError(f"no such file: {path}", f"找不到文件：{path}")
+    from budgetperf import limits  # size limits before anything is read or unpacked
+
+    limits.check_file_size(path.stat().st_size)
     data = path.read_bytes()
     if not data.strip():
         raise ReadError("file is empty", "文件为空，没有可提取的内容")
+    if suffix in (".docx", ".xlsx"):
+        limits.check_zip_package(data, "Word" if suffix == ".docx" else "Excel")
     if suffix in (".txt", ".md", ""):
         from budgetperf.readers.text import read_text_bytes
 

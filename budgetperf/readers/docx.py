@@ -6,8 +6,10 @@ joined by a tab), so provenance line numbers point at a paragraph or a row.
 
 Merged cells are rendered the way Word's own text export shows them: a
 horizontally merged cell (gridSpan) is one cell, and a vertically merged
-continuation cell (vMerge continue) is an empty cell; the parsers infer the blank
-first-level indicator from the row above. Headers, footers, footnotes and text
+continuation cell (vMerge continue) is an empty cell. Each cell also carries its
+grid position (`col`, `col_span`, `is_continuation`), so parsers can line data up
+under a header whose cells are merged differently and know that a blank
+first-level cell is the merged one above. Headers, footers, footnotes and text
 boxes are not read. Must not interpret what the report says.
 """
 
@@ -49,11 +51,13 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
                 blocks.append(Paragraph(text, len(lines), len(lines)))
         else:
             rows: list[tuple[Cell, ...]] = []
-            for texts in _table_rows(element):
+            for grid_cells in _table_grid_rows(element):
+                texts = [c[0] for c in grid_cells]
                 if not any(texts):
                     continue
                 lines.append("\t".join(texts))
-                rows.append(tuple(Cell(t, len(lines), len(lines)) for t in texts))
+                rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont)
+                                  for t, col, span, cont in grid_cells))
             if rows:
                 blocks.append(Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end))
     if not lines:
@@ -78,16 +82,27 @@ def _paragraph_text(p) -> str:
     return join_wrapped([normalize_text(part) for part in text.split("\n")])
 
 
-def _table_rows(tbl) -> list[list[str]]:
-    """Cell texts per row: one entry per w:tc, "" for a vertical-merge continuation."""
+def _table_grid_rows(tbl) -> list[list[tuple[str, int, int, bool]]]:
+    """(text, grid column, column span, is vertical-merge continuation) per w:tc and
+    row; "" for a continuation. `w:gridBefore` (cells skipped at a row's start) shifts
+    the columns as Word draws them."""
     rows = []
     for tr in tbl.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"):
-        texts = []
+        before = tr.xpath("./w:trPr/w:gridBefore/@w:val")
+        col = int(before[0]) if before else 0
+        cells = []
         for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
             is_continuation = tc.tcPr is not None and tc.tcPr.vMerge_val == "continue"
-            texts.append("" if is_continuation else _cell_text(tc))
-        rows.append(texts)
+            span = tc.grid_span or 1
+            cells.append(("" if is_continuation else _cell_text(tc), col, span, is_continuation))
+            col += span
+        rows.append(cells)
     return rows
+
+
+def _table_rows(tbl) -> list[list[str]]:
+    """Cell texts per row (a nested table's rows, flattened into its parent cell)."""
+    return [[text for text, *_ in row] for row in _table_grid_rows(tbl)]
 
 
 def _cell_text(tc) -> str:

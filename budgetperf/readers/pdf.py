@@ -7,9 +7,11 @@ the PDF's own text lines and one tab-joined line per table row, so provenance
 points at what the PDF shows. Lines that the PDF wrapped inside a sentence are
 joined into one `Paragraph` spanning the wrapped lines.
 
-Known limitations: tables drawn without ruling lines are read as text lines (their
-column gaps collapse to single spaces, so `blocks_from_lines` cannot see them
-either); multi-column page layouts and text in images are not handled; the right
+Tables drawn without ruling lines are found from the gaps between words: a text
+line is cut into fields where the gap is wider than a character, and two or more
+consecutive lines of three or more fields become a table whose columns are the
+fields of its widest line (cells placed by overlap, as for space-aligned text).
+Known limitations: multi-column page layouts and text in images are not handled; the right
 margin used to spot wrapped lines is one for the whole file, so a mix of portrait
 and landscape pages can leave wraps unjoined; a PDF without a text layer (a scan)
 is rejected rather than OCR'd. Must not interpret the report.
@@ -20,7 +22,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from budgetperf.blocks import Block, Cell, Paragraph, SourceDocument, Table, join_wrapped, normalize_text
 from budgetperf.readers import ReadError
@@ -51,11 +53,12 @@ class _TextLine:
     x1: float
     height: float
     line_no: int = 0
+    fields: list[tuple[float, float, str]] = field(default_factory=list)  # cut at wide gaps
 
 
 @dataclass
 class _PageTable:
-    rows: list[list[str]]
+    rows: list[list[tuple[str, int, int, bool]]]
     page: int
     top: float
     x1: float
@@ -82,7 +85,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         raise ReadError(f"corrupt or unreadable .pdf: {exc}", f"PDF 文件已损坏或无法打开：{exc}") from exc
     if not has_chars:
         raise ReadError("pdf has no text layer (scanned image?)", "PDF 没有文字层（可能是扫描件），无法提取")
-    items = _join_split_tables(items)
+    items = _join_split_tables(_aligned_tables(items))
 
     lines: list[str] = []
     tables: dict[int, Table] = {}
@@ -92,9 +95,9 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
             item.line_no = len(lines)
         else:
             rows = []
-            for texts in item.rows:
-                lines.append("\t".join(texts))
-                rows.append(tuple(Cell(t, len(lines), len(lines)) for t in texts))
+            for cells in item.rows:
+                lines.append("\t".join(text for text, *_ in cells))
+                rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in cells))
             tables[index] = Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end)
     return SourceDocument(file=name, fmt="pdf", lines=lines, blocks=_blocks(items, tables))
 
@@ -105,7 +108,7 @@ def _page_items(page, page_no: int) -> list[_TextLine | _PageTable]:
     boxes = [t.bbox for t in found]
     items: list[_TextLine | _PageTable] = []
     for table in found:
-        rows = [r for r in _table_texts(table) if any(r)]
+        rows = [r for r in _table_texts(table) if any(text for text, *_ in r)]
         if rows:
             items.append(_PageTable(rows, page_no, table.bbox[1], table.bbox[2]))
 
@@ -115,12 +118,77 @@ def _page_items(page, page_no: int) -> list[_TextLine | _PageTable]:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
-    for line in page.filter(outside_tables).extract_text_lines(return_chars=False):
-        text = _clean(line["text"]).strip()
+    for line in page.filter(outside_tables).extract_text_lines(return_chars=True):
+        fields = _fields(line["chars"])
+        text = "  ".join(t for _, _, t in fields) if len(fields) >= 3 else _clean(line["text"]).strip()
         if text:
-            items.append(_TextLine(text, page_no, line["top"], line["x0"], line["x1"], line["bottom"] - line["top"]))
+            items.append(_TextLine(text, page_no, line["top"], line["x0"], line["x1"], line["bottom"] - line["top"],
+                                   fields=fields))
     items.sort(key=lambda it: it.top)
     return items
+
+
+def _fields(chars) -> list[tuple[float, float, str]]:
+    """A line's text cut where the gap between two characters is wider than a
+    character: (x0, x1, text) per field. Words inside a field keep one space."""
+    fields: list[list] = []
+    for ch in chars:
+        text = ch["text"]
+        if not fields:
+            fields.append([ch["x0"], ch["x1"], text])
+            continue
+        gap = ch["x0"] - fields[-1][1]
+        size = max(ch.get("size") or 0, ch["x1"] - ch["x0"], 1.0)
+        if gap > size * 0.6:
+            fields.append([ch["x0"], ch["x1"], text])
+        else:
+            fields[-1][2] += (" " if gap > size * 0.25 and not text.isspace() else "") + text
+            fields[-1][1] = ch["x1"]
+    out = []
+    for x0, x1, text in fields:
+        text = _clean(text).strip()
+        if text:
+            out.append((x0, x1, text))
+    return out
+
+
+def _aligned_tables(items: list) -> list:
+    """Runs of two or more consecutive text lines of a page with three or more fields
+    each become a table (tables drawn without ruling lines)."""
+    out: list = []
+    run: list[_TextLine] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            out.append(_table_from_lines(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for item in items:
+        if isinstance(item, _TextLine) and len(item.fields) >= 3 and (not run or run[-1].page == item.page):
+            run.append(item)
+            continue
+        flush()
+        out.append(item)
+    flush()
+    return out
+
+
+def _table_from_lines(lines: list[_TextLine]) -> _PageTable:
+    """Cells under the columns of the widest line, each field placed by overlap."""
+    from budgetperf.readers.text import _column_slot
+
+    grid = max(lines, key=lambda ln: len(ln.fields))
+    spans = [(x0, x1) for x0, x1, _ in grid.fields]
+    rows = []
+    for line in lines:
+        texts = [""] * len(spans)
+        for x0, x1, text in line.fields:
+            slot = _column_slot(spans, x0, x1)
+            texts[slot] = (texts[slot] + " " + text).strip()
+        rows.append([(t, k, 1, False) for k, t in enumerate(texts)])
+    return _PageTable(rows, lines[0].page, lines[0].top, max(ln.x1 for ln in lines))
 
 
 def _join_split_tables(items: list[_TextLine | _PageTable]) -> list[_TextLine | _PageTable]:
@@ -146,21 +214,23 @@ def _join_split_tables(items: list[_TextLine | _PageTable]) -> list[_TextLine | 
     return out
 
 
-def _table_texts(table) -> list[list[str]]:
-    """Cell texts per row. A grid position covered by a cell to its left (colspan)
-    is dropped, as Word shows a merged cell once; one covered from above (rowspan)
-    becomes "" so the columns below a merged label stay in place."""
+def _table_texts(table) -> list[list[tuple[str, int, int, bool]]]:
+    """(text, grid column, column span, is continuation) per cell and row. A grid
+    position covered by a cell to its left (colspan) is dropped, as Word shows a
+    merged cell once; one covered from above (rowspan) becomes an empty
+    continuation cell, so the columns below a merged label stay in place."""
     starts = sorted({cell[0] for cell in table.cells})
     out = []
     for row, texts in zip(table.rows, table.extract()):
-        cells: list[str] = []
+        cells: list[tuple[str, int, int, bool]] = []
         left_edge = None  # right edge of the last real cell in this row
-        for x_start, bbox, text in zip(starts, row.cells, texts):
+        for col, (x_start, bbox, text) in enumerate(zip(starts, row.cells, texts)):
             if bbox is not None:
-                cells.append(join_wrapped([_clean(part) for part in (text or "").split("\n")]))
+                span = max(1, sum(1 for x in starts if bbox[0] - 1 <= x < bbox[2] - 1))
+                cells.append((join_wrapped([_clean(part) for part in (text or "").split("\n")]), col, span, False))
                 left_edge = bbox[2]
             elif left_edge is None or left_edge <= x_start + 1:
-                cells.append("")
+                cells.append(("", col, 1, True))
         out.append(cells)
     return out
 

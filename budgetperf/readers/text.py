@@ -128,7 +128,11 @@ def read_text_bytes(data: bytes, name: str) -> SourceDocument:
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_WIDE_GAP = re.compile(r"\S(?:.*?\S)?(?=\s{2,}|$)")
+# A field of a space-aligned row: words joined by single spaces; two or more
+# spaces end it.
+_ALIGNED_FIELD = re.compile(r"\S+(?: \S+)*")
+# A rule under a header row (----, ====, ———): part of the table, not a row.
+_RULE_LINE = re.compile(r"^\s*[-=—─━_+|:\s]{8,}$")
 # A lost table header leaves a short label such as "（万元）" just above the first
 # tab-indented cell; it belongs to the table, not to the text above.
 _MAX_LEADING_LABEL = 10
@@ -166,13 +170,16 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         if any(lines[k].startswith("\t") for k in group):
             first_tab = next(k for k in group if lines[k].startswith("\t"))
             leading = group[: group.index(first_tab)]
-            label = None
-            if leading and _looks_like_label(lines[leading[-1]]):
-                label = leading.pop()
+            label: list[int] = []
+            # Inside a table, a row's first cell may wrap over several short lines
+            # (a vertical label written 年/度/目/标, or 资金支出/计划（%）); before the
+            # first row only the line just above can be the lost header's label.
+            while leading and _looks_like_label(lines[leading[-1]]) and (table_rows or not label):
+                label.insert(0, leading.pop())
             if leading:
                 flush_table()
                 blocks.extend(Paragraph(lines[k].strip(), k + 1, k + 1) for k in leading)
-            table_rows.append(_tab_row(lines, ([label] if label is not None else []) + group[group.index(first_tab):]))
+            table_rows.append(_tab_row(lines, label + group[group.index(first_tab):], label_lines=len(label)))
             continue
         if all(_PIPE_ROW.match(lines[k]) for k in group):
             flush_table()
@@ -190,9 +197,14 @@ def _looks_like_label(line: str) -> bool:
     return 0 < len(text) <= _MAX_LEADING_LABEL and not text.endswith(("。", "；", "：", ":"))
 
 
-def _tab_row(lines: list[str], indices: list[int]) -> tuple[Cell, ...]:
-    """One flattened Word row: a new cell at each leading tab (or inner tab)."""
+def _tab_row(lines: list[str], indices: list[int], label_lines: int = 0) -> tuple[Cell, ...]:
+    """One flattened Word row: a new cell at each leading tab (or inner tab). The
+    first `label_lines` lines (no tab) are one first cell wrapped over lines."""
     cells: list[tuple[list[str], int, int]] = []
+    if label_lines:
+        first, last = indices[0], indices[label_lines - 1]
+        cells.append(([lines[k] for k in indices[:label_lines]], first + 1, last + 1))
+        indices = indices[label_lines:]
     for k in indices:
         line = lines[k]
         if line.startswith("\t") or not cells:
@@ -213,7 +225,7 @@ def _pipe_row(line: str, k: int) -> tuple[Cell, ...]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") else inner
-    return tuple(Cell(part.strip(), k + 1, k + 1) for part in inner.split("|"))
+    return tuple(Cell(part.strip(), k + 1, k + 1, col) for col, part in enumerate(inner.split("|")))
 
 
 def _display_width(text: str) -> int:
@@ -223,11 +235,14 @@ def _display_width(text: str) -> int:
 def _fields_with_columns(line: str) -> list[tuple[int, str]]:
     """Fields separated by 2+ spaces or a tab, with their display-column start."""
     line = line.replace("\t", "    ")
-    return [(_display_width(line[: m.start()]), m.group(0)) for m in _WIDE_GAP.finditer(line) if m.group(0).strip()]
+    return [(_display_width(line[: m.start()]), m.group(0)) for m in _ALIGNED_FIELD.finditer(line)]
 
 
 def _aligned_or_paragraphs(lines: list[str], group: list[int]) -> list[Block]:
-    """A run of lines is a space-aligned table if 2+ consecutive lines have 3+ fields."""
+    """A run of lines is a space-aligned table if 2+ consecutive lines have 3+ fields.
+    A rule line (-----) under a header is skipped inside such a run."""
+    group = [k for i, k in enumerate(group)
+             if not (_RULE_LINE.match(lines[k]) and 0 < i < len(group) - 1)]
     # Only lines with a wide gap can hold three aligned fields: skip the regex otherwise.
     fielded = [("  " in lines[k] or "\t" in lines[k]) and len(_fields_with_columns(lines[k])) >= 3 for k in group]
     blocks: list[Block] = []
@@ -246,16 +261,30 @@ def _aligned_or_paragraphs(lines: list[str], group: list[int]) -> list[Block]:
     return blocks
 
 
+def _column_slot(spans: list[tuple[int, int]], start: int, end: int) -> int:
+    """The header column a field of [start, end) belongs to: the one it overlaps most
+    (numbers are often right-aligned under their header, text left-aligned); with
+    no overlap, the nearest header starting on its left."""
+    overlaps = [min(end, h_end) - max(start, h_start) for h_start, h_end in spans]
+    best = max(range(len(spans)), key=lambda i: overlaps[i])
+    if overlaps[best] > 0:
+        return best
+    return max((i for i, (h_start, _) in enumerate(spans) if h_start <= start + 1), default=0)
+
+
 def _aligned_table(lines: list[str], indices: list[int]) -> Table:
-    """Assign each field to the header column whose start is nearest on the left, so a
-    row with an empty cell still lines up."""
-    header = _fields_with_columns(lines[indices[0]])
-    starts = [col for col, _ in header]
-    rows = [tuple(Cell(text.strip(), indices[0] + 1, indices[0] + 1) for _, text in header)]
-    for k in indices[1:]:
-        texts = [""] * len(starts)
-        for col, text in _fields_with_columns(lines[k]):
-            slot = max((i for i, s in enumerate(starts) if s <= col + 1), default=0)
+    """Assign each field to a header column (see `_column_slot`), so a row with an
+    empty cell still lines up."""
+    fields = {k: _fields_with_columns(lines[k]) for k in indices}
+    # The line with the most fields draws the grid (the first line may be a label
+    # row such as 项目名称 X 实施单位 Y above a wider budget or indicator block).
+    grid = max(indices, key=lambda k: (len(fields[k]), -k))
+    spans = [(col, col + _display_width(text)) for col, text in fields[grid]]
+    rows = []
+    for k in indices:
+        texts = [""] * len(spans)
+        for col, text in fields[k]:
+            slot = _column_slot(spans, col, col + _display_width(text))
             texts[slot] = (texts[slot] + " " + text.strip()).strip()
-        rows.append(tuple(Cell(t, k + 1, k + 1) for t in texts))
+        rows.append(tuple(Cell(t, k + 1, k + 1, i) for i, t in enumerate(texts)))
     return Table(tuple(rows), indices[0] + 1, indices[-1] + 1)

@@ -9,9 +9,14 @@ export gives a table: a merged range shows its value once (the other cells of it
 top row are dropped), rows below the top of a merged range show one empty cell,
 integral floats lose ".0" and percent-formatted numbers keep a "%" (with all the
 decimals stored, not only those the format displays, so 0.8972 reads 89.72%).
-Known limitations: formulas are read from the cached values Excel saved (a file
-written by a tool that never calculated them reads as empty cells); number formats
-other than percent (thousands separators, decimals shown) are not applied.
+Each cell carries its grid column (`col`, counted from the first used column),
+the width of a merged range (`col_span`) and whether it stands in for a range
+merged from above (`is_continuation`).
+Formulas are read from the cached values Excel saved; a formula without a cached
+value (a file written by a tool that never calculated it) is shown as its text,
+which is what such a cell holds for a reader (a target typed as `=100%`).
+Known limitation: number formats other than percent (thousands separators,
+decimals shown) are not applied.
 Must not interpret the report.
 """
 
@@ -35,16 +40,19 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
         raise ReadError("legacy .xls file: save it as .xlsx", "这是旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 后再上传")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+        # A second, formula-preserving load only when some sheet has formulas.
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=False) if _has_formulas(data) else None
     except Exception as exc:  # zipfile, lxml and openpyxl each raise their own types
         raise ReadError(f"corrupt .xlsx: {exc}", f"Excel 文件已损坏或不是有效的 .xlsx：{exc}") from exc
 
     lines: list[str] = []
     blocks: list[Block] = []
-    for sheet in workbook.worksheets:
+    formula_sheets = formulas.worksheets if formulas is not None else [None] * len(workbook.worksheets)
+    for sheet, formula_sheet in zip(workbook.worksheets, formula_sheets):
         rows: list[tuple[Cell, ...]] = []
-        for texts in _sheet_rows(sheet):
-            lines.append("\t".join(texts))
-            rows.append(tuple(Cell(t, len(lines), len(lines)) for t in texts))
+        for grid_cells in _sheet_rows(sheet, formula_sheet):
+            lines.append("\t".join(c[0] for c in grid_cells))
+            rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in grid_cells))
         if rows:
             blocks.append(Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end))
     if not lines:
@@ -52,26 +60,51 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
     return SourceDocument(file=name, fmt="xlsx", lines=lines, blocks=blocks)
 
 
-def _sheet_rows(sheet) -> list[list[str]]:
-    """Rendered cell texts of the non-empty rows, over the range that holds values
-    (a sheet's own dimensions also count cells that only carry formatting)."""
-    valued = [(c.row, c.column) for row in sheet.iter_rows() for c in row if _render(c)]
+def _sheet_rows(sheet, formula_sheet=None) -> list[list[tuple[str, int, int, bool]]]:
+    """(text, grid column, column span, is continuation) of the cells of the non-empty
+    rows, over the range that holds values (a sheet's own dimensions also count cells
+    that only carry formatting)."""
+
+    def text_of(r: int, c: int) -> str:
+        text = _render(sheet.cell(row=r, column=c))
+        if not text and formula_sheet is not None:
+            raw = formula_sheet.cell(row=r, column=c).value
+            if isinstance(raw, str) and raw.startswith("="):
+                text = normalize_text(raw).strip()  # a formula never calculated: show what was typed
+        return text
+
+    valued = [(c.row, c.column) for row in sheet.iter_rows() for c in row if text_of(c.row, c.column)]
     if not valued:
         return []
     first_col = min(col for _, col in valued)
     last_col = max(col for _, col in valued)
     hidden = _merge_shadows(sheet)
+    widths = {(r, rng.min_col): rng.max_col - rng.min_col + 1
+              for rng in sheet.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)}
     out = []
     for r in range(min(r for r, _ in valued), max(r for r, _ in valued) + 1):
-        texts = []
+        cells = []
         for c in range(first_col, last_col + 1):
             shadow = hidden.get((r, c))
             if shadow == "drop":
                 continue
-            texts.append("" if shadow == "blank" else _render(sheet.cell(row=r, column=c)))
-        if any(texts):
-            out.append(texts)
+            if shadow == "blank":
+                cells.append(("", c - first_col, widths.get((r, c), 1), True))
+            else:
+                cells.append((text_of(r, c), c - first_col, widths.get((r, c), 1), False))
+        if any(text for text, *_ in cells):
+            out.append(cells)
     return out
+
+
+def _has_formulas(data: bytes) -> bool:
+    """True when a worksheet of the package holds a formula element (`<f>`)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return any(re.search(rb"<(?:\w+:)?f[ >]", package.read(name))
+                   for name in package.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _merge_shadows(sheet) -> dict[tuple[int, int], str]:

@@ -61,10 +61,11 @@ def _write_chunk(args: tuple[list[PlannedDocument], int, str]) -> list[dict]:
 
 
 def _check_out(out: Path) -> Path:
-    reports_dir = Path(settings.get("BUDGETPERF_REPORTS_DIR")).resolve()
     out = out.resolve()
-    if out == reports_dir or reports_dir in out.parents or out in reports_dir.parents:
-        raise ValueError(f"synthetic reports must not be written into or over the reports folder {reports_dir}")
+    # the configured reports folder, and the repository's own, whatever the setting says
+    for reports_dir in {Path(settings.get("BUDGETPERF_REPORTS_DIR")).resolve(), (settings.ROOT / "data" / "reports").resolve()}:
+        if out == reports_dir or reports_dir in out.parents or out in reports_dir.parents:
+            raise ValueError(f"synthetic reports must not be written into or over the reports folder {reports_dir}")
     folder = out / "reports"
     if folder.exists():
         strangers = [p.name for p in folder.iterdir() if not p.name.startswith(SYNTH_FILE_PREFIX)]

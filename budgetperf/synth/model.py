@@ -89,18 +89,24 @@ REGION_MIX = (("county", 0.42), ("district", 0.26), ("county_city", 0.14), ("pre
 
 def region_category(r: Region) -> str | None:
     """county | district | county_city | prefecture | zhou_meng | province_direct, or
-    None for rows a corpus does not use (provinces, municipalities as cities)."""
-    if r.level == "county":
-        return "county"
+    None for rows a corpus does not use (provinces, municipalities as cities).
+
+    regions.csv writes a county-level city at level county (a prefecture above it,
+    or no city when the province administers it directly) and a prefecture, 州 or
+    盟 at level city with itself as city."""
+    if not r.province or r.name == r.province or r.level == "province":
+        return None
     if r.level == "district":
         return "district"
-    if r.level != "city" or not r.province:
-        return None
-    if r.city == r.province:
-        return "province_direct" if r.name != r.province else None
-    if r.city == r.name:
+    if r.level == "county":
+        if not r.city or r.city == r.province:
+            return "province_direct"
+        return "county_city" if r.name.endswith("市") else "county"
+    if r.level == "city":
+        if r.city and r.city != r.name:
+            return "county_city"  # an older table listing county-level cities as cities
         return "zhou_meng" if r.name.endswith(("州", "盟", "地区")) else "prefecture"
-    return "county_city"
+    return None
 
 
 def key_level(r: Region) -> tuple[str, str | None]:

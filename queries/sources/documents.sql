@@ -29,7 +29,7 @@ filtered as (
            and $projects is null and $doc_types is null
            and ($years is null or list_contains($years, d.year))
            and ($regions is null or list_contains($regions, d.region))
-           and ($units is null or list_contains($units, d.unit)))
+           and ($units is null or list_contains($units, coalesce(d.unit_short, d.unit))))
 ),
 final as (
     select

@@ -1,0 +1,85 @@
+"""The write log: who changed the store, when, what, and with what outcome.
+
+One JSON object per line in ``BUDGETPERF_WRITE_LOG`` (default
+``data/write_log.jsonl``), beside the store rather than in it, so it survives
+``build`` (which publishes a brand-new store) and can be backed up with the
+reports. Appends are whole lines under an ``flock`` and fsynced; a line torn by a
+crash is skipped when reading.
+
+Entries are `WriteEntry` records. Any module that writes may `append` its own
+actions (``add``, ``delete``, ``build`` today; corrections later) with its own
+``action`` name; readers must accept actions they do not know. No streamlit here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from budgetperf import settings
+
+# Chinese labels for the page and the CLI.
+ACTION_ZH = {"add": "导入", "delete": "删除", "build": "重建"}
+OUTCOME_ZH = {
+    "added": "新增", "unchanged": "重复", "replaced": "替换", "failed": "失败",
+    "deleted": "已删除", "missing": "不存在", "built": "已重建",
+}
+
+
+@dataclass
+class WriteEntry:
+    """One line of the write log."""
+
+    action: str  # add | delete | build | (later) correct …
+    editor: str  # the editor's name in the app; "命令行:<user>" from the CLI
+    outcome: str  # added | unchanged | replaced | failed | deleted | built …
+    file: str | None = None
+    doc_id: str | None = None
+    detail: str | None = None  # the reason of a failure, or what changed
+    via: str = "app"  # app | cli
+    at: str = field(default_factory=lambda: dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+    extra: dict = field(default_factory=dict)
+
+
+def log_path() -> Path:
+    """Where the log is (setting BUDGETPERF_WRITE_LOG)."""
+    return Path(settings.get("BUDGETPERF_WRITE_LOG"))
+
+
+def append(entries: list[WriteEntry], path: str | Path | None = None) -> None:
+    """Append entries as lines, durably. Raises OSError when the log cannot be written
+    (callers that already published say so instead of failing the write)."""
+    if not entries:
+        return
+    path = Path(path or log_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in entries)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            os.write(fd, text.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def read(path: str | Path | None = None, limit: int | None = None) -> list[WriteEntry]:
+    """Entries oldest first (the last `limit` when given); unreadable lines skipped."""
+    path = Path(path or log_path())
+    entries = []
+    with contextlib.suppress(FileNotFoundError), path.open(encoding="utf-8", errors="replace") as f:
+        for line in f:
+            try:
+                data = json.loads(line)
+                entries.append(WriteEntry(**{k: data[k] for k in data if k in WriteEntry.__dataclass_fields__}))
+            except (ValueError, TypeError, KeyError):
+                continue  # a line torn by a crash, or not ours
+    return entries[-limit:] if limit else entries
