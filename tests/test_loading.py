@@ -219,3 +219,23 @@ def test_ingest_falls_back_to_file_by_file(tmp_path, ref, monkeypatch):
         assert con.execute(f"select count(*) from source_lines where doc_id = '{results[1].doc_id}'").fetchone()[0] == 0
     finally:
         con.close()
+
+
+def test_delete_relinks_only_what_it_must(synth_reports, tmp_path, ref):
+    """Deleting a document relinks its region's programmes; the store equals a build
+    without the file."""
+    from budgetperf import publish, store
+
+    folder = tmp_path / "reports"
+    shutil.copytree(synth_reports, folder)
+    db = tmp_path / "store.duckdb"
+    build_store(folder, db, ref, workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    doc_id, file = con.execute("select doc_id, file from documents d where exists "
+                               "(select 1 from program_links l where l.doc_id = d.doc_id) order by file limit 1").fetchone()
+    con.close()
+    found = publish.publish(db, lambda c: store.delete_documents(c, [doc_id]))
+    assert found == [(doc_id, file)]
+    (folder / file).unlink()
+    build_store(folder, tmp_path / "without.duckdb", ref, workers=1)
+    assert dump(db) == dump(tmp_path / "without.duckdb")
