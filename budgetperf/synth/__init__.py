@@ -22,4 +22,4 @@ MARKER = "【合成数据】本文件由 budgetperf synth 生成，仅供测试�
 SYNTH_FILE_PREFIX = "synth-"
 # Bumped whenever the same arguments would render different files: the benchmark's
 # cached corpora are keyed by it.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3

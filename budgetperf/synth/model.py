@@ -99,7 +99,9 @@ def region_category(r: Region) -> str | None:
     if r.level == "district":
         return "district"
     if r.level == "county":
-        if not r.city or r.city == r.province:
+        # no city: administered by the province (an older table wrote the province
+        # itself; a municipality's counties have the municipality as their city)
+        if not r.city or (r.city == r.province and not r.province.endswith("市")):
             return "province_direct"
         return "county_city" if r.name.endswith("市") else "county"
     if r.level == "city":
