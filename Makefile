@@ -6,10 +6,10 @@
 #   make run          venv + system-deps + store, then streamlit run app.py
 #   make test         the whole suite, browser tests included (CI: .ci/run)
 #   make test-fast    the inner loop: pytest -m 'not browser'
-#   make bench        scripts/bench.py
+#   make bench        python -m budgetperf bench --export: table + .bench/results.json
 #   make accuracy     extraction accuracy on the seeds and the devset, with every miss
 #   make clean        remove generated files (store, caches, screenshots, exports)
-#   make distclean    clean + remove .venv
+#   make distclean    clean + remove .venv and the benchmark's cache (.bench/)
 #
 # BUDGETPERF_DB / BUDGETPERF_CHROMIUM in the environment are honoured here as in the app
 # (see budgetperf/settings.py); relative paths are relative to the repo root.
@@ -79,7 +79,7 @@ test-fast: venv
 	$(BIN)/python -m pytest -q -m 'not browser'
 
 bench: venv
-	$(BIN)/python scripts/bench.py --all
+	$(BIN)/python -m budgetperf bench --export
 
 # The devset's key and files are copied into tests/fixtures/devset (see its README).
 accuracy: venv
@@ -91,4 +91,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .bench/

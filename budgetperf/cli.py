@@ -1,4 +1,4 @@
-"""Command line: `budgetperf build|ingest|delete|extract|check|info|export|log|editor-hash`.
+"""Command line: `budgetperf build|ingest|delete|extract|score|check|info|export|log|editor-hash|synth|bench`.
 
 Installed as the `budgetperf` console command (pyproject.toml; `make venv` installs
 it into .venv), and also runs as `python -m budgetperf`. Messages are Chinese;
@@ -273,6 +273,28 @@ def _cmd_editor_hash(args) -> int:
     return 0
 
 
+def _cmd_synth(args) -> int:
+    from budgetperf.synth.corpus import write_corpus
+
+    try:
+        first, _, last = args.years.partition("-")
+        summary = write_corpus(args.out, args.regions, (int(first), int(last or first)), args.seed, args.units,
+                               tuple(f.strip() for f in args.formats.split(",") if f.strip()), args.workers)
+    except ValueError as exc:
+        return _error(str(exc))
+    print(f"合成数据（不是真实报告）：{summary.documents} 份报告，{summary.indicators} 个指标，"
+          f"{summary.regions} 个地区，{summary.provinces} 个省；格式 "
+          + "、".join(f"{k} {n}" for k, n in sorted(summary.by_format.items())))
+    print(f"报告：{summary.out / 'reports'}\n答案：{summary.out / 'truth.json'}")
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    from budgetperf.bench import main as bench_main
+
+    return bench_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="budgetperf", description="budgetperf：预算绩效评价报告 → DuckDB 数据库")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
@@ -338,6 +360,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="编辑名")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
     p.set_defaults(func=_cmd_editor_hash)
+
+    p = sub.add_parser("synth", help="生成合成语料（合成数据，不是真实报告）及其答案 truth.json")
+    p.add_argument("--regions", type=int, required=True, help="地区数（取自 regions.csv，跨多个省）")
+    p.add_argument("--years", default="2019-2025", help="年度范围，如 2019-2025")
+    p.add_argument("--seed", type=int, default=1, help="随机种子：同样的参数生成同样的文件")
+    p.add_argument("--out", required=True, help="输出文件夹（写入 reports/ 与 truth.json；不可为 data/reports）")
+    p.add_argument("--units", type=int, default=3, help="每个地区的填报单位数（默认 3）")
+    p.add_argument("--formats", default="txt,docx,xlsx,pdf", help="生成哪些格式，逗号分隔")
+    p.add_argument("--workers", type=int, help="进程数（默认 2）")
+    p.set_defaults(func=_cmd_synth)
+
+    from budgetperf.bench import add_arguments
+
+    p = sub.add_parser("bench", help="基准测试：抽取、建库、各页面与查询耗时、合成数据准确率（输出为英文）")
+    add_arguments(p)
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 

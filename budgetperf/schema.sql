@@ -33,8 +33,11 @@ create table if not exists documents (
     projects_total integer,
     line_count integer,
     ingested_at timestamp default current_timestamp,
-    unit_short varchar                -- canonical short form of unit, for grouping (unit is as written)
+    unit_short varchar,               -- canonical short form of unit, for grouping (unit is as written)
+    is_synthetic boolean default false  -- made by `budgetperf synth` (合成数据), never a real report
 );
+-- Stores built before the flag existed get it on their next write.
+alter table documents add column if not exists is_synthetic boolean default false;
 
 -- The normalized text of every document, so any provenance range can be shown.
 create table if not exists source_lines (
@@ -214,4 +217,12 @@ create table if not exists review_reasons (
     line_start integer,
     line_end integer,
     snippet varchar
+);
+
+-- About the store itself: `extractor_fingerprint` is a hash of the code and reference
+-- tables its rows came from (budgetperf/loading.py); a rebuild by the same extractor
+-- copies the rows of unchanged files instead of extracting them again.
+create table if not exists store_meta (
+    key varchar primary key,
+    value varchar
 );

@@ -117,6 +117,12 @@ SETTINGS = (
         " or [editors] in .streamlit/secrets.toml; none configured means the app is read-only.",
         is_path=False,
     ),
+    Setting(
+        "BUDGETPERF_BENCH_DIR",
+        ".bench",
+        "`python -m budgetperf bench` 缓存合成语料、对应数据库与结果 JSON 的目录（不入库）。"
+        " / Where `python -m budgetperf bench` caches synthetic corpora, their stores and the results JSON.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -204,3 +204,24 @@ def login(at, name: str = EDITOR, password: str = PASSWORD):
 def preview_table(at):
     """The upload preview shown on the page (a DataFrame with Chinese headers)."""
     return next(df.value for df in at.dataframe if "预计结果" in df.value.columns)
+@pytest.fixture(scope="session")
+def scale_corpus(tmp_path_factory, ref) -> Path:
+    """About 100× the seeds: ~400 synthetic reports (合成数据) of 20 regions, 2019-2025,
+    written by `budgetperf synth` (reports/ and truth.json in the returned folder)."""
+    from budgetperf.synth.corpus import write_corpus
+
+    out = tmp_path_factory.mktemp("scale_corpus")
+    write_corpus(out, regions=20, years=(2019, 2025), seed=1, ref=ref)
+    return out
+
+
+@pytest.fixture(scope="session")
+def scale_store(tmp_path_factory, scale_corpus, ref) -> Path:
+    """The store built once per session from `scale_corpus`: pages and queries at a
+    province's scale."""
+    from budgetperf.store import build_store
+
+    db = tmp_path_factory.mktemp("scale") / "budgetperf.duckdb"
+    results = build_store(scale_corpus / "reports", db, ref)
+    assert not [r for r in results if r.status == "failed"], [r for r in results if r.status == "failed"][:3]
+    return db
