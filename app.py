@@ -27,9 +27,11 @@ PAGES = {
     "核查": [
         st.Page("pages/sources.py", title="数据来源", icon=":material/description:"),
         st.Page("pages/audit.py", title="审核", icon=":material/rule:"),
+        st.Page("pages/review.py", title="数据校对", icon=":material/fact_check:"),
     ],
     "管理": [
         st.Page("pages/manage.py", title="数据管理", icon=":material/upload_file:"),
+        st.Page("pages/trail.py", title="修改记录", icon=":material/history:"),
     ],
 }
 

@@ -272,12 +272,31 @@ def build_table_xlsx(df: pd.DataFrame, *, sheet: str, title: str, filters_note: 
     return buffer.getvalue()
 
 
-def build_xlsx(charts: list[ChartExport], filters_note: str) -> bytes:
+# The 更正记录 sheet: review/corrections columns → Chinese headers.
+CORRECTION_COLUMNS = {
+    "at": "时间", "editor": "编辑", "doc_name": "文档", "file": "文件", "project_name": "项目",
+    "indicator_name": "指标", "label_zh": "字段", "extracted_value": "原值（抽取）", "new_value": "更正后",
+    "reason": "原因",
+}
+CORRECTIONS_SHEET = "更正记录"
+
+
+def corrections_table(rows: pd.DataFrame | None) -> pd.DataFrame:
+    """`review/corrections` rows as the 更正记录 sheet shows them."""
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=list(CORRECTION_COLUMNS.values()))
+    return rows[[c for c in CORRECTION_COLUMNS if c in rows]].rename(columns=CORRECTION_COLUMNS)
+
+
+def build_xlsx(charts: list[ChartExport], filters_note: str, corrections: pd.DataFrame | None = None) -> bytes:
     """A workbook with one formatted sheet per chart and a native Excel chart of it.
 
     Each sheet (`write_table_sheet`): title, the filters and source on top, a frozen
     header with an autofilter, 万元/percent number formats, fitted column widths;
-    then a bar chart of the numeric columns against the first text column.
+    then a bar chart of the numeric columns against the first text column. The
+    figures are the store's, so corrected values are in them; `corrections`
+    (`review/corrections` rows under the same filters) adds a 更正记录 sheet saying
+    which values a person corrected, from what, and why.
     """
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
@@ -308,6 +327,12 @@ def build_xlsx(charts: list[ChartExport], filters_note: str) -> bytes:
         ws = wb.create_sheet("说明")
         ws["A1"] = "当前筛选下没有可导出的图表"
         ws["A2"] = f"筛选条件：{filters_note}"
+    if corrections is not None and not corrections.empty:
+        ws = wb.create_sheet(_sheet_title(CORRECTIONS_SHEET, used))
+        write_table_sheet(ws, "人工更正记录", [
+            f"筛选条件：{filters_note}",
+            "以上各表中的数值已是更正后的数值；本表列出每处更正的原值、更正后的值、更正人和原因。"],
+            corrections_table(corrections))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -102,7 +102,7 @@ def run_export(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         if args.format == "xlsx":
-            out.write_bytes(export.build_xlsx(charts_, note))
+            out.write_bytes(export.build_xlsx(charts_, note, _corrections(args.year, args.region)))
             written = [out]
         else:
             pngs = export.render_pngs(charts_)
@@ -123,6 +123,18 @@ def run_export(args) -> int:
         print(f"已写出 {path}")
     print(f"共 {len(charts_)} 张图表，来自「{title}」页（{note}）")
     return 0
+
+
+def _corrections(years: list[int] | None, regions: list[str] | None):
+    """The applied corrections under the export's filters (the 更正记录 sheet)."""
+    from budgetperf import store
+
+    con = store.connect(read_only=True)
+    try:
+        return store.run_query("review/corrections", con=con, years=years or None, regions=regions or None,
+                               limit=5000)
+    finally:
+        con.close()
 
 
 def _write_pngs(out: Path, charts_, pngs, title, args) -> list[Path]:

@@ -276,6 +276,8 @@ select
     kind,
     severity,
     severity_zh,
+    -- 未处理 | 已核实 | 忽略 (an editor's status of the finding), so 审核 counts open ones
+    coalesce(status, '未处理') as status,
     min(severity_order) as severity_order,
     count(*) as findings,
     count(distinct doc_no) as docs,

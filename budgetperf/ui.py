@@ -44,6 +44,7 @@ SCORES_PAGE = "pages/scores.py"
 REGIONS_PAGE = "pages/regions.py"
 SOURCES_PAGE = "pages/sources.py"
 AUDIT_PAGE = "pages/audit.py"
+REVIEW_PAGE = "pages/review.py"
 
 # Keys of the sources page's detail view; also its URL params (?doc=…&project=…).
 DOC_KEY = "doc"
@@ -835,14 +836,25 @@ def project_figures(p: pd.Series) -> None:
     rate = charts.fmt_pct(p.execution_rate_pct) + ("（按金额计算）" if p.get("is_execution_rate_computed") else "")
     grade = (f"{p.grade}（按得分推算）" if p.get("is_grade_derived") else p.grade) or "—"
     status = charts.execution_status(p.execution_rate_pct)
-    kpi_cards([Kpi("预算", charts.fmt_wan(p.budget_wan)), Kpi("执行", charts.fmt_wan(p.executed_wan)),
-               Kpi("执行率", rate, status=(status, STATUS_BADGE.get(status, "gray"))),
-               Kpi("总得分", charts.fmt_number(p.total_score)), Kpi("等级", grade)], key="project_figures")
+    corrected = set(p.get("corrected_fields") if charts.is_listlike(p.get("corrected_fields")) else [])
+
+    def label(text: str, *fields: str) -> str:  # ✎: a person corrected it (its history is just below)
+        return f"{text} ✎" if corrected & set(fields) else text
+
+    kpi_cards([Kpi(label("预算", "budget_initial", "budget_adjusted"), charts.fmt_wan(p.budget_wan)),
+               Kpi(label("执行", "executed"), charts.fmt_wan(p.executed_wan)),
+               Kpi(label("执行率", "execution_rate", "executed", "budget_initial", "budget_adjusted"), rate,
+                   status=(status, STATUS_BADGE.get(status, "gray"))),
+               Kpi(label("总得分", "total_score"), charts.fmt_number(p.total_score)),
+               Kpi(label("等级", "grade"), grade)], key="project_figures")
     with st.container(horizontal=True, wrap=True):
         nav_button("在「指标完成」页查看该项目 →", INDICATORS_PAGE, filter_state_for(p.region, p.year, p.project_name),
                    key="sources.to_indicators")
         nav_button("在「预算执行」页查看该项目 →", EXECUTION_PAGE, filter_state_for(p.region, p.year, p.project_name),
                    key="sources.to_execution")
+        if isinstance(p.get("project_id"), str):  # 数据校对's item keys (review_ui.ITEM_KEY, ?item=)
+            nav_button("数值有误？到「数据校对」页更正 →", REVIEW_PAGE, {"review.item": p.project_id},
+                       key="sources.to_review_item", url={"item": p.project_id})
 
 
 STATUS_BADGE = {"低于警戒线": "red", "达标": "green", "超过预算": "orange", charts.UNDISCLOSED: "gray"}
@@ -925,11 +937,10 @@ def set_rules(kinds: list[str]) -> None:
 # ---------------------------------------------------------------------------
 # 审核: one finding
 
-# The findings table, key columns first; each finding is keyed by its check_id, so a
-# per-finding status (未处理/已核实/忽略, who, when: issue 12) joins here as one more
-# column and its action sits in `finding_detail`.
-FINDING_COLUMNS = ["severity_zh", "rule", "message_zh", "region", "year", "doc_name", "project_name", "file",
-                   "line_start", "line_end"]
+# The findings table, key columns first, with each finding's status (未处理/已核实/忽略,
+# who set it: issue 12; its form is `review_ui.finding_status_panel`).
+FINDING_COLUMNS = ["severity_zh", "finding_status", "rule", "message_zh", "region", "year", "doc_name",
+                   "project_name", "file", "line_start", "line_end", "status_by"]
 
 
 def finding_detail(finding: pd.Series, rule: str, rule_help: str) -> None:
@@ -1017,7 +1028,8 @@ def export_panel() -> None:
     title = page_title() or "看板"
     stem = export.export_filename(title, f"{len(charts_)}张图表", params["regions"], params["years"])
     note = filter_note()
-    st.download_button("XLSX（数据＋图表）", data=functools.partial(export.build_xlsx, charts_, note),
+    corrected = query("review/corrections", **params, limit=5000)  # the 更正记录 sheet (issue 12)
+    st.download_button("XLSX（数据＋图表）", data=functools.partial(export.build_xlsx, charts_, note, corrected),
                        file_name=f"{stem}.xlsx", key="export.xlsx", on_click="ignore", icon=":material/table_view:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
     if export.chromium_path() is None:

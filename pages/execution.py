@@ -3,7 +3,7 @@ first), the rate distribution, spending plans, expense breakdown, all projects p
 
 import streamlit as st
 
-from budgetperf import charts, ui
+from budgetperf import charts, review_ui, ui
 
 ui.page_header("预算执行", clickable=True)
 f = ui.filter_params()
@@ -32,7 +32,8 @@ else:
         "execution_rate_pct": "执行率", "unexecuted_wan": "未执行金额", "budget_wan": "预算", "total_score": "总得分"})
     ui.show_table(page.assign(status=[charts.execution_status(v) for v in page["execution_rate_pct"]]),
                   ["region", "year", "project_name", "budget_wan", "executed_wan", "execution_rate_pct", "status",
-                   "doc_name"], "各项目预算执行明细")
+                   "is_corrected", "doc_name"], "各项目预算执行明细")
+    review_ui.corrections_expander(page["project_id"].tolist())
 
 st.subheader("支出进度计划")
 plans = ui.query("execution/spending_plan_summary", **f)

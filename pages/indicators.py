@@ -40,7 +40,7 @@ classes = st.pills("完成情况", list(charts.ATTAINMENT_COLORS), selection_mod
 page = ui.paged_query("indicators/list", "指标明细", **f, attainments=list(classes) or None,
                       sorts={"default": "地区、年度、项目", "score_rate_pct": "得分率", "weight": "权重"})
 row = ui.show_table(page, ["region", "year", "project_name", "level1", "level2", "indicator_name", "target_raw",
-                           "actual_raw", "weight", "score", "score_rate_pct", "attainment_zh"], "指标明细",
+                           "actual_raw", "weight", "score", "score_rate_pct", "attainment_zh", "is_corrected"], "指标明细",
                     height=420, selectable=True)
 if row is not None:
     chosen = page.iloc[row]

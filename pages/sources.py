@@ -4,7 +4,7 @@ lines it came from (detail keyed by ?doc=…&project=…&field=…)."""
 
 import streamlit as st
 
-from budgetperf import ui
+from budgetperf import review_ui, ui
 
 ui.page_header("数据来源")
 f = ui.filter_params()
@@ -45,6 +45,7 @@ if clicked:
         end = line or hits.iloc[0].line_end
         ui.source_context(file, start, end, name=d.doc_name, caption="（你在图中点击的数值）")
 if name is None:
+    review_ui.corrected_history(d.doc_id)
     row = ui.show_table(provenance, ["entity", "field", "value_text", "line_start", "line_end"], "文档字段出处",
                         selectable=True)
     if row is not None:
@@ -53,6 +54,7 @@ if name is None:
 
 p = projects[projects["project_name"] == name].iloc[0]
 ui.project_figures(p)
+review_ui.corrected_history(d.doc_id, p.project_id)
 indicators = ui.query("sources/indicators", doc=file, project=name)
 tab_values, tab_indicators = st.tabs([f"数值出处（{len(provenance)}）", f"指标出处（{len(indicators)}）"])
 with tab_values:
@@ -64,7 +66,8 @@ with tab_values:
                           caption="" if row is not None else f"项目「{name}」")
 with tab_indicators:
     row = ui.show_table(indicators, ["level1", "level2", "indicator_name", "target_raw", "actual_raw", "weight",
-                                     "score", "attainment_zh", "line_start", "line_end"], "指标出处", selectable=True)
+                                     "score", "attainment_zh", "is_corrected", "line_start", "line_end"], "指标出处",
+                        selectable=True)
     if row is not None:
         ui.source_context(file, indicators.iloc[row].line_start, indicators.iloc[row].line_end, name=d.doc_name,
                           caption=f"指标「{indicators.iloc[row].indicator_name}」")

@@ -148,6 +148,10 @@ LABELS: dict[str, str] = {
     "docs_review": "需复核文档",
     "help": "说明",
     "reason": "复核原因",
+    # 数据校对 and 审核 (issue 12): a corrected value and a finding's status
+    "is_corrected": "已人工更正",
+    "finding_status": "处理状态",
+    "status_by": "处理人",
 }
 
 # Units shown after a label on an axis (the label itself comes from LABELS).

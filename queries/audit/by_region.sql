@@ -1,5 +1,5 @@
 -- title: 审核发现最多的地区（按严重程度）
--- params: years, regions, levels, units, projects, doc_types, severities, pins, limit
+-- params: years, regions, levels, units, projects, doc_types, severities, statuses, pins, limit
 -- grain: one row per region×severity, for the $limit regions with the most findings plus pinned ones (regions_total counts all)
 with filtered as (
     select *
@@ -7,6 +7,7 @@ with filtered as (
     where matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
       and ($severities is null or list_contains($severities, severity_zh))
+      and ($statuses is null or list_contains($statuses, coalesce(status, '未处理')))
 ),
 ranked as (
     select

@@ -1,5 +1,5 @@
 -- title: 审核发现按规则分组（每条规则的发现数、涉及地区与文档数）
--- params: years, regions, levels, units, projects, doc_types, severities
+-- params: years, regions, levels, units, projects, doc_types, severities, statuses
 -- grain: one row per audit rule (kind) with findings
 with grouped as (
     -- pre-aggregated per region×year when no unit or project is chosen
@@ -11,6 +11,7 @@ with grouped as (
       and ($levels is null or list_contains($levels, level_zh))
       and ($doc_types is null or list_has_any($doc_types, doc_types_zh))
       and ($severities is null or list_contains($severities, severity_zh))
+      and ($statuses is null or list_contains($statuses, status))
     union all
     -- with a project filter, document-wide findings (no project) are left out
     select region, kind, severity, severity_zh, min(severity_order), count(*), count(distinct doc_no), min(ord),
@@ -20,6 +21,7 @@ with grouped as (
       and matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
       and ($severities is null or list_contains($severities, severity_zh))
+      and ($statuses is null or list_contains($statuses, coalesce(status, '未处理')))
     group by region, year, kind, severity, severity_zh
 ),
 -- a document's findings sit in one region and year: its documents add up per
@@ -30,6 +32,7 @@ sources as (
     where matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
       and ($severities is null or list_contains($severities, severity_zh))
+      and ($statuses is null or list_contains($statuses, coalesce(status, '未处理')))
 ),
 by_kind as (
     select

@@ -1,4 +1,4 @@
--- title: 审核概况（各严重程度的发现数、涉及文档数、需复核的文档数）
+-- title: 审核概况（各严重程度未处理的发现数、已核实与忽略的条数、涉及文档数、需复核的文档数）
 -- params: years, regions, levels, units, projects, doc_types, severities
 -- grain: one row (the filtered total)
 with filtered as (
@@ -19,9 +19,12 @@ review as (
 counts as (
     select
         count(*) as findings,
-        count(*) filter (where severity = 'error') as errors,
-        count(*) filter (where severity = 'warning') as warnings,
-        count(*) filter (where severity = 'info') as infos,
+        -- open findings only: one a person marked 已核实 or 忽略 is settled (issue 12)
+        count(*) filter (where severity = 'error' and coalesce(status, '未处理') = '未处理') as errors,
+        count(*) filter (where severity = 'warning' and coalesce(status, '未处理') = '未处理') as warnings,
+        count(*) filter (where severity = 'info' and coalesce(status, '未处理') = '未处理') as infos,
+        count(*) filter (where status = '已核实') as verified,
+        count(*) filter (where status = '忽略') as ignored,
         count(distinct kind) as rules,
         count(distinct doc_no) as docs,
         count(distinct region) as regions

@@ -34,7 +34,13 @@ page as (
     limit $limit offset $offset
 ),
 final as (
-    select page.*, counted.total_rows from page, counted
+    select
+        page.*,
+        -- a person corrected a value of this project (issue 12): marked ✎ in the table
+        exists (select 1 from corrections_applied c
+                where c.project_id = page.project_id and c.status = 'applied') as is_corrected,
+        counted.total_rows
+    from page, counted
 )
 select * from final
 order by case when coalesce($descending, false) then -sort_key else sort_key end asc nulls last,

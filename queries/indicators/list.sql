@@ -28,7 +28,11 @@ final as (
         i.indicator_id, i.project_id, i.doc_id, i.file, i.doc_name, i.region, i.year, i.doc_type_zh,
         i.project_name, i.seq, i.level1, i.level2, i.name as indicator_name, i.target_raw, i.actual_raw,
         i.weight, i.score, i.score_rate_pct, i.attainment_zh, i.target_is_numeric, i.deviation_reason,
-        i.line_start, i.line_end, i.ord, page.sort_key, counted.total_rows
+        i.line_start, i.line_end, i.ord, page.sort_key,
+        -- a person corrected a cell of this indicator (issue 12): marked ✎ in the table
+        exists (select 1 from corrections_applied c
+                where c.indicator_id = i.indicator_id and c.status = 'applied') as is_corrected,
+        counted.total_rows
     from page
     join mart_indicators i using (ord)
     cross join counted

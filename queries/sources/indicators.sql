@@ -16,7 +16,9 @@ with final as (
         attainment_zh,
         line_start,
         line_end,
-        snippet
+        snippet,
+        exists (select 1 from corrections_applied c
+                where c.indicator_id = mart_indicators.indicator_id and c.status = 'applied') as is_corrected
     from mart_indicators
     where file = $doc and project_name = $project
 )

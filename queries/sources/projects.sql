@@ -25,7 +25,10 @@ with final as (
         is_grade_derived,
         funding_source,
         line_start,
-        line_end
+        line_end,
+        -- the fields a person corrected (issue 12), marked ✎ on the figures
+        coalesce((select list(distinct c.field order by c.field) from corrections_applied c
+                  where c.project_id = mart_projects.project_id and c.status = 'applied'), []) as corrected_fields
     from mart_projects
     where file = $doc
 )

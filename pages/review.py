@@ -1,0 +1,23 @@
+"""数据校对: what needs a person, most important first (extraction doubts, audit errors,
+doubtful values), each item with its source lines and the forms to fix any stored
+fact, confirm a right reading, or undo a correction. Viewing needs no login;
+correcting needs an editor (the same login as 数据管理)."""
+
+import streamlit as st
+
+from budgetperf import review_ui, ui
+
+ui.page_header("数据校对")
+editor = review_ui.login_section()
+f = ui.filter_params()
+
+st.subheader("待核对")
+review_ui.queue_panel(f)
+review_ui.open_any_panel(f)
+
+st.subheader("核对与更正")
+review_ui.item_panel(editor)
+
+st.divider()
+review_ui.reference_panel(editor)
+st.page_link(review_ui.TRAIL_PAGE, label="全部修改记录（谁、何时、改了什么、为什么）", icon=":material/history:")
