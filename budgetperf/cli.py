@@ -1,4 +1,4 @@
-"""Command line: `budgetperf build|ingest|delete|extract|score|check|info|export|log|editor-hash|synth|bench`.
+"""Command line: `budgetperf build|ingest|delete|extract|score|check|info|export|log|editor-hash|corrections|synth|bench`.
 
 Installed as the `budgetperf` console command (pyproject.toml; `make venv` installs
 it into .venv), and also runs as `python -m budgetperf`. Messages are Chinese;
@@ -373,6 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     from budgetperf.bench import add_arguments
 
+    from budgetperf.corrections_cli import add_parser as add_corrections_parser
+
+    add_corrections_parser(sub)
     p = sub.add_parser("bench", help="基准测试：抽取、建库、各页面与查询耗时、合成数据准确率（输出为英文）")
     add_arguments(p)
     p.set_defaults(func=_cmd_bench)

@@ -25,6 +25,7 @@ Pure functions plus an append-only file; no streamlit, no DuckDB.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 from dataclasses import asdict, dataclass, field, replace
@@ -154,6 +155,32 @@ def finding_statuses(corrections: list[Correction]) -> dict[tuple[str, str], Cor
     for c in active(corrections):
         if c.field == "finding_status":
             out[(c.doc_hash, c.finding)] = c
+    return out
+
+
+def by_document(corrections: list[Correction]) -> dict[str, list[Correction]]:
+    """Active corrections per document (content hash), oldest first: what a build
+    hands each extraction, so no extraction scans the whole file."""
+    out: dict[str, list[Correction]] = {}
+    for c in active(corrections):
+        out.setdefault(c.doc_hash, []).append(c)
+    return out
+
+
+def digest(corrections: list[Correction]) -> str | None:
+    """Which active corrections one document's rows carry: equal digests, equal rows
+    (a rebuild reuses the stored rows only then). None for a document without any."""
+    ids = sorted(c.id for c in corrections)
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] if ids else None
+
+
+def mark_findings(checks: list, corrections: list[Correction]) -> list:
+    """(check, finding key, status record or None) for one document's audit checks."""
+    statuses = finding_statuses(corrections)
+    out = []
+    for check in checks:
+        key = finding_key(check.kind, check.project, check.what)
+        out.append((check, key, statuses.get((corrections[0].doc_hash, key)) if corrections else None))
     return out
 
 

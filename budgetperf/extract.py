@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,7 @@ class Extraction:
     facts: DocumentFacts
     checks: list
     applied: list = field(default_factory=list)
+    corrections: list = field(default_factory=list)  # the document's active corrections (findings' statuses too)
 
 
 # Words every budget-performance document uses; a file with none of them is not one.
@@ -148,17 +150,29 @@ def extract_file(path: str | Path, ref: Reference, display_name: str | None = No
                  corrections=()) -> Extraction:
     """Read and extract one file; raises ReadError (or NotAReportError) on bad input.
 
-    `corrections` (records of `budgetperf.corrections`) are applied over the facts
-    before the audit runs, so the findings are about the corrected values."""
+    `corrections` (records of `budgetperf.corrections`, or a mapping of content hash
+    to them as `corrections.by_document` gives) are applied over the facts before
+    the audit runs, so the findings are about the corrected values. A document a
+    person marked 不是绩效报告 is read and kept, but neither audited nor counted."""
     from budgetperf.audit import audit_document
-    from budgetperf.corrections import apply_corrections
+    from budgetperf.corrections import active, apply_corrections
 
     path = Path(path)
     doc = read_document(path, display_name)
-    facts = extract_document(doc, ref)
-    facts.content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    applied = apply_corrections(facts, list(corrections), ref) if corrections else []
-    return Extraction(doc, facts, audit_document(facts), applied)
+    content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    if isinstance(corrections, Mapping):
+        corrections = corrections.get(content_hash, ())
+    mine = active([c for c in corrections if c.doc_hash == content_hash])
+    try:
+        facts = extract_document(doc, ref)
+    except NotAReportError:
+        if not any(c.field == "not_a_report" for c in mine):
+            raise
+        facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
+    facts.content_hash = content_hash
+    applied = apply_corrections(facts, mine, ref) if mine else []
+    checks = [] if facts.is_excluded else audit_document(facts)
+    return Extraction(doc, facts, checks, applied, mine)
 
 
 # ---------------------------------------------------------------------------

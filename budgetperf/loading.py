@@ -276,21 +276,28 @@ class ChunkResult:
 _WORKER_STATE: dict = {}
 
 
-def _init_worker(ref: Reference, schemas: dict[str, pa.Schema]) -> None:
+def _init_worker(ref: Reference, schemas: dict[str, pa.Schema], corrections: dict) -> None:
     import logging
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    _WORKER_STATE["ref"], _WORKER_STATE["schemas"] = ref, schemas
+    _WORKER_STATE["ref"], _WORKER_STATE["schemas"], _WORKER_STATE["corrections"] = ref, schemas, corrections
 
 
-def extract_one(path: Path, ref: Reference, index: int):
-    """(FileOutcome, rows or None) for one file; never raises."""
+def current_corrections() -> dict:
+    """People's active corrections per document (content hash), read once per build."""
+    from budgetperf import corrections
+
+    return corrections.by_document(corrections.load())
+
+
+def extract_one(path: Path, ref: Reference, index: int, corrections: dict | None = None):
+    """(FileOutcome, rows or None) for one file, with its corrections applied; never raises."""
     from budgetperf.extract import extract_file
     from budgetperf.readers import ReadError
     from budgetperf.store import IngestResult
 
     try:
-        ex = extract_file(path, ref)
+        ex = extract_file(path, ref, corrections=corrections or {})
     except ReadError as exc:
         return FileOutcome(index, IngestResult(path.name, "failed", reason_en=exc.message_en,
                                                reason_zh=exc.message_zh)), None
@@ -305,14 +312,15 @@ def extract_one(path: Path, ref: Reference, index: int):
     return FileOutcome(index, result, ex.facts.content_hash, link_input(ex)), document_rows(ex)
 
 
-def _extract_chunk(job: tuple[list[tuple[int, str]], Reference | None, dict | None]) -> ChunkResult:
-    items, ref, schemas = job
+def _extract_chunk(job: tuple[list[tuple[int, str]], Reference | None, dict | None, dict | None]) -> ChunkResult:
+    items, ref, schemas, corrections = job
     ref = ref or _WORKER_STATE["ref"]
     schemas = schemas or _WORKER_STATE["schemas"]
+    corrections = corrections if corrections is not None else _WORKER_STATE["corrections"]
     outcomes = []
     per_table: dict[str, tuple[list[tuple], list[int]]] = {}
     for index, path in items:
-        outcome, rows = extract_one(Path(path), ref, index)
+        outcome, rows = extract_one(Path(path), ref, index, corrections)
         outcomes.append(outcome)
         if rows is None:
             continue
@@ -333,7 +341,8 @@ def default_workers() -> int:
 
 
 @contextmanager
-def worker_pool(files: int, ref: Reference, schemas: dict[str, pa.Schema], workers: int | None = None):
+def worker_pool(files: int, ref: Reference, schemas: dict[str, pa.Schema], workers: int | None = None,
+                corrections: dict | None = None):
     """A process pool for extraction and linking, or None (run in this process).
 
     Worker processes when there are enough files to pay for them and the caller is
@@ -349,21 +358,22 @@ def worker_pool(files: int, ref: Reference, schemas: dict[str, pa.Schema], worke
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(ref, schemas)) as pool:
+                             initargs=(ref, schemas, corrections or {})) as pool:
         yield pool
 
 
 def extract_rows(paths: list[Path], ref: Reference, schemas: dict[str, pa.Schema],
-                 pool: ProcessPoolExecutor | None = None):
-    """Yield ChunkResults for `paths` in input order (in `pool`'s processes if given)."""
+                 pool: ProcessPoolExecutor | None = None, corrections: dict | None = None):
+    """Yield ChunkResults for `paths` in input order (in `pool`'s processes if given;
+    the pool was handed the corrections when it started)."""
     items = [(i, str(p)) for i, p in enumerate(paths)]
     chunks = [items[i : i + CHUNK_FILES] for i in range(0, len(items), CHUNK_FILES)]
     if pool is None:
         for chunk in chunks:
-            yield _extract_chunk((chunk, ref, schemas))
+            yield _extract_chunk((chunk, ref, schemas, corrections or {}))
         return
     # map keeps the input order; results stream back as chunks finish
-    yield from pool.map(_extract_chunk, [(chunk, None, None) for chunk in chunks])
+    yield from pool.map(_extract_chunk, [(chunk, None, None, None) for chunk in chunks])
 
 
 # ---------------------------------------------------------------------------
@@ -375,15 +385,16 @@ _FINGERPRINT_DIRS = ("parsers", "readers")
 
 
 def extractor_fingerprint() -> str:
-    """A hash of what stored rows depend on: the extraction code, the schema, the
-    reference tables and people's corrections. Rows of a store with another
-    fingerprint are never reused."""
+    """A hash of what stored rows depend on: the extraction code, the schema and the
+    reference tables (with people's edits of them). Rows of a store with another
+    fingerprint are never reused. People's corrections are per document: a stored
+    document is reused only while its `corrections_digest` is still current."""
     h = hashlib.sha256()
     paths = [PACKAGE_DIR / f for f in _FINGERPRINT_FILES]
     for d in _FINGERPRINT_DIRS:
         paths += sorted((PACKAGE_DIR / d).rglob("*.py"))
     paths += [Path(settings.get(name)) for name in ("BUDGETPERF_REGIONS", "BUDGETPERF_UNIT_ALIASES",
-                                                    "BUDGETPERF_CORRECTIONS")]
+                                                    "BUDGETPERF_REFERENCE_EDITS")]
     for p in paths:
         h.update(str(p.relative_to(PACKAGE_DIR) if PACKAGE_DIR in p.parents else p.name).encode())
         h.update(p.read_bytes() if p.is_file() else b"-")
@@ -406,10 +417,14 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def reusable_documents(previous: Path, paths: list[Path], fingerprint: str) -> tuple[dict[int, tuple[str, str]], dict]:
+def reusable_documents(previous: Path, paths: list[Path], fingerprint: str,
+                       corrections: dict | None = None) -> tuple[dict[int, tuple[str, str]], dict]:
     """({index in paths: (doc_id, content hash)} of files the previous store already
-    holds under the same name and content, {doc_id: region} of all its documents),
-    both empty unless it was built by the same extractor."""
+    holds under the same name and content with the same corrections, {doc_id: region}
+    of all its documents), both empty unless it was built by the same extractor."""
+    from budgetperf.corrections import digest
+
+    corrections = corrections or {}
     if not previous.exists():
         return {}, {}
     try:
@@ -419,17 +434,18 @@ def reusable_documents(previous: Path, paths: list[Path], fingerprint: str) -> t
     try:
         if stored_fingerprint(con) != fingerprint:
             return {}, {}
-        stored = con.execute("select doc_id, file, content_hash, region from documents").fetchall()
+        stored = con.execute("select doc_id, file, content_hash, region, corrections_digest from documents").fetchall()
     except duckdb.Error:
         return {}, {}
     finally:
         con.close()
-    by_file = {(file, h) for _, file, h, _ in stored}
+    by_file = {(file, h): carried for _, file, h, _, carried in stored}
     out = {}
     for i, p in enumerate(paths):
-        if (p.name, h := file_hash(p)) in by_file:
+        key = (p.name, h := file_hash(p))
+        if key in by_file and by_file[key] == digest(corrections.get(h, [])):
             out[i] = (h[:16], h)
-    return out, {doc_id: region for doc_id, _, _, region in stored}
+    return out, {doc_id: region for doc_id, _, _, region, _ in stored}
 
 
 def copy_links(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]) -> None:
@@ -529,6 +545,7 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
     IngestResult per path, in order. A file whose content an earlier path already
     has is `unchanged`; files the previous store holds unchanged are copied from it."""
     fingerprint = extractor_fingerprint()
+    corrections = current_corrections()
     hashes = _hashes(paths)
     first: dict[str, int] = {}
     duplicate_of: dict[int, int] = {}
@@ -544,7 +561,7 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
 
     reuse, previous_regions = {}, {}
     if previous is not None:
-        found, previous_regions = reusable_documents(Path(previous), paths, fingerprint)
+        found, previous_regions = reusable_documents(Path(previous), paths, fingerprint, corrections)
         reuse = {i: ids for i, ids in found.items() if i not in duplicate_of}
     if reuse:
         try:
@@ -564,8 +581,8 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
     schemas = table_schemas(con)
     pending: dict[str, list[pa.Table]] = {}
     pending_files = 0
-    with worker_pool(len(todo), ref, schemas, workers) as pool:
-        for chunk in extract_rows([paths[i] for i in todo], ref, schemas, pool):
+    with worker_pool(len(todo), ref, schemas, workers, corrections) as pool:
+        for chunk in extract_rows([paths[i] for i in todo], ref, schemas, pool, corrections):
             for outcome in chunk.outcomes:
                 results[todo[outcome.index]] = outcome.result
                 if outcome.link is not None:
@@ -755,3 +772,62 @@ def add_extractions(con: duckdb.DuckDBPyConnection, items: list) -> bool:
         relink_regions(con, touched)
         con.execute("commit")
     return changed
+
+
+def replace_documents(con: duckdb.DuckDBPyConnection, extractions: list[Extraction]) -> set[str]:
+    """Replace the stored rows of documents extracted again (same content, e.g. with
+    new corrections) in one transaction, and relink the regions they were or are in.
+    Returns those regions."""
+    if not extractions:
+        return set()
+    schemas = table_schemas(con)
+    doc_ids = [ex.facts.content_hash[:16] for ex in extractions]
+    regions = _regions_of(con, "list_contains(?, doc_id)", [doc_ids])
+    regions |= {v(ex.facts.region) for ex in extractions if v(ex.facts.region)}
+    per_table: dict[str, list[tuple]] = {}
+    for ex in extractions:
+        for table, rows in document_rows(ex).items():
+            per_table.setdefault(table, []).extend(rows)
+    con.execute("begin")
+    try:
+        for doc_id in doc_ids:
+            delete_document(con, doc_id)
+        insert_tables(con, {t: to_arrow(schemas[t], rows) for t, rows in per_table.items() if rows})
+        relink_regions(con, regions)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return regions
+
+
+def stale_corrections(con: duckdb.DuckDBPyConnection, by_doc: dict) -> list[str]:
+    """Stored documents whose rows do not carry their current corrections (a person
+    corrected one while a build was extracting outside the writer lock)."""
+    from budgetperf.corrections import digest
+
+    stored = con.execute("select doc_id, content_hash, corrections_digest from documents").fetchall()
+    return [doc_id for doc_id, h, carried in stored if carried != digest(by_doc.get(h, []))]
+
+
+def catch_up_corrections(con: duckdb.DuckDBPyConnection, reports_dir: Path, ref: Reference) -> int:
+    """Re-extract the documents `stale_corrections` finds, from their originals in
+    `reports_dir`, inside the caller's write; returns how many. A document whose
+    original cannot be read keeps its rows (the next build retries)."""
+    from budgetperf.extract import extract_file
+
+    by_doc = current_corrections()
+    doc_ids = stale_corrections(con, by_doc)
+    if not doc_ids:
+        return 0
+    extractions = []
+    for doc_id, file, h in con.execute("select doc_id, file, content_hash from documents where list_contains(?, doc_id)",
+                                       [doc_ids]).fetchall():
+        try:
+            ex = extract_file(Path(reports_dir) / file, ref, display_name=file, corrections=by_doc)
+        except Exception:  # noqa: BLE001 - missing or changed original: keep what is stored
+            continue
+        if ex.facts.content_hash == h:
+            extractions.append(ex)
+    replace_documents(con, extractions)
+    return len(extractions)

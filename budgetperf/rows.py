@@ -7,18 +7,19 @@ batched, linked or copied is not.
 
 from __future__ import annotations
 
+from budgetperf.corrections import FIELDS, STATUS_ZH, digest, mark_findings
 from budgetperf.extract import Extraction
 from budgetperf.parsers.values import parse_measure
 from budgetperf.records import Provenance, Value, v
 
 # Tables holding one document's rows, in the order a document is deleted (children
 # first). `units`, `regions`, `program_links` and `store_meta` are store-wide.
-DOCUMENT_TABLES = ("review_reasons", "checks", "output_facts", "spending_plans", "expense_items", "section_scores",
+DOCUMENT_TABLES = ("corrections_applied", "review_reasons", "checks", "output_facts", "spending_plans", "expense_items", "section_scores",
                    "budget_lines", "indicators", "provenance", "projects", "source_lines", "documents")
 DOCUMENT_COLUMNS = ("doc_id", "file", "fmt", "encoding", "content_hash", "region", "region_level", "city", "province",
                     "region_code", "unit", "unit_code", "year", "year_is_explicit", "year_evidence", "year_line",
                     "doc_kinds", "unit_project_budget_wan", "projects_total", "line_count", "unit_short",
-                    "is_synthetic")
+                    "is_synthetic", "is_excluded", "corrections_digest")
 _PROJECT_FIELDS = ("code", "budget_initial", "budget_adjusted", "executed", "execution_rate", "budget_weight",
                    "budget_score", "total_score", "total_weight", "grade", "projects_evaluated", "special_projects",
                    "funding_source", "goal_expected", "goal_actual")
@@ -49,9 +50,12 @@ def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
         doc_id, f.file, f.fmt, f.encoding, f.content_hash, v(f.region), f.region_level, f.city, f.province,
         f.region_code, v(f.unit), v(f.unit_code), v(f.year), f.year_is_explicit, f.year_evidence, f.year_line,
         list(f.doc_kinds), v(f.unit_project_budget), v(f.projects_total), f.line_count, f.unit_short,
-        is_synthetic(ex),
+        is_synthetic(ex), f.is_excluded, digest(ex.corrections),
     ))
     rows["source_lines"] = [(doc_id, i + 1, line) for i, line in enumerate(ex.source.lines)]
+    if f.is_excluded:  # 不是绩效报告: the file stays listed and readable, in no figure
+        rows["corrections_applied"] = _applied_rows(ex, doc_id, {})
+        return rows
     if v(f.unit):
         rows["units"].append((f.unit_short or v(f.unit), v(f.region), v(f.unit_code)))
     prov = rows["provenance"]
@@ -101,8 +105,43 @@ def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
     rows["review_reasons"] += [(doc_id, project_ids[id(p)], r.code, r.message_zh, *_lines(r.prov))
                                for p in f.projects for r in p.review_reasons]
     names = {p.name: project_ids[id(p)] for p in f.projects}
-    for k, c in enumerate(ex.checks, start=1):
+    for k, (c, key, status) in enumerate(mark_findings(ex.checks, ex.corrections), start=1):
         first = c.provenance[0] if c.provenance else None
         rows["checks"].append((f"{doc_id}:{k}", doc_id, names.get(c.project), c.kind, c.severity, c.severity_zh,
-                               c.message_zh, c.what, *_lines(first)))
+                               c.message_zh, c.what, *_lines(first), key,
+                               status.new_value if status else "未处理", status.editor if status else None,
+                               status.at if status else None, status.reason if status else None))
+    rows["corrections_applied"] = _applied_rows(ex, doc_id, {id(p): project_ids[id(p)] for p in f.projects})
     return rows
+
+
+def _applied_rows(ex: Extraction, doc_id: str, project_ids: dict[int, str]) -> list[tuple]:
+    """One row per applied correction, pointing at the project and indicator it
+    concerns as they are stored now (a renamed project under its new name)."""
+    out = []
+    for a in ex.applied:
+        c = a.correction
+        project = _project_of(ex.facts.projects, c)
+        pid = project_ids.get(id(project)) if project is not None else None
+        indicator_id = indicator_name = None
+        if project is not None and FIELDS[c.field][0] == "indicator":
+            wanted = c.new_value if c.field in ("indicator.name", "add_indicator") else c.indicator
+            for k, i in enumerate(project.indicators, start=1):
+                if i.name == wanted and (c.indicator_seq in (None, k) or indicator_id is None):
+                    indicator_id, indicator_name = f"{pid}:{k}", i.name
+        out.append((doc_id, c.id, c.field, c.label_zh, pid, project.name if project is not None else c.project,
+                    indicator_id, indicator_name or c.indicator, a.extracted, c.new_value, a.status,
+                    STATUS_ZH[a.status], c.editor, c.at, c.reason))
+    return out
+
+
+def _project_of(projects, c):
+    """The project a correction concerns, found by its extracted or corrected name."""
+    names = [c.project]
+    if c.field in ("name", "add_project"):
+        names.append(c.new_value)
+    for name in names:
+        found = next((p for p in projects if name is not None and p.name == name), None)
+        if found is not None:
+            return found
+    return None

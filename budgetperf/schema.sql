@@ -34,10 +34,14 @@ create table if not exists documents (
     line_count integer,
     ingested_at timestamp default current_timestamp,
     unit_short varchar,               -- canonical short form of unit, for grouping (unit is as written)
-    is_synthetic boolean default false  -- made by `budgetperf synth` (合成数据), never a real report
+    is_synthetic boolean default false,  -- made by `budgetperf synth` (合成数据), never a real report
+    is_excluded boolean default false,   -- a person marked it 不是绩效报告: only this row and its source lines are kept
+    corrections_digest varchar           -- which corrections its rows carry (corrections.digest); NULL: none
 );
 -- Stores built before the flag existed get it on their next write.
 alter table documents add column if not exists is_synthetic boolean default false;
+alter table documents add column if not exists is_excluded boolean default false;
+alter table documents add column if not exists corrections_digest varchar;
 
 -- The normalized text of every document, so any provenance range can be shown.
 create table if not exists source_lines (
@@ -195,7 +199,40 @@ create table if not exists checks (
     what varchar,
     line_start integer,
     line_end integer,
-    snippet varchar
+    snippet varchar,
+    finding_key varchar,             -- stable across rebuilds (corrections.finding_key)
+    status varchar,                  -- 未处理 | 已核实 | 忽略, set by a person (a finding_status correction)
+    status_by varchar,
+    status_at varchar,
+    status_reason varchar
+);
+alter table checks add column if not exists finding_key varchar;
+alter table checks add column if not exists status varchar;
+alter table checks add column if not exists status_by varchar;
+alter table checks add column if not exists status_at varchar;
+alter table checks add column if not exists status_reason varchar;
+
+-- People's corrections as they apply to the stored rows (budgetperf/corrections.py):
+-- one row per active correction of a stored document, written with its rows.
+-- The values stored elsewhere are already the corrected ones; this says which were
+-- corrected, what extraction gave and who changed it. The full trail (undone ones
+-- included) is the corrections file.
+create table if not exists corrections_applied (
+    doc_id varchar not null,
+    correction_id varchar not null,
+    field varchar not null,          -- corrections.FIELDS key: budget_initial, indicator.score, …
+    label_zh varchar not null,
+    project_id varchar,              -- the project as stored (NULL for document fields or when not found)
+    project_name varchar,
+    indicator_id varchar,
+    indicator_name varchar,
+    extracted_value varchar,         -- what extraction gave, as text
+    new_value varchar,
+    status varchar not null,         -- applied | redundant (extraction gives it by itself) | orphan (target gone)
+    status_zh varchar not null,
+    editor varchar,
+    made_at varchar,
+    reason varchar
 );
 
 create table if not exists program_links (

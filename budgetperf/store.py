@@ -175,9 +175,10 @@ def report_files(directory: str | Path) -> list[Path]:
 def _extract_all(paths: list[Path], ref: Reference) -> tuple[list[Extraction], list[IngestResult]]:
     """Extract in this process, keeping the Extraction objects (ingest, accuracy tests)."""
     extractions, results = [], []
+    corrections = loading.current_corrections()
     for path in paths:
         try:
-            ex = extract_file(path, ref)
+            ex = extract_file(path, ref, corrections=corrections)
         except ReadError as exc:
             results.append(IngestResult(path.name, "failed", reason_en=exc.message_en, reason_zh=exc.message_zh))
             continue
@@ -221,6 +222,8 @@ def build_store(reports_dir: str | Path | None = None, db_path: str | Path | Non
             create_schema(con)
             load_regions(con, ref)
             staged.copy_into(con)
+            # corrections made while the files were extracted (outside the lock)
+            loading.catch_up_corrections(con, reports_dir, ref)
 
         publish.publish(db_path, load, fresh=True)
     return staged.results

@@ -21,10 +21,10 @@ from budgetperf import settings
 from budgetperf.jsonlines import append_lines, read_lines, records_of
 
 # Chinese labels for the page and the CLI.
-ACTION_ZH = {"add": "导入", "delete": "删除", "build": "重建"}
+ACTION_ZH = {"add": "导入", "delete": "删除", "build": "重建", "correct": "更正", "reference": "修改参考表"}
 OUTCOME_ZH = {
     "added": "新增", "unchanged": "重复", "replaced": "替换", "failed": "失败",
-    "deleted": "已删除", "missing": "不存在", "built": "已重建",
+    "deleted": "已删除", "missing": "不存在", "built": "已重建", "corrected": "已更正", "undone": "已撤销",
 }
 
 

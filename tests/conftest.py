@@ -32,6 +32,7 @@ def isolated_write_env(tmp_path_factory):
         "BUDGETPERF_ARCHIVE_DIR": str(base / "archive"),
         "BUDGETPERF_WRITE_LOG": str(base / "write_log.jsonl"),
         "BUDGETPERF_CORRECTIONS": str(base / "corrections.jsonl"),
+        "BUDGETPERF_REFERENCE_EDITS": str(base / "reference_edits.jsonl"),
         "BUDGETPERF_EDITORS": "",
     }
     saved = {k: os.environ.get(k) for k in values}

@@ -87,7 +87,7 @@ def test_worker_processes_return_the_same_rows_in_order(synth_reports, tmp_path,
     here = list(loading.extract_rows(paths, ref, schemas, pool=None))
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(2, mp_context=context, initializer=loading._init_worker,
-                             initargs=(ref, schemas)) as pool:
+                             initargs=(ref, schemas, {})) as pool:
         there = list(loading.extract_rows(paths, ref, schemas, pool=pool))
     assert [o.result.file for c in there for o in c.outcomes] == [p.name for p in paths]
     assert [o.content_hash for c in here for o in c.outcomes] == [o.content_hash for c in there for o in c.outcomes]
@@ -114,9 +114,9 @@ def _count_extractions(monkeypatch) -> list[str]:
     seen = []
     original = loading.extract_one
 
-    def counting(path, ref, index):
+    def counting(path, ref, index, corrections=None):
         seen.append(Path(path).name)
-        return original(path, ref, index)
+        return original(path, ref, index, corrections)
 
     monkeypatch.setattr(loading, "extract_one", counting)
     return seen
