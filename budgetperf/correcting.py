@@ -72,12 +72,12 @@ def _reextract(con: duckdb.DuckDBPyConnection, doc_ids: list[str], reports_dir: 
     out = []
     for doc_id, file, content_hash in rows:
         path = reports_dir / file
-        try:
-            ex = extract_file(path, ref, display_name=file, corrections=by_doc)
-        except FileNotFoundError as exc:
+        if not path.is_file():
             raise CorrectionWriteError(f"original missing: {path}",
                                        f"报告目录中找不到原件「{file}」（{reports_dir}），无法重新提取；"
-                                       "请先在数据管理页重新导入该文件") from exc
+                                       "请先在数据管理页重新导入该文件")
+        try:
+            ex = extract_file(path, ref, display_name=file, corrections=by_doc)
         except ReadError as exc:
             raise CorrectionWriteError(f"cannot read {path}: {exc.message_en}",
                                        f"原件「{file}」无法读取：{exc.message_zh}") from exc
@@ -231,7 +231,7 @@ def _affected_by(con: duckdb.DuckDBPyConnection, edits: list[refedits.ReferenceE
     return [d for (d,) in con.execute(
         """select doc_id from documents
            where (len($names) > 0 and (region is null or list_contains($names, region)
-                  or len(list_filter($names, n -> starts_with(coalesce(unit, ''), n))) > 0))
+                  or len(list_filter($names, lambda n: starts_with(coalesce(unit, ''), n))) > 0))
               or list_contains($units, unit) or list_contains($units, unit_short)""",
         {"names": sorted(names), "units": sorted(units)}).fetchall()]
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from budgetperf import limits, publish, settings, store, writelog
+from budgetperf import limits, loading, publish, settings, store, writelog
 from budgetperf.extract import Extraction, extract_file
 from budgetperf.parsers.context import Reference
 from budgetperf.readers import SUPPORTED_SUFFIXES, ReadError
@@ -138,9 +138,13 @@ def _failed(incoming: Incoming, stored_as: str, zh: str, en: str) -> Prepared:
     return Prepared(incoming, stored_as, None, IngestResult(stored_as, "failed", reason_en=en, reason_zh=zh))
 
 
-def prepare_one(incoming: Incoming, ref: Reference) -> Prepared:
-    """Read and extract one file under its sanitized name. Never raises for bad input:
-    a file that cannot be taken comes back failed with a Chinese reason."""
+def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = None) -> Prepared:
+    """Read and extract one file under its sanitized name, with the corrections
+    people made to the same content before (`loading.current_corrections`; read here
+    unless given). Never raises for bad input: a file that cannot be taken comes
+    back failed with a Chinese reason."""
+    if corrections is None:
+        corrections = loading.current_corrections()
     stored_as = sanitize_filename(incoming.name)
     suffix = Path(stored_as).suffix
     if suffix in SAVE_AS:
@@ -152,12 +156,12 @@ def prepare_one(incoming: Incoming, ref: Reference) -> Prepared:
     try:
         limits.check_file_size(incoming.size())
         if incoming.data is None:
-            ex = extract_file(incoming.path, ref, display_name=stored_as)
+            ex = extract_file(incoming.path, ref, display_name=stored_as, corrections=corrections)
         else:
             with tempfile.TemporaryDirectory(prefix="budgetperf-upload-") as folder:
                 staged = Path(folder) / f"upload{suffix}"
                 staged.write_bytes(incoming.data)
-                ex = extract_file(staged, ref, display_name=stored_as)
+                ex = extract_file(staged, ref, display_name=stored_as, corrections=corrections)
     except ReadError as exc:
         return _failed(incoming, stored_as, exc.message_zh, exc.message_en)
     except OSError as exc:
@@ -175,7 +179,8 @@ def prepare_one(incoming: Incoming, ref: Reference) -> Prepared:
 def prepare(incoming: list[Incoming], ref: Reference | None = None) -> list[Prepared]:
     """`prepare_one` for each file (the page calls prepare_one itself for its progress bar)."""
     ref = ref or load_reference()
-    return [prepare_one(item, ref) for item in incoming]
+    corrections = loading.current_corrections()
+    return [prepare_one(item, ref, corrections) for item in incoming]
 
 
 # ---------------------------------------------------------------------------

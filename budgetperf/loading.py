@@ -24,6 +24,7 @@ it never decides where the published store lives (that is `store`'s job).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import multiprocessing
 import os
@@ -276,9 +277,23 @@ class ChunkResult:
 _WORKER_STATE: dict = {}
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that forked it dies (killed, or
+    out of memory): a worker left behind would wait on its queue for ever."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still applies
+        pass
+
+
 def _init_worker(ref: Reference, schemas: dict[str, pa.Schema], corrections: dict) -> None:
     import logging
 
+    _die_with_parent()
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     _WORKER_STATE["ref"], _WORKER_STATE["schemas"], _WORKER_STATE["corrections"] = ref, schemas, corrections
 
@@ -379,7 +394,8 @@ def extract_rows(paths: list[Path], ref: Reference, schemas: dict[str, pa.Schema
 # ---------------------------------------------------------------------------
 # reuse across builds
 
-_FINGERPRINT_FILES = ("extract.py", "audit.py", "review.py", "records.py", "blocks.py", "reference.py",
+_FINGERPRINT_FILES = ("extract.py", "audit.py", "review.py", "records.py", "blocks.py", "reference.py", "corrections.py",
+                      "refedits.py",
                       "rows.py", "schema.sql")
 _FINGERPRINT_DIRS = ("parsers", "readers")
 
@@ -646,7 +662,10 @@ def staged_build(paths: list[Path], ref: Reference, previous: Path, workers: int
 
     previous = Path(previous)
     previous.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_staging(previous)
     folder = Path(tempfile.mkdtemp(prefix=f".{previous.name}.staging-", dir=previous.parent))
+    owner = open(folder / "owner.lock", "w")  # held while this build runs (see _remove_abandoned_staging)
+    fcntl.flock(owner, fcntl.LOCK_EX)
     try:
         path = folder / "staging.duckdb"
         con = duckdb.connect(str(path))
@@ -660,6 +679,26 @@ def staged_build(paths: list[Path], ref: Reference, previous: Path, workers: int
         yield StagedBuild(path, results)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        owner.close()
+
+
+def _remove_abandoned_staging(previous: Path) -> None:
+    """Remove staging folders of builds that were killed (their owner lock is free);
+    a build still running holds its lock, so its folder stays."""
+    import shutil
+
+    import time
+
+    for folder in previous.parent.glob(f".{previous.name}.staging-*"):
+        try:
+            if time.time() - folder.stat().st_mtime < 60:
+                continue  # just made: its build may not hold the lock yet
+
+            with open(folder / "owner.lock", "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue  # held by a running build, or not ours to remove
 
 
 def _regions_of(con: duckdb.DuckDBPyConnection, where: str, params: list) -> set[str]:

@@ -26,6 +26,8 @@ with kinds as (
             when 'province' then '省' else '未知' end as level_zh
     from documents d
     left join regions r on r.region = d.region and d.region_level is null
+    -- a document a person marked 不是绩效报告 is in no figure (数据管理 still lists it)
+    where not coalesce(d.is_excluded, false)
 ),
 project_counts as (
     select doc_id, count(*) as projects,

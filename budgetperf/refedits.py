@@ -5,9 +5,9 @@ They are kept like corrections (`budgetperf.corrections`): appended to a JSON-li
 file beside the store (``BUDGETPERF_REFERENCE_EDITS``) with who, when and why, undone
 by an undo record, and laid over the bundled CSV files whenever the reference is
 loaded (`budgetperf.reference.load_reference`), so they survive a rebuild and a new
-version of the CSV files. A region edit replaces the row with the same code (or the
-same name when it has no code); an alias edit replaces the row with the same long
-form. No streamlit here.
+version of the CSV files. A region edit replaces the row with the same code, else
+the row with the same name in the same province (a corrected code), else adds one;
+an alias edit replaces the row with the same long form. No streamlit here.
 """
 
 from __future__ import annotations
@@ -116,7 +116,11 @@ def apply_edits(regions: list[Region], aliases: list[UnitAlias],
     for e in active(edits):
         v = e.values
         if e.table == "regions":
-            region_rows[e.key] = Region(v["region"], v["level"], v.get("city") or "", v["province"], v.get("code") or "")
+            key = e.key
+            if key not in region_rows:  # a new code for a known region (same name and province) fixes its row
+                key = next((k for k, r in region_rows.items()
+                            if r.name == v["region"] and r.province == v["province"]), key)
+            region_rows[key] = Region(v["region"], v["level"], v.get("city") or "", v["province"], v.get("code") or "")
         else:
             alias_rows[e.key] = UnitAlias(v["long_form"], v["short_form"], bool(v.get("party_organ")))
     return list(region_rows.values()), list(alias_rows.values())

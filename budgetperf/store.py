@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -216,16 +217,21 @@ def build_store(reports_dir: str | Path | None = None, db_path: str | Path | Non
     ref = ref or load_reference()
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"reports folder not found: {reports_dir}")
-    with loading.staged_build(report_files(reports_dir), ref, db_path, workers) as staged:
+    try:
+        with loading.staged_build(report_files(reports_dir), ref, db_path, workers) as staged:
 
-        def load(con: duckdb.DuckDBPyConnection) -> None:
-            create_schema(con)
-            load_regions(con, ref)
-            staged.copy_into(con)
-            # corrections made while the files were extracted (outside the lock)
-            loading.catch_up_corrections(con, reports_dir, ref)
+            def load(con: duckdb.DuckDBPyConnection) -> None:
+                create_schema(con)
+                load_regions(con, ref)
+                staged.copy_into(con)
+                # corrections made while the files were extracted (outside the lock)
+                loading.catch_up_corrections(con, reports_dir, ref)
 
-        publish.publish(db_path, load, fresh=True)
+            publish.publish(db_path, load, fresh=True)
+    except BrokenProcessPool as exc:  # a worker killed (out of memory, or by a person)
+        raise publish.StoreWriteError(
+            f"an extraction worker died ({exc}); the store is unchanged",
+            "抽取进程意外退出（可能内存不足或被终止），数据库保持原样；请重试，内存紧张时可少用并行进程") from exc
     return staged.results
 
 

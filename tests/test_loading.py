@@ -20,7 +20,7 @@ from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 TABLES = ("documents", "source_lines", "units", "projects", "budget_lines", "provenance", "indicators",
           "section_scores", "expense_items", "spending_plans", "output_facts", "checks", "program_links",
-          "review_reasons")
+          "review_reasons", "corrections_applied")
 
 
 @pytest.fixture(scope="module")
@@ -239,3 +239,75 @@ def test_delete_relinks_only_what_it_must(synth_reports, tmp_path, ref):
     (folder / file).unlink()
     build_store(folder, tmp_path / "without.duckdb", ref, workers=1)
     assert dump(db) == dump(tmp_path / "without.duckdb")
+
+
+
+
+def _die_in_worker(job):
+    import os
+
+    os._exit(9)  # as the kernel's OOM killer would leave it
+
+
+def test_a_dead_worker_fails_the_build_with_a_message_and_changes_nothing(synth_reports, tmp_path, ref, monkeypatch):
+    from budgetperf import publish
+
+    db = tmp_path / "s.duckdb"
+    build_store(synth_reports, db, ref, workers=2)
+    before = db.stat().st_mtime_ns
+
+    monkeypatch.setattr(loading, "_extract_chunk", _die_in_worker)
+    monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(loading, "extractor_fingerprint", lambda: "changed")  # nothing reusable: extract all
+    with pytest.raises(publish.StoreWriteError) as err:
+        build_store(synth_reports, db, ref, workers=2)
+    assert "抽取进程意外退出" in err.value.message_zh
+    assert db.stat().st_mtime_ns == before
+    assert not list(tmp_path.glob(".s.duckdb.staging-*"))
+
+
+def test_workers_end_when_their_parent_dies(tmp_path):
+    """A worker forked by a build that is killed must not wait on its queue for ever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import multiprocessing, os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from budgetperf import loading\n"
+        "ctx = multiprocessing.get_context('fork')\n"
+        "pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=loading._die_with_parent)\n"
+        "print(pool.submit(os.getpid).result(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    worker = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(50):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker outlived its parent")
+
+
+def test_a_killed_builds_staging_folder_is_removed_by_the_next(tmp_path, ref, monkeypatch):
+    import os
+    import time
+
+    db = tmp_path / "s.duckdb"
+    abandoned = tmp_path / ".s.duckdb.staging-abc"
+    abandoned.mkdir()
+    (abandoned / "staging.duckdb").write_bytes(b"x" * 100)
+    old = time.time() - 3600
+    os.utime(abandoned, (old, old))
+    build_store(REPORTS_DIR, db, ref)
+    assert not abandoned.exists()

@@ -42,3 +42,17 @@ def test_an_edit_replaces_the_row_with_its_code(tmp_path):
                                           reason="核对", editor="张三")], path)
     edited = load_reference(REGIONS, ALIASES, str(path))
     assert len(edited.regions) == len(base.regions)
+
+
+def test_a_new_code_for_a_known_region_fixes_its_row_and_a_namesake_elsewhere_is_kept(tmp_path):
+    path = tmp_path / "edits.jsonl"
+    base = load_reference(REGIONS, ALIASES, str(path))
+    row = next(r for r in base.regions if r.level == "district")
+    refedits.append([refedits.make_region(row.name, row.level, row.city, row.province, "999999",
+                                          reason="代码更新", editor="张三")], path)
+    edited = load_reference(REGIONS, ALIASES, str(path))
+    assert len(edited.regions) == len(base.regions)
+    same = [r for r in edited.regions if r.name == row.name and r.province == row.province]
+    assert [r.code for r in same] == ["999999"]
+    refedits.append([refedits.make_region(row.name, row.level, "", "另一省", "", reason="同名地区", editor="张三")], path)
+    assert len(load_reference(REGIONS, ALIASES, str(path)).regions) == len(base.regions) + 1
