@@ -37,7 +37,7 @@ ENABLE_HINT = (
     "写入功能未开启：还没有配置编辑账号，所以现在只能查看。开启方法（由运维人员操作）：\n\n"
     "1. 在服务器上运行 `budgetperf editor-hash 姓名`，按提示输入两次密码，得到一行 `\"姓名\" = \"scrypt$…\"`；\n"
     "2. 把这一行写进 `.streamlit/secrets.toml` 的 `[editors]` 段（或设置环境变量 `BUDGETPERF_EDITORS`）；\n"
-    "3. 重启应用，在本页用该姓名和密码登录，即可上传和删除报告。\n\n"
+    "3. 重启应用，在「数据管理」或「数据校对」页用该姓名和密码登录，即可上传、删除报告和更正数据。\n\n"
     "查看数据不需要登录。"
 )
 
@@ -99,10 +99,10 @@ def login_panel() -> str | None:
     name = current_editor(config)
     if name:
         left, right = st.columns([4, 1])
-        left.success(f"已登录编辑：{name}。上传和删除都会记录在写入记录中。", icon=":material/person:")
+        left.success(f"已登录编辑：{name}。上传、删除和更正都会记录下编辑姓名。", icon=":material/person:")
         right.button("退出登录", on_click=_logout, key="admin.logout", width="stretch")
         return name
-    st.caption("查看数据不需要登录；上传或删除报告需要编辑账号。")
+    st.caption("查看数据不需要登录；上传、删除报告和更正数据需要编辑账号。")
     with st.form("admin.login", clear_on_submit=True, border=True):
         st.text_input("编辑名", key="admin.login.name", max_chars=editors.MAX_NAME_CHARS)
         st.text_input("密码", type="password", key="admin.login.password")

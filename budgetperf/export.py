@@ -274,7 +274,7 @@ def build_table_xlsx(df: pd.DataFrame, *, sheet: str, title: str, filters_note: 
 
 # The 更正记录 sheet: review/corrections columns → Chinese headers.
 CORRECTION_COLUMNS = {
-    "at": "时间", "editor": "编辑", "doc_name": "文档", "file": "文件", "project_name": "项目",
+    "made_at": "时间", "editor": "编辑", "doc_name": "文档", "file": "文件", "project_name": "项目",
     "indicator_name": "指标", "label_zh": "字段", "extracted_value": "原值（抽取）", "new_value": "更正后",
     "reason": "原因",
 }

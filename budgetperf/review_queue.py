@@ -88,7 +88,7 @@ def kind_of(key: str) -> str:
 def query_params(kinds: list[str] | None = None) -> dict:
     """The ranking and filtering params `queries/review/queue.sql` needs."""
     return {"order": list(ORDER), "skip_rules": list(SKIPPED_RULES), "fallback_error": FALLBACK["error"],
-            "fallback_warning": FALLBACK["warning"], "kinds": list(kinds) if kinds else None}
+            "fallback_warning": FALLBACK["warning"], "issue_kinds": list(kinds) if kinds else None}
 
 
 def issue_label(key: str) -> str:

@@ -418,14 +418,20 @@ def _settled(item: dict, issues: pd.DataFrame, prefix: str, editor: str) -> list
 # ---------------------------------------------------------------------------
 # history and undo
 
-HISTORY_COLUMNS = {"at": "时间", "editor": "编辑", "target": "对象", "label_zh": "字段", "extracted_value": "原值",
+HISTORY_COLUMNS = {"made_at": "时间", "editor": "编辑", "target": "对象", "label_zh": "字段", "extracted_value": "原值",
                    "new_value": "新值", "reason": "原因", "status_zh": "状态"}
 
 
 def _history_frame(rows: pd.DataFrame) -> pd.DataFrame:
     target = [" · ".join(x for x in (p, i) if isinstance(x, str)) or "文档"
               for p, i in zip(rows["project_name"], rows["indicator_name"])]
-    return rows.assign(target=target)[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS)
+    return rows.assign(target=target, made_at=rows["made_at"].map(when))[list(HISTORY_COLUMNS)].rename(
+        columns=HISTORY_COLUMNS)
+
+
+def when(at: object) -> str:
+    """An ISO time as people read it: 2026-03-05 14:20."""
+    return str(at or "")[:16].replace("T", " ")
 
 
 def history_panel(doc_id: str, project_id: str | None, editor: str | None) -> None:
@@ -441,7 +447,7 @@ def history_panel(doc_id: str, project_id: str | None, editor: str | None) -> No
     for row in rows.itertuples():
         what = f"{row.label_zh}：{row.extracted_value or '空'} → {row.new_value or '空'}"
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            st.caption(f"{row.at} {row.editor}　{what}")
+            st.caption(f"{when(row.made_at)} {row.editor}　{what}")
             st.button("撤销", key=f"review.undo.{row.correction_id}", icon=":material/undo:", type="tertiary",
                       on_click=_undo, args=(row.correction_id, what))
 
@@ -473,9 +479,9 @@ def corrections_expander(project_ids: list[str]) -> None:
     projects = rows["project_id"].nunique()
     with st.expander(f"{CORRECTED_MARK} 本页有 {projects} 个项目的数值经人工更正（{len(rows)} 处）：查看更正记录",
                      icon=":material/edit_note:"):
-        st.dataframe(rows.assign(target=[" · ".join(x for x in (d, p, i) if isinstance(x, str)) for d, p, i in zip(
+        st.dataframe(rows.assign(made_at=rows["made_at"].map(when), target=[" · ".join(x for x in (d, p, i) if isinstance(x, str)) for d, p, i in zip(
             rows["doc_name"], rows["project_name"], rows["indicator_name"])])[
-            ["at", "editor", "target", "label_zh", "extracted_value", "new_value", "reason"]].rename(
+            ["made_at", "editor", "target", "label_zh", "extracted_value", "new_value", "reason"]].rename(
             columns={**HISTORY_COLUMNS, "target": "文档 · 项目"}), hide_index=True, width="stretch")
 
 

@@ -83,5 +83,8 @@ def export_frame(shown: pd.DataFrame, columns: Sequence[str] = COLUMNS) -> pd.Da
     """The rows to export, with the columns in the page's order (missing ones empty)."""
     out = pd.DataFrame(index=shown.index)
     for column in columns:
-        out[column] = shown[column] if column in shown else None
+        values = shown[column] if column in shown else None
+        if isinstance(values, pd.Series) and isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_localize(None)  # local wall time: Excel has no time zones
+        out[column] = values
     return out.reset_index(drop=True)

@@ -451,7 +451,7 @@ def test_sources_links_on_to_the_project_on_other_pages(dash_env):
 
 def test_audit(dash_env):
     at = open_app("pages/audit.py")
-    assert metrics(at) == {"错误": "2 条", "警告": "7 条", "提示": "2 条", "需复核文档": "2 份"}
+    assert metrics(at) == {"未处理的错误": "2 条", "未处理的警告": "7 条", "未处理的提示": "2 条", "需复核文档": "2 份"}
     assert charts_shown(at) == 2
     rules = table_with(at, "rule")
     assert rules["findings"].sum() == 11 and rules.iloc[0]["severity_zh"] == "错误"
@@ -460,7 +460,7 @@ def test_audit(dash_env):
     assert {"doc_name", "file", "line_start"} <= set(findings.columns)
     assert "丰南区委网信办 2024 专项资金评价" in set(table_with(at, "reason")["doc_name"])
     at = open_app("pages/audit.py", query={"severities": "错误"})
-    assert metrics(at)["错误"] == "2 条" and metrics(at)["警告"] == "0 条"
+    assert metrics(at)["未处理的错误"] == "2 条" and metrics(at)["未处理的警告"] == "0 条"
     assert set(table_with(at, "message_zh")["severity_zh"]) == {"错误"}
 
 

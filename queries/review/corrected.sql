@@ -2,11 +2,11 @@
 -- params: project_ids
 -- grain: one row per applied correction of a project in $project_ids (its indicators included), newest first
 with final as (
-    select c."at", c.editor, c.project_id, c.project_name, c.indicator_name, c.label_zh, c.extracted_value,
+    select c.made_at, c.editor, c.project_id, c.project_name, c.indicator_name, c.label_zh, c.extracted_value,
            c.new_value, c.reason, c.status_zh, c.correction_id, d.file, d.doc_name
     from corrections_applied c
     join mart_documents d using (doc_id)
     where c.status = 'applied' and list_contains($project_ids, c.project_id)
 )
 select * from final
-order by "at" desc, correction_id
+order by made_at desc, correction_id

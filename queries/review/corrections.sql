@@ -2,7 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types, limit
 -- grain: one row per applied correction of a matching document (at most $limit), newest first
 with final as (
-    select c."at", c.editor, d.doc_name, d.file, d.region, d.year, c.project_name, c.indicator_name, c.label_zh,
+    select c.made_at, c.editor, d.doc_name, d.file, d.region, d.year, c.project_name, c.indicator_name, c.label_zh,
            c.extracted_value, c.new_value, c.reason, c.status_zh, c.doc_id, c.project_id, c.correction_id
     from corrections_applied c
     join mart_documents d using (doc_id)
@@ -11,5 +11,5 @@ with final as (
           $years, $regions, $levels, $units, $projects, $doc_types)
 )
 select * from final
-order by "at" desc, correction_id
+order by made_at desc, correction_id
 limit $limit

@@ -16,7 +16,7 @@ with issues as (
     from checks
     where doc_id = $doc_id
       and severity in ('error', 'warning')
-      and not list_contains($skip_rules, kind)
+      and not coalesce(list_contains($skip_rules, kind), false)
 ),
 final as (
     select * from issues

@@ -1,5 +1,5 @@
 -- title: 数据校对队列（需要人工核对的文档与项目，最重要的在前）
--- params: years, regions, levels, units, projects, doc_types, order, skip_rules, fallback_error, fallback_warning, kinds, search, limit, offset
+-- params: years, regions, levels, units, projects, doc_types, order, skip_rules, fallback_error, fallback_warning, issue_kinds, search, limit, offset
 -- grain: one row per item (a document's own issues, or one project's), ranked by its most important issue, then the larger budget; rows $offset+1 to $offset+$limit (total_rows counts all)
 -- The ranking is budgetperf/review_queue.py's: $order lists issue keys most important
 -- first (review:<code>, error:<rule>, warning:<rule>); an unlisted rule ranks at
@@ -14,7 +14,7 @@ with issues as (
     from checks
     where severity in ('error', 'warning')
       and coalesce(status, '未处理') = '未处理'
-      and not list_contains($skip_rules, kind)
+      and not coalesce(list_contains($skip_rules, kind), false)
 ),
 ranked as (
     select
@@ -60,7 +60,7 @@ items as (
 ),
 chosen as (
     select * from items
-    where $kinds is null or list_has_any($kinds, issue_kinds)
+    where $issue_kinds is null or list_has_any($issue_kinds, issue_kinds)
 ),
 -- a document-wide item ranks by the largest budget among its projects
 doc_budgets as (

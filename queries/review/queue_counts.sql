@@ -11,7 +11,7 @@ with issues as (
     from checks
     where severity in ('error', 'warning')
       and coalesce(status, '未处理') = '未处理'
-      and not list_contains($skip_rules, kind)
+      and not coalesce(list_contains($skip_rules, kind), false)
 ),
 described as (
     select i.doc_id, i.project_id, i.issue_kind
