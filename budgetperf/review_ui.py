@@ -177,9 +177,9 @@ def queue_panel(f: dict) -> pd.DataFrame:
         return page
     shown = pd.DataFrame({
         "问题": [review_queue.issue_label(k) for k in page["top_issue"]],
-        "文档": page["doc_name"],
         "项目": page["project_name"].fillna("（整份文档）"),
         "预算": page["budget_wan"],
+        "文档": page["doc_name"],
         "问题数": page["issues"],
         "说明": page["top_message_zh"],
     })
@@ -226,9 +226,18 @@ def item_panel(editor: str | None) -> None:
             st.badge("已标为不是绩效报告", color="gray")
         ui.source_button("在「数据来源」页查看", item.file, name, None, key="review.to_sources")
     issues = ui.query("review/issues", doc_id=doc_id, project_id=project_id, skip_rules=review_queue.SKIPPED_RULES)
-    _issues_view(item, issues)
-    if not editor:
-        st.caption("登录为编辑后，这里可以更正数值、指标和文档信息，或确认抽取无误。")
+    # the source lines beside the form on a laptop or tablet (stacked on a phone)
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        _issues_view(item, issues)
+    with right:
+        if not editor:
+            st.caption("登录为编辑后，这里可以更正数值、指标和文档信息，或确认抽取无误。")
+        _forms(item, issues, item_id, doc_id, project_id, editor)
+
+
+def _forms(item: pd.Series, issues: pd.DataFrame, item_id: str, doc_id: str, project_id: str | None,
+           editor: str | None) -> None:
     tabs = (["数值", "指标", "确认或忽略", "文档", "更正记录"] if project_id else
             ["文档", "新增项目", "确认或忽略", "更正记录"])
     views = dict(zip(tabs, st.tabs(tabs)))
@@ -267,12 +276,14 @@ def _issues_view(item: pd.Series, issues: pd.DataFrame) -> None:
             st.markdown(html.escape(str(issue.message_zh)))
             if help_text:
                 st.caption(help_text)
-            if position == 0 or not settled and position < 3:
-                ui.source_context(item.file, issue.line_start, issue.line_end, context=3,
-                                  name=str(item.doc_name or item.file))
-            elif not pd.isna(issue.line_start):
-                with st.expander(f"原文第 {int(issue.line_start)} 行"):
-                    ui.source_context(item.file, issue.line_start, issue.line_end, context=3)
+            start, end = issue.line_start, issue.line_end
+            if pd.isna(start) and issue.code in ("year_inferred", "year_missing") and not pd.isna(item.year_line):
+                start = end = item.year_line  # the line the year was read from
+            if position == 0:  # the most important one open; the others one click away
+                ui.source_context(item.file, start, end, context=3, name=str(item.doc_name or item.file))
+            elif not pd.isna(start):
+                with st.expander(f"原文第 {int(start)} 行"):
+                    ui.source_context(item.file, start, end, context=3)
 
 
 def _field_help(provenance: pd.DataFrame, field: str) -> str | None:
@@ -283,14 +294,25 @@ def _field_help(provenance: pd.DataFrame, field: str) -> str | None:
     return f"原文第 {int(row.line_start)} 行：{row.snippet or row.value_text or ''}"
 
 
+def _corrected_fields(doc_id: str, project_id: str | None) -> set[str]:
+    rows = ui.query("review/history", doc_id=doc_id, project_id=project_id)
+    return set(rows.loc[rows["status"] == "applied", "field"]) if not rows.empty else set()
+
+
+def _label(field: str, corrected: set[str]) -> str:
+    """A form label, marked ✎ when a person corrected the value it shows."""
+    return review_forms.label(field) + (f" {CORRECTED_MARK}" if field in corrected else "")
+
+
 def _project_form(item: pd.Series, prefix: str, editor: str | None) -> None:
     provenance = ui.query("sources/provenance", doc=item.file, project=item.project_name)
+    corrected = _corrected_fields(item.doc_id, item.project_id)
     with st.form(f"{prefix}.project", border=False, enter_to_submit=False):
-        st.text_input(review_forms.label("name"), value=review_forms.shown(item.project_name), key=f"{prefix}.name",
+        st.text_input(_label("name", corrected), value=review_forms.shown(item.project_name), key=f"{prefix}.name",
                       disabled=not editor)
         with st.container(horizontal=True, wrap=True, key=f"{prefix}.numbers"):
             for field, column in review_forms.PROJECT_FIELDS[1:]:
-                st.text_input(review_forms.label(field), value=review_forms.shown(item.get(column)),
+                st.text_input(_label(field, corrected), value=review_forms.shown(item.get(column)),
                               key=f"{prefix}.{field}", disabled=not editor, width=190,
                               help=_field_help(provenance, field))
         st.text_input("更正原因（必填）", key=f"{prefix}.reason", disabled=not editor,
@@ -298,8 +320,8 @@ def _project_form(item: pd.Series, prefix: str, editor: str | None) -> None:
         st.form_submit_button("保存更正", type="primary", disabled=not editor, icon=":material/save:",
                               on_click=_submit, args=(functools.partial(_project_records, item.to_dict(), prefix),
                                                       "更正"))
-    st.caption("金额以万元计，执行率以 % 计；清空一格表示原文没有这个值。保存后重新抽取这份文档并应用全部更正，"
-               "所有页面和导出随即显示更正后的数值。")
+    st.caption(f"金额以万元计，执行率以 % 计；清空一格表示原文没有这个值；{CORRECTED_MARK} 表示已人工更正（见「更正记录」）。"
+               "保存后重新抽取这份文档并应用全部更正，所有页面和导出随即显示更正后的数值。")
     with st.expander("项目所在的原文"):
         ui.source_context(item.file, item.line_start, item.line_end, context=4, name=str(item.doc_name))
 
@@ -460,7 +482,7 @@ def corrected_history(doc_id: str, project_id: str | None = None) -> None:
     if applied.empty:
         return
     fields = "、".join(dict.fromkeys(applied["label_zh"]))
-    with st.expander(f"{CORRECTED_MARK} 人工更正过的数值（{len(applied)}）：{fields}", icon=":material/edit_note:"):
+    with st.expander(f"{CORRECTED_MARK} 人工更正过的数值（{len(applied)}）：{fields}"):
         st.dataframe(_history_frame(applied), hide_index=True, width="stretch")
         st.caption("显示的是更正后的数值；原值是报告原文抽取出的值。")
         target = project_id or doc_id
@@ -477,8 +499,7 @@ def corrections_expander(project_ids: list[str]) -> None:
     if rows.empty:
         return
     projects = rows["project_id"].nunique()
-    with st.expander(f"{CORRECTED_MARK} 本页有 {projects} 个项目的数值经人工更正（{len(rows)} 处）：查看更正记录",
-                     icon=":material/edit_note:"):
+    with st.expander(f"{CORRECTED_MARK} 本页有 {projects} 个项目的数值经人工更正（{len(rows)} 处）：查看更正记录"):
         st.dataframe(rows.assign(made_at=rows["made_at"].map(when), target=[" · ".join(x for x in (d, p, i) if isinstance(x, str)) for d, p, i in zip(
             rows["doc_name"], rows["project_name"], rows["indicator_name"])])[
             ["made_at", "editor", "target", "label_zh", "extracted_value", "new_value", "reason"]].rename(

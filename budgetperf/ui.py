@@ -843,7 +843,8 @@ def project_figures(p: pd.Series) -> None:
 
     kpi_cards([Kpi(label("预算", "budget_initial", "budget_adjusted"), charts.fmt_wan(p.budget_wan)),
                Kpi(label("执行", "executed"), charts.fmt_wan(p.executed_wan)),
-               Kpi(label("执行率", "execution_rate", "executed", "budget_initial", "budget_adjusted"), rate,
+               Kpi(label("执行率", "execution_rate", *(("executed", "budget_initial", "budget_adjusted")
+                                                      if p.get("is_execution_rate_computed") else ())), rate,
                    status=(status, STATUS_BADGE.get(status, "gray"))),
                Kpi(label("总得分", "total_score"), charts.fmt_number(p.total_score)),
                Kpi(label("等级", "grade"), grade)], key="project_figures")

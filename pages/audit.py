@@ -8,7 +8,8 @@ from budgetperf import admin_ui, charts, findings, review_ui, ui
 
 ui.page_header("审核", clickable=True)
 f = ui.filter_params()
-severities, statuses = ui.select_severities(), review_ui.select_statuses()
+with st.container(horizontal=True, wrap=True, gap="large"):
+    severities, statuses = ui.select_severities(), review_ui.select_statuses()
 summary = ui.query("audit/summary", **f, severities=severities).iloc[0]
 by_rule = ui.query("audit/by_rule", **f, severities=severities, statuses=statuses)
 

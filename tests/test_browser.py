@@ -38,6 +38,8 @@ PAGES = {
     "regions": ("地区对比", 4),
     "sources": ("数据来源", 0),
     "audit": ("审核", 2),
+    "review": ("数据校对", 0),
+    "trail": ("修改记录", 0),
 }
 LOAD_TIMEOUT_MS = 30_000
 
@@ -403,6 +405,68 @@ def test_an_editor_uploads_a_report_in_the_browser(dash_store, browser, tmp_path
         wait_idle(viewer)  # the report states no year: no chart by year, but the region is there
         assert_no_error(viewer)
         assert "迁西县" in viewer.locator('[data-testid="stSidebar"]').inner_text()
+    finally:
+        context.close()
+        app.stop()
+
+
+def test_an_editor_fixes_a_budget_figure_in_the_browser(dash_store, browser, tmp_path, editor_hash):
+    """数据校对 in a real browser (issue 12): log in, select the queue's first item, type
+    the right budget and a reason, save; 预算执行 then shows the corrected figure, marked,
+    with its history one click away; undo from the item's history restores it."""
+    from tests.conftest import EDITOR, PASSWORD, REPORTS_DIR
+
+    db = tmp_path / "store" / "budgetperf.duckdb"
+    db.parent.mkdir()
+    shutil.copy(dash_store, db)
+    shutil.copytree(REPORTS_DIR, tmp_path / "reports")
+    env = {"BUDGETPERF_EDITORS": f"{EDITOR}={editor_hash}", "BUDGETPERF_REPORTS_DIR": str(tmp_path / "reports"),
+           "BUDGETPERF_ARCHIVE_DIR": str(tmp_path / "archive"), "BUDGETPERF_WRITE_LOG": str(tmp_path / "log.jsonl"),
+           "BUDGETPERF_CORRECTIONS": str(tmp_path / "corrections.jsonl"),
+           "BUDGETPERF_REFERENCE_EDITS": str(tmp_path / "reference_edits.jsonl")}
+    app = Server(db, env)
+    context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        pg.goto(f"{app.url}/review")
+        wait_idle(pg)
+        assert_no_error(pg)
+        pg.get_by_text("编辑登录").first.click()
+        pg.get_by_label("编辑名").fill(EDITOR)
+        pg.get_by_label("密码", exact=True).fill(PASSWORD)
+        pg.get_by_role("button", name="登录").click()
+        pg.get_by_text(f"已登录编辑：{EDITOR}").wait_for(timeout=LOAD_TIMEOUT_MS)
+        wait_idle(pg)
+        grid = pg.locator('[data-testid="stDataFrame"]').first
+        box = grid.bounding_box()
+        pg.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+        budget = pg.get_by_role("textbox", name="年初预算（万元）")
+        budget.wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert budget.input_value() == "110"
+        budget.fill("120")
+        pg.get_by_role("textbox", name="更正原因（必填）").first.fill("核对原文第 8 行")
+        pg.get_by_role("button", name="保存更正").click()
+        pg.get_by_text("1 条生效").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        wait_idle(pg)
+        assert_no_error(pg)
+        screenshot(pg, "review_corrected")
+        pg.get_by_role("link", name="预算执行").first.click()
+        pg.wait_for_url(f"{app.url}/execution*", timeout=LOAD_TIMEOUT_MS)
+        wait_idle(pg, 4)
+        assert_no_error(pg)
+        row = pg.locator('[data-testid="stDataFrame"] [role="row"]').filter(has_text="网络宣传管理和文化建设经费").first
+        assert "120" in [c.strip() for c in row.locator('[role="gridcell"]').all_text_contents()]
+        pg.get_by_text("经人工更正").first.click()
+        pg.get_by_text("核对原文第 8 行").first.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)  # a grid cell
+        # undo, from the item's history on 数据校对 (same session: still logged in)
+        pg.get_by_role("link", name="数据校对").first.click()
+        wait_idle(pg)
+        pg.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+        pg.get_by_role("tab", name="更正记录").click()
+        pg.get_by_role("button", name="撤销").first.click()
+        pg.get_by_text("已撤销 1 条更正").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        wait_idle(pg)
+        assert pg.get_by_role("textbox", name="年初预算（万元）").input_value() == "110"
     finally:
         context.close()
         app.stop()
