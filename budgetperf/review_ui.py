@@ -225,6 +225,9 @@ def item_panel(editor: str | None) -> None:
         if item.is_excluded:
             st.badge("已标为不是绩效报告", color="gray")
         ui.source_button("在「数据来源」页查看", item.file, name, None, key="review.to_sources")
+        if name and item.kind == "evaluation":  # the page that lists its budget, filtered to it
+            ui.nav_button("在「预算执行」页查看 →", ui.EXECUTION_PAGE, ui.filter_state_for(item.region, item.year, name),
+                          key="review.to_execution")
     issues = ui.query("review/issues", doc_id=doc_id, project_id=project_id, skip_rules=review_queue.SKIPPED_RULES)
     # the source lines beside the form on a laptop or tablet (stacked on a phone)
     left, right = st.columns([1, 1], gap="medium")

@@ -10,8 +10,9 @@ chromium, headless, is driven by Playwright like a person would drive it:
 
   already logged in on 数据校对 → select the first item of the queue (its budget is the
   one to fix) → click 年初预算, select all, type the new figure → click 更正原因, type
-  it → click 保存更正 → wait for the result → click 预算执行 in the navigation → wait
-  until the corrected figure shows in the project table.
+  it → click 保存更正 → wait for the result → click 「在「预算执行」页查看」 (the page
+  filtered to that project: at a province's size the navigation link would open a
+  list of thousands) → wait until the corrected figure shows in the project table.
 
 Prints the clicks, keystrokes and seconds (browser and server time: the script does
 not think or read), and an estimate for a person from the keystroke-level model
@@ -129,8 +130,8 @@ def log_in(pg) -> None:
     wait_idle(pg)
 
 
-def first_item(env: dict) -> tuple[str, str, float]:
-    """The queue's first item as the page lists it: its id, project name and budget."""
+def first_item(env: dict) -> tuple[str, str, float, str]:
+    """The queue's first item as the page lists it: its id, project name, budget, region."""
     from budgetperf import review_queue, store
 
     con = store.connect(env["BUDGETPERF_DB"])
@@ -138,7 +139,7 @@ def first_item(env: dict) -> tuple[str, str, float]:
         row = store.run_query("review/queue", con=con, **review_queue.query_params(), limit=1, offset=0).iloc[0]
     finally:
         con.close()
-    return row.project_id, row.project_name, float(row.budget_wan)
+    return row.project_id, row.project_name, float(row.budget_wan), row.region
 
 
 def select_queue_row(pg, position: int = 0) -> None:
@@ -149,7 +150,7 @@ def select_queue_row(pg, position: int = 0) -> None:
     pg.mouse.click(box["x"] + 18, box["y"] + 35 * (position + 1) + 17)
 
 
-def fix_one_budget(pg, base: str, project: str, old: float) -> dict:
+def fix_one_budget(pg, base: str, project: str, old: float, region: str) -> dict:
     """The measured task. Returns the counts and seconds."""
     clicks = keys = 0
     started = time.perf_counter()
@@ -174,7 +175,7 @@ def fix_one_budget(pg, base: str, project: str, old: float) -> dict:
     pg.get_by_text("条生效").first.wait_for(timeout=TIMEOUT_MS)
     wait_idle(pg)
     saved = time.perf_counter()
-    pg.get_by_role("link", name="预算执行").first.click()
+    pg.get_by_role("button", name="在「预算执行」页查看").click()
     clicks += 1
     pg.wait_for_url(f"{base}/execution*", timeout=TIMEOUT_MS)
     wait_idle(pg)
@@ -183,7 +184,7 @@ def fix_one_budget(pg, base: str, project: str, old: float) -> dict:
     grid.wait_for(timeout=TIMEOUT_MS)
     done = time.perf_counter()
     # the grid is drawn on a canvas; its accessible copy has one row element per row
-    row = grid.locator('[role="row"]').filter(has_text=project).first
+    row = grid.locator('[role="row"]').filter(has_text=project).filter(has_text=region).first
     cells = [c.strip() for c in row.locator('[role="gridcell"]').all_text_contents()]
     seen = NEW_BUDGET in cells or f"{float(NEW_BUDGET):g}" in cells
     if not seen:
@@ -246,8 +247,8 @@ def main() -> None:
         env = prepare(folder, args.copies)
         pristine = folder / "pristine.duckdb"
         shutil.copy(env["BUDGETPERF_DB"], pristine)
-        item, project, old = first_item(env)
-        print(f"task: the queue's first item, 「{project}」: its 年初预算 {old:g} 万元 → {NEW_BUDGET} 万元")
+        item, project, old, region = first_item(env)
+        print(f"task: the queue's first item, 「{project}」（{region}）: its 年初预算 {old:g} 万元 → {NEW_BUDGET} 万元")
         app = App(env)
         results = []
         try:
@@ -261,7 +262,7 @@ def main() -> None:
                     pg.goto(f"{app.url}/review")
                     wait_idle(pg)
                     log_in(pg)
-                    results.append(fix_one_budget(pg, app.url, project, old))
+                    results.append(fix_one_budget(pg, app.url, project, old, region))
                     context.close()
                     r = results[-1]
                     print(f"run {run + 1}: item open {r['to_item']:.1f} s, saved {r['to_saved']:.1f} s, "
@@ -281,7 +282,7 @@ def main() -> None:
           f" {len(REASON)} for the reason)")
     print(f"  app time (browser + server, no thinking): median {totals[len(totals) // 2]:.1f} s"
           f" (min {totals[0]:.1f}, max {totals[-1]:.1f}) over {len(totals)} runs;"
-          f" of which saving (re-extract + publish + rerun) {r['to_saved'] - r['to_item']:.1f} s")
+          f" of which typing and saving (re-extract, publish, rerun) {r['to_saved'] - r['to_item']:.1f} s")
     print(f"  a person (keystroke-level model, plus the app time): about "
           f"{estimate(r['clicks'], r['keys'], steps) + totals[len(totals) // 2]:.0f} s")
 
