@@ -113,6 +113,11 @@ def login_panel() -> str | None:
     return None
 
 
+def login_failed() -> bool:
+    """Whether this session's last login attempt failed (its message not shown yet)."""
+    return _LOGIN_ERROR_KEY in st.session_state
+
+
 def _try_login() -> None:
     # The submit callback: runs before the next run, reads the form's values, and
     # either logs in or leaves a message for the run to show.

@@ -118,7 +118,7 @@ def login_section() -> str | None:
         return admin_ui.login_panel()
     if not config.is_enabled:
         st.caption("更正功能未开启：还没有配置编辑账号，现在只能查看。")
-    failed = admin_ui._LOGIN_ERROR_KEY in st.session_state
+    failed = admin_ui.login_failed()
     title = "编辑登录（更正数据需要登录；查看不需要）" if config.is_enabled else "如何开启更正功能"
     with st.expander(title, expanded=failed, icon=":material/lock:"):
         admin_ui.login_panel()
@@ -159,7 +159,8 @@ def queue_panel(f: dict) -> pd.DataFrame:
     """The queue under the sidebar filters: counts per kind, a 类型 filter and a
     search, then one page of items, most important first. Selecting a row opens it.
     Returns the page shown."""
-    counts = ui.query("review/queue_counts", **f, skip_rules=review_queue.SKIPPED_RULES, search=None)
+    typed = str(st.session_state.get("review.search") or "").strip() or None  # the box is drawn below
+    counts = ui.query("review/queue_counts", **f, skip_rules=review_queue.SKIPPED_RULES, search=typed)
     by_kind = dict(zip(counts["issue_kind"], counts["items"])) if not counts.empty else {}
     with st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key="review.filters"):
         kinds = st.pills("类型", list(review_queue.KINDS), selection_mode="multi", key="review.kinds",
@@ -650,11 +651,6 @@ def _trail_xlsx(frame: pd.DataFrame) -> bytes:
 
     return export.build_table_xlsx(frame, sheet="修改记录", title="人工更正与参考表修改记录",
                                    filters_note="修改记录页的筛选结果")
-
-
-def goto_review(target: str) -> Callable[[], None]:
-    """A callback opening 数据校对 at `target` (a project_id or doc_id)."""
-    return functools.partial(ui._go_to, REVIEW_PAGE, {ITEM_KEY: target}, {ITEM_PARAM: target})
 
 
 def load_trail() -> pd.DataFrame:

@@ -346,3 +346,23 @@ def test_the_queue_at_a_province_is_paged_in_sql(province_env):
     total = int(shown.split("共 ")[1].split(" 行")[0].replace(",", ""))
     assert total > 25 * 4
     assert rows.iloc[0]["问题"] in {"总分与各部分得分之和不一致", "指标表未识别", "未识别为报告"}
+
+
+def test_mark_a_document_not_a_report_and_undo_it(review_env):
+    doc = "9914415ff47d2402"  # 丰南区 2024
+    at = login(open_page(item=doc))
+    at.checkbox(key=f"{prefix(doc)}.excluded").check()
+    at.text_input(key=f"{prefix(doc)}.doc_reason").input("这是会议通知，不是绩效报告")
+    at = submit(at, "保存文档更正")
+    assert not at.exception and "1 条生效" in texts(at), texts(at)[-400:]
+    assert stored("select is_excluded from documents where doc_id = ?", doc) == [(True,)]
+    assert not stored("select * from projects where doc_id = ?", doc)
+    assert "已标为不是绩效报告" in texts(at) or at.get("badge")
+    ex = open_page("pages/execution.py")
+    assert "网信系统建设及维护资金" not in texts(ex)  # in no figure
+    (fix,) = corrections.active(corrections.load())
+    at.button(key=f"review.undo.{fix.id}").click()
+    at.run()
+    assert "已撤销 1 条更正" in texts(at)
+    assert stored("select is_excluded from documents where doc_id = ?", doc) == [(False,)]
+    assert stored("select name from projects where doc_id = ?", doc) == [("网信系统建设及维护资金",)]
