@@ -234,7 +234,7 @@ def test_the_measurement_script_runs_on_the_seeds():
 
     from tests.conftest import ROOT
 
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_correction.py"), "--repeat", "1"],
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_correction_cost.py"), "--repeat", "1"],
                          capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "one correction or undo, published: median" in out.stdout and "refresh marts" in out.stdout

@@ -1,7 +1,7 @@
 """How long one correction takes to reach the published store, at any store size.
 
-    .venv/bin/python scripts/measure_correction.py                       # the seed reports
-    .venv/bin/python scripts/measure_correction.py --db .bench/…/store.duckdb --reports .bench/…/reports
+    .venv/bin/python scripts/measure_correction_cost.py                       # the seed reports
+    .venv/bin/python scripts/measure_correction_cost.py --db .bench/…/store.duckdb --reports .bench/…/reports
 
 Works on a copy of the store in a temp folder, with its own corrections file and
 write log (the reports folder is only read). Corrects one project's 年初预算, then
