@@ -321,7 +321,7 @@ def rule_year_inferred(facts: DocumentFacts) -> list[Check]:
 def rule_region_unresolved(facts: DocumentFacts) -> list[Check]:
     if v(facts.region) is not None:
         return []
-    return [Check("region_unresolved", "warning", "无法识别报告所属地区：请在 data/regions.csv 中补充该地区",
+    return [Check("region_unresolved", "warning", "无法识别报告所属地区：请在「数据校对」页更正该文档的地区，或在地区表中补充该地区",
                   "the report's region is not in the reference table")]
 
 

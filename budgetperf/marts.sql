@@ -118,6 +118,9 @@ with final as (
         d.doc_name,
         d.doc_no,
         row_number() over (order by p.project_id)::integer as project_no,
+        -- the indicator list's order (region, year, project), numbered here over
+        -- projects so mart_indicators needs no sort of a million rows
+        row_number() over (order by p.region, p.year, p.name, p.project_id) as list_ord,
         coalesce(p.execution_rate_pct, p.execution_rate_computed_pct) as execution_rate_shown_pct,
         p.execution_rate_pct is null and p.execution_rate_computed_pct is not null as is_execution_rate_computed,
         -- budget not spent (NULL when execution is not disclosed)
@@ -129,10 +132,11 @@ select * from final;
 
 -- One row per indicator (stg_indicators): filter columns and attainment class.
 -- `ord` is the list order (region, year, project, position), so a page of the
--- indicator list is a top-N on one integer, not a sort of a million rows.
+-- indicator list is a top-N on one integer, not a sort of a million rows. It is
+-- the project's list_ord then the row (unique and in that order, not dense).
 create or replace table mart_indicators as
 select i.*, p.doc_name, p.doc_no, p.project_no,
-       row_number() over (order by i.region, i.year, i.project_name, i.project_id, i.seq) as ord
+       p.list_ord::bigint * 100000 + i.seq as ord
 from stg_indicators i
 join mart_projects p using (project_id);
 

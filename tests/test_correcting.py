@@ -226,3 +226,15 @@ def test_cli_corrections_add_list_undo_export_import(env, tmp_path, capsys):
     assert cli.main(["corrections", "import", str(tmp_path / "missing.jsonl")]) == 2
     assert cli.main(["corrections", "list", "--all"]) == 0
     assert "已撤销" in capsys.readouterr().out
+
+
+def test_the_measurement_script_runs_on_the_seeds():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_correction_cost.py"), "--repeat", "1"],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "one correction or undo, published: median" in out.stdout and "refresh marts" in out.stdout

@@ -24,6 +24,9 @@ from budgetperf.parsers.cover import read_cover_labels, signature_unit, split_ti
     ("永州市零陵区疾病预防控制中心2021年度部门整体支出绩效自评报告", "永州市零陵区疾病预防控制中心", 2021, None, True),
     # the year at the end, in parentheses
     ("中央转移支付区域绩效自评表（2023年度）", None, None, None, False),
+    # an autonomous county's long name (up to 15 characters) still splits from the project
+    ("2021年度中共某某某某蒙古自治县委宣传部宣传文化工作经费项目支出绩效自评报告", "中共某某某某蒙古自治县委宣传部", 2021,
+     "宣传文化工作经费", False),
     # no unit, no year: the project name alone
     ("网信乐亭项目支出绩效评价报告", None, None, "网信乐亭", False),
 ])
