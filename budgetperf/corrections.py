@@ -174,6 +174,15 @@ def digest(corrections: list[Correction]) -> str | None:
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] if ids else None
 
 
+def finding_outcomes(checks: list, corrections: list[Correction]) -> list[Applied]:
+    """What became of one document's finding statuses: applied when the audit still
+    makes the finding, orphan when it no longer does (the value was corrected, or
+    the rule changed). Only the latest status of each finding counts."""
+    keys = {finding_key(c.kind, c.project, c.what) for c in checks}
+    return [Applied(c, "applied" if c.finding in keys else "orphan", "未处理" if c.finding in keys else None)
+            for c in finding_statuses(corrections).values()]
+
+
 def mark_findings(checks: list, corrections: list[Correction]) -> list:
     """(check, finding key, status record or None) for one document's audit checks."""
     statuses = finding_statuses(corrections)

@@ -155,7 +155,7 @@ def extract_file(path: str | Path, ref: Reference, display_name: str | None = No
     the audit runs, so the findings are about the corrected values. A document a
     person marked 不是绩效报告 is read and kept, but neither audited nor counted."""
     from budgetperf.audit import audit_document
-    from budgetperf.corrections import active, apply_corrections
+    from budgetperf.corrections import active, apply_corrections, finding_outcomes
 
     path = Path(path)
     doc = read_document(path, display_name)
@@ -172,6 +172,7 @@ def extract_file(path: str | Path, ref: Reference, display_name: str | None = No
     facts.content_hash = content_hash
     applied = apply_corrections(facts, mine, ref) if mine else []
     checks = [] if facts.is_excluded else audit_document(facts)
+    applied += finding_outcomes(checks, mine)
     return Extraction(doc, facts, checks, applied, mine)
 
 

@@ -238,6 +238,7 @@ select
     count(*) as checks,
     count(*) filter (where severity = 'error') as errors
 from mart_checks
+where coalesce(status, '未处理') = '未处理'  -- open findings only: a verified or ignored one is settled
 group by all;
 
 create or replace table agg_indicators as

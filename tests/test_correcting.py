@@ -181,9 +181,13 @@ def test_finding_status_and_not_a_report(env):
     assert key == corrections.finding_key(kind, project, what)
     assert _query(db, "select distinct status from checks") == [("未处理",)]
     status = corrections.make(h, "finding_status", "已核实", finding=key, reason="与原文一致")
-    assert correcting.submit([status], "张三").ok
+    report = correcting.submit([status], "张三")
+    assert report.ok and "1 条生效" in report.message_zh, report.message_zh
+    before = {r[0]: r[1] for r in _query(db, "select year, sum(checks) from agg_checks group by year")}
     assert _query(db, "select status, status_by from checks where finding_key = ? and doc_id = ?", [key, doc_id]) == [
         ("已核实", "张三")]
+    # a settled finding no longer counts as open on 总览
+    assert _query(db, "select count(*) from mart_checks where status = '未处理'")[0][0] == sum(before.values())
     # not a report: kept and readable, in no figure
     assert correcting.submit([corrections.make(h, "not_a_report", "是", reason="是通知，不是报告")], "张三").ok
     assert _query(db, "select is_excluded from documents where doc_id = ?", [doc_id]) == [(True,)]

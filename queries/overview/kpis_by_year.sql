@@ -55,8 +55,9 @@ money as (
     from region_year
     group by year
 ),
--- findings of every matching document (targets too); with a project filter only
--- those about the chosen projects. Pre-aggregated when no unit or project is chosen.
+-- open findings (未处理: not verified or ignored by a person on 审核) of every matching
+-- document (targets too); with a project filter only those about the chosen projects.
+-- Pre-aggregated when no unit or project is chosen.
 findings as (
     select region, year, sum(checks) as checks, sum(errors) as errors
     from agg_checks
@@ -70,6 +71,7 @@ findings as (
     select region, year, count(*), count(*) filter (where severity = 'error')
     from mart_checks
     where ($units is not null or $projects is not null)
+      and coalesce(status, '未处理') = '未处理'
       and matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
     group by region, year
