@@ -39,6 +39,20 @@ def _xlsx_bytes() -> bytes:
     return (REPORTS / "self_eval_table.xlsx").read_bytes()
 
 
+def _docx_with_broken_xml() -> bytes:
+    """A whole zip package whose document.xml is cut in the middle."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_docx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data[: len(data) // 2] if info.filename == "word/document.xml" else data)
+    return out.getvalue()
+
+
 def _zip_bomb() -> bytes:
     """A .docx-shaped zip whose document part expands 1000× (4 MB of zeros in ~4 KB)."""
     buf = io.BytesIO()
@@ -81,8 +95,11 @@ CASES = [
     Case("no_extension", "报告", lambda: BASE_REPORT.read_bytes(), "failed", "不支持的文件类型"),
     Case("legacy_doc", "报告.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "failed", "另存为 .docx"),
     Case("text_named_docx", "文本.docx", lambda: BASE_REPORT.read_bytes(), "failed", "Word 文件已损坏"),
-    Case("truncated_docx", "截断.docx", lambda: _docx_bytes()[: len(_docx_bytes()) // 2], "failed", "Word 文件已损坏"),
-    Case("truncated_xlsx", "截断.xlsx", lambda: _xlsx_bytes()[: len(_xlsx_bytes()) // 2], "failed", "Excel 文件已损坏"),
+    Case("truncated_docx", "截断.docx", lambda: _docx_bytes()[: len(_docx_bytes()) // 2], "failed",
+         "Word 文件已损坏或不是有效的 .docx：文件不完整"),
+    Case("truncated_xlsx", "截断.xlsx", lambda: _xlsx_bytes()[: len(_xlsx_bytes()) // 2], "failed",
+         "Excel 文件已损坏或不是有效的 .xlsx：文件不完整"),
+    Case("broken_xml_docx", "内容损坏.docx", _docx_with_broken_xml, "failed", "Word 文件已损坏或不是有效的 .docx：文件内部内容已损坏"),
     Case("encrypted_pdf", "加密.pdf", _encrypted_pdf, "failed", "PDF 文件已加密"),
     Case("zip_bomb", "炸弹.docx", _zip_bomb, "failed", "疑似压缩炸弹"),
     Case("oversize", "超大.txt", _oversize, "failed", "超过上限"),

@@ -25,6 +25,24 @@ class ReadError(Exception):
         self.message_zh = message_zh
 
 
+def corrupt_package(exc: Exception, kind_zh: str, suffix: str) -> ReadError:
+    """A .docx/.xlsx that cannot be opened, said in words a user can act on (the
+    library's own English message stays in message_en for the log and the CLI)."""
+    import zipfile
+
+    if isinstance(exc, zipfile.BadZipFile):
+        why = "文件不完整或不是该格式（可能下载不完整、被截断，或只是改了扩展名）"
+    elif isinstance(exc, KeyError):
+        why = "文件缺少必要的组成部分（可能由不兼容的软件生成）"
+    elif type(exc).__module__.startswith(("lxml", "xml")) or "XML" in type(exc).__name__:
+        why = "文件内部内容已损坏"
+    else:
+        why = "文件无法打开"
+    app = "Word/WPS " if suffix == ".docx" else "Excel/WPS "
+    return ReadError(f"corrupt {suffix}: {exc}",
+                     f"{kind_zh}文件已损坏或不是有效的 {suffix}：{why}。请在 {app}中打开后重新另存为 {suffix} 再上传")
+
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx")
 # Legacy binary .doc/.xls files are OLE compound files, not zip packages: readers
 # name the format the user must save as instead of reporting a corrupt zip.

@@ -21,7 +21,7 @@ import docx
 from docx.oxml.ns import qn
 
 from budgetperf.blocks import Block, Cell, Paragraph, SourceDocument, Table, join_wrapped, normalize_text
-from budgetperf.readers import OLE_MAGIC, ReadError
+from budgetperf.readers import OLE_MAGIC, ReadError, corrupt_package
 
 # Runs of a paragraph, including accepted tracked insertions and simple fields,
 # which python-docx's own `Paragraph.text` leaves out.
@@ -39,7 +39,7 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zipfile, lxml and python-docx each raise their own types
-        raise ReadError(f"corrupt .docx: {exc}", f"Word 文件已损坏或不是有效的 .docx：{exc}") from exc
+        raise corrupt_package(exc, "Word ", ".docx") from exc
 
     lines: list[str] = []
     blocks: list[Block] = []

@@ -26,7 +26,7 @@ import datetime as dt
 import io
 
 from budgetperf.blocks import Block, Cell, SourceDocument, Table, join_wrapped, normalize_text
-from budgetperf.readers import OLE_MAGIC, ReadError
+from budgetperf.readers import OLE_MAGIC, ReadError, corrupt_package
 
 
 def read_xlsx(data: bytes, name: str) -> SourceDocument:
@@ -43,7 +43,7 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
         # A second, formula-preserving load only when some sheet has formulas.
         formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=False) if _has_formulas(data) else None
     except Exception as exc:  # zipfile, lxml and openpyxl each raise their own types
-        raise ReadError(f"corrupt .xlsx: {exc}", f"Excel 文件已损坏或不是有效的 .xlsx：{exc}") from exc
+        raise corrupt_package(exc, "Excel ", ".xlsx") from exc
 
     lines: list[str] = []
     blocks: list[Block] = []
