@@ -22,7 +22,7 @@ import secrets as _secrets
 import pandas as pd
 import streamlit as st
 
-from budgetperf import editors, intake, limits, writelog
+from budgetperf import editors, intake, limits, loading, writelog
 from budgetperf.reference import load_reference
 
 EDITOR_KEY = "admin.editor"
@@ -161,9 +161,11 @@ def _read_new_files(files) -> dict:
     new = [f for f in files if f.file_id not in prepared]
     if new:
         bar = st.progress(0.0, text="正在读取…")
+        corrections = loading.current_corrections()  # read once for the batch
         for i, f in enumerate(new, start=1):
             bar.progress((i - 1) / len(new), text=f"正在读取 {f.name}（{i}/{len(new)}）")
-            prepared[f.file_id] = intake.prepare_one(intake.Incoming(f.name, data=f.getvalue()), _reference())
+            prepared[f.file_id] = intake.prepare_one(intake.Incoming(f.name, data=f.getvalue()), _reference(),
+                                                     corrections)
         bar.progress(1.0, text=f"已读取 {len(new)} 个文件")
         bar.empty()
     current = {f.file_id for f in files}

@@ -80,7 +80,7 @@ def _cmd_ingest(args) -> int:
     from budgetperf.reference import load_reference
 
     ref = load_reference()
-    prepared = [intake.prepare_one(intake.Incoming.from_path(f), ref) for f in args.files]
+    prepared = intake.prepare([intake.Incoming.from_path(f) for f in args.files], ref)
     report = intake.add_reports(prepared, intake.cli_editor(), via="cli", db_path=args.db,
                                 reports_dir=args.reports, ref=ref)
     if args.json:

@@ -20,6 +20,7 @@ those whose unit is the edited name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -89,9 +90,36 @@ def _reextract(con: duckdb.DuckDBPyConnection, doc_ids: list[str], reports_dir: 
     return out
 
 
-def _doc_ids_of(con: duckdb.DuckDBPyConnection, hashes: set[str]) -> list[str]:
-    return [d for (d,) in con.execute("select doc_id from documents where list_contains(?, content_hash) order by file",
-                                      [sorted(hashes)]).fetchall()]
+def _stored(con, hashes: set[str]) -> dict[str, str]:
+    """{content hash: doc_id} of these documents that the store holds, by file name."""
+    return dict(con.execute("select content_hash, doc_id from documents where list_contains(?, content_hash) "
+                            "order by file", [sorted(hashes)]).fetchall())
+
+
+class _Kept:
+    """Records appended to their file inside a write (under the writer lock, so writers
+    see each other's), and undone by undo records if the write then fails."""
+
+    def __init__(self, append: Callable[[], None], undo: Callable[[], None]):
+        self._append, self.undo, self.done = append, undo, False
+
+    def __call__(self) -> None:
+        self._append()
+        self.done = True
+
+
+def _publish_keeping(db_path: Path, apply: Callable, kept: _Kept, editor: str, via: str,
+                     action: str) -> tuple[list | None, CorrectionReport | None]:
+    """Publish `apply` (which calls `kept()`); on failure undo what was kept, log it
+    and return the failed report instead of the extractions."""
+    try:
+        return publish.publish(db_path, apply), None
+    except (CorrectionWriteError, publish.StoreWriteError, duckdb.Error, OSError) as exc:
+        if kept.done:
+            kept.undo()
+        message = getattr(exc, "message_zh", None) or f"写入失败：{exc}"
+        writelog.append_or_problem([writelog.WriteEntry(action, editor, "failed", via=via, detail=message)])
+        return None, CorrectionReport(False, message)
 
 
 def _write(records: list[Correction], editor: str, via: str, db_path: Path, reports_dir: Path,
@@ -101,27 +129,22 @@ def _write(records: list[Correction], editor: str, via: str, db_path: Path, repo
         return CorrectionReport(False, "还没有数据库，请先导入报告")
     ref = load_reference()
     hashes = {r.doc_hash for r in records}
-    found: dict[str, list] = {}
+    kept = _Kept(lambda: corrections.append(records),
+                 lambda: corrections.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in records]))
 
     def apply(con) -> list:
-        doc_ids = _doc_ids_of(con, hashes)
+        doc_ids = list(_stored(con, hashes).values())
         if len(doc_ids) < len(hashes):
             raise CorrectionWriteError("a document to correct is not in the store",
                                        "要更正的文档已不在库中（可能已被删除），请刷新页面后再试")
-        corrections.append(records)  # under the writer lock: writers see each other's corrections
-        found["appended"] = True
+        kept()
         extractions = _reextract(con, doc_ids, reports_dir, ref)
         loading.replace_documents(con, extractions)
         return extractions
 
-    try:
-        extractions = publish.publish(db_path, apply)
-    except (CorrectionWriteError, publish.StoreWriteError, duckdb.Error, OSError) as exc:
-        if found.get("appended"):
-            corrections.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in records])
-        message = getattr(exc, "message_zh", None) or f"写入失败：{exc}"
-        _log([writelog.WriteEntry("correct", editor, "failed", via=via, detail=message)])
-        return CorrectionReport(False, message)
+    extractions, failed = _publish_keeping(db_path, apply, kept, editor, via, "correct")
+    if failed:
+        return failed
     ids = {r.id for r in records}
     undone = {r.undoes for r in records if r.undoes}
     applied = [a for ex in extractions for a in ex.applied if a.correction.id in ids]
@@ -130,7 +153,7 @@ def _write(records: list[Correction], editor: str, via: str, db_path: Path, repo
         "correct", editor, "undone" if r.undoes else "corrected", file=r.file, doc_id=r.doc_hash[:16], via=via,
         detail=f"{action_zh}：{r.target_zh}：{r.old_value or '（空）'} → {r.new_value or '（空）'}（{r.reason}）",
         extra={"correction_id": r.undoes or r.id}) for r in records]
-    problem = _log(entries)
+    problem = writelog.append_or_problem(entries, "更正已生效")
     if undone:
         message = f"已撤销 {len(records)} 条更正，重新提取了 {len(files)} 份文件"
     else:
@@ -142,14 +165,6 @@ def _write(records: list[Correction], editor: str, via: str, db_path: Path, repo
             message += f"，{counts['orphan']} 条找不到要更正的对象"
         message += f"），重新提取了 {len(files)} 份文件"
     return CorrectionReport(True, message, applied, files, problem)
-
-
-def _log(entries: list[writelog.WriteEntry]) -> str | None:
-    try:
-        writelog.append(entries)
-    except OSError as exc:
-        return f"更正已生效，但写入记录未能保存（{writelog.log_path()}：{exc.strerror or exc}）"
-    return None
 
 
 def submit(records: list[Correction], editor: str, *, via: str = "app", db_path=None,
@@ -194,7 +209,7 @@ def import_file(path: str | Path, editor: str, *, via: str = "cli", db_path=None
         return CorrectionReport(True, f"已导入 {len(new)} 条更正，建库后生效")
     con = store.connect(db_path)
     try:
-        stored = set(_hashes_in(con, {r.doc_hash for r in new}))
+        stored = _stored(con, {r.doc_hash for r in new})
     finally:
         con.close()
     elsewhere = [r for r in new if r.doc_hash not in stored]
@@ -207,11 +222,6 @@ def import_file(path: str | Path, editor: str, *, via: str = "cli", db_path=None
     if report.ok and elsewhere:
         report.message_zh += f"；另有 {len(elsewhere)} 条更正的文件不在本库中，导入这些文件后生效"
     return report
-
-
-def _hashes_in(con, hashes: set[str]) -> list[str]:
-    return [h for (h,) in con.execute("select content_hash from documents where list_contains(?, content_hash)",
-                                      [sorted(hashes)]).fetchall()]
 
 
 # ---------------------------------------------------------------------------
@@ -249,11 +259,11 @@ def submit_reference(edits: list[refedits.ReferenceEdit], editor: str, *, via: s
     if not db_path.exists():
         refedits.append(edits)
         return CorrectionReport(True, f"已保存 {len(edits)} 条参考表修改，建库后生效")
-    found: dict = {}
+    kept = _Kept(lambda: refedits.append(edits),
+                 lambda: refedits.append([refedits.undo(e, editor, "写入失败，自动撤销") for e in edits]))
 
     def apply(con) -> list:
-        refedits.append(edits)
-        found["appended"] = True
+        kept()
         ref = load_reference()
         con.execute("delete from regions")
         store.load_regions(con, ref)
@@ -261,17 +271,13 @@ def submit_reference(edits: list[refedits.ReferenceEdit], editor: str, *, via: s
         loading.replace_documents(con, extractions)
         return extractions
 
-    try:
-        extractions = publish.publish(db_path, apply)
-    except (CorrectionWriteError, publish.StoreWriteError, duckdb.Error, OSError) as exc:
-        if found.get("appended"):
-            refedits.append([refedits.undo(e, editor, "写入失败，自动撤销") for e in edits])
-        message = getattr(exc, "message_zh", None) or f"写入失败：{exc}"
-        _log([writelog.WriteEntry("reference", editor, "failed", via=via, detail=message)])
-        return CorrectionReport(False, message)
-    problem = _log([writelog.WriteEntry("reference", editor, "undone" if e.undoes else "corrected", via=via,
-                                        detail=f"{e.summary_zh}（{e.reason}）", extra={"edit_id": e.undoes or e.id})
-                    for e in edits])
+    extractions, failed = _publish_keeping(db_path, apply, kept, editor, via, "reference")
+    if failed:
+        return failed
+    entries = [writelog.WriteEntry("reference", editor, "undone" if e.undoes else "corrected", via=via,
+                                   detail=f"{e.summary_zh}（{e.reason}）", extra={"edit_id": e.undoes or e.id})
+               for e in edits]
+    problem = writelog.append_or_problem(entries, "修改已生效")
     files = [ex.facts.file for ex in extractions]
     return CorrectionReport(True, f"已保存 {len(edits)} 条参考表修改，重新提取了 {len(files)} 份文件", [], files, problem)
 

@@ -62,7 +62,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s\[\]]+')
 
 
 def export_filename(page: str, chart: str, regions: list[str] | None, years: list[int] | None, ext: str = "") -> str:
-    """A meaningful, file-system safe name: 预算执行_执行率_乐亭县-三门峡市_2021.png."""
+    """A meaningful, file-system safe name: 预算执行_执行率_甲县-乙市_2021.png."""
     region_part = "-".join(regions) if regions else "全部地区"
     year_part = "-".join(str(y) for y in sorted(years)) if years else "全部年度"
     name = _UNSAFE.sub("_", f"{page}_{chart}_{region_part}_{year_part}").strip("_")

@@ -192,8 +192,8 @@ def program_similarity(later: Project, earlier: Project, later_text: str, earlie
     """How likely two projects are one programme under two names: name likeness,
     the earlier name quoted in the later description, and shared indicator names."""
     name_score = _dice(_bigrams(later.name), _bigrams(earlier.name))
-    # A long earlier name quoted verbatim in the new description ("通过购买舆情监测服务，…")
-    # is strong evidence; a short one (a platform called 网信乐亭) may be incidental.
+    # A long earlier name quoted verbatim in the new description ("通过购买某某服务，…")
+    # is strong evidence; a short one (a platform named after the county) may be incidental.
     earlier_name = compact(earlier.name)
     quoted = 0.8 * min(1.0, len(earlier_name) / 8) if earlier_name in compact(later_text) else 0.0
     indicators_later = _bigrams("".join(i.name for i in later.indicators))

@@ -326,14 +326,6 @@ def _same_file(a: Path | None, b: Path) -> bool:
         return False
 
 
-def _log(entries: list[writelog.WriteEntry]) -> str | None:
-    try:
-        writelog.append(entries)
-    except OSError as exc:
-        return f"已写入数据库，但写入记录未能保存（{writelog.log_path()}：{exc.strerror or exc}）"
-    return None
-
-
 def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_path=None, reports_dir=None,
                 archive_dir=None, ref: Reference | None = None) -> WriteReport:
     """Publish prepared files in one write; keep the originals; log each file.
@@ -393,7 +385,7 @@ def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_p
         detail=p.result.reason_zh if p.result.status == "failed" else p.message_zh,
         extra={"uploaded_as": p.incoming.name} if p.incoming.name != p.stored_as else {},
     ) for p in prepared]
-    return WriteReport(list(prepared), _log(entries))
+    return WriteReport(list(prepared), writelog.append_or_problem(entries))
 
 
 @dataclass
@@ -446,7 +438,7 @@ def delete_reports(doc_ids: list[str], editor: str, *, via: str = "app", db_path
         "delete", editor, d.status, file=d.file, doc_id=d.doc_id, via=via,
         detail=d.reason_zh or (f"原件已移到 {d.archived_to}" if d.archived_to else None),
     ) for d in wanted.values()]
-    return WriteReport(list(wanted.values()), _log(entries))
+    return WriteReport(list(wanted.values()), writelog.append_or_problem(entries))
 
 
 def rebuild(editor: str, *, via: str = "cli", db_path=None, reports_dir=None,
@@ -458,7 +450,7 @@ def rebuild(editor: str, *, via: str = "cli", db_path=None, reports_dir=None,
     ok = sum(r.status != "failed" for r in results)
     entry = writelog.WriteEntry("build", editor, "built", via=via,
                                 detail=f"从 {reports_dir} 重建：{ok} 个文件入库，{len(results) - ok} 个失败")
-    return results, _log([entry])
+    return results, writelog.append_or_problem([entry])
 
 
 def cli_editor() -> str:

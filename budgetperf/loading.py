@@ -464,40 +464,48 @@ def reusable_documents(previous: Path, paths: list[Path], fingerprint: str,
     return out, {doc_id: region for doc_id, _, _, region, _ in stored}
 
 
-def copy_links(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]) -> None:
-    """Copy the programme links of these (reused) documents from the previous store."""
-    if not doc_ids:
-        return
+def _columns(con: duckdb.DuckDBPyConnection, database: str, table: str) -> str:
+    """An attached store's columns of `table`, comma-separated in their order (a store
+    built before a column was added has fewer: copy only those)."""
+    return ", ".join(c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where database_name = ? and table_name = ? order by column_index",
+        [database, table]).fetchall())
+
+
+@contextmanager
+def _previous_with(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]):
+    """The previous store attached read-only as `previous`, and these documents' ids
+    in a temp table `_reuse` to semi-join on; both gone afterwards."""
     con.execute("attach ? as previous (read_only)", [str(previous)])
     try:
         con.execute("create or replace temp table _reuse (doc_id varchar)")
         insert_arrow(con, "_reuse", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
-        con.execute("insert into program_links select * from previous.program_links semi join _reuse using (doc_id)")
+        yield
         con.execute("drop table _reuse")
     finally:
         con.execute("detach previous")
+
+
+def copy_links(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]) -> None:
+    """Copy the programme links of these (reused) documents from the previous store."""
+    if not doc_ids:
+        return
+    with _previous_with(con, previous, doc_ids):
+        con.execute("insert into program_links select * from previous.program_links semi join _reuse using (doc_id)")
 
 
 def copy_documents(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]) -> None:
     """Copy every row of these documents from the previous store (attached read-only)."""
     if not doc_ids:
         return
-    con.execute("attach ? as previous (read_only)", [str(previous)])
-    try:
-        con.execute("create or replace temp table _reuse (doc_id varchar)")
-        insert_arrow(con, "_reuse", pa.table({"doc_id": pa.array(doc_ids, pa.string())}))
+    with _previous_with(con, previous, doc_ids):
         for table in reversed(DOCUMENT_TABLES):
-            cols = ", ".join(c for (c,) in con.execute(
-                "select column_name from duckdb_columns() where database_name = 'previous' and table_name = ? "
-                "order by column_index", [table]).fetchall())
+            cols = _columns(con, "previous", table)
             con.execute(f"insert into {table} ({cols}) select {cols} from previous.{table} semi join _reuse using (doc_id)")
         con.execute("""insert into units select u.* from previous.units u
                        where u.unit in (select coalesce(unit_short, unit) from documents
                                         where doc_id in (select doc_id from _reuse))
                        on conflict do nothing""")
-        con.execute("drop table _reuse")
-    finally:
-        con.execute("detach previous")
 
 
 # ---------------------------------------------------------------------------
@@ -642,9 +650,7 @@ class StagedBuild:
         con.execute("attach ? as staged (read_only)", [str(self.path)])
         try:
             for table in (*reversed(DOCUMENT_TABLES), "units", "program_links", "store_meta"):
-                cols = ", ".join(c for (c,) in con.execute(
-                    "select column_name from duckdb_columns() where database_name = 'staged' and table_name = ? "
-                    "order by column_index", [table]).fetchall())
+                cols = _columns(con, "staged", table)
                 con.execute(f"insert into {table} ({cols}) select {cols} from staged.{table}")
         finally:
             con.execute("detach staged")

@@ -6,7 +6,7 @@
 -- derived, never edited.
 
 -- One row per document: what people call it and what it holds. The display name
--- is 「单位 年度 类型」 (乐亭县委网信办 2021 部门整体评价); two documents that would
+-- is 「单位 年度 类型」 (某县委网信办 2021 部门整体评价); two documents that would
 -- share it add their first project, then a number.
 create or replace table mart_documents as
 with kinds as (
@@ -332,3 +332,115 @@ final as (
     left join doc_budgets b on i.project_id is null and b.doc_id = i.doc_id
 )
 select * from final;
+
+-- ---------------------------------------------------------------------------
+-- Per region × year figures several pages share, as table macros called with the
+-- filter parameters (here, after the tables they read: DuckDB binds a macro's
+-- tables when it is created): f_years … f_doc_types (NULL = 全部), named apart from the
+-- columns (agg_projects has a column `projects`).
+
+-- Money, counts and scores per region × year: evaluated projects' (p_*) and the
+-- department's overall line (d_*), which overlap (never add both). From the
+-- pre-aggregated table when no unit or project is chosen, else from the projects.
+create or replace macro projects_by_region_year(f_years, f_regions, f_levels, f_units, f_projects, f_doc_types) as table
+    select
+        region, year, any_value(level_zh) as level_zh,
+        sum(projects) > 0 as has_projects,
+        sum(p_budget) as p_budget, sum(p_executed) as p_executed, sum(p_disclosed) as p_disclosed,
+        sum(d_budget) as d_budget, sum(d_executed) as d_executed, sum(d_disclosed) as d_disclosed,
+        sum(projects) as projects, sum(projects_undisclosed) as projects_undisclosed,
+        sum(score_sum) as score_sum, sum(scored) as scored, sum(docs) as docs
+    from agg_projects
+    where f_units is null and f_projects is null
+      and (f_years is null or list_contains(f_years, year))
+      and (f_regions is null or list_contains(f_regions, region))
+      and (f_levels is null or list_contains(f_levels, level_zh))
+      and (f_doc_types is null or list_contains(f_doc_types, doc_type_zh))
+    group by region, year
+    having sum(projects) + sum(departments) > 0
+    union all
+    select
+        region, year, any_value(level_zh),
+        count(*) filter (where kind = 'evaluation') > 0,
+        sum(budget_wan) filter (where kind = 'evaluation'),
+        sum(executed_wan) filter (where kind = 'evaluation'),
+        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null),
+        sum(budget_wan) filter (where kind = 'department'),
+        sum(executed_wan) filter (where kind = 'department'),
+        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null),
+        count(*) filter (where kind = 'evaluation'),
+        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed),
+        sum(total_score) filter (where kind = 'evaluation'),
+        count(total_score) filter (where kind = 'evaluation'),
+        count(distinct doc_no)
+    from mart_projects
+    where (f_units is not null or f_projects is not null)
+      and kind in ('evaluation', 'department')
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          f_years, f_regions, f_levels, f_units, f_projects, f_doc_types)
+    group by region, year;
+
+-- Open audit findings (未处理: not verified or ignored on 审核) per region × year, of
+-- every matching document (targets too); with a project filter only those about
+-- the chosen projects. Pre-aggregated when no unit or project is chosen.
+create or replace macro open_findings_by_region_year(f_years, f_regions, f_levels, f_units, f_projects, f_doc_types) as table
+    select region, year, sum(checks) as checks, sum(errors) as errors
+    from agg_checks
+    where f_units is null and f_projects is null
+      and (f_years is null or list_contains(f_years, year))
+      and (f_regions is null or list_contains(f_regions, region))
+      and (f_levels is null or list_contains(f_levels, level_zh))
+      and (f_doc_types is null or list_has_any(f_doc_types, doc_types_zh))
+    group by region, year
+    union all
+    select region, year, count(*), count(*) filter (where severity = 'error')
+    from mart_checks
+    where (f_units is not null or f_projects is not null)
+      and coalesce(status, '未处理') = '未处理'
+      and matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
+          f_years, f_regions, f_levels, f_units, f_projects, f_doc_types)
+    group by region, year;
+
+-- Evaluated projects per region × year (executed and disclosed budget, scores,
+-- counts): pre-aggregated when no unit or project is chosen, else from the rows.
+create or replace macro evaluated_by_region_year(f_years, f_regions, f_levels, f_units, f_projects, f_doc_types) as table
+    select region, year, any_value(level_zh) as level_zh, sum(p_executed) as executed,
+           sum(p_disclosed) as disclosed, sum(score_sum) as score_sum, sum(scored) as scored,
+           sum(projects) as projects, sum(docs) as docs
+    from agg_projects
+    where f_units is null and f_projects is null
+      and (f_years is null or list_contains(f_years, year))
+      and (f_regions is null or list_contains(f_regions, region))
+      and (f_levels is null or list_contains(f_levels, level_zh))
+      and (f_doc_types is null or list_contains(f_doc_types, doc_type_zh))
+    group by region, year
+    having sum(projects) > 0
+    union all
+    select region, year, any_value(level_zh), sum(executed_wan) filter (where executed_wan is not null),
+           sum(budget_wan) filter (where executed_wan is not null), sum(total_score), count(total_score),
+           count(*), count(distinct doc_no)
+    from mart_projects
+    where kind = 'evaluation'
+      and (f_units is not null or f_projects is not null)
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          f_years, f_regions, f_levels, f_units, f_projects, f_doc_types)
+    group by region, year;
+
+-- Indicators and quantified ones (a numeric target) per region × year, with the
+-- documents they come from: pre-aggregated when no unit or project is chosen.
+create or replace macro indicators_by_region_year(f_years, f_regions, f_levels, f_units, f_projects, f_doc_types) as table
+    select region, year, sum(indicators) as indicators, sum(quantified) as quantified, sum(docs) as docs
+    from agg_indicators
+    where f_units is null and f_projects is null
+      and (f_years is null or list_contains(f_years, year))
+      and (f_regions is null or list_contains(f_regions, region))
+      and (f_levels is null or list_contains(f_levels, level_zh))
+      and (f_doc_types is null or list_contains(f_doc_types, doc_type_zh))
+    group by region, year
+    union all
+    select region, year, count(*), count(*) filter (where target_is_numeric), count(distinct doc_no)
+    from mart_indicators
+    where (f_units is not null or f_projects is not null)
+      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
+          f_years, f_regions, f_levels, f_units, f_projects, f_doc_types)
+    group by region, year;

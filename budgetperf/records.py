@@ -110,7 +110,7 @@ class SpendingPlan:
 
 @dataclass(frozen=True)
 class OutputFact:
-    """An output figure stated in a sentence (完成全年监测指令稿件3500条)."""
+    """An output figure stated in a sentence (完成全年某类稿件N条)."""
 
     name: str
     value: str

@@ -25,7 +25,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from budgetperf import admin_ui, corrections, refedits, review_forms, review_queue, trail_view, ui
+from budgetperf import admin_ui, corrections, publish, refedits, review_forms, review_queue, trail_view, ui
 from budgetperf.corrections import CorrectionError
 from budgetperf.findings import review_label, rule_help
 
@@ -654,7 +654,14 @@ def _trail_xlsx(frame: pd.DataFrame) -> bytes:
 
 
 def load_trail() -> pd.DataFrame:
-    """Every correction, undo and reference-table edit (`correcting.trail_frame`)."""
+    """Every correction, undo and reference-table edit (`correcting.trail_frame`),
+    read again only when one of the two files changed (not on every rerun)."""
+    files = (corrections.corrections_path(), refedits.edits_path())
+    return _trail(tuple((str(f), publish.file_version(f)) for f in files))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _trail(files_and_versions: tuple) -> pd.DataFrame:  # the argument is the cache key
     from budgetperf import correcting
 
     return correcting.trail_frame()

@@ -4,7 +4,7 @@
 -- percent (_pct). NULL means the report does not say.
 
 create table if not exists regions (
-    region varchar primary key,      -- 乐亭县
+    region varchar primary key,      -- a county, district or city as named
     level varchar,                   -- county | district | city | province
     city varchar,                    -- parent prefecture-level city
     province varchar,

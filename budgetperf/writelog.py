@@ -54,6 +54,16 @@ def append(entries: list[WriteEntry], path: str | Path | None = None) -> None:
     append_lines(path or log_path(), [asdict(e) for e in entries])
 
 
+def append_or_problem(entries: list[WriteEntry], done_zh: str = "已写入数据库") -> str | None:
+    """Append after a write that already took effect: a log that cannot be written
+    does not undo it, it is reported (None when all went well)."""
+    try:
+        append(entries)
+    except OSError as exc:
+        return f"{done_zh}，但写入记录未能保存（{log_path()}：{exc.strerror or exc}）"
+    return None
+
+
 def read(path: str | Path | None = None, limit: int | None = None) -> list[WriteEntry]:
     """Entries oldest first (the last `limit` when given); unreadable lines skipped."""
     entries = records_of(WriteEntry, read_lines(path or log_path()))

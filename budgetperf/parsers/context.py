@@ -90,7 +90,7 @@ def resolve_region(doc: SourceDocument, ref: Reference, hints: list[str] = (), c
 
     Evidence, strongest first: region codes in project codes, names in `hints` (unit
     names, titles), names in the first lines, then mentions in the text. A parent
-    (city, province) is usually context in a child's report (唐山市 in a 乐亭县
+    (city, province) is usually context in a child's report (the parent city in a county's
     report), but a city's report lists its counties: the child wins over its parent
     only when it is mentioned at least half as often. Names shared by several
     regions (鼓楼区) are settled by which parent is mentioned.
@@ -140,7 +140,7 @@ _UNIT_TRAILERS = re.compile(r"(（公章）|\(公章\)|公章|（盖章）|本�
 
 
 def split_unit_code(text: str) -> tuple[str | None, str]:
-    """"224001 中共乐亭县委网信办本级" -> ("224001", "中共乐亭县委网信办本级")."""
+    """"224001 中共某县委网信办本级" -> ("224001", "中共某县委网信办本级")."""
     match = _UNIT_CODE_PREFIX.match(text)
     if match and not re.match(r"^\s*\d{4}年", text):
         return match.group(1), text[match.end():]
@@ -183,8 +183,8 @@ def region_from_unit(unit: str, ref: Reference) -> Region | None:
 def canonical_unit(raw: str, region: Region | None, ref: Reference) -> str:
     """A unit name in its canonical short form: budget-code prefix, 中共, 本级 and
     (公章) removed, long forms abbreviated (网络安全和信息化委员会办公室 -> 网信办),
-    a redundant parent city dropped (唐山市丰南区委… -> 丰南区委…), and the region
-    prefixed to a bare name (网信办 in a 乐亭县 report -> 乐亭县委网信办)."""
+    a redundant parent city dropped (某市某区委… -> 某区委…), and the region
+    prefixed to a bare name (网信办 in a 某县 report -> 某县委网信办)."""
     _, name = split_unit_code(compact(raw))
     name = re.sub(r"单位[:：].*$", "", name)
     name = _UNIT_TRAILERS.sub("", name)
@@ -291,7 +291,7 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None, project_name
     Explicit: a header "（2021年度）", a title naming the year (at its start, in the
     middle "某馆2018年度整体支出…", or at its end "…自评表（2023年度）"), or a fiscal
     statement in the text ("2021年部门预算…"). Inferred, in order: a year a project
-    is named with (2020人口普查经费), the year the text names most (dates such as a
+    is named with (2020某某经费), the year the text names most (dates such as a
     signature 2021年9月 count least), a project code.
     """
     lines = doc.lines
@@ -327,7 +327,7 @@ def resolve_year(doc: SourceDocument, ref: Reference | None = None, project_name
     if fiscal:
         year = max(fiscal, key=lambda y: (fiscal[y], y))
         return YearMatch(year, True, _sentence_around(lines[first_line[year]], str(year)), first_line[year] + 1)
-    # 3. A project named with its year ("2020人口普查经费资金").
+    # 3. A project named with its year ("2020某某经费资金").
     for name in project_names:
         if m := _NAME_YEAR.match(compact(name)):
             line = next((i for i, text in enumerate(lines) if compact(name) in compact(text)), 0)

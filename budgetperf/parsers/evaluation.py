@@ -120,7 +120,7 @@ def _caption_unit(blocks, index: int) -> str | None:
 def _project_title_name(title: str, pre: str, blocks, index: int) -> tuple[str | None, str | None]:
     """The project a report title names, and the unit it names.
 
-    "网信乐亭项目支出绩效评价报告" -> 网信乐亭. A title split over lines puts the name
+    "某某平台项目支出绩效评价报告" -> 某某平台. A title split over lines puts the name
     on the line(s) above ("某某专项经费" / "2021年度绩效评价报告"). A title naming the
     unit ("2021年度某某中心项目支出绩效自评报告") has the project in a
     "（某某经费项目）" or 项目名称： line just below.

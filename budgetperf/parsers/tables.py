@@ -616,7 +616,7 @@ def _read_labels(row: tuple[Cell, ...], doc: SourceDocument, facts: TableFacts) 
 
 
 def _strip_unit_code(value: Value) -> Value:
-    """`422001-泉州市农业农村局` -> 泉州市农业农村局 (a budget code before the name)."""
+    """`422001-某市农业农村局` -> 某市农业农村局 (a budget code before the name)."""
     text = re.sub(r"^\d{3,9}\s*[-－—_ ]\s*", "", value.value)
     text = re.sub(r"[（(](?:公章|盖章|本级)[)）]$", "", text)
     return Value(text, value.prov, value.raw)

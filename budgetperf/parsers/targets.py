@@ -93,7 +93,7 @@ def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:
 
 def _with_allocations(projects: list[Project], allocated, doc: SourceDocument) -> list[Project]:
     """Projects of an allocation table (分配表), each joined with its 绩效目标表 when one
-    names it ("…专项资金（农作物新品种展示示范）" for 农作物新品种展示示范项目): the
+    names it ("…专项资金（某某示范）" for 某某示范项目): the
     table's name and amount, the sheet's targets. Allocated projects without a
     sheet are kept with their amount; sheets no allocation names stay as they are."""
     if not allocated:

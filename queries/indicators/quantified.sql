@@ -2,21 +2,7 @@
 -- params: years, regions, levels, units, projects, doc_types, pins, limit
 -- grain: one row per region×year, the $limit lowest 量化率 plus pinned regions' (rows_total counts all)
 with grouped_ry as (
-    select region, year, sum(indicators) as indicators, sum(quantified) as quantified, sum(docs) as docs
-    from agg_indicators
-    where $units is null and $projects is null
-      and ($years is null or list_contains($years, year))
-      and ($regions is null or list_contains($regions, region))
-      and ($levels is null or list_contains($levels, level_zh))
-      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
-    group by region, year
-    union all
-    select region, year, count(*), count(*) filter (where target_is_numeric), count(distinct doc_no)
-    from mart_indicators
-    where ($units is not null or $projects is not null)
-      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-    group by region, year
+    select * from indicators_by_region_year($years, $regions, $levels, $units, $projects, $doc_types)
 ),
 grouped as (
     select

@@ -5,42 +5,7 @@ with -- per region×year: evaluated projects' money, else the department's overa
 -- (they overlap: never add both); from the pre-aggregated table when no unit or
 -- project is chosen, else from the projects themselves
 region_year as (
-    select
-        region, year, any_value(level_zh) as level_zh,
-        sum(projects) > 0 as has_projects,
-        sum(p_budget) as p_budget, sum(p_executed) as p_executed, sum(p_disclosed) as p_disclosed,
-        sum(d_budget) as d_budget, sum(d_executed) as d_executed, sum(d_disclosed) as d_disclosed,
-        sum(projects) as projects, sum(projects_undisclosed) as projects_undisclosed,
-        sum(score_sum) as score_sum, sum(scored) as scored, sum(docs) as docs
-    from agg_projects
-    where $units is null and $projects is null
-      and ($years is null or list_contains($years, year))
-      and ($regions is null or list_contains($regions, region))
-      and ($levels is null or list_contains($levels, level_zh))
-      and ($doc_types is null or list_contains($doc_types, doc_type_zh))
-    group by region, year
-    having sum(projects) + sum(departments) > 0
-    union all
-    select
-        region, year, any_value(level_zh),
-        count(*) filter (where kind = 'evaluation') > 0,
-        sum(budget_wan) filter (where kind = 'evaluation'),
-        sum(executed_wan) filter (where kind = 'evaluation'),
-        sum(budget_wan) filter (where kind = 'evaluation' and executed_wan is not null),
-        sum(budget_wan) filter (where kind = 'department'),
-        sum(executed_wan) filter (where kind = 'department'),
-        sum(budget_wan) filter (where kind = 'department' and executed_wan is not null),
-        count(*) filter (where kind = 'evaluation'),
-        count(*) filter (where kind = 'evaluation' and not is_execution_disclosed),
-        sum(total_score) filter (where kind = 'evaluation'),
-        count(total_score) filter (where kind = 'evaluation'),
-        count(distinct doc_no)
-    from mart_projects
-    where ($units is not null or $projects is not null)
-      and kind in ('evaluation', 'department')
-      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-    group by region, year
+    select * from projects_by_region_year($years, $regions, $levels, $units, $projects, $doc_types)
 ),
 per_region as (
     select
