@@ -2,7 +2,7 @@
 
 import sys
 
-from budgetperf.cli import main
+from budgetperf.cli.main import main
 
 if __name__ == "__main__":  # worker processes may import this module
     sys.exit(main())

@@ -4,59 +4,70 @@ documents whose extraction needs a person's review."""
 
 import streamlit as st
 
-from budgetperf import admin_ui, charts, findings, review_ui, ui
+from budgetperf import charts
+from budgetperf.app import (
+    audit,
+    display,
+    frame,
+    manage,
+    review,
+    sidebar,
+    store_cache,
+    tables,
+)
+from budgetperf.understanding import findings
 
-ui.page_header("审核", clickable=True)
-f = ui.filter_params()
+frame.page_header("审核", clickable=True)
+f = sidebar.filter_params()
 with st.container(horizontal=True, wrap=True, gap="large"):
-    severities, statuses = ui.select_severities(), review_ui.select_statuses()
-summary = ui.query("audit/summary", **f, severities=severities).iloc[0]
-by_rule = ui.query("audit/by_rule", **f, severities=severities, statuses=statuses)
+    severities, statuses = audit.select_severities(), review.select_statuses()
+summary = store_cache.query("audit/summary", **f, severities=severities).iloc[0]
+by_rule = store_cache.query("audit/by_rule", **f, severities=severities, statuses=statuses)
 
-ui.metric_row([("未处理的错误", f"{int(summary.errors):,} 条", findings.SEVERITY_HELP["错误"]),
+display.metric_row([("未处理的错误", f"{int(summary.errors):,} 条", findings.SEVERITY_HELP["错误"]),
                ("未处理的警告", f"{int(summary.warnings):,} 条", findings.SEVERITY_HELP["警告"]),
                ("未处理的提示", f"{int(summary.infos):,} 条", findings.SEVERITY_HELP["提示"]),
                ("需复核文档", f"{int(summary.docs_review):,} 份", findings.REVIEW_HELP)], per_row=4)
-review_ui.settled_note(summary)
+review.settled_note(summary)
 if by_rule.empty:
-    ui.empty_state("审核发现（没有发现也可能说明报告前后一致）", blockers=["projects"])
+    display.empty_state("审核发现（没有发现也可能说明报告前后一致）", blockers=["projects"])
 else:
     titles = {k: findings.rule_title(k) for k in by_rule["kind"]}
     left, right = st.columns(2)
     with left:
-        ui.show_chart(charts.findings_by_rule(by_rule, titles), "审核发现（按规则）", by_rule)
+        display.show_chart(charts.findings_by_rule(by_rule, titles), "审核发现（按规则）", by_rule)
     with right:
-        regions = ui.query("audit/by_region", **f, severities=severities, statuses=statuses, pins=ui.pins(),
+        regions = store_cache.query("audit/by_region", **f, severities=severities, statuses=statuses, pins=sidebar.pins(),
                            limit=charts.TOP_N)
-        ui.show_chart(charts.findings_by_region(regions), "审核发现最多的地区", regions)
+        display.show_chart(charts.findings_by_region(regions), "审核发现最多的地区", regions)
 
     st.subheader("按规则分组")
     with st.expander("三种严重程度是什么意思"):
         st.markdown("\n".join(f"- **{s}**：{text}" for s, text in findings.SEVERITY_HELP.items()))
     rules = by_rule.assign(rule=[titles[k] for k in by_rule["kind"]], help=[findings.rule_help(k) for k in by_rule["kind"]])
-    ui.show_table(rules, ["severity_zh", "rule", "findings", "regions", "docs", "help", "example_message"],
+    tables.show_table(rules, ["severity_zh", "rule", "findings", "regions", "docs", "help", "example_message"],
                   "审核规则汇总")
 
     st.subheader("审核发现明细")
-    kinds = ui.select_rules(by_rule["kind"].tolist(), titles)
-    page = ui.paged_query("audit/findings", "审核发现明细", **f, severities=severities, kinds=kinds, statuses=statuses)
-    ui.download_xlsx("导出全部发现（XLSX）", ui.xlsx_builder(ui.query_all(
-        "audit/findings", **f, severities=severities, kinds=kinds, statuses=statuses), ui.FINDING_COLUMNS, sheet="审核发现",
-        title="预算绩效评价审核发现"), ui.export_filename("审核发现"), key="audit.xlsx")
+    kinds = audit.select_rules(by_rule["kind"].tolist(), titles)
+    page = tables.paged_query("audit/findings", "审核发现明细", **f, severities=severities, kinds=kinds, statuses=statuses)
+    tables.download_xlsx("导出全部发现（XLSX）", tables.xlsx_builder(store_cache.query_all(
+        "audit/findings", **f, severities=severities, kinds=kinds, statuses=statuses), audit.FINDING_COLUMNS, sheet="审核发现",
+        title="预算绩效评价审核发现"), frame.export_filename("审核发现"), key="audit.xlsx")
     st.caption("选中一行，查看完整意见和它引用的原文（高亮行及上下文），编辑可标为已核实或忽略。")
-    review_ui.show_result("finding")
-    row = ui.show_table(page.assign(rule=[findings.rule_title(k) for k in page["kind"]]), ui.FINDING_COLUMNS,
-                        "审核发现明细", selectable=True, key=review_ui.table_key("audit.findings"))
+    review.show_result("finding")
+    row = tables.show_table(page.assign(rule=[findings.rule_title(k) for k in page["kind"]]), audit.FINDING_COLUMNS,
+                        "审核发现明细", selectable=True, key=review.table_key("audit.findings"))
     if row is not None:
-        ui.finding_detail(page.iloc[row], findings.rule_title(page.iloc[row].kind), findings.rule_help(page.iloc[row].kind))
-        review_ui.finding_status_panel(page.iloc[row], admin_ui.current_editor())
+        audit.finding_detail(page.iloc[row], findings.rule_title(page.iloc[row].kind), findings.rule_help(page.iloc[row].kind))
+        review.finding_status_panel(page.iloc[row], manage.current_editor())
 
 st.subheader("需要人工复核的文档")
 st.caption(findings.REVIEW_HELP)
-review = ui.paged_query("audit/review", "需复核文档", **f)
+review = tables.paged_query("audit/review", "需复核文档", **f)
 if review.empty:
     st.caption("当前筛选下没有需要复核的文档。")
 else:
-    ui.show_table(review.assign(reason=[findings.review_label(c) for c in review["code"]]),
+    tables.show_table(review.assign(reason=[findings.review_label(c) for c in review["code"]]),
                   ["doc_name", "region", "year", "reason", "message_zh", "project_name", "file"], "需复核文档")
-ui.source_caption()
+display.source_caption()

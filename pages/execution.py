@@ -3,57 +3,58 @@ first), the rate distribution, spending plans, expense breakdown, all projects p
 
 import streamlit as st
 
-from budgetperf import charts, review_ui, ui
+from budgetperf import charts
+from budgetperf.app import display, frame, review, sidebar, store_cache, tables
 
-ui.page_header("预算执行", clickable=True)
-f = ui.filter_params()
-summary = ui.query("execution/summary", **f, warning_pct=charts.WARNING_RATE_PCT).iloc[0]
+frame.page_header("预算执行", clickable=True)
+f = sidebar.filter_params()
+summary = store_cache.query("execution/summary", **f, warning_pct=charts.WARNING_RATE_PCT).iloc[0]
 
 if not summary.projects:
-    ui.empty_state("预算执行数据", blockers=["doc_types"])
+    display.empty_state("预算执行数据", blockers=["doc_types"])
 else:
     if summary.projects_undisclosed:
-        listed = ui.query("execution/undisclosed", **f, limit=500)
-        ui.folded_notice(f"{int(summary.projects_undisclosed):,} 个项目的报告未披露执行数：图中标为「未披露」，"
+        listed = store_cache.query("execution/undisclosed", **f, limit=500)
+        display.folded_notice(f"{int(summary.projects_undisclosed):,} 个项目的报告未披露执行数：图中标为「未披露」，"
                          "不按 0 或 100% 计。", [f"{r.project_name}（{r.region} {charts.year_label(r.year)}）"
                                                for r in listed.itertuples()], what="未披露执行数的项目")
-    gaps = ui.query("execution/largest_gaps", **f, limit=charts.TOP_N)
-    lowest = ui.query("execution/lowest_rates", **f, limit=charts.TOP_N)
+    gaps = store_cache.query("execution/largest_gaps", **f, limit=charts.TOP_N)
+    lowest = store_cache.query("execution/lowest_rates", **f, limit=charts.TOP_N)
     left, right = st.columns(2)
     with left:
-        ui.show_chart(charts.budget_vs_executed(gaps, ui.region_colors()), "各项目预算与执行", gaps)
+        display.show_chart(charts.budget_vs_executed(gaps, sidebar.region_colors()), "各项目预算与执行", gaps)
     with right:
-        ui.show_chart(charts.execution_rate(lowest), "各项目执行率", lowest)
+        display.show_chart(charts.execution_rate(lowest), "各项目执行率", lowest)
     if summary.projects > charts.FEW_PROJECTS:
-        bands = ui.query("execution/rate_histogram", **f)
-        ui.show_chart(charts.rate_histogram(bands, undisclosed=int(summary.projects_undisclosed)), "执行率分布", bands)
+        bands = store_cache.query("execution/rate_histogram", **f)
+        display.show_chart(charts.rate_histogram(bands, undisclosed=int(summary.projects_undisclosed)), "执行率分布", bands)
     st.subheader("全部项目")
-    page = ui.paged_query("execution/projects", "各项目预算执行明细", **f, sorts={
+    page = tables.paged_query("execution/projects", "各项目预算执行明细", **f, sorts={
         "execution_rate_pct": "执行率", "unexecuted_wan": "未执行金额", "budget_wan": "预算", "total_score": "总得分"})
-    ui.show_table(page.assign(status=[charts.execution_status(v) for v in page["execution_rate_pct"]]),
+    tables.show_table(page.assign(status=[charts.execution_status(v) for v in page["execution_rate_pct"]]),
                   ["region", "year", "project_name", "budget_wan", "executed_wan", "execution_rate_pct", "status",
                    "is_corrected", "doc_name"], "各项目预算执行明细")
-    review_ui.corrections_expander(page["project_id"].tolist())
+    review.corrections_expander(page["project_id"].tolist())
 
 st.subheader("支出进度计划")
-plans = ui.query("execution/spending_plan_summary", **f)
+plans = store_cache.query("execution/spending_plan_summary", **f)
 if plans.empty:
-    ui.empty_state("支出进度计划（只在绩效目标表中填写）")
+    display.empty_state("支出进度计划（只在绩效目标表中填写）")
 elif plans["projects"].max() > 4:
-    ui.show_chart(charts.spending_plan_summary(plans), "支出进度计划", plans)
+    display.show_chart(charts.spending_plan_summary(plans), "支出进度计划", plans)
 else:
-    detail = ui.query("execution/spending_plan", **f, limit=4)
+    detail = store_cache.query("execution/spending_plan", **f, limit=4)
     if detail["actual_share_pct"].isna().all():
         st.caption("实际支出进度尚未报告：下图只显示计划，待年度评价报告披露执行数后再对照。")
-    ui.show_chart(charts.spending_plan(detail, ui.region_colors()), "支出进度计划", detail)
+    display.show_chart(charts.spending_plan(detail, sidebar.region_colors()), "支出进度计划", detail)
 
 st.subheader("支出明细")
-items = ui.query("execution/expense_items", **f, limit=12)
+items = store_cache.query("execution/expense_items", **f, limit=12)
 if items.empty:
-    ui.empty_state("支出明细（报告列出的支出科目）")
+    display.empty_state("支出明细（报告列出的支出科目）")
 elif items["docs_total"].iloc[0] > 3:
-    ui.show_chart(charts.expense_items(items), "支出科目合计", items)
+    display.show_chart(charts.expense_items(items), "支出科目合计", items)
 else:
-    expenses = ui.query("execution/expenses", **f, limit=8)
-    ui.show_chart(charts.expense_treemap(expenses, ui.region_colors()), "支出明细构成", expenses)
-ui.source_caption()
+    expenses = store_cache.query("execution/expenses", **f, limit=8)
+    display.show_chart(charts.expense_treemap(expenses, sidebar.region_colors()), "支出明细构成", expenses)
+display.source_caption()

@@ -3,48 +3,57 @@ per level-2 indicator or region when many), and every indicator, paged, with its
 
 import streamlit as st
 
-from budgetperf import charts, ui
+from budgetperf import charts
+from budgetperf.app import (
+    display,
+    frame,
+    navigation,
+    sidebar,
+    sources,
+    store_cache,
+    tables,
+)
 
-ui.page_header("指标完成", clickable=True)
-f = ui.filter_params()
-s = ui.query("indicators/summary", **f).iloc[0]
+frame.page_header("指标完成", clickable=True)
+f = sidebar.filter_params()
+s = store_cache.query("indicators/summary", **f).iloc[0]
 if not s.indicators:
-    ui.empty_state("绩效指标")
+    display.empty_state("绩效指标")
     st.stop()
 
-ui.metric_row([("指标数", f"{int(s.indicators):,} 个", None),
+display.metric_row([("指标数", f"{int(s.indicators):,} 个", None),
                ("量化率", charts.fmt_pct(s.quantified_pct), "有数值目标的指标占比"),
                ("未完成", f"{int(s.missed):,} 个", "实际值未达到数值目标的指标"),
                ("项目数", f"{int(s.projects):,} 个", None)], per_row=4)
 few = s.projects <= charts.FEW_PROJECTS
-quantified = ui.query("indicators/quantified", **f, pins=ui.pins(), limit=charts.TOP_N)
+quantified = store_cache.query("indicators/quantified", **f, pins=sidebar.pins(), limit=charts.TOP_N)
 if few:
-    attainment = ui.query("indicators/attainment_by_project", **f, limit=charts.FEW_PROJECTS)
-    heatmap = ui.query("indicators/heatmap_by_project", **f, limit=charts.FEW_PROJECTS)
+    attainment = store_cache.query("indicators/attainment_by_project", **f, limit=charts.FEW_PROJECTS)
+    heatmap = store_cache.query("indicators/heatmap_by_project", **f, limit=charts.FEW_PROJECTS)
     figures = (charts.attainment_mix(attainment), charts.indicator_heatmap(heatmap))
 else:
-    attainment = ui.query("indicators/attainment_by_level2", **f)
-    heatmap = ui.query("indicators/heatmap_by_region", **f, pins=ui.pins(), limit=charts.TOP_N)
+    attainment = store_cache.query("indicators/attainment_by_level2", **f)
+    heatmap = store_cache.query("indicators/heatmap_by_region", **f, pins=sidebar.pins(), limit=charts.TOP_N)
     figures = (charts.attainment_by_level2(attainment), charts.indicator_heatmap_by_region(heatmap))
 left, right = st.columns(2)
 with left:
-    ui.show_chart(charts.quantified_rate(quantified, ui.region_colors()), "量化率", quantified)
+    display.show_chart(charts.quantified_rate(quantified, sidebar.region_colors()), "量化率", quantified)
 with right:
-    ui.show_chart(figures[0], "指标完成情况", attainment)
-ui.show_chart(figures[1], "二级指标得分率", heatmap)
+    display.show_chart(figures[0], "指标完成情况", attainment)
+display.show_chart(figures[1], "二级指标得分率", heatmap)
 
 st.subheader("指标明细")
 st.caption("完成情况：超额完成/完成/未完成 按数值目标判断；目标或实际为文字时为「定性」；尚无实际值（如绩效目标表）为「未评价」。"
            "选中一行可查看原文出处。")
 classes = st.pills("完成情况", list(charts.ATTAINMENT_COLORS), selection_mode="multi", key="indicators.classes")
-page = ui.paged_query("indicators/list", "指标明细", **f, attainments=list(classes) or None,
+page = tables.paged_query("indicators/list", "指标明细", **f, attainments=list(classes) or None,
                       sorts={"default": "地区、年度、项目", "score_rate_pct": "得分率", "weight": "权重"})
-row = ui.show_table(page, ["region", "year", "project_name", "level1", "level2", "indicator_name", "target_raw",
+row = tables.show_table(page, ["region", "year", "project_name", "level1", "level2", "indicator_name", "target_raw",
                            "actual_raw", "weight", "score", "score_rate_pct", "attainment_zh", "is_corrected"], "指标明细",
                     height=420, selectable=True)
 if row is not None:
     chosen = page.iloc[row]
-    ui.source_context(chosen.file, chosen.line_start, chosen.line_end, caption=f"指标「{chosen.indicator_name}」")
-    ui.source_button(f"打开项目「{chosen.project_name}」的全部出处", chosen.file, chosen.project_name,
+    sources.source_context(chosen.file, chosen.line_start, chosen.line_end, caption=f"指标「{chosen.indicator_name}」")
+    navigation.source_button(f"打开项目「{chosen.project_name}」的全部出处", chosen.file, chosen.project_name,
                      f"line:{chosen.line_start}", key="indicators.open")
-ui.source_caption()
+display.source_caption()

@@ -3,24 +3,24 @@ their deletion, and the write log. Viewing needs no login; writing needs an edit
 
 import streamlit as st
 
-from budgetperf import admin_ui, ui
+from budgetperf.app import frame, manage, store_cache
 
-ui.page_header("数据管理")
-editor = admin_ui.login_panel()
-admin_ui.show_last_report()
+frame.page_header("数据管理")
+editor = manage.login_panel()
+manage.show_last_report()
 
 st.subheader("添加报告")
 if editor:
-    admin_ui.upload_panel(editor, ui.query("manage/documents"))
+    manage.upload_panel(editor, store_cache.query("manage/documents"))
 else:
     st.caption("登录为编辑后可在这里上传报告（可一次选择多个 .txt、.docx、.pdf、.xlsx 文件，入库前先预览）。"
                "也可在服务器上运行 `budgetperf ingest 文件…`。")
 
 search = st.text_input("查找文档", key="admin.search", placeholder="文件名、地区或单位中的文字")
-docs = ui.query("manage/documents", search=search.strip() or None)
+docs = store_cache.query("manage/documents", search=search.strip() or None)
 st.subheader(f"库中文档（{len(docs)} 份）")
 if docs.empty:
     st.info("没有找到文档。" if search.strip() else "数据库中还没有文档：上传报告，或把报告放进报告文件夹后运行 `budgetperf build`。")
 else:
-    admin_ui.documents_panel(docs, editor)
-admin_ui.write_log_panel()
+    manage.documents_panel(docs, editor)
+manage.write_log_panel()

@@ -4,50 +4,52 @@ then rankings or budget per region, and the region × year table."""
 
 import streamlit as st
 
-from budgetperf import briefing, charts, ui
+from budgetperf import charts
+from budgetperf.app import display, frame, overview, sidebar, store_cache, tables
+from budgetperf.charts import briefing
 
-ui.page_header("总览", clickable=True)
-f = ui.filter_params()
-by_year = ui.query("overview/kpis_by_year", **{**f, "years": None}).set_index("year", drop=False)
+frame.page_header("总览", clickable=True)
+f = sidebar.filter_params()
+by_year = store_cache.query("overview/kpis_by_year", **{**f, "years": None}).set_index("year", drop=False)
 year = briefing.focus_year(by_year, f["years"])
 if year is None:
-    ui.empty_state("评价结果（总览只汇总评价报告和部门整体支出）", blockers=["doc_types"])
+    display.empty_state("评价结果（总览只汇总评价报告和部门整体支出）", blockers=["doc_types"])
     st.stop()
 
 k, prev = by_year.loc[year], briefing.previous_year(by_year, year)
 p = by_year.loc[prev] if prev else None
-ranking = ui.query("overview/region_ranking", **{**f, "years": [year]}, pins=ui.pins(), limit=charts.TOP_N, top=0)
-ui.headline(briefing.headline(year, k, ranking), ranking.iloc[0] if not ranking.empty else None)
-ui.briefing_cards(briefing.year_cards(year, k, p, prev))
+ranking = store_cache.query("overview/region_ranking", **{**f, "years": [year]}, pins=sidebar.pins(), limit=charts.TOP_N, top=0)
+overview.headline(briefing.headline(year, k, ranking), ranking.iloc[0] if not ranking.empty else None)
+overview.briefing_cards(briefing.year_cards(year, k, p, prev))
 if f["years"] and len(f["years"]) > 1:
     st.caption(f"选了多个年度：上面的句子和卡片说的是其中最近的 {year} 年；图和表包含所选的全部年度。")
 
 left, right = st.columns(2)
 with left:
-    ui.attention_list("执行率最低的地区", ui.region_attention(ranking.head(5)), "attention.regions",
+    overview.attention_list("执行率最低的地区", overview.region_attention(ranking.head(5)), "attention.regions",
                       "没有披露执行率的地区")
 with right:
-    low = ui.query("overview/low_scores", **{**f, "years": [year]}, limit=5)
-    ui.attention_list("得分最低的项目", ui.score_attention(low), "attention.scores", "所有评价项目均为满分")
+    low = store_cache.query("overview/low_scores", **{**f, "years": [year]}, limit=5)
+    overview.attention_list("得分最低的项目", overview.score_attention(low), "attention.scores", "所有评价项目均为满分")
 
 total = int(ranking["regions_total"].iloc[0]) if not ranking.empty else 0
 if total <= charts.overview.MAX_PANELS:
-    detail = ui.query("overview/region_year", **f, sort="year", limit=None, offset=0)
-    ui.show_chart(charts.overview_small_multiples(detail, ui.region_colors()), "各地区预算与执行", detail)
+    detail = store_cache.query("overview/region_year", **f, sort="year", limit=None, offset=0)
+    display.show_chart(charts.overview_small_multiples(detail, sidebar.region_colors()), "各地区预算与执行", detail)
 else:
     left, right = st.columns(2)
     with left:
-        ui.show_chart(charts.region_ranking(ranking, title=f"{year} 年各地区执行率排名"),
+        display.show_chart(charts.region_ranking(ranking, title=f"{year} 年各地区执行率排名"),
                       "地区执行率排名", ranking, years=[year])
     with right:
-        cells = ui.query("overview/region_year", **{**f, "regions": ranking["region"].tolist()}, sort="year",
+        cells = store_cache.query("overview/region_year", **{**f, "regions": ranking["region"].tolist()}, sort="year",
                          limit=None, offset=0)
-        ui.show_chart(charts.region_year_heatmap(cells, order=ranking["region"].tolist()), "各地区历年执行率", cells)
+        display.show_chart(charts.region_year_heatmap(cells, order=ranking["region"].tolist()), "各地区历年执行率", cells)
 
 st.subheader("各地区各年度")
-table = ui.paged_query("overview/region_year", "各地区各年度关键数据", **f, sorts={
+table = tables.paged_query("overview/region_year", "各地区各年度关键数据", **f, sorts={
     "execution_rate_pct": "加权执行率", "budget_wan": "预算", "avg_score": "平均得分", "checks": "审核发现", "year": "年度"})
-ui.show_table(table.assign(status=[charts.execution_status(v) for v in table["execution_rate_pct"]]),
+tables.show_table(table.assign(status=[charts.execution_status(v) for v in table["execution_rate_pct"]]),
               ["region", "level_zh", "year", "execution_rate_pct", "status", "budget_wan", "executed_wan",
                "avg_score", "projects", "projects_undisclosed", "checks"], "各地区各年度关键数据")
-ui.source_caption()
+display.source_caption()

@@ -3,51 +3,52 @@ indicator mix, budget trends, and earlier results against later targets."""
 
 import streamlit as st
 
-from budgetperf import charts, ui
+from budgetperf import charts
+from budgetperf.app import display, frame, sidebar, store_cache, tables
 
-ui.page_header("地区对比", clickable=True)
-f = ui.filter_params()
+frame.page_header("地区对比", clickable=True)
+f = sidebar.filter_params()
 measure = st.segmented_control("对比指标", list(charts.MEASURES), format_func=lambda m: charts.MEASURES[m][0],
                                default="execution_rate_pct", key="regions.measure") or "execution_rate_pct"
-ranking = ui.query("regions/ranking", **f, measure=measure, pins=ui.pins(), limit=charts.TOP_N, top=5)
+ranking = store_cache.query("regions/ranking", **f, measure=measure, pins=sidebar.pins(), limit=charts.TOP_N, top=5)
 if ranking.empty:
-    ui.empty_state("可对比的地区数据")
+    display.empty_state("可对比的地区数据")
     st.stop()
 
 total = int(ranking["regions_total"].iloc[0])
 few = total <= charts.MANY_REGIONS
 shown = ranking["region"].tolist()
 if few:
-    measures = ui.query("regions/measures", **f)
-    ui.show_chart(charts.region_measures(measures, ui.region_colors()), "地区对比", measures)
+    measures = store_cache.query("regions/measures", **f)
+    display.show_chart(charts.region_measures(measures, sidebar.region_colors()), "地区对比", measures)
 else:
     left, right = st.columns(2)
     with left:
-        ui.show_chart(charts.region_ranking(ranking, measure), "地区排名", ranking)
+        display.show_chart(charts.region_ranking(ranking, measure), "地区排名", ranking)
     with right:
-        cells = ui.query("regions/heatmap", **{**f, "regions": shown}, measure=measure)
-        ui.show_chart(charts.region_year_heatmap(cells, measure, order=shown), "地区历年对比", cells)
+        cells = store_cache.query("regions/heatmap", **{**f, "regions": shown}, measure=measure)
+        display.show_chart(charts.region_year_heatmap(cells, measure, order=shown), "地区历年对比", cells)
 
-mix = ui.query("regions/indicator_mix", **f, by_region=total <= 4)
-trend = ui.query("regions/trend", **f, by_region=few, pins=ui.pins())
+mix = store_cache.query("regions/indicator_mix", **f, by_region=total <= 4)
+trend = store_cache.query("regions/trend", **f, by_region=few, pins=sidebar.pins())
 left, right = st.columns(2)
 with left:
-    ui.show_chart(charts.indicator_mix(mix), "指标结构", mix)
+    display.show_chart(charts.indicator_mix(mix), "指标结构", mix)
 with right:
-    ui.show_chart(charts.region_trend(trend, ui.region_colors()), "历年预算", trend)
+    display.show_chart(charts.region_trend(trend, sidebar.region_colors()), "历年预算", trend)
 
 st.subheader("较早年度评价结果与当年绩效目标（同一项目）")
-links = ui.query("regions/program_links", **f, limit=charts.TOP_N)
+links = store_cache.query("regions/program_links", **f, limit=charts.TOP_N)
 if links.empty:
-    ui.empty_state("可跨年对照的项目（同一地区的较早年度评价与当年目标表）")
+    display.empty_state("可跨年对照的项目（同一地区的较早年度评价与当年目标表）")
 else:
-    ui.show_chart(charts.program_comparison(links, ui.region_colors()), "跨年对照", links)
-    ui.show_table(links, ["region", "project_name", "year", "budget_wan", "earlier_project_name", "earlier_year",
+    display.show_chart(charts.program_comparison(links, sidebar.region_colors()), "跨年对照", links)
+    tables.show_table(links, ["region", "project_name", "year", "budget_wan", "earlier_project_name", "earlier_year",
                           "earlier_budget_wan", "earlier_executed_wan", "earlier_execution_rate_pct",
                           "earlier_total_score"], "跨年对照")
     with st.expander("指标并列：同一二级指标下，较早年度的目标值与实际完成，对照当年设定的目标值"):
-        paired = ui.query("regions/program_indicators", **f, limit=5)
-        ui.show_table(paired, ["project_name", "level2", "earlier_indicator", "earlier_target_raw",
+        paired = store_cache.query("regions/program_indicators", **f, limit=5)
+        tables.show_table(paired, ["project_name", "level2", "earlier_indicator", "earlier_target_raw",
                                "earlier_actual_raw", "later_indicator", "later_target_raw",
                                "earlier_attainment_zh"], "跨年指标对照")
-ui.source_caption()
+display.source_caption()

@@ -5,19 +5,19 @@ correcting needs an editor (the same login as 数据管理)."""
 
 import streamlit as st
 
-from budgetperf import review_ui, ui
+from budgetperf.app import frame, review, sidebar
 
-ui.page_header("数据校对")
-editor = review_ui.login_section()
-f = ui.filter_params()
+frame.page_header("数据校对")
+editor = review.login_section()
+f = sidebar.filter_params()
 
 st.subheader("待核对")
-review_ui.queue_panel(f)
-review_ui.open_any_panel(f)
+review.queue_panel(f)
+review.open_any_panel(f)
 
 st.subheader("核对与更正")
-review_ui.item_panel(editor)
+review.item_panel(editor)
 
 st.divider()
-review_ui.reference_panel(editor)
-st.page_link(review_ui.TRAIL_PAGE, label="全部修改记录（谁、何时、改了什么、为什么）", icon=":material/history:")
+review.reference_panel(editor)
+st.page_link(review.TRAIL_PAGE, label="全部修改记录（谁、何时、改了什么、为什么）", icon=":material/history:")

@@ -4,16 +4,17 @@ to XLSX. Read from the corrections files, so it outlives any rebuild of the stor
 
 import streamlit as st
 
-from budgetperf import review_ui, trail_view, ui
+from budgetperf.app import frame, review
+from budgetperf.changes import trail_filters
 
-ui.page_header("修改记录")
+frame.page_header("修改记录")
 st.caption("人工更正、撤销和参考表修改，都记在数据库旁的记录文件中，重建数据库后仍然保留。本页不受左侧筛选影响。")
-trail = review_ui.load_trail()
-if trail.empty:
+records = review.load_trail()
+if records.empty:
     st.info("还没有修改记录：在「数据校对」页更正数值或修改参考表后，这里会列出每一次修改。", icon=":material/history:")
     st.stop()
 
-chosen = review_ui.trail_filters(trail)
-shown = trail_view.apply(trail, chosen)
-review_ui.trail_table(shown, len(trail))
-st.page_link(review_ui.REVIEW_PAGE, label="到「数据校对」页更正或撤销", icon=":material/fact_check:")
+chosen = review.trail_filter_form(records)
+shown = trail_filters.apply(records, chosen)
+review.trail_table(shown, len(records))
+st.page_link(review.REVIEW_PAGE, label="到「数据校对」页更正或撤销", icon=":material/fact_check:")

@@ -30,7 +30,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from budgetperf import store  # noqa: E402
+from budgetperf.storing import store  # noqa: E402
 
 # Columns holding ids that start with the 16-hex-digit doc_id ("<doc_id>:3:7").
 ID_COLUMNS = {"doc_id", "project_id", "earlier_project_id", "indicator_id", "check_id", "entity_id"}

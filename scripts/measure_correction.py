@@ -86,9 +86,9 @@ class App:
 
 def prepare(folder: Path, copies: int) -> dict:
     """Originals, a store built from them, and one editor, all under `folder`."""
-    from budgetperf.editors import hash_password
-    from budgetperf.reference import load_reference
-    from budgetperf.store import build_store
+    from budgetperf.changes.editors import hash_password
+    from budgetperf.storing.reference import load_reference
+    from budgetperf.storing.store import build_store
 
     reports = folder / "reports"
     reports.mkdir()
@@ -132,11 +132,12 @@ def log_in(pg) -> None:
 
 def first_item(env: dict) -> tuple[str, str, float, str]:
     """The queue's first item as the page lists it: its id, project name, budget, region."""
-    from budgetperf import review_queue, store
+    from budgetperf.changes import queue
+    from budgetperf.storing import store
 
     con = store.connect(env["BUDGETPERF_DB"])
     try:
-        row = store.run_query("review/queue", con=con, **review_queue.query_params(), limit=1, offset=0).iloc[0]
+        row = store.run_query("review/queue", con=con, **queue.query_params(), limit=1, offset=0).iloc[0]
     finally:
         con.close()
     return row.project_id, row.project_name, float(row.budget_wan), row.region
@@ -210,7 +211,7 @@ def take_screenshots(browser, base: str, item: str) -> list[Path]:
         pg = context.new_page()
         for name, path in views.items():
             if name == "sources_corrected":
-                from budgetperf import store
+                from budgetperf.storing import store
 
                 con = store.connect(os.environ["BUDGETPERF_DB"])
                 try:

@@ -56,7 +56,8 @@ def main() -> None:
         os.environ.update({"BUDGETPERF_CORRECTIONS": str(base / "corrections.jsonl"),
                            "BUDGETPERF_WRITE_LOG": str(base / "write_log.jsonl"),
                            "BUDGETPERF_REFERENCE_EDITS": str(base / "reference_edits.jsonl")})
-        from budgetperf import correcting, corrections, loading, publish, store
+        from budgetperf.changes import corrections
+        from budgetperf.storing import committing, loading, publish, store
 
         reports = Path(args.reports or ROOT / "data" / "reports")
         db = base / "store.duckdb"
@@ -76,7 +77,7 @@ def main() -> None:
 
         timer = Timer()
         timer.wrap(publish, "_copy_store", "copy store to draft")
-        timer.wrap(correcting, "_reextract", "re-extract the document")
+        timer.wrap(committing, "_reextract", "re-extract the document")
         timer.wrap(loading, "replace_documents", "replace rows + relink region")
         timer.wrap(publish, "_refresh_marts", "refresh marts")
         totals = []
@@ -85,11 +86,11 @@ def main() -> None:
                 start = time.perf_counter()
                 if undo:
                     (live,) = corrections.active(corrections.load())
-                    report = correcting.undo([live.id], "measure", "measure", db_path=db, reports_dir=reports)
+                    report = committing.undo([live.id], "measure", "measure", db_path=db, reports_dir=reports)
                 else:
                     record = corrections.make(content_hash, "budget_initial", value, project=name, old_value=old,
                                               reason="measure", file=file)
-                    report = correcting.submit([record], "measure", db_path=db, reports_dir=reports)
+                    report = committing.submit([record], "measure", db_path=db, reports_dir=reports)
                 totals.append(time.perf_counter() - start)
                 assert report.ok, report.message_zh
         writes = len(totals)

@@ -46,7 +46,7 @@ def record_queries(page: str | None, state: dict) -> tuple[list[tuple[str, dict]
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from budgetperf import store
+    from budgetperf.storing import store
 
     calls: list[tuple[str, dict]] = []
     original = store.run_query
@@ -72,7 +72,7 @@ def record_queries(page: str | None, state: dict) -> tuple[list[tuple[str, dict]
 
 
 def time_queries(db: str, calls: list[tuple[str, dict]], runs: int) -> list[dict]:
-    from budgetperf import store
+    from budgetperf.storing import store
 
     con = store.connect(db)
     out, seen = [], set()
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                                          if not Path(p, "chromium").exists())
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
-    from budgetperf import store
+    from budgetperf.storing import store
 
     con = store.connect(args.db)
     # a filtered variant that has evaluated projects: the latest such year, one region

@@ -49,9 +49,9 @@ def variant(source: Path, i: int) -> str:
     data/regions.csv (so programmes link only within a region, as in a real province),
     plus a unique note so the content hash is new. No region is named here: the
     report's own region comes from extraction."""
-    from budgetperf.extract import extract_file
-    from budgetperf.records import v
-    from budgetperf.reference import load_reference
+    from budgetperf.storing.reference import load_reference
+    from budgetperf.understanding.extract import extract_file
+    from budgetperf.understanding.records import v
 
     if not _REGIONS:
         ref = load_reference()
@@ -66,7 +66,7 @@ def variant(source: Path, i: int) -> str:
 
 
 def setup(base: Path, docs: int) -> None:
-    from budgetperf import editors
+    from budgetperf.changes import editors
 
     reports = base / "reports"
     reports.mkdir()
@@ -99,7 +99,7 @@ class PageLoop:
     def __init__(self):
         from streamlit.testing.v1 import AppTest
 
-        from budgetperf import publish
+        from budgetperf.storing import publish
 
         self._publish = publish
         self.at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -159,7 +159,7 @@ def main() -> None:
         incoming.mkdir()
 
         # 0. the write path's own cost: lock, copy, checkpoint, fsync, replace (no change)
-        from budgetperf import publish
+        from budgetperf.storing import publish
 
         overhead = []
         for _ in range(5):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetperf.reference import load_reference
+from budgetperf.storing.reference import load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS_DIR = ROOT / "data" / "reports"
@@ -74,7 +74,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def dash_store(tmp_path_factory, ref) -> Path:
     """The store built once per session from the four seed reports in data/reports."""
-    from budgetperf.store import build_store
+    from budgetperf.storing.store import build_store
 
     db = tmp_path_factory.mktemp("dash") / "budgetperf.duckdb"
     results = build_store(REPORTS_DIR, db, ref)
@@ -95,7 +95,7 @@ def make_store(tmp_path_factory, ref):
     report files (none: an empty store) and returns its path."""
     import shutil
 
-    from budgetperf.store import build_store
+    from budgetperf.storing.store import build_store
 
     def build(reports: list[Path] = (), name: str = "variant") -> Path:
         folder = tmp_path_factory.mktemp(f"{name}_reports")
@@ -113,7 +113,7 @@ def province_store(tmp_path_factory, ref) -> Path:
     """A province-sized store, about 100× the seeds: every seed report copied under
     about 250 other counties and districts with years shifted (tests/province.py),
     built once per session (issue 9's scenario: ~400 reports)."""
-    from budgetperf.store import build_store
+    from budgetperf.storing.store import build_store
     from tests.province import write_corpus
 
     folder = tmp_path_factory.mktemp("province_reports")
@@ -139,7 +139,7 @@ EDITOR, PASSWORD = "张三", "correct horse battery"
 
 @pytest.fixture(scope="session")
 def editor_hash() -> str:
-    from budgetperf.editors import hash_password
+    from budgetperf.changes.editors import hash_password
 
     return hash_password(PASSWORD)
 
@@ -150,7 +150,7 @@ def editor_env(write_env, dash_store, editor_hash, monkeypatch) -> dict[str, Pat
     configured; the login limiter starts fresh."""
     import shutil
 
-    from budgetperf import editors
+    from budgetperf.changes import editors
 
     shutil.copy(dash_store, write_env["BUDGETPERF_DB"])
     monkeypatch.setenv("BUDGETPERF_EDITORS", f"{EDITOR}={editor_hash}")
@@ -220,7 +220,7 @@ def scale_corpus(tmp_path_factory, ref) -> Path:
 def scale_store(tmp_path_factory, scale_corpus, ref) -> Path:
     """The store built once per session from `scale_corpus`: pages and queries at a
     province's scale."""
-    from budgetperf.store import build_store
+    from budgetperf.storing.store import build_store
 
     db = tmp_path_factory.mktemp("scale") / "budgetperf.duckdb"
     results = build_store(scale_corpus / "reports", db, ref)

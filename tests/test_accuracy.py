@@ -12,9 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from budgetperf.extract import document_to_dict, extract_file, link_programs
-from budgetperf.readers import ReadError
-from budgetperf.scoring import Check, Score, documents_of, format_report, same, score_documents
+from budgetperf.bench.scoring import (
+    Check,
+    Score,
+    documents_of,
+    format_report,
+    same,
+    score_documents,
+)
+from budgetperf.reading import ReadError
+from budgetperf.understanding.extract import (
+    document_to_dict,
+    extract_file,
+    link_programs,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "fixtures" / "devset"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from budgetperf.audit import RULES, audit_document, quantified_share
-from budgetperf.records import (
+from budgetperf.understanding.audit import RULES, audit_document, quantified_share
+from budgetperf.understanding.records import (
     DocumentFacts,
     ExpenseItem,
     Indicator,
@@ -140,7 +140,7 @@ def test_quantified_share():
 
 
 def test_rules_that_read_indicators_skip_a_table_that_was_not_fully_read():
-    from budgetperf.records import ReviewReason
+    from budgetperf.understanding.records import ReviewReason
 
     misread = project(indicators=nine_indicators()[:8], total_score=val(95), **FULL)
     assert {"weights_sum", "total_vs_parts"} <= kinds(facts(misread))

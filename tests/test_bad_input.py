@@ -11,7 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from budgetperf import store
+
+from budgetperf.storing import store
 from tests.bad_inputs import CASES, HTML_SQL_MARKERS
 from tests.conftest import ROOT, login, open_manage, preview_table
 

@@ -246,7 +246,7 @@ def test_clicking_a_bar_opens_the_project_sources(server, page):
 def test_a_deep_link_as_first_request_gets_the_full_app(dash_store, browser):
     # A fresh server whose first request is a deep link: Streamlit starts in
     # pages/-directory mode and would run the page without app.py (no filters,
-    # file names as navigation) until ui.page_header leaves that mode.
+    # file names as navigation) until frame.page_header leaves that mode.
     fresh = Server(dash_store)
     context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
     try:

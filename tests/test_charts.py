@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 from budgetperf import charts
-from budgetperf.store import connect, run_query
+from budgetperf.storing.store import connect, run_query
 
 TOP = dict(limit=charts.TOP_N)
 # builder → (named query, params) whose result it draws

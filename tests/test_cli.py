@@ -87,7 +87,7 @@ def test_export_xlsx_has_a_sheet_and_chart_per_page_chart(tmp_path):
     assert result.stderr == "", result.stderr
 
 
-@pytest.mark.skipif(__import__("budgetperf.export", fromlist=["x"]).chromium_path() is None, reason="chromium missing")
+@pytest.mark.skipif(__import__("budgetperf.export.packs", fromlist=["x"]).chromium_path() is None, reason="chromium missing")
 def test_export_zip_and_png_render_every_chart(tmp_path):
     import zipfile
 
@@ -104,7 +104,7 @@ def test_export_zip_and_png_render_every_chart(tmp_path):
     result = run_cli("export", "--db", db, "--page", "overview", "--year", "2021", "--format", "png", "--out", folder)
     assert result.returncode == 0, result.stderr
     (png,) = folder.glob("*.png")
-    from budgetperf.export import PNG_HEIGHT, PNG_SCALE, PNG_WIDTH
+    from budgetperf.export.packs import PNG_HEIGHT, PNG_SCALE, PNG_WIDTH
 
     assert Image.open(png).size == (PNG_WIDTH * PNG_SCALE, PNG_HEIGHT * PNG_SCALE)
 
@@ -171,7 +171,7 @@ def test_help_is_chinese():
 def test_editor_hash_prints_a_secrets_line_that_verifies():
     import tomllib
 
-    from budgetperf.editors import verify_password
+    from budgetperf.changes.editors import verify_password
 
     result = subprocess.run([sys.executable, "-m", "budgetperf", "editor-hash", "张三", "--password-stdin"], cwd=ROOT,
                             input="correct horse battery\n", capture_output=True, text=True, timeout=60)

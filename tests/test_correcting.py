@@ -9,8 +9,10 @@ import shutil
 import duckdb
 import pytest
 
-from budgetperf import cli, correcting, corrections, intake, loading, refedits, store, writelog
-from budgetperf.reference import load_reference
+from budgetperf.changes import corrections, reference_edits, writelog
+from budgetperf.cli import main
+from budgetperf.storing import committing, intake, loading, store
+from budgetperf.storing.reference import load_reference
 from tests.conftest import REPORTS_DIR
 
 
@@ -56,7 +58,7 @@ def _fix_budget(db, new=12345.6, reason="核对原文"):
 def test_a_correction_takes_effect_in_the_published_store_and_its_marts(env):
     db = env["BUDGETPERF_DB"]
     doc_id, name, old, record = _fix_budget(db)
-    report = correcting.submit([record], "张三")
+    report = committing.submit([record], "张三")
     assert report.ok, report.message_zh
     assert "1 条生效" in report.message_zh and report.documents
     assert _budget_of(db, doc_id, name) == 12345.6
@@ -67,14 +69,14 @@ def test_a_correction_takes_effect_in_the_published_store_and_its_marts(env):
     assert row == ("budget_initial", corrections._as_text(old), "12345.6", "applied", "张三", "核对原文")
     # the trail and the write log say who did it
     assert [e.action for e in writelog.read()][-1] == "correct"
-    trail = correcting.trail_frame()
+    trail = committing.trail_frame()
     assert trail.loc[0, "编辑"] == "张三" and trail.loc[0, "状态"] == "生效"
 
 
 def test_the_correction_survives_a_rebuild_and_a_reingest(env, ref):
     db, reports = env["BUDGETPERF_DB"], env["BUDGETPERF_REPORTS_DIR"]
     doc_id, name, _, record = _fix_budget(db)
-    assert correcting.submit([record], "张三").ok
+    assert committing.submit([record], "张三").ok
     store.build_store(reports, db, ref)
     assert _budget_of(db, doc_id, name) == 12345.6
     # deleted, then the same file ingested again: the correction applies by content
@@ -123,32 +125,32 @@ def test_a_build_catches_up_with_corrections_made_while_it_extracted(env, ref):
 def test_undo_brings_back_the_extracted_value(env):
     db = env["BUDGETPERF_DB"]
     doc_id, name, old, record = _fix_budget(db)
-    assert correcting.submit([record], "张三").ok
-    report = correcting.undo([record.id], "李四", "看错了")
+    assert committing.submit([record], "张三").ok
+    report = committing.undo([record.id], "李四", "看错了")
     assert report.ok and "撤销" in report.message_zh
     assert _budget_of(db, doc_id, name) == old
     assert _query(db, "select count(*) from corrections_applied")[0][0] == 0
-    statuses = dict(zip(correcting.trail_frame()["id"], correcting.trail_frame()["状态"]))
+    statuses = dict(zip(committing.trail_frame()["id"], committing.trail_frame()["状态"]))
     assert statuses[record.id] == "已撤销"
-    again = correcting.undo([record.id], "李四")
+    again = committing.undo([record.id], "李四")
     assert not again.ok and "找不到" in again.message_zh
 
 
 def test_export_and_import_move_corrections_to_another_installation(env, tmp_path, monkeypatch):
     db = env["BUDGETPERF_DB"]
     doc_id, name, _, record = _fix_budget(db)
-    assert correcting.submit([record], "张三").ok
+    assert committing.submit([record], "张三").ok
     exported = tmp_path / "moved.jsonl"
     assert corrections.export_records(exported, corrections.load()) == 1
     # another installation: same reports, its own corrections file, a store without the fix
     monkeypatch.setenv("BUDGETPERF_CORRECTIONS", str(tmp_path / "elsewhere.jsonl"))
     store.build_store(env["BUDGETPERF_REPORTS_DIR"], db, load_reference())
     assert _budget_of(db, doc_id, name) != 12345.6
-    report = correcting.import_file(exported, "王五")
+    report = committing.import_file(exported, "王五")
     assert report.ok and _budget_of(db, doc_id, name) == 12345.6
     (moved,) = corrections.load()
     assert (moved.id, moved.editor, moved.reason) == (record.id, "张三", "核对原文")  # kept as it was made
-    assert "没有新的更正" in correcting.import_file(exported, "王五").message_zh
+    assert "没有新的更正" in committing.import_file(exported, "王五").message_zh
 
 
 def test_a_failed_correction_leaves_nothing_written(env):
@@ -157,7 +159,7 @@ def test_a_failed_correction_leaves_nothing_written(env):
     file = _query(db, "select file from documents where doc_id = ?", [doc_id])[0][0]
     (reports / file).rename(reports / (file + ".away"))  # the original is gone
     before = db.stat().st_mtime_ns
-    report = correcting.submit([record], "张三")
+    report = committing.submit([record], "张三")
     assert not report.ok and "找不到原件" in report.message_zh
     assert db.stat().st_mtime_ns == before and _budget_of(db, doc_id, name) == old
     assert corrections.active(corrections.load()) == []  # appended, then undone
@@ -166,10 +168,10 @@ def test_a_failed_correction_leaves_nothing_written(env):
 
 def test_a_correction_of_a_document_not_in_the_store_is_refused(env):
     record = corrections.make("0" * 64, "year", 2023, reason="核对")
-    report = correcting.submit([record], "张三")
+    report = committing.submit([record], "张三")
     assert not report.ok and "不在库中" in report.message_zh
     assert corrections.load() == []
-    assert not correcting.submit([record], "").ok  # no editor, no write
+    assert not committing.submit([record], "").ok  # no editor, no write
 
 
 def test_finding_status_and_not_a_report(env):
@@ -181,7 +183,7 @@ def test_finding_status_and_not_a_report(env):
     assert key == corrections.finding_key(kind, project, what)
     assert _query(db, "select distinct status from checks") == [("未处理",)]
     status = corrections.make(h, "finding_status", "已核实", finding=key, reason="与原文一致")
-    report = correcting.submit([status], "张三")
+    report = committing.submit([status], "张三")
     assert report.ok and "1 条生效" in report.message_zh, report.message_zh
     before = {r[0]: r[1] for r in _query(db, "select year, sum(checks) from agg_checks group by year")}
     assert _query(db, "select status, status_by from checks where finding_key = ? and doc_id = ?", [key, doc_id]) == [
@@ -189,7 +191,7 @@ def test_finding_status_and_not_a_report(env):
     # a settled finding no longer counts as open on 总览
     assert _query(db, "select count(*) from mart_checks where status = '未处理'")[0][0] == sum(before.values())
     # not a report: kept and readable, in no figure
-    assert correcting.submit([corrections.make(h, "not_a_report", "是", reason="是通知，不是报告")], "张三").ok
+    assert committing.submit([corrections.make(h, "not_a_report", "是", reason="是通知，不是报告")], "张三").ok
     assert _query(db, "select is_excluded from documents where doc_id = ?", [doc_id]) == [(True,)]
     assert _query(db, "select count(*) from projects where doc_id = ?", [doc_id]) == [(0,)]
     assert _query(db, "select count(*) from source_lines where doc_id = ?", [doc_id])[0][0] > 0
@@ -201,34 +203,34 @@ def test_a_region_edit_reextracts_the_documents_it_can_change(env):
     doc_id, region, code = _query(db, """select d.doc_id, d.region, r.code from documents d join regions r using (region)
                                           order by d.file limit 1""")[0]
     row = _query(db, "select level, city, province from regions where region = ?", [region])[0]
-    edit = refedits.make_region(region, row[0], row[1] or "", row[2], "999999", reason="代码更新", editor="")
-    report = correcting.submit_reference([edit], "张三")
+    edit = reference_edits.make_region(region, row[0], row[1] or "", row[2], "999999", reason="代码更新", editor="")
+    report = committing.submit_reference([edit], "张三")
     assert report.ok and report.documents
     assert _query(db, "select code from regions where region = ?", [region]) == [("999999",)]
     assert _query(db, "select region_code from documents where doc_id = ?", [doc_id]) == [("999999",)]
-    assert correcting.undo_reference([edit.id], "张三").ok
+    assert committing.undo_reference([edit.id], "张三").ok
     assert _query(db, "select code from regions where region = ?", [region]) == [(code,)]
 
 
 def test_cli_corrections_add_list_undo_export_import(env, tmp_path, capsys):
     db = env["BUDGETPERF_DB"]
     doc_id, file, _, name, old = _a_budget(db)
-    assert cli.main(["corrections", "add", file, "年初预算", "77", "--project", name, "--reason", "核对原文"]) == 0
+    assert main.main(["corrections", "add", file, "年初预算", "77", "--project", name, "--reason", "核对原文"]) == 0
     assert "1 条生效" in capsys.readouterr().out and _budget_of(db, doc_id, name) == 77
-    assert cli.main(["corrections", "add", file, "budget_initial", "abc", "--project", name, "--reason", "x"]) == 2
+    assert main.main(["corrections", "add", file, "budget_initial", "abc", "--project", name, "--reason", "x"]) == 2
     assert "应为数字" in capsys.readouterr().err
-    assert cli.main(["corrections", "add", file, "no_such_field", "1", "--reason", "x"]) == 2
-    assert cli.main(["corrections", "add", "nope.txt", "year", "2020", "--reason", "x"]) == 2
+    assert main.main(["corrections", "add", file, "no_such_field", "1", "--reason", "x"]) == 2
+    assert main.main(["corrections", "add", "nope.txt", "year", "2020", "--reason", "x"]) == 2
     assert "库中没有" in capsys.readouterr().err
-    cli.main(["corrections", "list"])
+    main.main(["corrections", "list"])
     listed = capsys.readouterr().out
     assert "77" in listed and "已更正" in listed
     (record,) = corrections.active(corrections.load())
-    assert cli.main(["corrections", "export", str(tmp_path / "out.jsonl")]) == 0
-    assert cli.main(["corrections", "undo", record.id, "--reason", "错了"]) == 0
+    assert main.main(["corrections", "export", str(tmp_path / "out.jsonl")]) == 0
+    assert main.main(["corrections", "undo", record.id, "--reason", "错了"]) == 0
     assert _budget_of(db, doc_id, name) == old
-    assert cli.main(["corrections", "import", str(tmp_path / "missing.jsonl")]) == 2
-    assert cli.main(["corrections", "list", "--all"]) == 0
+    assert main.main(["corrections", "import", str(tmp_path / "missing.jsonl")]) == 2
+    assert main.main(["corrections", "list", "--all"]) == 0
     assert "已撤销" in capsys.readouterr().out
 
 

@@ -2,8 +2,14 @@
 
 import pytest
 
-from budgetperf import corrections as corr
-from budgetperf.records import DocumentFacts, Indicator, Project, Provenance, Value
+from budgetperf.changes import corrections as corr
+from budgetperf.understanding.records import (
+    DocumentFacts,
+    Indicator,
+    Project,
+    Provenance,
+    Value,
+)
 
 P = Provenance("t.txt", 5, 5, "年初预算36万元")
 
@@ -99,7 +105,7 @@ def test_the_file_keeps_fixes_and_undos_and_round_trips(tmp_path):
 
 
 def test_a_correction_settles_the_review_reason_of_its_field():
-    from budgetperf.records import ReviewReason
+    from budgetperf.understanding.records import ReviewReason
 
     f = facts()
     f.review_reasons = [ReviewReason("year_inferred", "年度为推断")]
@@ -122,7 +128,7 @@ def test_finding_status_is_kept_by_a_stable_key():
 
 
 def test_extraction_applies_corrections_before_the_audit(ref, tmp_path):
-    from budgetperf.extract import extract_file
+    from budgetperf.understanding.extract import extract_file
 
     report = tmp_path / "r.txt"
     report.write_text("某县教育局2023年度项目支出绩效自评报告\n项目名称：校车运行经费\n项目年初预算10万元，全年实际支出9万元，预算执行率90%。\n"

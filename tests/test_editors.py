@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetperf import editors
+from budgetperf.changes import editors
 
 PASSWORD = "correct horse battery"
 

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image, ImageChops
 
-from budgetperf import export
-from budgetperf.export import (
+from budgetperf.export import packs
+from budgetperf.export.packs import (
     PNG_HEIGHT,
     PNG_SCALE,
     PNG_WIDTH,
@@ -25,7 +25,7 @@ from budgetperf.export import (
     render_pngs,
 )
 
-needs_chromium = pytest.mark.skipif(export.chromium_path() is None, reason="chromium not installed (make system-deps)")
+needs_chromium = pytest.mark.skipif(packs.chromium_path() is None, reason="chromium not installed (make system-deps)")
 
 DATA = pd.DataFrame({"地区": ["乐亭县", "三门峡市"], "预算（万元）": [87.0, 110.0], "执行率（%）": [100.0, 89.72]})
 
@@ -119,7 +119,7 @@ def test_png_decodes_at_expected_size_and_draws_chinese_glyphs():
 def test_concurrent_exports_do_not_mix_up_images():
     titles = {"A": ["甲一", "甲二", "甲三"], "B": ["乙一", "乙二", "乙三"]}
     expected = {k: [_title_band(p).tobytes() for p in render_pngs([chart(t) for t in v])] for k, v in titles.items()}
-    export.clear_png_cache()  # both threads must really render, at the same time
+    packs.clear_png_cache()  # both threads must really render, at the same time
     results = {}
 
     def worker(key):

@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from budgetperf.extract import document_to_dict, extract_file, link_programs
-from budgetperf.scoring import same_unit
+from budgetperf.bench.scoring import same_unit
+from budgetperf.understanding.extract import (
+    document_to_dict,
+    extract_file,
+    link_programs,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = json.loads((ROOT / "tests" / "seed_facts.json").read_text(encoding="utf-8"))

@@ -3,8 +3,8 @@ Chinese, without developer commands."""
 
 import re
 
-from budgetperf import findings
-from budgetperf.audit import RULES
+from budgetperf.understanding import findings
+from budgetperf.understanding.audit import RULES
 
 
 def test_every_rule_has_a_title_and_an_explanation():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from budgetperf.extract import document_to_dict, extract_file
+from budgetperf.understanding.extract import document_to_dict, extract_file
 from tests.conftest import FIXTURES_DIR
 
 CASES = sorted(FIXTURES_DIR.glob("*.expected.json"))

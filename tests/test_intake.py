@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from budgetperf import intake, publish, store, writelog
+from budgetperf.changes import writelog
+from budgetperf.storing import intake, publish, store
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 NEW = FIXTURES_DIR / "special_fund_expenses_mismatch.txt"

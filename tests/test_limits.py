@@ -7,8 +7,7 @@ import zipfile
 
 import pytest
 
-from budgetperf import limits
-from budgetperf.readers import ReadError, read_document
+from budgetperf.reading import ReadError, limits, read_document
 from tests.conftest import FIXTURES_DIR
 
 

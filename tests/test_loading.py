@@ -12,10 +12,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from budgetperf import loading
-from budgetperf.extract import extract_file, link_programs
-from budgetperf.store import build_store, create_schema, ingest_files, insert_extraction, load_regions, report_files
+from budgetperf.storing import loading
+from budgetperf.storing.store import (
+    build_store,
+    create_schema,
+    ingest_files,
+    insert_extraction,
+    load_regions,
+    report_files,
+)
 from budgetperf.synth.corpus import write_corpus
+from budgetperf.understanding.extract import extract_file, link_programs
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 TABLES = ("documents", "source_lines", "units", "projects", "budget_lines", "provenance", "indicators",
@@ -224,7 +231,7 @@ def test_ingest_falls_back_to_file_by_file(tmp_path, ref, monkeypatch):
 def test_delete_relinks_only_what_it_must(synth_reports, tmp_path, ref):
     """Deleting a document relinks its region's programmes; the store equals a build
     without the file."""
-    from budgetperf import publish, store
+    from budgetperf.storing import publish, store
 
     folder = tmp_path / "reports"
     shutil.copytree(synth_reports, folder)
@@ -255,7 +262,7 @@ def _die_in_worker(job):
 
 
 def test_a_dead_worker_fails_the_build_with_a_message_and_changes_nothing(synth_reports, tmp_path, ref, monkeypatch):
-    from budgetperf import publish
+    from budgetperf.storing import publish
 
     db = tmp_path / "s.duckdb"
     build_store(synth_reports, db, ref, workers=2)

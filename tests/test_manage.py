@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from budgetperf import editors, writelog
-from tests.conftest import EDITOR, FIXTURES_DIR, PASSWORD, REPORTS_DIR, ROOT, login, open_manage, preview_table
+from budgetperf.changes import editors, writelog
+from tests.conftest import (
+    EDITOR,
+    FIXTURES_DIR,
+    PASSWORD,
+    REPORTS_DIR,
+    ROOT,
+    login,
+    open_manage,
+    preview_table,
+)
 
 NEW = FIXTURES_DIR / "special_fund_expenses_mismatch.txt"  # 迁西县, not in the seed store
 SEED = REPORTS_DIR / "000_c45d5bc83af97699.txt"
@@ -193,7 +200,7 @@ def test_cli_ingest_in_another_process_while_a_page_reruns(editor_env, tmp_path)
     """The app's snapshot stays open and the page reruns during the write, also while
     the writer's draft exists and when it is published: no error, and the new data
     shows on the rerun after it."""
-    from budgetperf import publish
+    from budgetperf.storing import publish
     from tests.test_publish import _many_reports
 
     db = editor_env["BUDGETPERF_DB"]

@@ -7,7 +7,7 @@ import shutil
 
 import duckdb
 
-from budgetperf.store import ingest_files
+from budgetperf.storing.store import ingest_files
 from tests.conftest import FIXTURES_DIR
 
 

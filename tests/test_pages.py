@@ -4,14 +4,13 @@ registered, and each page shows the store's figures at default and filtered stat
 AppTest notes (Streamlit 1.67): start from app.py and `switch_page` (never a page
 file directly); seed filters through `session_state` or `query_params` before
 `run()`. AppTest starts every run in Streamlit's pages/-directory mode, which runs
-a non-default page file without app.py; `ui.page_header` leaves that mode and
+a non-default page file without app.py; `frame.page_header` leaves that mode and
 reruns (the same repair a fresh server needs for a deep link), so these tests
 also exercise it.
 """
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import os
@@ -22,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from budgetperf import filters
+from budgetperf.app import filter_specs, registry, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -31,14 +30,9 @@ TIMEOUT = 30
 
 
 def registered_pages() -> list[str]:
-    """The paths passed to st.Page in app.py."""
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    return [
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
-        and node.args and isinstance(node.args[0], ast.Constant)
-    ]
+    """The page paths of the registry, which app.py turns into st.Page entries."""
+    assert "registry.sections()" in APP.read_text(encoding="utf-8"), "app.py builds its navigation from the registry"
+    return [p.path for p in registry.PAGES]
 
 
 def open_app(page: str | None = None, *, state: dict | None = None, query: dict | None = None) -> AppTest:
@@ -159,7 +153,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 def test_filters_come_from_the_store_and_default_to_all(dash_env):
     at = open_app()
     boxes = {m.label: m for m in at.sidebar.multiselect}
-    assert list(boxes)[:6] == [f.label for f in filters.FILTERS] and "关注地区" in boxes
+    assert list(boxes)[:6] == [f.label for f in filter_specs.FILTERS] and "关注地区" in boxes
     assert {"乐亭县", "三门峡市", "丰南区"} == set(boxes["地区"].options)
     assert boxes["年度"].options == ["2025", "2024", "2021"]
     assert all(m.value == [] for m in boxes.values())  # 全部
@@ -219,12 +213,12 @@ def test_cascading_filters_list_a_provinces_projects_only_under_a_region(provinc
     ({"doc_types": ["目标"]}, {"doc_types": ["目标"]}),
 ])
 def test_filter_params_map_all_to_none(state, expected):
-    params = filters.to_params(state)
+    params = filter_specs.to_params(state)
     assert {k: params[k] for k in expected} == expected
 
 
 def test_empty_hint_names_the_filter_to_change():
-    hint = filters.empty_hint("预算执行数据", filters.to_params({"doc_types": ["目标"]}), blockers=["doc_types"])
+    hint = filter_specs.empty_hint("预算执行数据", filter_specs.to_params({"doc_types": ["目标"]}), blockers=["doc_types"])
     assert hint == "当前筛选下没有预算执行数据：请取消「文档类型=目标」或选择其他年度（点页面上方的筛选标签，或在左侧栏修改）。"
 
 
@@ -235,7 +229,7 @@ def test_empty_hint_names_the_filter_to_change():
     ({"regions": ["a", "b", "c", "d"], "projects": ["p"]}, [2021], "2021 年；地区：a、b、c 等 4 个；项目：p"),
 ])
 def test_figure_context_states_years_and_filters(params, years, context):
-    assert filters.figure_context(filters.to_params(params), years) == context
+    assert filter_specs.figure_context(filter_specs.to_params(params), years) == context
 
 
 # ---------------------------------------------------------------------------
@@ -467,11 +461,10 @@ def test_audit(dash_env):
 def test_findings_xlsx_is_formatted(dash_env):
     import pandas as pd
 
-    from budgetperf import ui
 
     df = pd.DataFrame({"severity_zh": ["错误"], "region": ["三门峡市"], "year": [2021], "message_zh": ["总分不一致"],
                        "line_start": [36]})
-    data = ui.table_xlsx(df, list(df.columns), sheet="审核发现", title="预算绩效评价审核发现", note="地区=三门峡市")
+    data = tables.table_xlsx(df, list(df.columns), sheet="审核发现", title="预算绩效评价审核发现", note="地区=三门峡市")
     ws = load_workbook(io.BytesIO(data))["审核发现"]
     assert ws["A1"].value == "预算绩效评价审核发现" and "地区=三门峡市" in ws["A2"].value
     assert [c.value for c in ws[5]] == ["严重程度", "地区", "年度", "审核意见", "起始行"]
@@ -485,11 +478,11 @@ def test_filter_options_narrow_regions_by_level_and_keep_the_selection():
     rows = pd.DataFrame({"key": ["regions", "regions", "regions", "years", "years", "doc_types"],
                          "value": ["乐亭县", "三门峡市", "丰南区", "2021", "2024", "评价"],
                          "level": ["县", "市", "区", None, None, None]})
-    params = filters.to_params({"levels": ["县"]})
-    assert filters.options(rows, "regions", params) == ["乐亭县"]  # narrowed by 层级
-    assert filters.options(rows, "regions", params, selected=["丰南区"]) == ["丰南区", "乐亭县"]  # a selection stays
-    assert filters.options(rows, "years", params) == [2024, 2021]  # latest first
-    assert filters.options(rows, "levels", {}) == ["县", "区", "市"]
+    params = filter_specs.to_params({"levels": ["县"]})
+    assert filter_specs.options(rows, "regions", params) == ["乐亭县"]  # narrowed by 层级
+    assert filter_specs.options(rows, "regions", params, selected=["丰南区"]) == ["丰南区", "乐亭县"]  # a selection stays
+    assert filter_specs.options(rows, "years", params) == [2024, 2021]  # latest first
+    assert filter_specs.options(rows, "levels", {}) == ["县", "区", "市"]
 
 
 # ---------------------------------------------------------------------------

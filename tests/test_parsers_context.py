@@ -2,8 +2,13 @@
 
 import pytest
 
-from budgetperf.blocks import SourceDocument
-from budgetperf.parsers.context import canonical_unit, resolve_region, resolve_year, split_unit_code
+from budgetperf.reading.blocks import SourceDocument
+from budgetperf.understanding.parsers.context import (
+    canonical_unit,
+    resolve_region,
+    resolve_year,
+    split_unit_code,
+)
 
 
 def doc_of(*lines: str) -> SourceDocument:

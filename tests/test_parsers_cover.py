@@ -2,8 +2,12 @@
 
 import pytest
 
-from budgetperf.blocks import Paragraph, SourceDocument
-from budgetperf.parsers.cover import read_cover_labels, signature_unit, split_title
+from budgetperf.reading.blocks import Paragraph, SourceDocument
+from budgetperf.understanding.parsers.cover import (
+    read_cover_labels,
+    signature_unit,
+    split_title,
+)
 
 
 @pytest.mark.parametrize("title, unit, year, name, is_department", [

@@ -3,9 +3,12 @@ section scores as written."""
 
 import pytest
 
-from budgetperf.blocks import Paragraph, SourceDocument
-from budgetperf.parsers.narrative import find_section_scores, find_sentence_indicators
-from budgetperf.parsers.subprojects import find_subprojects
+from budgetperf.reading.blocks import Paragraph, SourceDocument
+from budgetperf.understanding.parsers.narrative import (
+    find_section_scores,
+    find_sentence_indicators,
+)
+from budgetperf.understanding.parsers.subprojects import find_subprojects
 
 
 def paras_of(texts):

@@ -1,7 +1,10 @@
 """Tables as a PDF text layer dumps them (single spaces, wrapped cells)."""
 
-from budgetperf.blocks import Paragraph, SourceDocument
-from budgetperf.parsers.pdftext import allocation_projects, simple_indicator_rows
+from budgetperf.reading.blocks import Paragraph, SourceDocument
+from budgetperf.understanding.parsers.pdftext import (
+    allocation_projects,
+    simple_indicator_rows,
+)
 
 
 def paras_of(texts):

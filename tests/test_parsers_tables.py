@@ -2,11 +2,14 @@
 
 import pytest
 
-from budgetperf.blocks import Cell, SourceDocument, Table
-from budgetperf.parsers.tables import clean_indicator_name, normalize_level2, parse_table
-from budgetperf.parsers.targets import parse_wrapped_indicator_rows
-from budgetperf.readers.text import blocks_from_lines
-from budgetperf.blocks import Paragraph
+from budgetperf.reading.blocks import Cell, Paragraph, SourceDocument, Table
+from budgetperf.reading.text import blocks_from_lines
+from budgetperf.understanding.parsers.tables import (
+    clean_indicator_name,
+    normalize_level2,
+    parse_table,
+)
+from budgetperf.understanding.parsers.targets import parse_wrapped_indicator_rows
 
 
 def table_of(rows: list[list[str]]) -> tuple[Table, SourceDocument]:
@@ -141,7 +144,7 @@ def test_wrapped_pdf_target_rows_split_name_and_target():
 
 
 def test_section_score_found_in_the_next_paragraph_of_its_item():
-    from budgetperf.parsers.narrative import find_section_scores
+    from budgetperf.understanding.parsers.narrative import find_section_scores
 
     texts = ["3、效益指标（40分）效益指标主要从经济效益、社会效益等方面评价。", "对于该项的评价，加权计算结果，得分36分。",
              "4、满意度指标（10分）网民满意度调查，得分10分。"]
@@ -154,7 +157,12 @@ def test_section_score_found_in_the_next_paragraph_of_its_item():
 
 # --- labels as written, weights in labels, label vocabulary -----------------
 
-from budgetperf.parsers.tables import label_field, level_group, normalize_level1, split_label_weight  # noqa: E402
+from budgetperf.understanding.parsers.tables import (  # noqa: E402
+    label_field,
+    level_group,
+    normalize_level1,
+    split_label_weight,
+)
 
 
 @pytest.mark.parametrize("raw, label, weight", [

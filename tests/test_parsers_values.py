@@ -2,7 +2,7 @@
 
 import pytest
 
-from budgetperf.parsers.values import (
+from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     cn_numeral,
     detect_amount_unit,

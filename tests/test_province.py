@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from budgetperf.extract import extract_file
-from budgetperf.records import v
+from budgetperf.understanding.extract import extract_file
+from budgetperf.understanding.records import v
 from tests.province import SEED_PLACES, candidate_places, relocate, write_corpus
 
 

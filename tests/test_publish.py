@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from budgetperf import publish, store
+from budgetperf.storing import publish, store
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR, ROOT
 
 NEW_REPORT = FIXTURES_DIR / "special_fund_expenses_mismatch.txt"
@@ -229,8 +229,8 @@ def _many_reports(folder: Path, n: int) -> list[Path]:
 UPLOAD_SCRIPT = """
 import sys
 from pathlib import Path
-from budgetperf import intake
-from budgetperf.reference import load_reference
+from budgetperf.storing import intake
+from budgetperf.storing.reference import load_reference
 ref = load_reference()
 prepared = [intake.prepare_one(intake.Incoming(Path(p).name, data=Path(p).read_bytes()), ref) for p in sys.argv[1:]]
 intake.add_reports(prepared, "张三", via="app", ref=ref)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetperf.store import connect, list_queries, load_query, run_query
+from budgetperf.storing.store import connect, list_queries, load_query, run_query
 
 SEED_FACTS = json.loads((Path(__file__).parent / "seed_facts.json").read_text(encoding="utf-8"))
 

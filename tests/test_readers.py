@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from budgetperf.blocks import Paragraph, SourceDocument, Table, normalize_text
-from budgetperf.readers import ReadError, read_document
-from budgetperf.readers.docx import read_docx
-from budgetperf.readers.pdf import read_pdf
-from budgetperf.readers.text import blocks_from_lines, decode_text, read_text_bytes
-from budgetperf.readers.xlsx import format_number, read_xlsx
+from budgetperf.reading import ReadError, read_document
+from budgetperf.reading.blocks import Paragraph, SourceDocument, Table, normalize_text
+from budgetperf.reading.docx import read_docx
+from budgetperf.reading.pdf import read_pdf
+from budgetperf.reading.text import blocks_from_lines, decode_text, read_text_bytes
+from budgetperf.reading.xlsx import format_number, read_xlsx
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -297,7 +297,8 @@ def test_pdf_table_split_by_a_page_break_is_one_table():
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import SimpleDocTemplate, Table as RLTable, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, TableStyle
+    from reportlab.platypus import Table as RLTable
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     rows = [["三级指标", "年度指标值", "分值"]] + [[f"村级道路硬化第{i}段", f"≥{i}公里", "2"] for i in range(1, 61)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetperf.extract import extract_file
+from budgetperf.understanding.extract import extract_file
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 
@@ -38,9 +38,14 @@ def test_text_pasted_over_and_over_is_flagged_even_without_extra_projects(tmp_pa
 
 
 def test_projects_that_differ_in_any_value_are_both_kept():
-    from budgetperf.blocks import SourceDocument
-    from budgetperf.records import DocumentFacts, Project, Provenance, Value
-    from budgetperf.repeats import collapse_repeats
+    from budgetperf.reading.blocks import SourceDocument
+    from budgetperf.understanding.records import (
+        DocumentFacts,
+        Project,
+        Provenance,
+        Value,
+    )
+    from budgetperf.understanding.repeats import collapse_repeats
 
     def project(score, line):
         prov = Provenance("f.txt", line, line)

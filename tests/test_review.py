@@ -2,8 +2,19 @@
 
 import pytest
 
-from budgetperf.records import DocumentFacts, Indicator, Project, Provenance, ReviewReason, Value
-from budgetperf.review import REVIEW_CODES, UNNAMED_PROJECT, add_review_reasons
+from budgetperf.understanding.doubts import (
+    REVIEW_CODES,
+    UNNAMED_PROJECT,
+    add_review_reasons,
+)
+from budgetperf.understanding.records import (
+    DocumentFacts,
+    Indicator,
+    Project,
+    Provenance,
+    ReviewReason,
+    Value,
+)
 
 P = Provenance("t.txt", 3, 4, "…")
 
@@ -46,7 +57,7 @@ def test_a_parsers_reason_is_not_added_twice():
 
 
 def test_review_reasons_reach_the_store(make_store, tmp_path):
-    from budgetperf.store import connect
+    from budgetperf.storing.store import connect
 
     report = tmp_path / "no_year.txt"
     report.write_text("项目支出绩效自评表\n项目名称：道路养护\n年初预算数 全年执行数 执行率\n10 9 90%\n自评得分：90分\n",

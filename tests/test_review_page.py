@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from budgetperf import corrections, editors, publish, refedits, store
+from budgetperf.changes import corrections, editors, reference_edits
+from budgetperf.storing import publish, store
 from tests.conftest import EDITOR, PASSWORD, REPORTS_DIR, ROOT, login
 
 ITEM = "acd898e10a0d4b34:1"  # 三门峡市 2021: 网络宣传管理和文化建设经费, budget 110 万元 in the report
@@ -151,7 +152,7 @@ def test_correct_a_budget_shows_on_every_page_and_in_the_export(review_env):
     assert (row["编辑"], row["原值"], row["新值"]) == (EDITOR, "110", "120")
 
     # the export: the chart data holds 120 and a 更正记录 sheet says why
-    from budgetperf.export_cli import run_export
+    from budgetperf.cli.export import run_export
 
     out = review_env["BUDGETPERF_DB"].parent / "execution.xlsx"
     args = type("Args", (), dict(db=None, page="execution", year=None, region=None, format="xlsx", out=str(out)))
@@ -241,11 +242,11 @@ def test_a_bad_year_on_the_document_form(review_env):
 # the queue empties as items are settled
 
 def open_items() -> list[str]:
-    from budgetperf import review_queue
+    from budgetperf.changes import queue
 
     con = store.connect()
     try:
-        rows = store.run_query("review/queue", con=con, **review_queue.query_params(), limit=None, offset=0)
+        rows = store.run_query("review/queue", con=con, **queue.query_params(), limit=None, offset=0)
     finally:
         con.close()
     return [p if isinstance(p, str) else d for p, d in zip(rows["project_id"], rows["doc_id"])]
@@ -313,11 +314,11 @@ def test_add_a_region_from_the_page(review_env):
     at = submit(at, "保存地区")
     assert not at.exception
     assert "已保存 1 条参考表修改" in texts(at)
-    (edit,) = refedits.load()
+    (edit,) = reference_edits.load()
     assert edit.values["region"] == "新设县" and edit.editor == EDITOR
     assert stored("select level, city from regions where region = '新设县'") == [("county", "唐山市")]
     bad = submit(login(open_page()), "保存地区")  # nothing typed
-    assert "地区名称应为 2–20 个汉字" in "\n".join(e.value for e in bad.error) and len(refedits.load()) == 1
+    assert "地区名称应为 2–20 个汉字" in "\n".join(e.value for e in bad.error) and len(reference_edits.load()) == 1
 
 
 def test_open_any_document_and_add_a_project(review_env):

@@ -11,9 +11,13 @@ from __future__ import annotations
 import pytest
 from docx import Document
 
-from budgetperf.blocks import Table
-from budgetperf.extract import document_to_dict, extract_file, link_programs
-from budgetperf.readers import read_document
+from budgetperf.reading import read_document
+from budgetperf.reading.blocks import Table
+from budgetperf.understanding.extract import (
+    document_to_dict,
+    extract_file,
+    link_programs,
+)
 from tests.conftest import REPORTS_DIR
 from tests.test_extract_seeds import KEY, _differences
 

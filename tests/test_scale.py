@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from budgetperf.store import connect, list_queries, run_query
+from budgetperf.storing.store import connect, list_queries, run_query
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_run_query_frames_equal_duckdb_df(con, name):
     the one DuckDB's .df() gives: same values, same dtypes."""
     import pandas as pd
 
-    from budgetperf.store import load_query
+    from budgetperf.storing.store import load_query
 
     query = load_query(name)
     params = {p: None for p in query.params}
@@ -50,7 +50,7 @@ def test_run_query_frames_equal_duckdb_df(con, name):
     # a total order, so the two runs agree on rows the query's own order leaves tied
     sql = f"select * from ({query.sql}) order by all"
     expected = con.execute(sql, params).df()
-    from budgetperf.store import arrow_to_frame
+    from budgetperf.storing.store import arrow_to_frame
 
     got = arrow_to_frame(con.sql(sql, params=params).to_arrow_table())
     pd.testing.assert_frame_equal(got, expected, check_dtype=len(expected) > 0)

@@ -5,7 +5,15 @@ import shutil
 import duckdb
 import pytest
 
-from budgetperf.store import QueryError, build_store, connect, ingest_files, list_queries, load_query, run_query
+from budgetperf.storing.store import (
+    QueryError,
+    build_store,
+    connect,
+    ingest_files,
+    list_queries,
+    load_query,
+    run_query,
+)
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 

@@ -10,7 +10,7 @@ import statistics
 
 import pytest
 
-from budgetperf.readers import read_document
+from budgetperf.reading import read_document
 from budgetperf.synth import MARKER, SYNTH_FILE_PREFIX
 from budgetperf.synth.corpus import write_corpus
 from budgetperf.synth.model import (
@@ -130,8 +130,8 @@ def test_figures_look_like_self_evaluations(ref):
 
 
 def test_extraction_scores_against_the_truth(corpus):
-    from budgetperf.cli import _extract_to_dicts
-    from budgetperf.scoring import documents_of, score_documents
+    from budgetperf.bench.scoring import documents_of, score_documents
+    from budgetperf.cli.main import _extract_to_dicts
 
     out, _ = corpus
     key = documents_of(json.loads((out / "truth.json").read_text(encoding="utf-8")))

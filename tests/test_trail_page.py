@@ -8,7 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from budgetperf import correcting, corrections, refedits, store
+from budgetperf.changes import corrections, reference_edits
+from budgetperf.storing import committing, store
 from tests.conftest import EDITOR
 from tests.test_review_page import open_page, review_env, texts  # noqa: F401  (review_env is a fixture)
 
@@ -27,13 +28,13 @@ def trail_env(review_env):
     row = item()
     fix = corrections.make(row.content_hash, "budget_initial", "120", project=row.project_name, old_value="110",
                            reason="核对原文第 5 行", editor=EDITOR, file=row.file)
-    assert correcting.submit([fix], EDITOR).ok
+    assert committing.submit([fix], EDITOR).ok
     other = corrections.make(row.content_hash, "year", "2022", old_value="2021", reason="封面写明 2022 年度",
                              editor="李四", file=row.file)
-    assert correcting.submit([other], "李四").ok
-    assert correcting.undo([other.id], EDITOR, reason="年度本来就对").ok
-    region = refedits.make_region("新设县", "county", "唐山市", "河北省", "", reason="新设", editor=EDITOR)
-    assert correcting.submit_reference([region], EDITOR).ok
+    assert committing.submit([other], "李四").ok
+    assert committing.undo([other.id], EDITOR, reason="年度本来就对").ok
+    region = reference_edits.make_region("新设县", "county", "唐山市", "河北省", "", reason="新设", editor=EDITOR)
+    assert committing.submit_reference([region], EDITOR).ok
     return review_env
 
 
@@ -73,15 +74,16 @@ def test_the_trail_filters_by_editor_field_and_text(trail_env):
 
 
 def test_the_trail_exports_what_is_shown_to_xlsx(trail_env):
-    from budgetperf import review_ui, trail_view
+    from budgetperf.app import review
+    from budgetperf.changes import trail_filters
 
     at = open_page("pages/trail.py")
     assert at.get("download_button")
-    shown = trail_view.apply(correcting.trail_frame(), trail_view.TrailFilter(editors=(EDITOR,)))
-    book = load_workbook(io.BytesIO(review_ui._trail_xlsx(trail_view.export_frame(shown))))
+    shown = trail_filters.apply(committing.trail_frame(), trail_filters.TrailFilter(editors=(EDITOR,)))
+    book = load_workbook(io.BytesIO(review._trail_xlsx(trail_filters.export_frame(shown))))
     sheet = book["修改记录"]
     header = [c.value for c in sheet[5]] if sheet["A5"].value == "时间" else [c.value for c in sheet[4]]
-    assert header == trail_view.COLUMNS
+    assert header == trail_filters.COLUMNS
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert "核对原文第 5 行" in values and "封面写明 2022 年度" not in values
 

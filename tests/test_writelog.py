@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from budgetperf import writelog
+from budgetperf.changes import writelog
 
 
 def test_append_and_read(tmp_path):

@@ -12,8 +12,8 @@ import duckdb
 
 def score_corpus(reports: Path, truth: Path, limit_misses: int = 12) -> dict:
     """Extract every report (in this process) and score it against `truth`."""
-    from budgetperf.cli import _extract_to_dicts
-    from budgetperf.scoring import documents_of, score_documents
+    from budgetperf.bench.scoring import documents_of, score_documents
+    from budgetperf.cli.main import _extract_to_dicts
 
     key = documents_of(json.loads(truth.read_text(encoding="utf-8")))
     documents, failures = _extract_to_dicts(sorted(str(p) for p in reports.iterdir()))

@@ -11,30 +11,30 @@ from pathlib import Path
 
 
 def bench_export(db: Path, warm_runs: int = 5) -> dict:
-    from budgetperf import export
-    from budgetperf.export_cli import collect_page_charts
+    from budgetperf.cli.export import collect_page_charts
+    from budgetperf.export import packs
 
-    if export.chromium_path() is None:
+    if packs.chromium_path() is None:
         return {"skipped": "chromium not installed (make system-deps)"}
     os.environ["BUDGETPERF_DB"] = str(db)
     charts = []
     for page in ("overview", "execution", "indicators", "scores", "regions"):
         charts.extend(collect_page_charts(page, None, None)[1])
     charts = charts[:10]
-    export.stop_export_browser()
-    export.clear_png_cache()
+    packs.stop_export_browser()
+    packs.clear_png_cache()
     start = time.perf_counter()
-    export.build_zip(charts, export.render_pngs(charts), "bench")
+    packs.build_zip(charts, packs.render_pngs(charts), "bench")
     cold = time.perf_counter() - start
     warm, cached = [], []
     for _ in range(warm_runs):
-        export.clear_png_cache()  # measure rendering, not the cache
+        packs.clear_png_cache()  # measure rendering, not the cache
         start = time.perf_counter()
-        export.build_zip(charts, export.render_pngs(charts), "bench")
+        packs.build_zip(charts, packs.render_pngs(charts), "bench")
         warm.append(time.perf_counter() - start)
         start = time.perf_counter()
-        export.build_zip(charts, export.render_pngs(charts), "bench")
+        packs.build_zip(charts, packs.render_pngs(charts), "bench")
         cached.append(time.perf_counter() - start)
-    export.stop_export_browser()
+    packs.stop_export_browser()
     return {"charts": len(charts), "cold_s": round(cold, 2), "warm_median_s": round(statistics.median(warm), 2),
             "cached_ms": round(statistics.median(cached) * 1000, 1)}

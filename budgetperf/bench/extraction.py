@@ -11,7 +11,7 @@ from budgetperf.bench.stores import ROOT
 
 
 def _usable(paths: list[Path], ref) -> list[Path]:
-    from budgetperf.extract import extract_file
+    from budgetperf.understanding.extract import extract_file
 
     out = []
     for path in paths:
@@ -26,7 +26,7 @@ def _usable(paths: list[Path], ref) -> list[Path]:
 def throughput(paths: list[Path], ref, seconds: float = 0.6, rounds: int = 5) -> float:
     """Reports per second: the median of `rounds` rounds, each going over the set
     for at least `seconds`."""
-    from budgetperf.extract import extract_file
+    from budgetperf.understanding.extract import extract_file
 
     rates = []
     for _ in range(rounds):
@@ -41,7 +41,7 @@ def throughput(paths: list[Path], ref, seconds: float = 0.6, rounds: int = 5) ->
 
 def bench_extraction(corpus: Path | None, *, seconds: float = 0.6, rounds: int = 5, per_format: int = 40) -> list[dict]:
     """Rows of (set, files, reports/s, ms/report, mean KB)."""
-    from budgetperf.reference import load_reference
+    from budgetperf.storing.reference import load_reference
 
     ref = load_reference()
     groups = {"txt (seeds)": sorted((ROOT / "data" / "reports").glob("*.txt"))}

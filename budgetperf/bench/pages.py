@@ -45,7 +45,7 @@ def page_files() -> list[str]:
 
 @contextmanager
 def recording_queries(calls: list[tuple[str, dict]]):
-    from budgetperf import store
+    from budgetperf.storing import store
 
     original = store.run_query
 
@@ -146,7 +146,7 @@ def _pandas_version(con, relations: list[str], params: dict):
 
 def time_query(con: duckdb.DuckDBPyConnection, name: str, params: dict, budget_s: float = 1.5,
                pandas_budget_s: float = 3.0) -> dict:
-    from budgetperf.store import load_query, run_query
+    from budgetperf.storing.store import load_query, run_query
 
     q = load_query(name)
     bound = {p: params.get(p) for p in q.params}
@@ -178,7 +178,7 @@ def time_query(con: duckdb.DuckDBPyConnection, name: str, params: dict, budget_s
 def bench_pages(db: Path, *, reruns: int = 3, timeout: float = 120, query_budget_s: float = 1.5,
                 log=print) -> list[dict]:
     """Every page on the store `db`: page timings, and each of its queries timed."""
-    from budgetperf.store import connect
+    from budgetperf.storing.store import connect
 
     # "missing ScriptRunContext" noise, and page tracebacks: a page's error is in the results
     for name in ("streamlit", "streamlit.runtime", "streamlit.runtime.scriptrunner", "streamlit.runtime.caching"):

@@ -36,9 +36,27 @@ from budgetperf.charts.indicators import (
     quantified_rate,
 )
 from budgetperf.charts.overview import overview_small_multiples
-from budgetperf.charts.rankings import MEASURES, fmt_value, region_ranking, region_year_heatmap, value_color
-from budgetperf.charts.regions import indicator_mix, program_comparison, region_measures, region_trend
-from budgetperf.charts.scores import grade_counts, lost_items, lost_points, score_histogram, score_strip, section_rates
+from budgetperf.charts.rankings import (
+    MEASURES,
+    fmt_value,
+    region_ranking,
+    region_year_heatmap,
+    value_color,
+)
+from budgetperf.charts.regions import (
+    indicator_mix,
+    program_comparison,
+    region_measures,
+    region_trend,
+)
+from budgetperf.charts.scores import (
+    grade_counts,
+    lost_items,
+    lost_points,
+    score_histogram,
+    score_strip,
+    section_rates,
+)
 
 # One table of builders, for tests and the bench: name → function.
 BUILDERS = {

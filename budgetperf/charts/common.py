@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-
 # CJK-capable fonts first: the browser and the PNG export pick the first installed
 # one; without a CJK font Chinese renders as boxes (fonts-noto-cjk on Debian).
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"

@@ -10,28 +10,26 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from budgetperf.charts.rankings import MEASURES, fmt_value, value_color
 from budgetperf.charts.common import (
     LEVEL1_COLORS,
     MANY_REGIONS,
     NEUTRAL,
     UNDISCLOSED,
     WARNING_RATE_PCT,
-    first_value,
-    fold_note,
-    short_label,
     axis_title,
     bar_height,
     colors_for,
     empty_figure,
     finish,
+    first_value,
     fmt_number,
-    fmt_pct,
+    fold_note,
     region_label,
+    short_label,
     tint,
     year_label,
 )
-
+from budgetperf.charts.rankings import MEASURES, fmt_value, value_color
 
 # An indicator-mix chart shows at most this many region×year columns.
 MAX_COLUMNS = 16

@@ -16,7 +16,6 @@ from budgetperf.charts.common import (
     GRADE_ORDER,
     MANY_REGIONS,
     NEUTRAL,
-    axis_label,
     axis_title,
     bar_height,
     click_data,

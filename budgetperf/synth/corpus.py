@@ -18,7 +18,13 @@ from pathlib import Path
 
 from budgetperf import settings
 from budgetperf.synth import MARKER, SYNTH_FILE_PREFIX
-from budgetperf.synth.model import FORMATS, PlannedDocument, document_to_key, make_document, plan_documents
+from budgetperf.synth.model import (
+    FORMATS,
+    PlannedDocument,
+    document_to_key,
+    make_document,
+    plan_documents,
+)
 
 
 @dataclass
@@ -77,7 +83,7 @@ def _check_out(out: Path) -> Path:
 def write_corpus(out: str | Path, regions: int, years: tuple[int, int], seed: int, units: int = 3,
                  formats: tuple[str, ...] = FORMATS, workers: int | None = None, ref=None) -> CorpusSummary:
     """Plan, render and write the corpus; returns what it holds."""
-    from budgetperf.reference import load_reference
+    from budgetperf.storing.reference import load_reference
 
     if regions < 1:
         raise ValueError("--regions must be at least 1")

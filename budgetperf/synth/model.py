@@ -18,7 +18,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from budgetperf.parsers.context import Reference, Region
+from budgetperf.understanding.parsers.context import Reference, Region
 
 # ---------------------------------------------------------------------------
 # records of the truth

@@ -12,7 +12,13 @@ writers in `office`.
 from __future__ import annotations
 
 from budgetperf.synth import MARKER
-from budgetperf.synth.model import SynthDocument, SynthIndicator, SynthProject, fmt_num, fmt_yuan
+from budgetperf.synth.model import (
+    SynthDocument,
+    SynthIndicator,
+    SynthProject,
+    fmt_num,
+    fmt_yuan,
+)
 
 # ---------------------------------------------------------------------------
 # shared pieces

@@ -1,0 +1,126 @@
+"""The store as the app reads it: one read-only snapshot shared by every session
+(``st.cache_resource``), reopened when a write publishes a new file, and named-query
+results cached per store version (``st.cache_data``), so readers never wait on writers
+and a page rerun costs a cache lookup. Also the notices shown when there is no store
+or it does not match this version of the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from budgetperf import settings
+from budgetperf.storing import publish, store
+
+
+class StoreMissing(Exception):
+    """The store file does not exist (no build yet)."""
+
+
+def store_path() -> Path:
+    """Where the store is (setting BUDGETPERF_DB)."""
+    return Path(settings.get("BUDGETPERF_DB"))
+
+
+def store_version(path: Path | None = None) -> tuple[int, int, int] | None:
+    """The store file's identity (inode, mtime_ns, size), or None when it is missing.
+    Every write publishes a new file (`publish.publish`), so this changes with each."""
+    return publish.file_version(path or store_path())
+
+
+def store_exists() -> bool:
+    """Whether the store file exists."""
+    return store_version() is not None
+
+
+@dataclass
+class _OpenStore:
+    path: str
+    version: tuple[int, int, int] | None
+    con: store.Snapshot
+
+
+def _is_current(opened: _OpenStore) -> bool:
+    # A write publishes a new file: drop this snapshot and open the new one.
+    return store_version(Path(opened.path)) == opened.version
+
+
+def _close(opened: _OpenStore) -> None:
+    # A snapshot is its own DuckDB instance, so the new one never depends on this
+    # closing; a query another session still runs on it keeps it busy (DuckDB then
+    # refuses to close), and it is freed when that query lets go of it.
+    try:
+        opened.con.close()
+    except duckdb.Error:
+        pass
+
+
+@st.cache_resource(validate=_is_current, on_release=_close, show_spinner=False)
+def _open_store(path: str) -> _OpenStore:
+    version = store_version(Path(path))  # before opening: a publish in between only causes a reopen
+    return _OpenStore(path, version, store.connect(path, read_only=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _run_cached(name: str, params: dict, path: str, version: tuple[int, int, int]) -> pd.DataFrame:
+    # `version` is in the cache key only: a newly published store misses the old entries.
+    return store.run_query(name, con=_open_store(path).con, **params)
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run named query `name` (queries/<name>.sql) with `params`, cached per store version.
+
+    Raises StoreMissing when there is no store file. A query that races a publish
+    (its snapshot closed underneath it) is retried once on the new snapshot.
+    """
+    path = store_path()
+    version = store_version(path)
+    if version is None:
+        raise StoreMissing(str(path))
+    try:
+        return _run_cached(name, params, str(path), version)
+    except store.QueryError as exc:
+        if not isinstance(exc.error, duckdb.ConnectionException):
+            raise
+        _open_store.clear()
+        return _run_cached(name, params, str(path), store_version(path) or version)
+
+
+def missing_store_notice() -> None:
+    """Say the store is missing, in words for the person looking at the dashboard
+    (shown instead of pages): no command lines, whom to ask."""
+    st.error(
+        "还没有可显示的数据：数据库尚未生成或已被移走。请联系数据管理员导入评价报告并生成数据库，"
+        "完成后刷新本页即可。",
+        icon=":material/database:",
+    )
+    with st.expander("技术信息（给数据管理员）"):
+        st.code(f"数据库文件：{store_path()}\n生成方法：make run，或 python -m budgetperf build", language=None)
+
+
+def outdated_store_notice(exc: store.QueryError) -> None:
+    """A query failed against the store (built by an older version, usually)."""
+    st.error("数据库由旧版本生成，与当前看板不匹配，需要重新生成：请联系数据管理员。", icon=":material/database:")
+    with st.expander("技术信息（给数据管理员）"):
+        st.code(f"查询 {exc.name} 失败：{exc.error}\n重新生成：python -m budgetperf build", language=None)
+
+
+def query_all(name: str, **params) -> Callable[[], pd.DataFrame]:
+    """A callable fetching every row of a paged query (for an XLSX of the whole list),
+    run outside the script: it opens its own read-only connection."""
+    path = str(store_path())
+
+    def fetch() -> pd.DataFrame:
+        con = store.connect(path, read_only=True)
+        try:
+            return store.run_query(name, con=con, **params, limit=None, offset=0)
+        finally:
+            con.close()
+    return fetch
+

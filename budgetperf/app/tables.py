@@ -1,0 +1,171 @@
+"""Tables: typed values with Chinese headers and display formats (numbers stay
+numbers, so sorting and exports see numbers), server-side paging and sorting, and XLSX
+downloads of a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from budgetperf import charts
+from budgetperf.app.frame import record_export
+from budgetperf.app.sidebar import filter_note
+from budgetperf.app.store_cache import query
+from budgetperf.export import packs
+
+# Columns kept visible while a wide table scrolls sideways.
+_KEY_COLUMNS = {"region", "doc_name", "project_name", "indicator_name", "rule", "item"}
+
+
+_INT_COLUMNS = {"year", "earlier_year", "later_year", "line_start", "line_end", "line_no", "year_line", "rank"}
+
+
+_COUNT_COLUMNS = {"projects", "projects_undisclosed", "checks", "errors", "warnings", "indicators", "quantified",
+                  "findings", "docs", "regions", "line_count", "review_reasons", "docs_review"}
+
+
+_SCORE_COLUMNS = {"score", "weight", "total_score", "max_score", "lost_points", "avg_score", "earlier_total_score",
+                  "total_weight", "lost_item_points"}
+
+
+# Text marks, not emoji: a server or PC without an emoji font shows emoji as boxes.
+STATUS_MARKS = {"低于警戒线": "▼ 低于警戒线", "达标": "● 达标", "超过预算": "▲ 超过预算",
+                charts.UNDISCLOSED: "○ 未披露"}
+
+
+def column_config(columns: Sequence[str]) -> dict:
+    """st.column_config for query columns: numbers stay numbers (so sorting is
+    numeric) and get their look here: 万元 with thousands separators, percent,
+    scores; key columns pinned."""
+    config = {}
+    for column in columns:
+        label = charts.LABELS.get(column, column)
+        pinned = True if column in _KEY_COLUMNS else None
+        if column.endswith("_wan"):
+            config[column] = st.column_config.NumberColumn(label, format="%,.2f 万元")
+        elif column.endswith("_pct"):
+            config[column] = st.column_config.NumberColumn(label, format="%.2f%%")
+        elif column in _INT_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="%d")
+        elif column in _COUNT_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="%,d")
+        elif column in _SCORE_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="%g")
+        elif column.startswith(("is_", "has_")) or column.endswith("_is_explicit") or column == "target_is_numeric":
+            config[column] = st.column_config.CheckboxColumn(label)
+        elif column in ("doc_kinds",):
+            config[column] = st.column_config.ListColumn(label)
+        elif column in ("message_zh", "snippet", "text", "example_message", "help"):
+            # sized to the text: a reviewer reads the whole message, not its first 40 characters
+            config[column] = st.column_config.TextColumn(label, width=None)
+        else:
+            config[column] = st.column_config.TextColumn(label, pinned=pinned)
+    return config
+
+
+def table_frame(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`df[columns]` ready for st.dataframe: values typed (lists kept, codes in
+    Chinese), missing columns empty."""
+    out = pd.DataFrame(index=df.index)
+    for column in columns:
+        values = df[column] if column in df else pd.Series([None] * len(df), index=df.index, dtype=object)
+        if column == "field":
+            values = values.map(lambda v: charts.FIELD_LABELS.get(str(v), str(v)))
+        elif column == "entity":
+            values = values.map(lambda v: charts.ENTITY_LABELS.get(str(v), str(v)))
+        elif column == "kind" and "severity" not in df:
+            values = values.map(lambda v: charts.KIND_LABELS.get(str(v), str(v)))
+        elif column == "doc_kinds":
+            values = values.map(lambda v: [charts.DOC_KIND_LABELS.get(str(x), str(x)) for x in v]
+                                if charts.is_listlike(v) else v)
+        elif column == "status":
+            values = values.map(lambda v: STATUS_MARKS.get(v, v))
+        out[column] = values
+    return out.reset_index(drop=True)
+
+
+def show_table(df: pd.DataFrame, columns: Sequence[str], export_name: str, *, height: int | str = "auto",
+               selectable: bool = False, key: str | None = None) -> int | None:
+    """Show `df`'s `columns` with Chinese headers and display formats (values stay
+    typed); record them for export. With ``selectable=True`` one row can be
+    selected; returns its position in `df` (or None)."""
+    columns = [c for c in columns]
+    shown = table_frame(df, columns)
+    record_export(export_name, None, df[[c for c in columns if c in df]])
+    kwargs = dict(hide_index=True, width="stretch", height=height, column_config=column_config(columns),
+                  placeholder="—")
+    if not selectable:
+        st.dataframe(shown, key=key, **kwargs)
+        return None
+    event = st.dataframe(shown, key=key or f"table.{export_name}", on_select="rerun", selection_mode="single-row",
+                         **kwargs)
+    rows = event.selection.rows if event else []
+    return rows[0] if rows and rows[0] < len(df) else None
+
+
+PAGE_SIZE = 50
+
+
+def paged_query(name: str, export_name: str, *, sorts: dict[str, str] | None = None, page_size: int = PAGE_SIZE,
+                **params) -> pd.DataFrame:
+    """Run a paged named query (params ``limit``/``offset``, optional ``sort``/
+    ``descending``) with a sort picker (`sorts`: column → Chinese label) and a
+    page picker drawn above the table; returns the page (its ``total_rows`` column
+    counts every row). Sorting is in SQL, over all rows, not just the page."""
+    sort, descending = None, False
+    controls = st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key=f"pager.{export_name}")
+    if sorts:
+        with controls:
+            choice = st.selectbox("排序", list(sorts), format_func=sorts.get, key=f"sort.{export_name}",
+                                  width=220)
+            order = st.segmented_control("方向", ["从低到高", "从高到低"], default="从低到高",
+                                         key=f"order.{export_name}", label_visibility="collapsed")
+        sort, descending = choice, order == "从高到低"
+        params.update(sort=sort, descending=descending)
+    page_key = f"page.{export_name}"
+    page = int(st.session_state.get(page_key, 1) or 1)
+    df = query(name, **params, limit=page_size, offset=(page - 1) * page_size)
+    total = int(df["total_rows"].iloc[0]) if not df.empty else 0
+    pages = max(1, -(-total // page_size))
+    if page > pages:  # filters changed under the page number: back to the first page
+        st.session_state.pop(page_key, None)
+        page = 1
+        df = query(name, **params, limit=page_size, offset=0)
+    with controls:
+        if pages > 1:
+            st.number_input("页", min_value=1, max_value=pages, step=1, key=page_key, width=110)
+        first = (page - 1) * page_size + 1
+        if total:
+            st.caption(f"第 {first:,}–{min(total, page * page_size):,} 行，共 {total:,} 行")
+    return df
+
+
+def table_xlsx(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: str, note: str) -> bytes:
+    """An XLSX of `df[columns]` with Chinese headers, formatted like the 导出 workbooks
+    (`export.build_table_xlsx`: title and filter note on top, frozen header, widths);
+    no chart, which a findings list has no use for."""
+    shown = df[list(columns)].rename(columns=charts.LABELS)
+    return packs.build_table_xlsx(shown, sheet=sheet, title=title, filters_note=note)
+
+
+def download_xlsx(label: str, build: Callable[[], bytes], file_stem: str, key: str) -> None:
+    """A download button for an XLSX built only when clicked (deferred callable, no rerun)."""
+    st.download_button(
+        label, data=build, file_name=f"{file_stem}.xlsx", key=key, on_click="ignore", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def xlsx_builder(df: pd.DataFrame | Callable[[], pd.DataFrame], columns: Sequence[str], *, sheet: str,
+                 title: str) -> Callable[[], bytes]:
+    """A no-argument callable for `download_xlsx`: inputs bound now (the download
+    callback runs without script context, so it must not read session state). `df`
+    may be a callable returning the frame (all rows, fetched only on click)."""
+    def build(source=df.copy() if isinstance(df, pd.DataFrame) else df, note=filter_note()) -> bytes:
+        frame = source() if callable(source) else source
+        return table_xlsx(frame, list(columns), sheet=sheet, title=title, note=note)
+    return build
+

@@ -1,0 +1,173 @@
+"""`budgetperf corrections list|add|undo|export|import`: people's corrections from
+the command line (the 数据校对 page does the same in the app; both go through
+`correcting`). Messages are Chinese; exit status as in `cli`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from budgetperf import settings
+
+
+def _field(name: str) -> str | None:
+    from budgetperf.changes.corrections import FIELDS
+
+    if name in FIELDS:
+        return name
+    return next((key for key, (_, _, label) in FIELDS.items() if label == name or label.split("（")[0] == name), None)
+
+
+def _error(message: str) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    return 2
+
+
+def _find_document(con, item: str):
+    row = con.execute("select doc_id, file, content_hash from documents where doc_id = ? or file = ?",
+                      [item, Path(item).name]).fetchone()
+    return row
+
+
+def cmd_list(args) -> int:
+    from budgetperf.changes import corrections
+    from budgetperf.storing import store
+
+    records = corrections.load()
+    shown = records if args.all else corrections.active(records)
+    status = {}
+    db = Path(args.db or settings.get("BUDGETPERF_DB"))
+    if db.is_file():
+        with store.connect(db) as con:
+            status = dict(con.execute("select correction_id, status_zh from corrections_applied").fetchall())
+    if args.file:
+        shown = [c for c in shown if c.file == Path(args.file).name or c.doc_hash.startswith(args.file)]
+    if args.json:
+        json.dump([{**c.__dict__, "store_status": status.get(c.id)} for c in shown], sys.stdout,
+                  ensure_ascii=False, indent=1)
+        print()
+        return 0
+    if not shown:
+        print(f"没有{'' if args.all else '生效中的'}更正（{corrections.corrections_path()}）")
+    undone = {c.undoes for c in records if c.undoes}
+    for c in shown:
+        if c.undoes:
+            state = f"撤销 {c.undoes}"
+        elif c.id in undone:
+            state = "已撤销"
+        else:
+            state = status.get(c.id, "库中无此文档")
+        print(f"{c.id}  {c.at}  {c.editor}  {c.file or c.doc_hash[:16]}  {c.target_zh}："
+              f"{c.old_value or '（空）'} → {c.new_value or '（空）'}  [{state}]  {c.reason}")
+    return 0
+
+
+def cmd_add(args) -> int:
+    from budgetperf.changes import corrections
+    from budgetperf.storing import committing, intake, store
+
+    field_name = _field(args.field)
+    if field_name is None:
+        known = "、".join(f"{k}（{label}）" for k, (_, _, label) in corrections.FIELDS.items())
+        return _error(f"不能更正的字段：{args.field}；可用字段：{known}")
+    db = Path(args.db or settings.get("BUDGETPERF_DB"))
+    if not db.is_file():
+        return _error(f"找不到数据库：{db}（请先运行 `budgetperf build` 生成）")
+    with store.connect(db) as con:
+        found = _find_document(con, args.document)
+        if found is None:
+            return _error(f"库中没有这个文件名或文档编号：{args.document}")
+        doc_id, file, content_hash = found
+        old = committing.current_value(con, doc_id, field_name, args.project, args.indicator, args.seq)
+    try:
+        record = corrections.make(content_hash, field_name, args.value, project=args.project, indicator=args.indicator,
+                                  indicator_seq=args.seq, old_value=old, reason=args.reason, file=file)
+    except corrections.CorrectionError as exc:
+        return _error(exc.message_zh)
+    report = committing.submit([record], intake.cli_editor(), via="cli", db_path=db, reports_dir=args.reports)
+    return _report(report, args)
+
+
+def cmd_undo(args) -> int:
+    from budgetperf.storing import committing, intake
+
+    report = committing.undo(args.ids, intake.cli_editor(), args.reason, via="cli", db_path=args.db,
+                             reports_dir=args.reports)
+    return _report(report, args)
+
+
+def cmd_export(args) -> int:
+    from budgetperf.changes import corrections
+
+    records = corrections.load()
+    n = corrections.export_records(args.out, records)
+    print(f"已导出 {n} 条记录（更正与撤销）到 {args.out}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from budgetperf.storing import committing, intake
+
+    if not Path(args.file).is_file():
+        return _error(f"找不到文件：{args.file}")
+    try:
+        report = committing.import_file(args.file, intake.cli_editor(), via="cli", db_path=args.db,
+                                        reports_dir=args.reports)
+    except (ValueError, TypeError, KeyError) as exc:
+        return _error(f"不是更正记录文件：{args.file}（{exc}）")
+    return _report(report, args)
+
+
+def _report(report, args) -> int:
+    if getattr(args, "json", False):
+        json.dump({"ok": report.ok, "message_zh": report.message_zh, "files": report.documents,
+                   "applied": [{"id": a.correction.id, "status": a.status, "extracted": a.extracted}
+                               for a in report.applied]}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif report.ok:
+        print(report.message_zh)
+        for a in report.applied:
+            from budgetperf.changes.corrections import STATUS_ZH
+
+            c = a.correction
+            print(f"  {c.id}  {c.target_zh}：{a.extracted or '（空）'} → {c.new_value or '（空）'}  [{STATUS_ZH[a.status]}]")
+    if not report.ok:
+        return _error(report.message_zh)
+    if report.log_problem:
+        print(f"注意：{report.log_problem}", file=sys.stderr)
+    return 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("corrections", help="人工更正：列出、添加、撤销、导出、导入")
+    p.add_argument("--db", help="数据库文件（默认 BUDGETPERF_DB）")
+    p.add_argument("--reports", help="报告文件夹（默认 BUDGETPERF_REPORTS_DIR），重新提取时从这里读原件")
+    sub2 = p.add_subparsers(dest="action", required=True, metavar="操作")
+    q = sub2.add_parser("list", help="列出生效中的更正（--all 含已撤销）")
+    q.add_argument("--all", action="store_true")
+    q.add_argument("--file", help="只看某个文件（文件名或文档编号）")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_list)
+    q = sub2.add_parser("add", help="更正一个值，例如：corrections add 报告.docx budget_initial 120 --project 某项目 --reason 核对原文第12行")
+    q.add_argument("document", help="文件名或文档编号")
+    q.add_argument("field", help="字段（budget_initial、executed、indicator.score … 或中文名）")
+    q.add_argument("value", help="新值（空字符串表示清空）")
+    q.add_argument("--project", help="项目名称（项目和指标字段必填，按库中显示的名称）")
+    q.add_argument("--indicator", help="指标名称（指标字段必填）")
+    q.add_argument("--seq", type=int, help="指标在项目中的行号（同名指标时用）")
+    q.add_argument("--reason", required=True, help="更正原因")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_add)
+    q = sub2.add_parser("undo", help="撤销更正（按编号）")
+    q.add_argument("ids", nargs="+")
+    q.add_argument("--reason", default="撤销")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_undo)
+    q = sub2.add_parser("export", help="把全部更正记录导出为文件（JSON lines），供另一套系统导入")
+    q.add_argument("out")
+    q.set_defaults(func=cmd_export)
+    q = sub2.add_parser("import", help="导入另一套系统导出的更正记录")
+    q.add_argument("file")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_import)

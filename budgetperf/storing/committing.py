@@ -1,0 +1,370 @@
+"""Making people's corrections take effect: the write path of `corrections` and
+`refedits`, shared by the app (数据校对) and the command line.
+
+A correction is kept in its file (`corrections.append`) and the documents it
+concerns are extracted again from their originals in the reports folder, with all
+their corrections, and replace their rows in one published write
+(`publish.publish`). So the store always holds what a build from the reports folder
+would give: a rebuild, an ingest of the same file or an import on another machine
+yields the same rows.
+
+Nothing stays half-written: the records are appended under the writer lock, inside
+the write; if the write then fails (an original missing, the disk full, the store
+busy), undo records are appended for them and the store is left as it was.
+
+Reference edits (a region row, a unit alias) are kept the same way and re-extract
+the documents they can change: those without a region or in the edited region, and
+those whose unit is the edited name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from budgetperf import settings
+from budgetperf.changes import corrections, reference_edits, writelog
+from budgetperf.changes.corrections import Applied, Correction
+from budgetperf.reading import ReadError
+from budgetperf.storing import loading, publish, store
+from budgetperf.storing.reference import load_reference
+from budgetperf.understanding.extract import extract_file
+
+
+class CorrectionWriteError(ValueError):
+    """A correction that cannot take effect (its document or original is gone)."""
+
+    def __init__(self, message_en: str, message_zh: str):
+        super().__init__(message_en)
+        self.message_en, self.message_zh = message_en, message_zh
+
+
+@dataclass
+class CorrectionReport:
+    ok: bool
+    message_zh: str
+    applied: list[Applied] = field(default_factory=list)  # what became of the submitted records
+    documents: list[str] = field(default_factory=list)  # files extracted again
+    log_problem: str | None = None
+
+    @property
+    def message_en(self) -> str:
+        return self.message_zh if not self.ok else f"{len(self.applied)} correction(s) in {len(self.documents)} file(s)"
+
+
+def _paths(db_path, reports_dir) -> tuple[Path, Path]:
+    return (Path(db_path or settings.get("BUDGETPERF_DB")),
+            Path(reports_dir or settings.get("BUDGETPERF_REPORTS_DIR")))
+
+
+def _reextract(con: duckdb.DuckDBPyConnection, doc_ids: list[str], reports_dir: Path, ref) -> list:
+    """Extract these stored documents again from their originals, with every active
+    correction; raises CorrectionWriteError when one cannot be."""
+    rows = con.execute("select doc_id, file, content_hash from documents where list_contains(?, doc_id)",
+                       [doc_ids]).fetchall()
+    missing = set(doc_ids) - {r[0] for r in rows}
+    if missing:
+        raise CorrectionWriteError(f"documents not in the store: {sorted(missing)}",
+                                   "要更正的文档已不在库中（可能已被删除），请刷新页面后再试")
+    by_doc = corrections.by_document(corrections.load())
+    out = []
+    for doc_id, file, content_hash in rows:
+        path = reports_dir / file
+        if not path.is_file():
+            raise CorrectionWriteError(f"original missing: {path}",
+                                       f"报告目录中找不到原件「{file}」（{reports_dir}），无法重新提取；"
+                                       "请先在数据管理页重新导入该文件")
+        try:
+            ex = extract_file(path, ref, display_name=file, corrections=by_doc)
+        except ReadError as exc:
+            raise CorrectionWriteError(f"cannot read {path}: {exc.message_en}",
+                                       f"原件「{file}」无法读取：{exc.message_zh}") from exc
+        if ex.facts.content_hash != content_hash:
+            raise CorrectionWriteError(f"{path} changed on disk since it was stored",
+                                       f"报告目录中的「{file}」与库中的版本内容不同（文件已被替换），"
+                                       "请先重新导入该文件再更正")
+        out.append(ex)
+    return out
+
+
+def _stored(con, hashes: set[str]) -> dict[str, str]:
+    """{content hash: doc_id} of these documents that the store holds, by file name."""
+    return dict(con.execute("select content_hash, doc_id from documents where list_contains(?, content_hash) "
+                            "order by file", [sorted(hashes)]).fetchall())
+
+
+class _Kept:
+    """Records appended to their file inside a write (under the writer lock, so writers
+    see each other's), and undone by undo records if the write then fails."""
+
+    def __init__(self, append: Callable[[], None], undo: Callable[[], None]):
+        self._append, self.undo, self.done = append, undo, False
+
+    def __call__(self) -> None:
+        self._append()
+        self.done = True
+
+
+def _publish_keeping(db_path: Path, apply: Callable, kept: _Kept, editor: str, via: str,
+                     action: str) -> tuple[list | None, CorrectionReport | None]:
+    """Publish `apply` (which calls `kept()`); on failure undo what was kept, log it
+    and return the failed report instead of the extractions."""
+    try:
+        return publish.publish(db_path, apply), None
+    except (CorrectionWriteError, publish.StoreWriteError, duckdb.Error, OSError) as exc:
+        if kept.done:
+            kept.undo()
+        message = getattr(exc, "message_zh", None) or f"写入失败：{exc}"
+        writelog.append_or_problem([writelog.WriteEntry(action, editor, "failed", via=via, detail=message)])
+        return None, CorrectionReport(False, message)
+
+
+def _write(records: list[Correction], editor: str, via: str, db_path: Path, reports_dir: Path,
+           action_zh: str) -> CorrectionReport:
+    """Append `records` and re-extract their documents in one published write."""
+    if not db_path.exists():
+        return CorrectionReport(False, "还没有数据库，请先导入报告")
+    ref = load_reference()
+    hashes = {r.doc_hash for r in records}
+    kept = _Kept(lambda: corrections.append(records),
+                 lambda: corrections.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in records]))
+
+    def apply(con) -> list:
+        doc_ids = list(_stored(con, hashes).values())
+        if len(doc_ids) < len(hashes):
+            raise CorrectionWriteError("a document to correct is not in the store",
+                                       "要更正的文档已不在库中（可能已被删除），请刷新页面后再试")
+        kept()
+        extractions = _reextract(con, doc_ids, reports_dir, ref)
+        loading.replace_documents(con, extractions)
+        return extractions
+
+    extractions, failed = _publish_keeping(db_path, apply, kept, editor, via, "correct")
+    if failed:
+        return failed
+    ids = {r.id for r in records}
+    undone = {r.undoes for r in records if r.undoes}
+    applied = [a for ex in extractions for a in ex.applied if a.correction.id in ids]
+    files = [ex.facts.file for ex in extractions]
+    entries = [writelog.WriteEntry(
+        "correct", editor, "undone" if r.undoes else "corrected", file=r.file, doc_id=r.doc_hash[:16], via=via,
+        detail=f"{action_zh}：{r.target_zh}：{r.old_value or '（空）'} → {r.new_value or '（空）'}（{r.reason}）",
+        extra={"correction_id": r.undoes or r.id}) for r in records]
+    problem = writelog.append_or_problem(entries, "更正已生效")
+    if undone:
+        message = f"已撤销 {len(records)} 条更正，重新提取了 {len(files)} 份文件"
+    else:
+        counts = {s: sum(a.status == s for a in applied) for s in ("applied", "redundant", "orphan")}
+        message = f"已保存 {len(records)} 条更正（{counts['applied']} 条生效"
+        if counts["redundant"]:
+            message += f"，{counts['redundant']} 条与抽取结果相同、无需更正"
+        if counts["orphan"]:
+            message += f"，{counts['orphan']} 条找不到要更正的对象"
+        message += f"），重新提取了 {len(files)} 份文件"
+    return CorrectionReport(True, message, applied, files, problem)
+
+
+def submit(records: list[Correction], editor: str, *, via: str = "app", db_path=None,
+           reports_dir=None) -> CorrectionReport:
+    """Keep these corrections (made with `corrections.make`) by `editor` and make them
+    take effect in the published store."""
+    if not editor:
+        return CorrectionReport(False, "请先以编辑身份登录")
+    if not records:
+        return CorrectionReport(False, "没有要保存的更正")
+    records = [replace(r, editor=editor) for r in records]
+    return _write(records, editor, via, *_paths(db_path, reports_dir), "更正")
+
+
+def undo(ids: list[str], editor: str, reason: str = "撤销", *, via: str = "app", db_path=None,
+         reports_dir=None) -> CorrectionReport:
+    """Undo active corrections by id; their documents go back to what extraction (and
+    their other corrections) give."""
+    if not editor:
+        return CorrectionReport(False, "请先以编辑身份登录")
+    live = {c.id: c for c in corrections.active(corrections.load())}
+    unknown = [i for i in ids if i not in live]
+    if unknown:
+        return CorrectionReport(False, f"找不到这些生效中的更正（可能已撤销）：{'、'.join(unknown)}")
+    if not ids:
+        return CorrectionReport(False, "没有要撤销的更正")
+    records = [corrections.undo(live[i], editor, reason or "撤销") for i in ids]
+    return _write(records, editor, via, *_paths(db_path, reports_dir), "撤销")
+
+
+def import_file(path: str | Path, editor: str, *, via: str = "cli", db_path=None,
+                reports_dir=None) -> CorrectionReport:
+    """Import corrections exported by another installation (`corrections.export_records`):
+    the records this one lacks are kept as they were made (their editors and times),
+    and those whose documents are in the store take effect."""
+    new = corrections.import_records(path, corrections.load())
+    if not new:
+        return CorrectionReport(True, "没有新的更正（文件中的更正都已存在）")
+    db_path, reports_dir = _paths(db_path, reports_dir)
+    if not db_path.exists():
+        corrections.append(new)
+        return CorrectionReport(True, f"已导入 {len(new)} 条更正，建库后生效")
+    con = store.connect(db_path)
+    try:
+        stored = _stored(con, {r.doc_hash for r in new})
+    finally:
+        con.close()
+    elsewhere = [r for r in new if r.doc_hash not in stored]
+    if elsewhere:  # their files are not here (yet): kept, they apply when the files are ingested
+        corrections.append(elsewhere)
+    here = [r for r in new if r.doc_hash in stored]
+    if not here:
+        return CorrectionReport(True, f"已导入 {len(new)} 条更正；其文件不在本库中，导入这些文件后生效")
+    report = _write(here, editor, via, db_path, reports_dir, "导入更正")
+    if report.ok and elsewhere:
+        report.message_zh += f"；另有 {len(elsewhere)} 条更正的文件不在本库中，导入这些文件后生效"
+    return report
+
+
+# ---------------------------------------------------------------------------
+# reference tables
+
+
+def _affected_by(con: duckdb.DuckDBPyConnection, edits: list[reference_edits.ReferenceEdit]) -> list[str]:
+    """Documents a reference edit can change: for a region, those without a region,
+    in that region or whose unit begins with its name; for a unit alias, those whose
+    unit is either form."""
+    names, units = set(), set()
+    for e in edits:
+        if e.table == "regions":
+            names.add(e.values["region"])
+        else:
+            units |= {e.values["long_form"], e.values["short_form"]}
+    return [d for (d,) in con.execute(
+        """select doc_id from documents
+           where (len($names) > 0 and (region is null or list_contains($names, region)
+                  or len(list_filter($names, lambda n: starts_with(coalesce(unit, ''), n))) > 0))
+              or list_contains($units, unit) or list_contains($units, unit_short)""",
+        {"names": sorted(names), "units": sorted(units)}).fetchall()]
+
+
+def submit_reference(edits: list[reference_edits.ReferenceEdit], editor: str, *, via: str = "app", db_path=None,
+                     reports_dir=None) -> CorrectionReport:
+    """Keep reference-table edits and re-extract the documents they can change, with
+    the region table of the store reloaded, in one published write."""
+    if not editor:
+        return CorrectionReport(False, "请先以编辑身份登录")
+    if not edits:
+        return CorrectionReport(False, "没有要保存的修改")
+    edits = [replace(e, editor=editor) for e in edits]
+    db_path, reports_dir = _paths(db_path, reports_dir)
+    if not db_path.exists():
+        reference_edits.append(edits)
+        return CorrectionReport(True, f"已保存 {len(edits)} 条参考表修改，建库后生效")
+    kept = _Kept(lambda: reference_edits.append(edits),
+                 lambda: reference_edits.append([reference_edits.undo(e, editor, "写入失败，自动撤销") for e in edits]))
+
+    def apply(con) -> list:
+        kept()
+        ref = load_reference()
+        con.execute("delete from regions")
+        store.load_regions(con, ref)
+        extractions = _reextract(con, _affected_by(con, edits), reports_dir, ref)
+        loading.replace_documents(con, extractions)
+        return extractions
+
+    extractions, failed = _publish_keeping(db_path, apply, kept, editor, via, "reference")
+    if failed:
+        return failed
+    entries = [writelog.WriteEntry("reference", editor, "undone" if e.undoes else "corrected", via=via,
+                                   detail=f"{e.summary_zh}（{e.reason}）", extra={"edit_id": e.undoes or e.id})
+               for e in edits]
+    problem = writelog.append_or_problem(entries, "修改已生效")
+    files = [ex.facts.file for ex in extractions]
+    return CorrectionReport(True, f"已保存 {len(edits)} 条参考表修改，重新提取了 {len(files)} 份文件", [], files, problem)
+
+
+def undo_reference(ids: list[str], editor: str, reason: str = "撤销", **kwargs) -> CorrectionReport:
+    live = {e.id: e for e in reference_edits.active(reference_edits.load())}
+    unknown = [i for i in ids if i not in live]
+    if unknown or not ids:
+        return CorrectionReport(False, f"找不到这些生效中的参考表修改：{'、'.join(unknown) or '（未选择）'}")
+    return submit_reference([reference_edits.undo(live[i], editor, reason or "撤销") for i in ids], editor, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# the trail
+
+TRAIL_COLUMNS = ("时间", "编辑", "文件", "对象", "字段", "原值", "新值", "原因", "状态", "id")
+
+
+def trail_frame(limit: int | None = None) -> pd.DataFrame:
+    """Every correction and reference edit, newest first: fixes (生效 or 已撤销) and
+    the undo records themselves (撤销), with who, when, what and why."""
+    fixes = corrections.load()
+    undone = {c.undoes: c for c in fixes if c.undoes}
+    rows = []
+    for c in fixes:
+        if c.undoes:
+            status = "撤销"
+        else:
+            status = "已撤销" if c.id in undone else "生效"
+        rows.append((c.at, c.editor, c.file, c.target_zh.rsplit(" · ", 1)[0], c.label_zh,
+                     c.old_value, c.new_value if c.field != "finding_status" else f"{c.new_value}（{c.finding}）",
+                     c.reason, status, c.id))
+    edits = reference_edits.load()
+    undone_edits = {e.undoes for e in edits if e.undoes}
+    for e in edits:
+        status = "撤销" if e.undoes else ("已撤销" if e.id in undone_edits else "生效")
+        rows.append((e.at, e.editor, None, "参考表", "地区" if e.table == "regions" else "单位简称", None,
+                     e.summary_zh, e.reason, status, e.id))
+    frame = pd.DataFrame(rows, columns=list(TRAIL_COLUMNS))
+    if not frame.empty:
+        frame["时间"] = pd.to_datetime(frame["时间"], utc=True, format="ISO8601").dt.tz_convert(_local_zone())
+        frame = frame.sort_values("时间", ascending=False, kind="stable").reset_index(drop=True)
+    return frame.head(limit) if limit else frame
+
+
+def _local_zone():
+    return dt.datetime.now().astimezone().tzinfo
+
+
+# ---------------------------------------------------------------------------
+# what a field holds now
+
+# corrections field -> (table, column) where the store keeps its value
+STORED_AT = {
+    "region": ("documents", "region"), "unit": ("documents", "unit"), "year": ("documents", "year"),
+    "not_a_report": ("documents", "is_excluded"),
+    "name": ("projects", "name"), "budget_initial": ("projects", "budget_initial_wan"),
+    "budget_adjusted": ("projects", "budget_adjusted_wan"), "executed": ("projects", "executed_wan"),
+    "execution_rate": ("projects", "execution_rate_pct"), "budget_weight": ("projects", "budget_weight"),
+    "budget_score": ("projects", "budget_score"), "total_score": ("projects", "total_score"),
+    "grade": ("projects", "grade"),
+    "indicator.level1": ("indicators", "level1"), "indicator.level2": ("indicators", "level2"),
+    "indicator.name": ("indicators", "name"), "indicator.target": ("indicators", "target_raw"),
+    "indicator.actual": ("indicators", "actual_raw"), "indicator.weight": ("indicators", "weight"),
+    "indicator.score": ("indicators", "score"),
+}
+
+
+def current_value(con, doc_id: str, field_name: str, project: str | None = None, indicator: str | None = None,
+                  indicator_seq: int | None = None) -> str | None:
+    """The value the store shows now for a field (the correction's 原值), as text."""
+    if field_name not in STORED_AT:
+        return None
+    table, column = STORED_AT[field_name]
+    if table == "documents":
+        row = con.execute(f"select {column} from documents where doc_id = ?", [doc_id]).fetchone()
+        if field_name == "not_a_report":
+            return None if row is None else ("是" if row[0] else "否")
+    elif table == "projects":
+        row = con.execute(f"select {column} from projects where doc_id = ? and name = ? order by seq limit 1",
+                          [doc_id, project]).fetchone()
+    else:
+        row = con.execute(
+            f"""select i.{column} from indicators i join projects p using (project_id)
+                where p.doc_id = ? and p.name = ? and i.name = ?
+                order by (i.seq = ?) desc, i.seq limit 1""", [doc_id, project, indicator, indicator_seq or 0]
+        ).fetchone()
+    return corrections._as_text(row[0]) if row and row[0] is not None else None

@@ -1,0 +1,466 @@
+"""Adding and deleting reports as a user does it, from the CLI or the 数据管理 page.
+
+The reports folder (``BUDGETPERF_REPORTS_DIR``) is the source of truth and the store
+is built from it, so every write keeps the two in step:
+
+- `prepare_one` reads and extracts one incoming file (upload bytes or a path) under
+  a sanitized name (`sanitize_filename`: no folders, no control characters, a
+  bounded length), without touching the store: the page shows it as a preview;
+- `add_reports` publishes the prepared files in one write (`publish.publish`, via
+  `store.add_extractions`): each becomes 新增 (added), 重复 (unchanged: same content
+  already stored), 替换 (replaced: a new version of a stored file name) or 失败
+  (failed, with a Chinese reason). The originals of added and replaced files are
+  saved in the reports folder *before* the new store is published (the old
+  version of a replaced file is moved to the archive), and put back if publishing
+  fails, so a rebuild always gives the store that was published;
+- `delete_reports` deletes documents with all their rows and moves their originals
+  to ``BUDGETPERF_ARCHIVE_DIR`` (time-stamped), so a rebuild does not bring them
+  back and an operator can still restore one by moving it back;
+- `rebuild` rebuilds the store from the folder.
+
+Every write appends to the write log (`writelog`) with the editor's name. No
+streamlit here: `admin_ui` and `cli` call these functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from budgetperf import settings
+from budgetperf.changes import writelog
+from budgetperf.reading import SUPPORTED_SUFFIXES, ReadError, limits
+from budgetperf.storing import loading, publish, store
+from budgetperf.storing.reference import load_reference
+from budgetperf.storing.store import IngestResult
+from budgetperf.understanding.extract import Extraction, extract_file
+from budgetperf.understanding.parsers.context import Reference
+from budgetperf.understanding.records import v
+
+STATUS_ZH = {"added": "新增", "unchanged": "重复", "replaced": "替换", "failed": "失败",
+             "deleted": "已删除", "missing": "不存在"}
+# A stored name stays well under the 255-byte limit of common file systems, with room
+# for the archive's time prefix and the staging suffix.
+MAX_NAME_BYTES = 150
+_UNSAFE_CHARS = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
+_STAGING_GLOB = ".*.part"
+# Older office formats users often have: say what to save them as.
+SAVE_AS = {
+    ".doc": "这是旧版 Word（.doc）文件，请在 Word/WPS 中另存为 .docx 后再上传",
+    ".wps": "这是 WPS 文字（.wps）文件，请在 WPS 中另存为 .docx 后再上传",
+    ".xls": "这是旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 后再上传",
+    ".et": "这是 WPS 表格（.et）文件，请在 WPS 中另存为 .xlsx 后再上传",
+}
+
+
+# ---------------------------------------------------------------------------
+# incoming files and names
+
+def sanitize_filename(name: str) -> str:
+    """A harmless file name for an upload: the last path part only (``../../app.py``
+    → ``app.py``), NFC-normalized, without control or reserved characters, leading
+    dots or surrounding spaces, the extension lower-cased, at most MAX_NAME_BYTES
+    bytes. Chinese names are kept as they are."""
+    name = unicodedata.normalize("NFC", str(name))
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    name = _UNSAFE_CHARS.sub("_", name).strip().lstrip(".").strip()
+    stem, suffix = os.path.splitext(name)
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix or "."):
+        stem, suffix = name, ""
+    suffix = suffix.lower()
+    stem = stem.strip() or "上传文件"
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+@dataclass
+class Incoming:
+    """A file to add: upload bytes (`data`) or a file on disk (`path`)."""
+
+    name: str
+    data: bytes | None = None
+    path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Incoming:
+        path = Path(path)
+        return cls(path.name, path=path)
+
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else self.path.stat().st_size
+
+    def read_bytes(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
+
+
+@dataclass
+class Prepared:
+    """One incoming file after reading: its stored name, extraction and (provisional)
+    result. After `add_reports`, `result.status` is the outcome."""
+
+    incoming: Incoming
+    stored_as: str
+    extraction: Extraction | None
+    result: IngestResult
+
+    @property
+    def status_zh(self) -> str:
+        return STATUS_ZH[self.result.status]
+
+    @property
+    def message_zh(self) -> str:
+        """The outcome in one Chinese sentence (the CLI prints it, the page shows it)."""
+        r = self.result
+        renamed = f"（保存为 {self.stored_as}）" if self.stored_as != self.incoming.name else ""
+        if r.status == "failed":
+            return f"{r.reason_zh}{renamed}"
+        counts = f"{r.projects} 个项目，{r.indicators} 个指标，{r.checks} 条审核发现"
+        if r.needs_review:
+            counts += f"；需复核：{'；'.join(r.needs_review)}"
+        if r.status == "unchanged":
+            return f"与已入库的「{r.duplicate_of}」内容相同，未改动" if r.duplicate_of else "内容已在库中，未改动"
+        if r.status == "replaced":
+            return f"已替换旧版本：{counts}{renamed}"
+        return f"{counts}{renamed}"
+
+
+def _failed(incoming: Incoming, stored_as: str, zh: str, en: str) -> Prepared:
+    return Prepared(incoming, stored_as, None, IngestResult(stored_as, "failed", reason_en=en, reason_zh=zh))
+
+
+def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = None) -> Prepared:
+    """Read and extract one file under its sanitized name, with the corrections
+    people made to the same content before (`loading.current_corrections`; read here
+    unless given). Never raises for bad input: a file that cannot be taken comes
+    back failed with a Chinese reason."""
+    if corrections is None:
+        corrections = loading.current_corrections()
+    stored_as = sanitize_filename(incoming.name)
+    suffix = Path(stored_as).suffix
+    if suffix in SAVE_AS:
+        return _failed(incoming, stored_as, SAVE_AS[suffix], f"{suffix} files are not supported; save as a newer format")
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "（无扩展名）"
+        return _failed(incoming, stored_as, f"不支持的文件类型 {shown}（支持 .txt、.docx、.pdf、.xlsx）",
+                       f"unsupported file type {shown!r}")
+    try:
+        limits.check_file_size(incoming.size())
+        if incoming.data is None:
+            ex = extract_file(incoming.path, ref, display_name=stored_as, corrections=corrections)
+        else:
+            with tempfile.TemporaryDirectory(prefix="budgetperf-upload-") as folder:
+                staged = Path(folder) / f"upload{suffix}"
+                staged.write_bytes(incoming.data)
+                ex = extract_file(staged, ref, display_name=stored_as, corrections=corrections)
+    except ReadError as exc:
+        return _failed(incoming, stored_as, exc.message_zh, exc.message_en)
+    except OSError as exc:
+        return _failed(incoming, stored_as, f"无法读取文件：{exc.strerror or exc}", f"cannot read: {exc}")
+    except Exception as exc:  # a parser bug must not stop the batch or the app
+        return _failed(incoming, stored_as, f"提取出错（程序问题，请把文件交给维护人员）：{type(exc).__name__}",
+                       f"extraction error: {exc!r}")
+    facts = ex.facts
+    result = IngestResult(stored_as, "added", facts.content_hash[:16], len(facts.projects),
+                          sum(len(p.indicators) for p in facts.projects), len(ex.checks),
+                          needs_review=store.review_messages(facts))
+    return Prepared(incoming, stored_as, ex, result)
+
+
+def prepare(incoming: list[Incoming], ref: Reference | None = None) -> list[Prepared]:
+    """`prepare_one` for each file (the page calls prepare_one itself for its progress bar)."""
+    ref = ref or load_reference()
+    corrections = loading.current_corrections()
+    return [prepare_one(item, ref, corrections) for item in incoming]
+
+
+# ---------------------------------------------------------------------------
+# preview
+
+def predict_status(prepared: Prepared, stored: pd.DataFrame) -> str:
+    """What committing would do, judged against the store's documents (`file`,
+    `content_hash` columns) as they are now: added, unchanged, replaced or failed."""
+    if prepared.extraction is None:
+        return "failed"
+    digest = prepared.extraction.facts.content_hash
+    if digest in set(stored["content_hash"]):
+        return "unchanged"
+    return "replaced" if prepared.stored_as in set(stored["file"]) else "added"
+
+
+def preview_row(prepared: Prepared, stored: pd.DataFrame) -> dict:
+    """One row of the upload preview: the facts a user checks before committing
+    (typed values; `admin_ui` gives the Chinese headers and formats)."""
+    status = predict_status(prepared, stored)
+    row = {"file": prepared.incoming.name, "stored_as": prepared.stored_as, "status": status,
+           "status_zh": STATUS_ZH[status], "region": None, "unit": None, "year": None, "projects": None,
+           "budget_wan": None, "indicators": None, "warnings": None, "review": None, "note": None}
+    if prepared.extraction is None:
+        row["note"] = prepared.result.reason_zh
+        return row
+    facts, checks = prepared.extraction.facts, prepared.extraction.checks
+    budgets = [_budget(p) for p in facts.projects]
+    budgets = [b for b in budgets if isinstance(b, (int, float))]
+    reasons = [r.message_zh for r in facts.review_reasons] + [
+        f"{p.name}：{r.message_zh}" for p in facts.projects for r in p.review_reasons]
+    row.update({
+        "region": v(facts.region), "unit": v(facts.unit), "year": v(facts.year), "projects": len(facts.projects),
+        "budget_wan": sum(budgets) if budgets else None,
+        "indicators": sum(len(p.indicators) for p in facts.projects),
+        "warnings": sum(1 for c in checks if c.severity in ("error", "warning")),
+        "review": "；".join(reasons) or None,
+        "note": ("与已入库文件内容相同，不会重复入库" if status == "unchanged"
+                 else "将替换库中同名文件的旧版本" if status == "replaced" else None),
+    })
+    return row
+
+
+def _budget(p):
+    """A project's budget as the dashboard counts it: adjusted if stated, else initial."""
+    return v(p.budget_adjusted) if v(p.budget_adjusted) is not None else v(p.budget_initial)
+
+
+def project_rows(prepared: Prepared) -> pd.DataFrame:
+    """The projects a prepared file holds (name, kind, budgets, score, grade, indicators)."""
+    if prepared.extraction is None:
+        return pd.DataFrame()
+    return pd.DataFrame([{
+        "项目": p.name, "预算_万元": _budget(p),
+        "执行数_万元": v(p.executed), "执行率_pct": v(p.execution_rate), "总分": v(p.total_score),
+        "等级": v(p.grade) or p.grade_derived, "指标数": len(p.indicators),
+        "需复核": "；".join(r.message_zh for r in p.review_reasons) or None,
+    } for p in prepared.extraction.facts.projects])
+
+
+# ---------------------------------------------------------------------------
+# writes
+
+@dataclass
+class WriteReport:
+    """What a write did: one item per file, and a problem with the write log if any
+    (the write itself stands)."""
+
+    items: list = field(default_factory=list)
+    log_problem: str | None = None
+
+    @property
+    def has_failures(self) -> bool:
+        return any(getattr(i, "result", i).status == "failed" for i in self.items)
+
+
+def _paths(db_path, reports_dir, archive_dir) -> tuple[Path, Path, Path]:
+    return (Path(db_path or settings.get("BUDGETPERF_DB")),
+            Path(reports_dir or settings.get("BUDGETPERF_REPORTS_DIR")),
+            Path(archive_dir or settings.get("BUDGETPERF_ARCHIVE_DIR")))
+
+
+def _archive_name(archive_dir: Path, name: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = archive_dir / f"{stamp}_{name}"
+    n = 2
+    while target.exists():
+        target = archive_dir / f"{stamp}-{n}_{name}"
+        n += 1
+    return target
+
+
+def _move(src: Path, dst: Path) -> None:
+    """Rename, or copy and delete across file systems (the archive may be elsewhere)."""
+    try:
+        os.replace(src, dst)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        import shutil
+
+        shutil.move(str(src), str(dst))
+
+
+class _FileMoves:
+    """File moves of one write, undone in reverse order if the write fails."""
+
+    def __init__(self):
+        self._undo: list[Callable[[], None]] = []
+
+    def archive(self, path: Path, archive_dir: Path) -> Path:
+        archive_dir.mkdir(parents=True, exist_ok=True)
+        target = _archive_name(archive_dir, path.name)
+        _move(path, target)
+        self._undo.append(lambda: _move(target, path))
+        return target
+
+    def place(self, data: bytes, target: Path) -> None:
+        staged = target.with_name(f".{target.name}.{os.urandom(4).hex()}.part")
+        try:
+            with open(staged, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(staged, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                staged.unlink()
+            raise
+        self._undo.append(lambda: target.unlink(missing_ok=True))
+
+    def undo(self) -> None:
+        for step in reversed(self._undo):
+            with contextlib.suppress(OSError):
+                step()
+        self._undo.clear()
+
+
+def _same_file(a: Path | None, b: Path) -> bool:
+    try:
+        return a is not None and a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_path=None, reports_dir=None,
+                archive_dir=None, ref: Reference | None = None) -> WriteReport:
+    """Publish prepared files in one write; keep the originals; log each file.
+
+    Two files of the batch with the same stored name: the later one fails (the user
+    renames it). A write that cannot be published (store busy, disk full, no
+    permission) fails every file with that reason and changes nothing.
+    """
+    db_path, reports_dir, archive_dir = _paths(db_path, reports_dir, archive_dir)
+    ref = ref or load_reference()
+    names: set[str] = set()
+    for p in prepared:
+        if p.extraction is not None and p.stored_as in names:
+            p.extraction = None
+            p.result.status = "failed"
+            p.result.reason_zh = f"本批次已有同名文件「{p.stored_as}」，请改名后再上传"
+            p.result.reason_en = f"another file of this batch is also named {p.stored_as!r}"
+        names.add(p.stored_as)
+    items = [(p.extraction, p.result) for p in prepared if p.extraction is not None]
+    moves = _FileMoves()
+
+    def apply(con) -> bool:
+        store.prepare_draft(con, ref)
+        return store.add_extractions(con, items)
+
+    def keep_originals(changed: bool):
+        try:
+            reports_dir.mkdir(parents=True, exist_ok=True)
+            for stale in reports_dir.glob(_STAGING_GLOB):  # left by a writer killed half-way
+                stale.unlink(missing_ok=True)
+            for p in prepared:
+                if p.extraction is None or p.result.status not in ("added", "replaced"):
+                    continue
+                target = reports_dir / p.stored_as
+                if _same_file(p.incoming.path, target):
+                    continue  # ingesting a file already in the reports folder
+                if target.exists():
+                    moves.archive(target, archive_dir)  # the old version, or a stray file of that name
+                moves.place(p.incoming.read_bytes(), target)
+        except OSError as exc:
+            moves.undo()
+            raise publish.os_error(exc, reports_dir) from exc
+        except BaseException:
+            moves.undo()
+            raise
+        return moves.undo
+
+    if items:
+        try:
+            publish.publish(db_path, apply, before_replace=keep_originals, is_changed=bool)
+        except publish.StoreWriteError as exc:
+            for p in prepared:
+                if p.extraction is not None:
+                    p.result.status, p.result.reason_zh, p.result.reason_en = "failed", exc.message_zh, exc.message_en
+    entries = [writelog.WriteEntry(
+        "add", editor, p.result.status, file=p.stored_as, doc_id=p.result.doc_id, via=via,
+        detail=p.result.reason_zh if p.result.status == "failed" else p.message_zh,
+        extra={"uploaded_as": p.incoming.name} if p.incoming.name != p.stored_as else {},
+    ) for p in prepared]
+    return WriteReport(list(prepared), writelog.append_or_problem(entries))
+
+
+@dataclass
+class Deletion:
+    """One document asked to be deleted, and what happened."""
+
+    doc_id: str
+    file: str | None = None
+    status: str = "missing"  # deleted | missing | failed
+    archived_to: str | None = None
+    reason_zh: str | None = None
+
+    @property
+    def result(self):  # WriteReport.has_failures reads .result.status
+        return self
+
+    @property
+    def status_zh(self) -> str:
+        return STATUS_ZH[self.status]
+
+
+def delete_reports(doc_ids: list[str], editor: str, *, via: str = "app", db_path=None, reports_dir=None,
+                   archive_dir=None) -> WriteReport:
+    """Delete documents (and all their rows) in one write; move their originals to
+    the archive so a rebuild does not bring them back."""
+    db_path, reports_dir, archive_dir = _paths(db_path, reports_dir, archive_dir)
+    wanted = {d: Deletion(d) for d in dict.fromkeys(doc_ids)}
+    moves = _FileMoves()
+
+    def archive_originals(found):
+        try:
+            for doc_id, file in found:
+                wanted[doc_id].file, wanted[doc_id].status = file, "deleted"
+                original = reports_dir / file
+                if original.is_file():
+                    wanted[doc_id].archived_to = str(moves.archive(original, archive_dir))
+        except OSError as exc:
+            moves.undo()
+            raise publish.os_error(exc, reports_dir) from exc
+        return moves.undo
+
+    if wanted and db_path.exists():
+        try:
+            publish.publish(db_path, lambda con: store.delete_documents(con, list(wanted)),
+                            before_replace=archive_originals, is_changed=bool)
+        except publish.StoreWriteError as exc:
+            for d in wanted.values():
+                d.status, d.reason_zh, d.archived_to = "failed", exc.message_zh, None
+    entries = [writelog.WriteEntry(
+        "delete", editor, d.status, file=d.file, doc_id=d.doc_id, via=via,
+        detail=d.reason_zh or (f"原件已移到 {d.archived_to}" if d.archived_to else None),
+    ) for d in wanted.values()]
+    return WriteReport(list(wanted.values()), writelog.append_or_problem(entries))
+
+
+def rebuild(editor: str, *, via: str = "cli", db_path=None, reports_dir=None,
+            ref: Reference | None = None) -> tuple[list[IngestResult], str | None]:
+    """Rebuild the store from the reports folder (`store.build_store`) and log it.
+    Returns the per-file results and a write-log problem, if any."""
+    db_path, reports_dir, _ = _paths(db_path, reports_dir, None)
+    results = store.build_store(reports_dir, db_path, ref)
+    ok = sum(r.status != "failed" for r in results)
+    entry = writelog.WriteEntry("build", editor, "built", via=via,
+                                detail=f"从 {reports_dir} 重建：{ok} 个文件入库，{len(results) - ok} 个失败")
+    return results, writelog.append_or_problem([entry])
+
+
+def cli_editor() -> str:
+    """The editor name the CLI records: 命令行:<login name>."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in a bare container
+        user = str(os.getuid())
+    return f"命令行:{user}"

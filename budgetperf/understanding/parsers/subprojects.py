@@ -1,0 +1,115 @@
+"""Several projects in one narrative report, each with its own amounts.
+
+A unit's self-report often covers all its projects in running text. Two shapes:
+- sub-headings, one per project, each followed by its own paragraphs:
+  "（一）某某工作经费" / "该项目财政拨入资金30万元……实际支出30万元……得分96分";
+- numbered items or sentences that name a project and give its figures at once:
+  "3.某某工作经费：预算2.5万元，实际支出1.2万元，执行率48%" or
+  "市级某某专项资金预算2350万元，实际支出2287.4万元，执行率97.34%".
+Only when at least two projects are found is the section split; one is simply the
+section's own project.
+
+Pure: paragraphs in, `SubProject`s (with provenance) out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from budgetperf.reading.blocks import Paragraph, SourceDocument, compact
+from budgetperf.understanding.parsers.values import amount_to_wan, parse_number
+from budgetperf.understanding.records import Provenance, Value
+
+_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
+_PROJECT_WORDS = r"(?:经费|资金|费用|费|项目|工程|补助|补贴)"
+_HEADING = re.compile(r"^[（(]?(?P<num>[一二三四五六七八九十]+|\d{1,2})[)）、.．]\s*(?P<name>[^，。；：:]{3,40}?" + _PROJECT_WORDS + r")[。.]?$")
+_HEADING_INLINE = re.compile(r"^[（(](?P<num>[一二三四五六七八九十]+)[)）]\s*(?P<name>[^，。；：:]{3,40}?" + _PROJECT_WORDS + r")[。.](?P<rest>.+)$")
+_ITEM = re.compile(
+    r"(?:^|[。；;]|^\s*(?:\d{1,2}|[一二三四五六七八九十]+)[.、．])\s*(?P<name>[^，。；;：:\d]{3,40}?" + _PROJECT_WORDS + r")"
+    r"(?:[：:]\s*|(?=预算|安排|下达))(?:年初)?(?:预算|安排|下达|批复)(?:资金|金额|数)?(?:为)?\s*" + _AMOUNT
+)
+_EXECUTED = re.compile(r"实际(?:支出|使用|执行)(?:资金)?(?:为)?\s*" + _AMOUNT)
+_RATE = re.compile(r"(?:执行率|支付率|使用率)(?:为|达到)?\s*(\d+(?:\.\d+)?)\s*%")
+_ANY_AMOUNT = re.compile(_AMOUNT)
+
+
+@dataclass
+class SubProject:
+    name: str
+    prov: Provenance
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    budget: Value | None = None
+    executed: Value | None = None
+    rate: Value | None = None
+
+
+def _prov(doc: SourceDocument, paras: list[Paragraph]) -> Provenance:
+    start, end = paras[0].line_start, paras[-1].line_end
+    return Provenance(doc.file, start, end, doc.snippet(start, end))
+
+
+def find_subprojects(paragraphs: list[Paragraph], doc: SourceDocument) -> list[SubProject]:
+    """The projects of a narrative section (see module docstring); [] when fewer than two."""
+    found = _from_items(paragraphs, doc)
+    if len(found) < 2:
+        found = _from_headings(paragraphs, doc)
+    return found if len(found) >= 2 else []
+
+
+def _from_items(paragraphs: list[Paragraph], doc: SourceDocument) -> list[SubProject]:
+    out: dict[str, SubProject] = {}
+    for para in paragraphs:
+        t = compact(para.text)
+        for m in _ITEM.finditer(t):
+            name = re.sub(r"^(?:其中|包括|分别为|主要有)", "", m.group("name"))
+            clause_end = min([i for i in (t.find("。", m.end()), t.find("；", m.end())) if i >= 0] or [len(t)])
+            clause = t[m.end():clause_end]
+            executed = _EXECUTED.search(clause)
+            if executed is None:
+                continue  # a list of budgets alone ("分别为：A5万元，B18万元") is not a project's report
+            rate = _RATE.search(clause)
+            prov = _prov(doc, [para])
+            sub = SubProject(name, prov, [para],
+                             Value(amount_to_wan(m.group(m.lastindex - 1) + m.group(m.lastindex)), prov, m.group(0)),
+                             Value(amount_to_wan(executed.group(1) + executed.group(2)), prov, executed.group(0)),
+                             Value(parse_number(rate.group(1)), prov, rate.group(0)) if rate else None)
+            out.setdefault(name, sub)
+    return list(out.values())
+
+
+def _from_headings(paragraphs: list[Paragraph], doc: SourceDocument) -> list[SubProject]:
+    out: list[SubProject] = []
+    current: SubProject | None = None
+    style: str | None = None
+    for para in paragraphs:
+        t = compact(para.text)
+        m = _HEADING.match(t) or _HEADING_INLINE.match(t)
+        this_style = _numbering_style(t) if m else None
+        if m and (style is None or this_style == style):
+            style = this_style
+            current = SubProject(m.group("name"), _prov(doc, [para]), [para])
+            out.append(current)
+            continue
+        if current is None:
+            continue
+        if _is_higher_heading(t, style):
+            current = None  # the next chapter (四、存在的问题) ends the projects
+            continue
+        current.paragraphs.append(para)
+        current.prov = _prov(doc, current.paragraphs)
+    # A heading without an amount under it is a topic, not a project.
+    return [s for s in out if any(_ANY_AMOUNT.search(compact(p.text)) for p in s.paragraphs)]
+
+
+def _numbering_style(text: str) -> str:
+    if text.startswith(("（", "(")):
+        return "paren"
+    if re.match(r"^\d", text):
+        return "digit"
+    return "cn"
+
+
+def _is_higher_heading(text: str, style: str | None) -> bool:
+    """一、二、… chapters end a run of （一）（二） sub-headings."""
+    return style == "paren" and bool(re.match(r"^[一二三四五六七八九十]+[、.．]", text)) and len(text) <= 30

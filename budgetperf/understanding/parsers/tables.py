@@ -1,0 +1,842 @@
+"""Tables of evaluation and target reports, read as grids.
+
+A table is read row by row. Each row is classified by its words (a header, a
+label row such as 项目名称 | X, a total, a data row); header rows give the column
+map of the rows below them, so columns are found by vocabulary and never by
+position alone: provinces order columns differently, split 指标性质/指标值/度量单位,
+call the budget column 全年预算数, 调整后预算数 or 下达额度, or merge 得分 over two
+grid columns. When the reader knows the grid (`Cell.col`), a data cell belongs to
+the header cell whose grid columns it sits under; in flattened text tables rows
+are lined up at their right edge instead.
+
+Table shapes read here:
+- the 项目资金 block (年初预算数/全年预算数/全年执行数/分值/执行率/得分) and the
+  key-value forms of the same facts (计划安排资金 | 1088.00);
+- indicator tables (一级/二级/三级指标 with target, actual, weight, score), with the
+  header row missing, repeated after a page break, or with labels carrying the
+  section weight (产出指标（50分）: the label is 产出指标, 50 is the section's weight);
+- four-part score tables (决策/过程/产出/效益): 决策 and 过程 rows are evaluation
+  rows, not indicators, and the 预算执行率 row gives the budget weight and score;
+- dimension score tables (评价维度 | 分值 | 得分) -> section scores;
+- expense tables (支出内容 | 预算数 | 实际支出) -> expense items;
+- project lists (项目 | 批复金额 | 实际支出 | 执行率, or 项目名称 | 发行金额 | 评价得分)
+  -> one `ProjectRow` per project;
+- spending plans (3月底 | 6月底 … over 25% | 50% …).
+
+Labels are kept as the report writes them (wrapping undone, enumerations removed);
+`level_group` gives the normalized dimension for grouping across reports.
+
+Pure: takes a `Table` and the `SourceDocument` (for snippets), returns `TableFacts`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field, replace
+
+from budgetperf.reading.blocks import Cell, SourceDocument, Table, compact
+from budgetperf.understanding.parsers.values import (
+    amount_to_wan,
+    detect_amount_unit,
+    normalize_target_text,
+    parse_cell_number,
+    parse_number,
+    parse_percent,
+)
+from budgetperf.understanding.records import (
+    BudgetLine,
+    ExpenseItem,
+    Indicator,
+    Provenance,
+    SectionScore,
+    SpendingPlan,
+    Value,
+    v,
+)
+
+# Header words -> field. Longer, more specific words first.
+BUDGET_COLUMNS = (
+    ("年初预算数", "budget_initial"), ("年初预算", "budget_initial"),
+    ("调整后预算数", "budget_adjusted"), ("调整预算数", "budget_adjusted"), ("全年预算数", "budget_adjusted"),
+    ("下达额度", "budget_adjusted"), ("调整后预算", "budget_adjusted"), ("全年预算", "budget_adjusted"),
+    ("全年执行数", "executed"), ("实际执行数", "executed"), ("执行数", "executed"), ("实际支出", "executed"),
+    ("预算执行率", "rate"), ("执行率", "rate"), ("分值", "weight"), ("权重", "weight"), ("得分", "score"),
+    ("批复金额", "budget_initial"), ("计划支出", "budget_initial"), ("预算数", "budget_initial"),
+    ("预算金额", "budget_initial"),
+)
+INDICATOR_COLUMNS = (
+    ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"), ("指标名称", "name"),
+    ("指标内容", "name"), ("绩效指标描述", "description"), ("指标性质", "nature"), ("度量单位", "unit"),
+    ("计量单位", "unit"), ("实际完成值", "actual"), ("实际完成", "actual"), ("完成值", "actual"),
+    ("实际值", "actual"), ("指标值确定依据", "basis"), ("指标值设置依据", "basis"), ("上年完成值", "previous"),
+    ("年度指标值", "target"), ("年度目标值", "target"), ("预期指标值", "target"), ("目标值", "target"),
+    ("计划值", "target"), ("指标值", "target"), ("完成率", "completion"),
+    ("分值", "weight"), ("权重", "weight"), ("得分", "score"), ("偏差原因", "reason"), ("未完成原因", "reason"),
+    ("评分说明", "note"), ("赋分规则", "rule"), ("佐证资料", "evidence"), ("性质", "nature"),
+    # Loose words last: only when no specific header names the column.
+    ("绩效指标", "name"), ("指标", "name"), ("完成情况", "actual"),
+)
+EXPENSE_COLUMNS = (
+    ("支出内容", "item"), ("支出项目", "item"), ("支出明细", "item"), ("经济科目", "item"), ("明细项目", "item"),
+    ("费用名称", "item"), ("支出科目", "item"), ("项目明细", "item"),
+    ("计划支出", "planned"), ("预算数", "planned"), ("预算金额", "planned"), ("安排金额", "planned"),
+    ("实际支出", "executed"), ("执行数", "executed"), ("支出数", "executed"),
+)
+PROJECT_COLUMNS = (
+    ("项目名称", "name"), ("项目", "name"), ("任务名称", "task"), ("主要内容", "content"),
+    ("批复金额", "budget"), ("年初预算", "budget"), ("预算金额", "budget"), ("预算数", "budget"), ("安排金额", "budget"),
+    ("实际支出", "executed"), ("执行数", "executed"), ("执行率", "rate"),
+    ("发行金额", "bond"), ("评价得分", "score"), ("得分", "score"), ("评价结果", "grade"), ("等级", "grade"),
+    ("主管部门", "department"), ("项目单位", "implementer"), ("实施单位", "implementer"), ("备注", "note"),
+)
+DIMENSION_COLUMNS = (("评价维度", "section"), ("维度", "section"), ("一级指标", "section"), ("评价内容", "section"),
+                     ("分值", "max"), ("满分", "max"), ("权重", "max"), ("得分", "score"))
+
+# Label cell -> what the cell to its right says. Regexes over the compact text.
+LABELS = (
+    (re.compile(r"^(?:转移支付|专项资金|专项|资金)?[（(]?项目[)）]?(?:[（(](?:专项资金|资金)[)）])?名称$"), "name"),
+    (re.compile(r"^项目(?:编码|代码|编号)$"), "code"),
+    (re.compile(r"^(?:填报单位|实施单位|项目实施单位|预算单位|资金使用单位|单位名称|部门[（(]?单位[)）]?名称|部门名称)"
+                r"(?:[（(][^)）]*[)）])?$"), "unit"),
+    (re.compile(r"^(?:地方)?主管部门(?:[（(]单位[)）])?(?:名称)?(?:及部门预算编码)?$"), "department"),
+    (re.compile(r"^(?:评价|自评|绩效|综合)?(?:等级|等次)$"), "grade"),
+    (re.compile(r"^(?:自评|评价|综合)?(?:得分|总分)$"), "total"),
+    (re.compile(r"^资金来源$"), "funding"),
+    # Target sheets and key-value tables state the budget as a label.
+    (re.compile(r"^(?:预算数|预算金额|预算资金|计划安排资金|年初预算|资金总额|年度资金总额|项目资金总额)(?:[（(][^)）]*[)）])?$"),
+     "budget"),
+    (re.compile(r"^(?:[区县市州旗级]*支出预算总量|支出预算总额|部门预算总额)(?:[（(][^)）]*[)）])?$"), "budget"),
+    (re.compile(r"^(?:实际支出|全年执行数|实际执行数|执行数)(?:金额)?(?:[（(][^)）]*[)）])?$"), "executed"),
+    (re.compile(r"^(?:预算)?执行率$"), "rate"),
+)
+
+# Second-level indicator -> its first level, for rows whose first-level cell is
+# blank because Word merged it with the row above.
+LEVEL2_TO_LEVEL1 = {
+    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
+    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
+    "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
+    "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
+}
+# First levels a second level may sit under. Templates before 2020 put
+# 服务对象满意度指标 under 效益指标, and some make 成本指标 first-level: a blank
+# first-level cell keeps the merged label above when that label is one of these,
+# and otherwise takes the second level's usual parent (社会效益指标 under 产出指标
+# in a flattened table is a lost merge, not the report's structure).
+_ALLOWED_PARENTS = {
+    "服务对象满意度指标": {"满意度指标", "效益指标"}, "满意度指标": {"满意度指标", "效益指标"},
+    "成本指标": {"产出指标", "成本指标"},
+}
+LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "效果指标")
+# Bare dimension words that lost their 指标 (a cell 社会效益 / 指标 split, or a
+# template writing 产出): only these get it back; other labels stay as written.
+_BARE_DIMENSIONS = {name[:-2] for name in (*LEVEL2_TO_LEVEL1, *LEVEL1_NAMES)}
+# Sections of a four-part evaluation (决策/过程/产出/效益) whose rows judge how the
+# project was run, not what it produced: they are evaluation rows, not indicators.
+_PROCESS_SECTIONS = re.compile(r"^(?:项目)?(?:决策|过程|管理|投入)(?:指标)?$")
+_BUDGET_ROW = re.compile(r"^(?:预算|资金)?执行率$|^预算执行(?:情况)?$")
+
+_ENUM_PREFIX = re.compile(r"^(?:指标\s*[\d一二三四五六七八九十]+\s*[：:.、]|[\d]+\s*[.、．](?!\d)|[（(]\s*\d+\s*[)）]|[①-⑳])\s*")
+_INSTRUCTION = re.compile(r"[（(][^）)]*(?:填写|填报|请|说明|示例|如：)[^）)]*[)）]")
+_WEIGHT_IN_LABEL = re.compile(r"^(?P<label>.+?)[（(]\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+_TOTAL_WORDS = ("总分", "合计", "总计", "支出合计", "合计数", "总计数")
+_MONTH_END = re.compile(r"(\d{1,2})\s*月(?:底|末)")
+_QUARTERS = (("一季度", 3), ("二季度", 6), ("三季度", 9), ("四季度", 12))
+_TABLE_TITLE = re.compile(r"(?:自评|评价|评分|目标|情况|分配|申报|审核)表$")
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """One project listed in a table row (a department's 重点工作任务, a list of
+    bond projects, an allocation table)."""
+
+    name: Value
+    budget: Value | None = None
+    executed: Value | None = None
+    rate: Value | None = None
+    score: Value | None = None
+    grade: Value | None = None
+    bond: Value | None = None
+    implementer: Value | None = None
+    department: Value | None = None
+
+
+@dataclass
+class TableFacts:
+    """What one table says. Values carry provenance; None means not in this table."""
+
+    title_name: str | None = None
+    title: str | None = None
+    year: Value | None = None
+    name: Value | None = None
+    code: Value | None = None
+    unit: Value | None = None
+    department: Value | None = None
+    funding: Value | None = None
+    amount_unit: str | None = None
+    budget: dict[str, Value] = field(default_factory=dict)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    section_scores: list[SectionScore] = field(default_factory=list)
+    expense_items: list[ExpenseItem] = field(default_factory=list)
+    project_rows: list[ProjectRow] = field(default_factory=list)
+    spending_plan: list[SpendingPlan] = field(default_factory=list)
+    total_weight: Value | None = None
+    total_score: Value | None = None
+    grade: Value | None = None
+    has_actual_column: bool = False
+    has_indicator_header: bool = False
+    has_score_column: bool = False
+    inferred_header: bool = False
+    budget_block_read: bool = False
+    goal_expected: Value | None = None
+    goal_actual: Value | None = None
+
+
+def _prov(doc: SourceDocument, cells) -> Provenance:
+    cells = [c for c in cells if c is not None]
+    start = min(c.line_start for c in cells)
+    end = max(c.line_end for c in cells)
+    return Provenance(doc.file, start, end, doc.snippet(start, end))
+
+
+# ---------------------------------------------------------------------------
+# labels
+
+def label_field(text: str) -> str | None:
+    """What a label cell announces (name, unit, budget …), or None."""
+    t = compact(text).rstrip("：:")
+    if not t or len(t) > 24:
+        return None
+    for pattern, key in LABELS:
+        if pattern.match(t):
+            return key
+    return None
+
+
+def split_label_weight(text: str) -> tuple[str, float | None]:
+    """`产出指标（50分）` -> ("产出指标", 50); other labels unchanged."""
+    t = compact(text)
+    m = _WEIGHT_IN_LABEL.match(t)
+    if m and not re.search(r"\d", m.group("label")):
+        return m.group("label"), parse_number(m.group("weight"))
+    return t, None
+
+
+def normalize_level2(text: str) -> str | None:
+    """A second-level label as written, with wrapping undone; a bare template word
+    that lost its 指标 (`社会效益`) gets it back. Blank -> None."""
+    t, _ = split_label_weight(_INSTRUCTION.sub("", text))
+    t = _ENUM_PREFIX.sub("", t)
+    if not t:
+        return None
+    return t + "指标" if t in _BARE_DIMENSIONS else t
+
+
+def normalize_level1(text: str) -> str | None:
+    """A first-level label as written, minus its weight (see `normalize_level2`)."""
+    return normalize_level2(text)
+
+
+def level_group(label: str | None) -> str | None:
+    """The dimension a level label belongs to, for grouping across reports:
+    产出目标/产出/产出指标 -> 产出指标; None when it names none of them."""
+    if not label:
+        return None
+    t = compact(label)
+    for word, group in (("满意", "满意度指标"), ("产出", "产出指标"), ("效益", "效益指标"), ("效果", "效益指标"),
+                        ("成本", "成本指标"), ("决策", "决策指标"), ("过程", "过程指标"), ("管理", "过程指标"),
+                        ("投入", "投入指标")):
+        if word in t:
+            return LEVEL2_TO_LEVEL1.get(t, group) if t in LEVEL2_TO_LEVEL1 else group
+    return None
+
+
+def clean_indicator_name(text: str) -> str:
+    """Strip `指标1：` style enumerations and template instructions; join wraps."""
+    t = compact(_INSTRUCTION.sub("", text))
+    return _ENUM_PREFIX.sub("", t)
+
+
+# ---------------------------------------------------------------------------
+# rows
+
+def _has(texts: list[str], *words: str) -> bool:
+    return any(w in t for t in texts for w in words)
+
+
+def _cell_is(texts: list[str], *words: str) -> bool:
+    stripped = [re.sub(r"[（(][^)）]*[)）]", "", t) for t in texts]
+    return any(t in words for t in stripped)
+
+
+def row_kind(texts: list[str]) -> str:
+    """Classify a row by its words: budget_header, indicator_header, dimension_header,
+    expense_header, project_header, plan, total, goal_header, title, year, label or data."""
+    joined = "".join(texts)
+    nonempty = [t for t in texts if t]
+    if not nonempty:
+        return "blank"
+    if len(nonempty) == 1 and _TABLE_TITLE.search(nonempty[0]) and len(nonempty[0]) <= 60:
+        return "title"
+    if len(nonempty) == 1 and re.fullmatch(r"[（(]?(19|20)\d\d年度?[)）]?", nonempty[0]):
+        return "year"
+    # A plan row's cells are dates alone (3月底 | 6月底 …); a target such as
+    # 12月底前 inside an indicator row is not a plan.
+    dates = [t for t in nonempty if re.fullmatch(r"(?:\d{1,2}月(?:底|末)|[一二三四]季度(?:末)?)", t)]
+    if len(dates) >= 2:
+        return "plan"
+    has_level_words = ("一级指标" in joined or "三级指标" in joined or "指标名称" in joined)
+    if has_level_words and _has(texts, "指标值", "分值", "二级指标", "权重", "目标值", "得分"):
+        return "indicator_header"
+    if _cell_is(texts, "评价维度", "维度", "评价内容") and _has(texts, "得分") and not has_level_words:
+        return "dimension_header"
+    if _cell_is(texts, *[w for w, f in EXPENSE_COLUMNS if f == "item"]) and _has(texts, "支出", "预算", "金额"):
+        return "expense_header"
+    if _cell_is(texts, "项目", "项目名称") and _has(texts, "金额", "预算", "执行", "得分") and len(nonempty) >= 3 \
+            and not _has(texts, "资金来源", "支出类别"):
+        return "project_header"
+    if ("年初预算" in joined or "执行数" in joined or "下达额度" in joined or "全年预算" in joined) and "执行率" in joined:
+        return "budget_header"
+    if "预算数" in joined and "执行" in joined and "指标" not in joined:
+        return "budget_header"
+    if nonempty[0] in _TOTAL_WORDS or re.sub(r"\s", "", nonempty[0]) in _TOTAL_WORDS:
+        return "total"
+    if nonempty[0].startswith(("年度总体目标", "总体目标完成情况", "年度绩效目标", "当年整体绩效目标")) \
+            or joined.startswith("年度总体目标"):
+        return "goal_header"
+    if any(label_field(t) for t in texts):
+        return "label"
+    return "data"
+
+
+# ---------------------------------------------------------------------------
+# column maps
+
+@dataclass
+class _Header:
+    fields: dict[str, int]  # field -> index in the header row
+    cells: tuple[Cell, ...]
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    @property
+    def has_grid(self) -> bool:
+        return bool(self.cells) and all(c.col is not None for c in self.cells)
+
+    def get(self, row_cells: list[Cell | None], name: str) -> Cell | None:
+        i = self.fields.get(name)
+        if i is None:
+            return None
+        if self.has_grid and row_cells and all(c is None or c.col is not None for c in row_cells):
+            head = self.cells[i]
+            inside = [c for c in row_cells if c is not None and head.col <= c.col < head.col + head.col_span]
+            # Under a merged header (得分 over two columns) the first non-empty cell counts.
+            return next((c for c in inside if compact(c.text)), inside[0] if inside else None)
+        return row_cells[i] if i < len(row_cells) else None
+
+
+def _column_map(row: tuple[Cell, ...], vocabulary) -> _Header:
+    """Field -> column index. Words are tried in vocabulary order across the whole row,
+    so a specific header (三级指标) claims its column before a loose one (绩效指标,
+    which is also the merged side label of many tables) can."""
+    texts = [compact(cell.text) for cell in row]
+    mapping: dict[str, int] = {}
+    taken: set[int] = set()
+    for word, fieldname in vocabulary:
+        if fieldname in mapping:
+            continue
+        for i, t in enumerate(texts):
+            if i not in taken and word in t:
+                mapping[fieldname] = i
+                taken.add(i)
+                break
+    return _Header(mapping, row)
+
+
+def _aligned(row: tuple[Cell, ...], header: _Header) -> list[Cell | None]:
+    """Data cells lined up under the header. With a grid the cells are used as they
+    are (`_Header.get` matches columns); without one, a shorter row lost leading
+    merged cells, so it is aligned at its right edge, and a longer one carries empty
+    leading cells under a merged side label (绩效指标) the header lacks."""
+    cells: list[Cell | None] = list(row)
+    if header.has_grid and all(c.col is not None for c in row):
+        return cells
+    n = len(header)
+    if len(cells) < n:
+        cells = [None] * (n - len(cells)) + cells
+    while len(cells) > n and cells[0] is not None and not compact(cells[0].text):
+        cells.pop(0)
+    return cells
+
+
+def _text(cell: Cell | None) -> str:
+    return compact(_INSTRUCTION.sub("", cell.text)) if cell is not None else ""
+
+
+def _infer_indicator_header(row: tuple[Cell, ...]) -> _Header | None:
+    """A data row of an indicator table whose header row is missing: its level words
+    say where the levels are; the name follows; text cells then numbers give target,
+    actual, weight and score."""
+    texts = [compact(c.text) for c in row]
+    l2 = next((i for i, t in enumerate(texts) if normalize_level2(t) in LEVEL2_TO_LEVEL1), None)
+    if l2 is None or l2 + 1 >= len(texts):
+        return None
+    fields = {"level2": l2, "name": l2 + 1}
+    l1 = next((i for i in range(l2) if level_group(split_label_weight(texts[i])[0]) in LEVEL1_NAMES), None)
+    if l1 is not None:
+        fields["level1"] = l1
+    rest = list(range(l2 + 2, len(texts)))
+    numbers = [i for i in rest if parse_cell_number(texts[i]) is not None and "%" not in texts[i]]
+    trailing = []
+    for i in reversed(rest):  # weight and score are the last plain numbers
+        if i in numbers and len(trailing) < 2:
+            trailing.insert(0, i)
+        elif texts[i] == "" and not trailing:
+            continue
+        else:
+            break
+    measures = [i for i in rest if i not in trailing][:2]
+    if measures:
+        fields["target"] = measures[0]
+    if len(measures) > 1:
+        fields["actual"] = measures[1]
+    if len(trailing) == 2:
+        fields["weight"], fields["score"] = trailing
+    elif len(trailing) == 1:
+        fields["weight"] = trailing[0]
+    return _Header(fields, row)
+
+
+# ---------------------------------------------------------------------------
+# the table
+
+@dataclass
+class _State:
+    mode: str | None = None
+    header: _Header | None = None
+    level1: str | None = None
+    level2: str | None = None
+    section: str | None = None  # current four-part section (决策 …) when rows are not indicators
+    goal_pending: bool = False
+    plan_dates: list[str] = field(default_factory=list)
+    plan_cells: tuple = ()
+
+
+def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = None) -> TableFacts:
+    """Read a self-evaluation, target, score, expense or project-list table. See the
+    module docstring.
+
+    `caption_unit` is an amount unit declared just above the table ("单位：元"); a unit
+    inside the table wins over it.
+    """
+    facts = TableFacts()
+    st = _State()
+    previous: tuple[Cell, ...] = ()
+    for row in table.rows:
+        texts = [compact(c.text) for c in row]
+        kind = row_kind(texts)
+        if kind == "blank":
+            continue
+        if kind == "indicator_header":
+            row = _two_row_header(previous, row)
+        previous = row
+        unit_here = next((unit for unit in map(detect_amount_unit, texts) if unit), None)
+        if unit_here and facts.amount_unit is None and kind in ("budget_header", "title", "label", "data",
+                                                                "expense_header", "project_header"):
+            facts.amount_unit = unit_here
+        if kind == "title":
+            _read_title(next(t for t in texts if t), row, doc, facts)
+            continue
+        if kind == "year":
+            cell = next(c for c in row if compact(c.text))
+            facts.year = Value(int(re.search(r"(19|20)\d\d", compact(cell.text)).group(0)), _prov(doc, [cell]), cell.text.strip())
+            continue
+        if kind == "plan":
+            st.plan_dates = _plan_dates(texts)
+            st.plan_cells = row
+            continue
+        if st.plan_dates:
+            shares = [(c, parse_percent(c.text)) for c in row if "%" in c.text and parse_percent(c.text) is not None]
+            if len(shares) == len(st.plan_dates):
+                facts.spending_plan = [SpendingPlan(by, share, _prov(doc, [*st.plan_cells, c]))
+                                       for by, (c, share) in zip(st.plan_dates, shares)]
+            st.plan_dates = []
+            if shares:
+                continue
+        if kind == "label" and st.mode is not None and not _is_real_label_row(row):
+            kind = "data"
+        if kind == "label":
+            _read_labels(row, doc, facts)
+            st.mode = None
+            continue
+        if kind in ("budget_header", "indicator_header", "dimension_header", "expense_header", "project_header"):
+            _start_mode(kind, row, st, facts, caption_unit)
+            st.goal_pending = False
+            continue
+        if kind == "goal_header":
+            st.mode = None
+            filled = [c for c in row if compact(c.text)]
+            if len(filled) >= 2 and len(compact(filled[1].text)) > 12:
+                # 年度绩效目标 | <the goal text> on one row
+                facts.goal_expected = Value(filled[1].text.strip(), _prov(doc, [filled[1]]))
+            else:
+                st.goal_pending = True
+            continue
+        if kind == "total":
+            if st.mode == "budget":
+                _read_budget_row(row, doc, facts, st.header, is_total=True)
+                continue
+            if st.mode in ("expense", "project", "dimension"):
+                continue  # a sum of rows read one by one
+            _read_total(row, doc, facts, st.header if st.mode == "indicator" else None)
+            st.mode = None
+            continue
+        if st.goal_pending:
+            st.goal_pending = False
+            texts_cells = [c for c in row if compact(c.text)]
+            if texts_cells:
+                facts.goal_expected = Value(texts_cells[0].text.strip(), _prov(doc, [texts_cells[0]]))
+            if len(texts_cells) > 1:
+                facts.goal_actual = Value(texts_cells[-1].text.strip(), _prov(doc, [texts_cells[-1]]))
+            continue
+        if st.mode is None:
+            inferred = _infer_indicator_header(row)
+            if inferred is not None:
+                st.mode, st.header, st.level1, st.level2 = "indicator", inferred, None, None
+                facts.inferred_header = facts.has_indicator_header = True
+                facts.has_actual_column = facts.has_actual_column or "actual" in inferred.fields
+        if st.mode == "budget":
+            _read_budget_row(row, doc, facts, st.header)
+        elif st.mode == "indicator":
+            _read_indicator_row(row, doc, facts, st)
+        elif st.mode == "dimension":
+            _read_dimension_row(row, doc, facts, st.header)
+        elif st.mode == "expense":
+            _read_expense_row(row, doc, facts, st.header)
+        elif st.mode == "project":
+            _read_project_row(row, doc, facts, st.header)
+    return facts
+
+
+_STRUCTURAL_LABELS = {"name", "code", "unit", "department", "grade", "funding"}
+
+
+def _is_real_label_row(row) -> bool:
+    """Inside a table body, a row is a label row only if its first non-empty cell
+    names the project, unit or grade (项目名称 | X); a row of an indicator named
+    预算执行率 is data."""
+    cells = [c for c in row if compact(c.text)]
+    return len(cells) >= 2 and label_field(cells[0].text) in _STRUCTURAL_LABELS and len(cells) <= 6
+
+
+def _two_row_header(above: tuple[Cell, ...], row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """A header written over two rows (绩效指标 spanning 一级/二级/三级 above, and
+    年度指标值, 分值, 得分 merged down into the second row): the second row's blank
+    cells take the words of the cell above them."""
+    if not above or not any(not compact(c.text) for c in row):
+        return row
+    grid = all(c.col is not None for c in (*above, *row))
+    if not grid and len(above) != len(row):
+        return row
+    filled = []
+    for k, cell in enumerate(row):
+        if compact(cell.text):
+            filled.append(cell)
+            continue
+        over = next((a for a in above if a.col is not None and a.col <= cell.col < a.col + a.col_span), None) \
+            if grid else above[k]
+        filled.append(replace(cell, text=over.text) if over is not None else cell)
+    return tuple(filled)
+
+
+def _start_mode(kind: str, row, st: _State, facts: TableFacts, caption_unit: str | None) -> None:
+    if kind == "budget_header":
+        facts.amount_unit = facts.amount_unit or caption_unit
+        st.mode, st.header = "budget", _column_map(row, BUDGET_COLUMNS)
+    elif kind == "indicator_header":
+        st.mode, st.header = "indicator", _column_map(row, INDICATOR_COLUMNS)
+        facts.has_indicator_header = True
+        facts.has_actual_column = facts.has_actual_column or "actual" in st.header.fields
+        facts.has_score_column = facts.has_score_column or "score" in st.header.fields
+        # A header repeated after a page break continues the table: keep the levels.
+    elif kind == "dimension_header":
+        st.mode, st.header = "dimension", _column_map(row, DIMENSION_COLUMNS)
+    elif kind == "expense_header":
+        facts.amount_unit = facts.amount_unit or caption_unit
+        st.mode, st.header = "expense", _column_map(row, EXPENSE_COLUMNS)
+    elif kind == "project_header":
+        facts.amount_unit = facts.amount_unit or caption_unit
+        st.mode, st.header = "project", _column_map(row, PROJECT_COLUMNS)
+
+
+def _read_title(title: str, row, doc, facts: TableFacts) -> None:
+    facts.title = title
+    name = re.sub(r"^[（(]?(?:19|20)\d\d年度?[)）]?", "", title)
+    name = re.sub(r"[（(](?:19|20)\d\d年度?[)）]$", "", name)
+    name = re.sub(r"(?:区域|项目支出|项目|支出|转移支付|专项资金)?(?:绩效)?(?:目标)?(?:自评|评价|评分|完成情况|申报|审核)?表$", "", name)
+    name = re.sub(r"(?:绩效)?(?:目标)?$", "", name) if name.endswith("绩效目标") else name
+    name = re.sub(r"项目$", "", name) if name.endswith("项目") and len(name) > 4 else name
+    facts.title_name = name or None
+
+
+def _read_labels(row: tuple[Cell, ...], doc: SourceDocument, facts: TableFacts) -> None:
+    cells = list(row)
+    for i, cell in enumerate(cells):
+        key = label_field(cell.text)
+        if key is None or i + 1 >= len(cells):
+            continue
+        target = next((c for c in cells[i + 1:] if compact(c.text)), None)
+        if target is None:
+            continue
+        text = compact(target.text)
+        if label_field(text) is not None:
+            continue
+        value = Value(text, _prov(doc, [cell, target]), target.text.strip())
+        if key == "name" and facts.name is None:
+            facts.name = value
+        elif key == "code" and facts.code is None:
+            facts.code = value
+        elif key == "unit" and facts.unit is None:
+            facts.unit = _strip_unit_code(value)
+        elif key == "department" and facts.department is None:
+            facts.department = _strip_unit_code(value)
+        elif key == "grade" and facts.grade is None:
+            facts.grade = value
+        elif key == "funding" and facts.funding is None:
+            facts.funding = value
+        elif key == "total":
+            number = parse_cell_number(text)
+            if number is not None:
+                facts.total_score = Value(number, value.prov, text)
+        elif key in ("budget", "executed", "rate"):
+            _read_budget_label(key, cell, target, value, facts)
+
+
+def _strip_unit_code(value: Value) -> Value:
+    """`422001-某市农业农村局` -> 某市农业农村局 (a budget code before the name)."""
+    text = re.sub(r"^\d{3,9}\s*[-－—_ ]\s*", "", value.value)
+    text = re.sub(r"[（(](?:公章|盖章|本级)[)）]$", "", text)
+    return Value(text, value.prov, value.raw)
+
+
+def _read_budget_label(key: str, label: Cell, target: Cell, value: Value, facts: TableFacts) -> None:
+    text = compact(target.text)
+    if parse_number(text) is None or not re.fullmatch(r"[\d,.%]+(?:万元|元|亿元)?", text):
+        return
+    unit = detect_amount_unit(label.text) or facts.amount_unit or "万元"
+    field_name = {"budget": "budget_initial", "executed": "executed", "rate": "rate"}[key]
+    if field_name in facts.budget:
+        return
+    if key == "rate":
+        facts.budget["rate"] = Value(parse_percent(text), value.prov, text)
+    else:
+        facts.budget[field_name] = Value(amount_to_wan(text, unit), value.prov, text)
+
+
+def _read_budget_row(row, doc, facts: TableFacts, header: _Header, is_total: bool = False) -> None:
+    cells = _aligned(row, header)
+    label_cell = next((c for c in cells if c is not None and compact(c.text) and parse_cell_number(c.text) is None), None)
+    label = compact(label_cell.text) if label_cell else ""
+    unit = facts.amount_unit or "万元"
+    line: dict = {"label": label, "prov": _prov(doc, [c for c in row if c is not None])}
+    for fieldname in ("budget_initial", "budget_adjusted", "executed"):
+        cell = header.get(cells, fieldname)
+        if cell is not None and parse_cell_number(cell.text) is not None:
+            line[fieldname] = Value(amount_to_wan(cell.text, unit), _prov(doc, [cell]), cell.text.strip())
+    for fieldname, parser in (("weight", parse_cell_number), ("rate", parse_percent), ("score", parse_cell_number)):
+        cell = header.get(cells, fieldname)
+        if cell is not None and parse_cell_number(cell.text) is not None:
+            line[fieldname] = Value(parser(cell.text), _prov(doc, [cell]), cell.text.strip())
+    if len(line) <= 2:
+        return
+    facts.budget_lines.append(BudgetLine(
+        label, *(v(line.get(k)) for k in ("budget_initial", "budget_adjusted", "executed", "weight", "rate", "score")),
+        line["prov"],
+    ))
+    # The first line is the total (年度资金总额, 合计); 其中 rows are its parts.
+    is_part = label.startswith("其中") or label in ("上年结转资金", "其他资金", "当年财政拨款", "财政拨款", "基本支出", "项目支出")
+    if not is_part and not facts.budget_block_read:
+        facts.budget_block_read = True
+        facts.budget.update({k: val for k, val in line.items() if k not in ("label", "prov")})
+
+
+def _read_indicator_row(row, doc, facts: TableFacts, st: _State) -> None:
+    header = st.header
+    cells = _aligned(row, header)
+    l1_cell, l2_cell = header.get(cells, "level1"), header.get(cells, "level2")
+    raw_l1, raw_l2 = _text(l1_cell), _text(l2_cell)
+    name_cell = header.get(cells, "name") or header.get(cells, "description")
+    name = clean_indicator_name(name_cell.text) if name_cell is not None else ""
+    if raw_l1:
+        label, weight = split_label_weight(raw_l1)
+        st.level1 = normalize_level1(label)
+        st.section = st.level1 if _PROCESS_SECTIONS.match(label) else None
+        if weight is not None and l1_cell is not None:
+            facts.section_scores.append(SectionScore(st.level1, weight, None, _prov(doc, [l1_cell])))
+    inferred = False
+    if raw_l2:
+        st.level2 = normalize_level2(raw_l2)
+        parent = LEVEL2_TO_LEVEL1.get(st.level2)
+        is_merged = l1_cell is not None and l1_cell.is_continuation
+        allowed = _ALLOWED_PARENTS.get(st.level2, {parent})
+        carried_fits = st.level1 in allowed or level_group(st.level1) in allowed  # 产出目标 above 质量
+        if not raw_l1 and parent and not carried_fits and not is_merged and st.section is None:
+            # A blank first-level cell in a flattened table: the second level says which.
+            st.level1, inferred = parent, True
+        elif st.level1 is None and parent:
+            st.level1, inferred = parent, True
+    target_text = _compose_target(cells, header)
+    weight_cell, score_cell = header.get(cells, "weight"), header.get(cells, "score")
+    if not name or name.startswith(("填写说明", "说明", "注：", "注:")):
+        return
+    if not target_text and not _text(header.get(cells, "actual")) and weight_cell is None:
+        return
+    weight = parse_cell_number(weight_cell.text) if weight_cell is not None else None
+    score = parse_cell_number(score_cell.text) if score_cell is not None else None
+    used = [c for c in cells if c is not None and compact(c.text)]
+    if _BUDGET_ROW.match(name) and (facts.has_score_column or score is not None) and st.section is not None:
+        # The 预算执行率 row of a four-part table is the budget's weight and score.
+        if weight is not None and "weight" not in facts.budget:
+            facts.budget["weight"] = Value(weight, _prov(doc, [weight_cell]), weight_cell.text.strip())
+        if score is not None and "score" not in facts.budget:
+            facts.budget["score"] = Value(score, _prov(doc, [score_cell]), score_cell.text.strip())
+    if st.section is not None:
+        return  # 决策/过程 rows are evaluation rows, not indicators
+    facts.indicators.append(Indicator(
+        level1=st.level1,
+        level2=st.level2,
+        name=name,
+        target=target_text,
+        actual=normalize_target_text(_text(header.get(cells, "actual"))) if "actual" in header.fields else None,
+        weight=weight,
+        score=score,
+        prov=_prov(doc, used or [c for c in row]),
+        deviation_reason=_text(header.get(cells, "reason")) or None,
+        level1_inferred=inferred or not raw_l1,
+    ))
+
+
+def _compose_target(cells, header: _Header) -> str | None:
+    """年度指标值 as written; when a province splits 指标性质 / 指标值 / 度量单位 into
+    columns, join them back (≥ + 200 + 人 -> ≥200人)."""
+    value = _text(header.get(cells, "target"))
+    nature = _text(header.get(cells, "nature"))
+    unit = _text(header.get(cells, "unit"))
+    symbol = {"大于等于": "≥", "小于等于": "≤", "大于": ">", "小于": "<", "等于": "=", "定性": "",
+              "正向": "", "反向": ""}.get(nature, nature)
+    if symbol and not value and len(symbol) > 2:
+        value, symbol = symbol, ""  # a qualitative value written in the 性质 column
+    if symbol and value and len(symbol) <= 2 and not value.startswith(("≥", "≤", ">", "<", "=")):
+        value = symbol + value
+    if unit and value and not value.endswith(unit) and re.search(r"\d$", value):
+        value += unit
+    return normalize_target_text(value)
+
+
+def _read_total(row, doc, facts: TableFacts, header: _Header | None) -> None:
+    """总分 row: with an indicator header, read 分值/得分 columns; otherwise the
+    numbers in order (weight sum, then score)."""
+    numbers = [(c, parse_cell_number(c.text)) for c in row if parse_cell_number(c.text) is not None]
+    if header is not None and (header.has_grid and all(c.col is not None for c in row) or len(row) == len(header)):
+        cells = _aligned(row, header)
+        weight_cell, score_cell = header.get(cells, "weight"), header.get(cells, "score")
+        if weight_cell is not None and parse_cell_number(weight_cell.text) is not None:
+            facts.total_weight = Value(parse_cell_number(weight_cell.text), _prov(doc, [weight_cell]), weight_cell.text.strip())
+        if score_cell is not None and parse_cell_number(score_cell.text) is not None:
+            facts.total_score = Value(parse_cell_number(score_cell.text), _prov(doc, [score_cell]), score_cell.text.strip())
+        if facts.total_weight is not None or facts.total_score is not None:
+            _grade_in_row(row, doc, facts)
+            return
+    if len(numbers) == 1 and facts.has_indicator_header and not facts.has_actual_column:
+        # A target table has no scores: its 总分 is the sum of the weights.
+        facts.total_weight = Value(numbers[0][1], _prov(doc, [numbers[0][0]]), numbers[0][0].text.strip())
+    elif len(numbers) >= 2:
+        facts.total_weight = Value(numbers[0][1], _prov(doc, [numbers[0][0]]), numbers[0][0].text.strip())
+        facts.total_score = Value(numbers[-1][1], _prov(doc, [numbers[-1][0]]), numbers[-1][0].text.strip())
+    elif numbers:
+        facts.total_score = Value(numbers[0][1], _prov(doc, [numbers[0][0]]), numbers[0][0].text.strip())
+    _grade_in_row(row, doc, facts)
+
+
+def _grade_in_row(row, doc, facts: TableFacts) -> None:
+    """评价等级：良 written in a cell of the total row."""
+    for cell in row:
+        m = re.search(r"(?:等级|等次)[:：]?\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)", compact(cell.text))
+        if m and facts.grade is None:
+            facts.grade = Value(m.group(1), _prov(doc, [cell]), m.group(0))
+
+
+def _read_dimension_row(row, doc, facts: TableFacts, header: _Header) -> None:
+    cells = _aligned(row, header)
+    section_cell = header.get(cells, "section")
+    max_cell, score_cell = header.get(cells, "max"), header.get(cells, "score")
+    name = _text(section_cell)
+    if not name or name in _TOTAL_WORDS:
+        return
+    maximum = parse_cell_number(max_cell.text) if max_cell is not None else None
+    score = parse_cell_number(score_cell.text) if score_cell is not None else None
+    if maximum is None and score is None:
+        return
+    label, _ = split_label_weight(name)
+    facts.section_scores.append(SectionScore(label, maximum, score, _prov(doc, [c for c in row if compact(c.text)])))
+
+
+def _read_expense_row(row, doc, facts: TableFacts, header: _Header) -> None:
+    cells = _aligned(row, header)
+    item = _text(header.get(cells, "item"))
+    if not item or item in _TOTAL_WORDS or item.endswith("合计"):
+        return
+    unit = facts.amount_unit or "万元"
+    planned, executed = header.get(cells, "planned"), header.get(cells, "executed")
+    amount_cell = planned if planned is not None and parse_cell_number(planned.text) is not None else executed
+    if amount_cell is None or parse_cell_number(amount_cell.text) is None:
+        return
+    facts.expense_items.append(ExpenseItem(item, amount_to_wan(amount_cell.text, unit),
+                                           _prov(doc, [c for c in row if compact(c.text)]), amount_cell.text.strip()))
+
+
+def _read_project_row(row, doc, facts: TableFacts, header: _Header) -> None:
+    cells = _aligned(row, header)
+    name_cell = header.get(cells, "name")
+    name = _text(name_cell)
+    if not name or name in _TOTAL_WORDS or re.fullmatch(r"[\d.]+", name):
+        return
+    unit = facts.amount_unit or "万元"
+
+    def amount(key):
+        cell = header.get(cells, key)
+        if cell is None or parse_cell_number(cell.text) is None:
+            return None
+        return Value(amount_to_wan(cell.text, detect_amount_unit(header.cells[header.fields[key]].text) or unit),
+                     _prov(doc, [cell]), cell.text.strip())
+
+    def number(key, parser=parse_cell_number):
+        cell = header.get(cells, key)
+        if cell is None or parse_cell_number(cell.text) is None:
+            return None
+        return Value(parser(cell.text), _prov(doc, [cell]), cell.text.strip())
+
+    def text(key):
+        cell = header.get(cells, key)
+        return Value(_text(cell), _prov(doc, [cell]), cell.text.strip()) if cell is not None and _text(cell) else None
+
+    facts.project_rows.append(ProjectRow(
+        name=Value(name, _prov(doc, [c for c in row if compact(c.text)]), name_cell.text.strip()),
+        budget=amount("budget"), executed=amount("executed"), rate=number("rate", parse_percent),
+        score=number("score"), grade=text("grade"), bond=amount("bond"),
+        implementer=text("implementer"), department=text("department"),
+    ))
+
+
+def _plan_dates(texts: list[str]) -> list[str]:
+    """["3月底", "6月底", …] -> ["03-31", "06-30", …]; quarters likewise."""
+    months = [int(m) for t in texts for m in _MONTH_END.findall(t)]
+    if len(months) < 2:
+        months = [q for word, q in _QUARTERS if any(word in t for t in texts)]
+    if len(months) < 2 or months != sorted(months) or any(not 1 <= m <= 12 for m in months):
+        return []
+    # Leap years do not matter for a plan date.
+    return [f"{m:02d}-{calendar.monthrange(2001, m)[1]:02d}" for m in months]
