@@ -30,7 +30,10 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from budgetperf.storing import store  # noqa: E402
+from budgetperf.storing import (
+    schema,
+    store,  # noqa: E402
+)
 
 # Columns holding ids that start with the 16-hex-digit doc_id ("<doc_id>:3:7").
 ID_COLUMNS = {"doc_id", "project_id", "earlier_project_id", "indicator_id", "check_id", "entity_id"}
@@ -107,7 +110,7 @@ def grow(base: Path, out: Path, times: int) -> dict[str, int]:
             print(f"  {table:<16}{con.execute(f'select count(*) from {table}').fetchone()[0]:>12,} rows"
                   f"  ({time.perf_counter() - start:.1f} s)", flush=True)
         if hasattr(store, "refresh_marts"):
-            store.refresh_marts(con)
+            schema.refresh_marts(con)
         con.execute("checkpoint")
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("documents", "projects", "indicators")}
     finally:

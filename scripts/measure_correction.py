@@ -87,8 +87,8 @@ class App:
 def prepare(folder: Path, copies: int) -> dict:
     """Originals, a store built from them, and one editor, all under `folder`."""
     from budgetperf.changes.editors import hash_password
+    from budgetperf.storing.building import build_store
     from budgetperf.storing.reference import load_reference
-    from budgetperf.storing.store import build_store
 
     reports = folder / "reports"
     reports.mkdir()

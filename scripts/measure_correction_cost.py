@@ -57,14 +57,14 @@ def main() -> None:
                            "BUDGETPERF_WRITE_LOG": str(base / "write_log.jsonl"),
                            "BUDGETPERF_REFERENCE_EDITS": str(base / "reference_edits.jsonl")})
         from budgetperf.changes import corrections
-        from budgetperf.storing import committing, loading, publish, store
+        from budgetperf.storing import building, committing, loading, publish, store
 
         reports = Path(args.reports or ROOT / "data" / "reports")
         db = base / "store.duckdb"
         if args.db:
             shutil.copy(args.db, db)
         else:
-            store.build_store(reports, db)
+            building.build_store(reports, db)
         con = store.connect(db)
         docs, projects, size = (con.execute("select count(*) from documents").fetchone()[0],
                                 con.execute("select count(*) from projects").fetchone()[0], db.stat().st_size)

@@ -49,8 +49,8 @@ def variant(source: Path, i: int) -> str:
     data/regions.csv (so programmes link only within a region, as in a real province),
     plus a unique note so the content hash is new. No region is named here: the
     report's own region comes from extraction."""
+    from budgetperf.storing.extracting import extract_file
     from budgetperf.storing.reference import load_reference
-    from budgetperf.understanding.extract import extract_file
     from budgetperf.understanding.records import v
 
     if not _REGIONS:

@@ -13,6 +13,22 @@ REPORTS_DIR = ROOT / "data" / "reports"
 FIXTURES_DIR = ROOT / "tests" / "fixtures" / "reports"
 
 
+def ingest(db, paths, ref=None) -> list:
+    """Add files to the store at `db` the way `budgetperf ingest` does, one write per
+    file (intake: originals kept beside the store, each write logged); returns one
+    IngestResult per path."""
+    from budgetperf.storing import intake
+
+    db = Path(db)
+    results = []
+    for path in paths:
+        prepared = intake.prepare([intake.Incoming.from_path(path)], ref)
+        report = intake.add_reports(prepared, "测试", via="test", db_path=db, reports_dir=db.parent / "originals",
+                                    archive_dir=db.parent / "archive", ref=ref)
+        results += [p.result for p in report.items]
+    return results
+
+
 @pytest.fixture(scope="session")
 def ref():
     """The bundled reference tables (data/regions.csv, data/unit_aliases.csv)."""
@@ -74,7 +90,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def dash_store(tmp_path_factory, ref) -> Path:
     """The store built once per session from the four seed reports in data/reports."""
-    from budgetperf.storing.store import build_store
+    from budgetperf.storing.building import build_store
 
     db = tmp_path_factory.mktemp("dash") / "budgetperf.duckdb"
     results = build_store(REPORTS_DIR, db, ref)
@@ -95,7 +111,7 @@ def make_store(tmp_path_factory, ref):
     report files (none: an empty store) and returns its path."""
     import shutil
 
-    from budgetperf.storing.store import build_store
+    from budgetperf.storing.building import build_store
 
     def build(reports: list[Path] = (), name: str = "variant") -> Path:
         folder = tmp_path_factory.mktemp(f"{name}_reports")
@@ -113,7 +129,7 @@ def province_store(tmp_path_factory, ref) -> Path:
     """A province-sized store, about 100× the seeds: every seed report copied under
     about 250 other counties and districts with years shifted (tests/province.py),
     built once per session (issue 9's scenario: ~400 reports)."""
-    from budgetperf.storing.store import build_store
+    from budgetperf.storing.building import build_store
     from tests.province import write_corpus
 
     folder = tmp_path_factory.mktemp("province_reports")
@@ -220,7 +236,7 @@ def scale_corpus(tmp_path_factory, ref) -> Path:
 def scale_store(tmp_path_factory, scale_corpus, ref) -> Path:
     """The store built once per session from `scale_corpus`: pages and queries at a
     province's scale."""
-    from budgetperf.storing.store import build_store
+    from budgetperf.storing.building import build_store
 
     db = tmp_path_factory.mktemp("scale") / "budgetperf.duckdb"
     results = build_store(scale_corpus / "reports", db, ref)

@@ -21,11 +21,9 @@ from budgetperf.bench.scoring import (
     score_documents,
 )
 from budgetperf.reading import ReadError
-from budgetperf.understanding.extract import (
-    document_to_dict,
-    extract_file,
-    link_programs,
-)
+from budgetperf.storing.extracting import extract_file
+from budgetperf.understanding.extract import document_to_dict
+from budgetperf.understanding.linking import link_programs
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "fixtures" / "devset"

@@ -11,7 +11,7 @@ import pytest
 
 from budgetperf.changes import corrections, reference_edits, writelog
 from budgetperf.cli import main
-from budgetperf.storing import committing, intake, loading, store
+from budgetperf.storing import building, committing, extracting, intake, loading
 from budgetperf.storing.reference import load_reference
 from tests.conftest import REPORTS_DIR
 
@@ -25,7 +25,7 @@ def env(write_env, tmp_path, monkeypatch, ref):
     for f in REPORTS_DIR.iterdir():
         if f.is_file() and not f.name.startswith("."):
             shutil.copy(f, write_env["BUDGETPERF_REPORTS_DIR"] / f.name)
-    store.build_store(write_env["BUDGETPERF_REPORTS_DIR"], write_env["BUDGETPERF_DB"], ref)
+    building.build_store(write_env["BUDGETPERF_REPORTS_DIR"], write_env["BUDGETPERF_DB"], ref)
     return write_env
 
 
@@ -77,7 +77,7 @@ def test_the_correction_survives_a_rebuild_and_a_reingest(env, ref):
     db, reports = env["BUDGETPERF_DB"], env["BUDGETPERF_REPORTS_DIR"]
     doc_id, name, _, record = _fix_budget(db)
     assert committing.submit([record], "张三").ok
-    store.build_store(reports, db, ref)
+    building.build_store(reports, db, ref)
     assert _budget_of(db, doc_id, name) == 12345.6
     # deleted, then the same file ingested again: the correction applies by content
     file = _query(db, "select file from documents where doc_id = ?", [doc_id])[0][0]
@@ -95,14 +95,14 @@ def test_a_rebuild_reextracts_only_the_corrected_document(env, ref, monkeypatch)
     doc_id, name, _, record = _fix_budget(db)
     corrections.append([record])  # made elsewhere (imported, or while a build ran)
     seen = []
-    original = loading.extract_one
+    original = extracting.extract_one
 
     def counting(path, ref, index, by_doc=None):
         seen.append(path.name)
         return original(path, ref, index, by_doc)
 
-    monkeypatch.setattr(loading, "extract_one", counting)
-    store.build_store(reports, db, ref)
+    monkeypatch.setattr(extracting, "extract_one", counting)
+    building.build_store(reports, db, ref)
     assert seen == [_query(db, "select file from documents where doc_id = ?", [doc_id])[0][0]]
     assert _budget_of(db, doc_id, name) == 12345.6
 
@@ -113,9 +113,9 @@ def test_a_build_catches_up_with_corrections_made_while_it_extracted(env, ref):
     corrections.append([record])  # the store does not carry it yet
     con = duckdb.connect(str(db))
     try:
-        assert loading.stale_corrections(con, loading.current_corrections()) == [doc_id]
+        assert loading.stale_corrections(con, extracting.current_corrections()) == [doc_id]
         assert loading.catch_up_corrections(con, reports, ref) == 1
-        assert loading.stale_corrections(con, loading.current_corrections()) == []
+        assert loading.stale_corrections(con, extracting.current_corrections()) == []
         assert con.execute("select budget_initial_wan from projects where doc_id = ? and name = ?",
                            [doc_id, name]).fetchone()[0] == 12345.6
     finally:
@@ -144,7 +144,7 @@ def test_export_and_import_move_corrections_to_another_installation(env, tmp_pat
     assert corrections.export_records(exported, corrections.load()) == 1
     # another installation: same reports, its own corrections file, a store without the fix
     monkeypatch.setenv("BUDGETPERF_CORRECTIONS", str(tmp_path / "elsewhere.jsonl"))
-    store.build_store(env["BUDGETPERF_REPORTS_DIR"], db, load_reference())
+    building.build_store(env["BUDGETPERF_REPORTS_DIR"], db, load_reference())
     assert _budget_of(db, doc_id, name) != 12345.6
     report = committing.import_file(exported, "王五")
     assert report.ok and _budget_of(db, doc_id, name) == 12345.6

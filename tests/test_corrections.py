@@ -128,7 +128,7 @@ def test_finding_status_is_kept_by_a_stable_key():
 
 
 def test_extraction_applies_corrections_before_the_audit(ref, tmp_path):
-    from budgetperf.understanding.extract import extract_file
+    from budgetperf.storing.extracting import extract_file
 
     report = tmp_path / "r.txt"
     report.write_text("某县教育局2023年度项目支出绩效自评报告\n项目名称：校车运行经费\n项目年初预算10万元，全年实际支出9万元，预算执行率90%。\n"

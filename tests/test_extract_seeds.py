@@ -14,11 +14,9 @@ from pathlib import Path
 import pytest
 
 from budgetperf.bench.scoring import same_unit
-from budgetperf.understanding.extract import (
-    document_to_dict,
-    extract_file,
-    link_programs,
-)
+from budgetperf.storing.extracting import extract_file
+from budgetperf.understanding.extract import document_to_dict
+from budgetperf.understanding.linking import link_programs
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = json.loads((ROOT / "tests" / "seed_facts.json").read_text(encoding="utf-8"))

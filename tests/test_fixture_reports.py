@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from budgetperf.understanding.extract import document_to_dict, extract_file
+from budgetperf.storing.extracting import extract_file
+from budgetperf.understanding.extract import document_to_dict
 from tests.conftest import FIXTURES_DIR
 
 CASES = sorted(FIXTURES_DIR.glob("*.expected.json"))

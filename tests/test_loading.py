@@ -12,18 +12,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from budgetperf.storing import loading
-from budgetperf.storing.store import (
-    build_store,
-    create_schema,
-    ingest_files,
-    insert_extraction,
-    load_regions,
-    report_files,
-)
+from budgetperf.storing import arrow, extracting, linking, loading
+from budgetperf.storing.building import build_store, report_files
+from budgetperf.storing.extracting import extract_file
+from budgetperf.storing.rows import document_rows
+from budgetperf.storing.schema import create_schema, load_regions
 from budgetperf.synth.corpus import write_corpus
-from budgetperf.understanding.extract import extract_file, link_programs
-from tests.conftest import FIXTURES_DIR, REPORTS_DIR
+from budgetperf.understanding.linking import link_programs
+from tests.conftest import FIXTURES_DIR, REPORTS_DIR, ingest
 
 TABLES = ("documents", "source_lines", "units", "projects", "budget_lines", "provenance", "indicators",
           "section_scores", "expense_items", "spending_plans", "output_facts", "checks", "program_links",
@@ -64,15 +60,16 @@ def build_document_by_document(folder: Path, db: Path, ref) -> None:
         for path in report_files(folder):
             ex = extract_file(path, ref)
             con.execute("begin")
-            insert_extraction(con, ex)
+            schemas = arrow.table_schemas(con)
+            arrow.insert_tables(con, {t: arrow.to_arrow(schemas[t], r) for t, r in document_rows(ex).items() if r})
             con.execute("commit")
             extractions.append(ex)
         link_programs(extractions)
-        inputs = [loading.link_input(ex) for ex in extractions]
-        rows = loading.link_rows(sorted(inputs, key=lambda li: li.file))
+        inputs = [linking.link_input(ex) for ex in extractions]
+        rows = linking.link_rows(sorted(inputs, key=lambda li: li.file))
         if rows:
-            loading.insert_arrow(con, "program_links",
-                                 loading.to_arrow(loading.table_schemas(con)["program_links"], rows))
+            arrow.insert_arrow(con, "program_links",
+                                 arrow.to_arrow(arrow.table_schemas(con)["program_links"], rows))
     finally:
         con.close()
 
@@ -89,13 +86,13 @@ def test_batched_build_equals_document_by_document(synth_reports, tmp_path, ref)
 def test_worker_processes_return_the_same_rows_in_order(synth_reports, tmp_path, ref):
     con = duckdb.connect()
     create_schema(con)
-    schemas = loading.table_schemas(con)
+    schemas = arrow.table_schemas(con)
     paths = report_files(synth_reports)
-    here = list(loading.extract_rows(paths, ref, schemas, pool=None))
+    here = list(extracting.extract_rows(paths, ref, schemas, pool=None))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(2, mp_context=context, initializer=loading._init_worker,
+    with ProcessPoolExecutor(2, mp_context=context, initializer=extracting._init_worker,
                              initargs=(ref, schemas, {})) as pool:
-        there = list(loading.extract_rows(paths, ref, schemas, pool=pool))
+        there = list(extracting.extract_rows(paths, ref, schemas, pool=pool))
     assert [o.result.file for c in there for o in c.outcomes] == [p.name for p in paths]
     assert [o.content_hash for c in here for o in c.outcomes] == [o.content_hash for c in there for o in c.outcomes]
     for a, b in zip(here, there):
@@ -104,28 +101,28 @@ def test_worker_processes_return_the_same_rows_in_order(synth_reports, tmp_path,
     # links computed over the pool equal those computed here
     inputs = sorted((o.link for c in here for o in c.outcomes if o.link), key=lambda li: li.file)
     with ProcessPoolExecutor(2, mp_context=context) as pool:
-        assert sorted(loading.link_rows(inputs, pool)) == sorted(loading.link_rows(inputs))
+        assert sorted(linking.link_rows(inputs, pool)) == sorted(linking.link_rows(inputs))
 
 
 def test_pool_only_when_it_pays(ref, monkeypatch):
-    with loading.worker_pool(3, ref, {}, workers=2) as pool:
+    with extracting.worker_pool(3, ref, {}, workers=2) as pool:
         assert pool is None  # a few files: in this process
-    with loading.worker_pool(1000, ref, {}, workers=1) as pool:
+    with extracting.worker_pool(1000, ref, {}, workers=1) as pool:
         assert pool is None
     monkeypatch.setattr("threading.active_count", lambda: 3)  # e.g. inside the Streamlit app
-    with loading.worker_pool(1000, ref, {}, workers=2) as pool:
+    with extracting.worker_pool(1000, ref, {}, workers=2) as pool:
         assert pool is None
 
 
 def _count_extractions(monkeypatch) -> list[str]:
     seen = []
-    original = loading.extract_one
+    original = extracting.extract_one
 
     def counting(path, ref, index, corrections=None):
         seen.append(Path(path).name)
         return original(path, ref, index, corrections)
 
-    monkeypatch.setattr(loading, "extract_one", counting)
+    monkeypatch.setattr(extracting, "extract_one", counting)
     return seen
 
 
@@ -181,7 +178,7 @@ def test_synthetic_documents_are_flagged(synth_reports, tmp_path, ref):
 
 def test_ingest_in_one_batch_equals_build(synth_reports, tmp_path, ref):
     db = tmp_path / "ingested.duckdb"
-    results = ingest_files(db, report_files(synth_reports), ref)
+    results = ingest(db, report_files(synth_reports), ref)
     assert {r.status for r in results} == {"added"}
     build_store(synth_reports, tmp_path / "built.duckdb", ref)
     ingested, built = dump(db), dump(tmp_path / "built.duckdb")
@@ -195,7 +192,7 @@ def test_ingest_same_name_twice_keeps_the_later(tmp_path, ref):
     shutil.copy(FIXTURES_DIR / "pipe_table.txt", a / "report.txt")
     shutil.copy(FIXTURES_DIR / "yuan_amounts_pipe_table.txt", b / "report.txt")
     db = tmp_path / "s.duckdb"
-    results = ingest_files(db, [a / "report.txt", b / "report.txt"], ref)
+    results = ingest(db, [a / "report.txt", b / "report.txt"], ref)
     assert [r.status for r in results] == ["added", "replaced"]
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from documents").fetchone()[0] == 1
@@ -205,7 +202,7 @@ def test_ingest_same_name_twice_keeps_the_later(tmp_path, ref):
 
 def test_ingest_falls_back_to_file_by_file(tmp_path, ref, monkeypatch):
     """One file whose rows the store refuses fails alone; the others are stored."""
-    original = loading.insert_tables
+    original = arrow.insert_tables
     bad = "yuan_amounts_pipe_table.txt"
 
     def refusing(con, tables):
@@ -216,7 +213,7 @@ def test_ingest_falls_back_to_file_by_file(tmp_path, ref, monkeypatch):
 
     monkeypatch.setattr(loading, "insert_tables", refusing)
     db = tmp_path / "f.duckdb"
-    results = ingest_files(db, [FIXTURES_DIR / "pipe_table.txt", FIXTURES_DIR / bad,
+    results = ingest(db, [FIXTURES_DIR / "pipe_table.txt", FIXTURES_DIR / bad,
                                 FIXTURES_DIR / "split_target_columns.txt"], ref)
     assert [r.status for r in results] == ["added", "failed", "added"]
     assert "写入数据库失败" in results[1].reason_zh
@@ -231,7 +228,7 @@ def test_ingest_falls_back_to_file_by_file(tmp_path, ref, monkeypatch):
 def test_delete_relinks_only_what_it_must(synth_reports, tmp_path, ref):
     """Deleting a document relinks its region's programmes; the store equals a build
     without the file."""
-    from budgetperf.storing import publish, store
+    from budgetperf.storing import publish
 
     folder = tmp_path / "reports"
     shutil.copytree(synth_reports, folder)
@@ -241,7 +238,7 @@ def test_delete_relinks_only_what_it_must(synth_reports, tmp_path, ref):
     doc_id, file = con.execute("select doc_id, file from documents d where exists "
                                "(select 1 from program_links l where l.doc_id = d.doc_id) order by file limit 1").fetchone()
     con.close()
-    found = publish.publish(db, lambda c: store.delete_documents(c, [doc_id]))
+    found = publish.publish(db, lambda c: loading.delete_documents(c, [doc_id]))
     assert found == [(doc_id, file)]
     (folder / file).unlink()
     build_store(folder, tmp_path / "without.duckdb", ref, workers=1)
@@ -268,8 +265,8 @@ def test_a_dead_worker_fails_the_build_with_a_message_and_changes_nothing(synth_
     build_store(synth_reports, db, ref, workers=2)
     before = db.stat().st_mtime_ns
 
-    monkeypatch.setattr(loading, "_extract_chunk", _die_in_worker)
-    monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(extracting, "_extract_chunk", _die_in_worker)
+    monkeypatch.setattr(extracting, "PARALLEL_MIN_FILES", 1)
     # tests run earlier (the export browser, AppTest) leave threads, and a process with
     # threads extracts in-process: the "worker" would then exit pytest itself (code 9)
     monkeypatch.setattr("threading.active_count", lambda: 1)
@@ -292,9 +289,9 @@ def test_workers_end_when_their_parent_dies(tmp_path):
     script = (
         "import multiprocessing, os, sys, time\n"
         "from concurrent.futures import ProcessPoolExecutor\n"
-        "from budgetperf import loading\n"
+        "from budgetperf.storing import extracting\n"
         "ctx = multiprocessing.get_context('fork')\n"
-        "pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=loading._die_with_parent)\n"
+        "pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=extracting._die_with_parent)\n"
         "print(pool.submit(os.getpid).result(), flush=True)\n"
         "time.sleep(60)\n"
     )

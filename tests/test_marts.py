@@ -7,14 +7,13 @@ import shutil
 
 import duckdb
 
-from budgetperf.storing.store import ingest_files
-from tests.conftest import FIXTURES_DIR
+from tests.conftest import FIXTURES_DIR, ingest
 
 
 def test_marts_follow_an_ingest(dash_store, tmp_path, ref):
     db = tmp_path / "store.duckdb"
     shutil.copy(dash_store, db)
-    ingest_files(db, [FIXTURES_DIR / "special_fund_expenses_mismatch.txt"], ref)
+    ingest(db, [FIXTURES_DIR / "special_fund_expenses_mismatch.txt"], ref)
     con = duckdb.connect(str(db), read_only=True)
     try:
         docs = dict(con.execute("select file, doc_name from mart_documents").fetchall())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetperf.understanding.extract import extract_file
+from budgetperf.storing.extracting import extract_file
 from budgetperf.understanding.records import v
 from tests.province import SEED_PLACES, candidate_places, relocate, write_corpus
 

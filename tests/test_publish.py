@@ -22,8 +22,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from budgetperf.storing import publish, store
-from tests.conftest import FIXTURES_DIR, REPORTS_DIR, ROOT
+from budgetperf.storing import extracting, loading, publish, schema, store
+from budgetperf.storing.reference import load_reference
+from tests.conftest import FIXTURES_DIR, REPORTS_DIR, ROOT, ingest
 
 NEW_REPORT = FIXTURES_DIR / "special_fund_expenses_mismatch.txt"
 
@@ -57,7 +58,7 @@ def test_publish_replaces_the_file_and_old_snapshots_keep_reading(seeded):
     before = publish.file_version(seeded)
     old = store.connect(seeded)
     try:
-        store.ingest_files(seeded, [NEW_REPORT])
+        ingest(seeded, [NEW_REPORT])
         # the reader that was open still sees its snapshot, and can keep querying it
         assert old.execute("select count(*) from documents").fetchone()[0] == 4
         assert len(store.run_query("manage/documents", con=old)) == 4
@@ -70,7 +71,7 @@ def test_publish_replaces_the_file_and_old_snapshots_keep_reading(seeded):
 
 def test_nothing_changed_keeps_the_file(seeded):
     before = publish.file_version(seeded)
-    (result,) = store.ingest_files(seeded, [REPORTS_DIR / "000_c45d5bc83af97699.txt"])
+    (result,) = ingest(seeded, [REPORTS_DIR / "000_c45d5bc83af97699.txt"])
     assert result.status == "unchanged"
     assert publish.file_version(seeded) == before  # readers need not reopen
 
@@ -91,7 +92,7 @@ def test_an_error_while_changing_leaves_the_store_and_no_draft(seeded):
 def test_stale_drafts_of_a_killed_writer_are_removed(seeded):
     stale = seeded.with_name(seeded.name + ".deadbeef.tmp")
     stale.write_bytes(b"half a store")
-    store.ingest_files(seeded, [NEW_REPORT])
+    ingest(seeded, [NEW_REPORT])
     assert not stale.exists() and documents(seeded) == 5
 
 
@@ -121,7 +122,7 @@ def test_writers_take_turns(seeded):
     first = threading.Thread(target=publish.publish, args=(seeded, slow_apply))
     first.start()
     time.sleep(0.1)
-    store.ingest_files(seeded, [NEW_REPORT])
+    ingest(seeded, [NEW_REPORT])
     order.append("second done")
     first.join()
     assert order == ["first starts", "first ends", "second done"]
@@ -141,6 +142,18 @@ def test_cli_waits_for_a_writer_then_says_busy(seeded, monkeypatch):
 # ---------------------------------------------------------------------------
 # write errors: disk full, no permission
 
+def _publish_report(db: Path, path: Path) -> None:
+    """Add one report through the write beneath intake (publish + loading), so the
+    write's own failure reaches the test as the exception intake reports per file."""
+    ref = load_reference()
+    ex, result = extracting.extract_safely(path, ref)
+
+    def apply(con):
+        schema.prepare_draft(con, ref)
+        return loading.add_extractions(con, [(ex, result)])
+    publish.publish(db, apply, is_changed=bool)
+
+
 @pytest.mark.parametrize("step", ["copy", "fsync", "duckdb"])
 def test_disk_full_at_any_step_gives_a_clear_message_and_changes_nothing(seeded, monkeypatch, step):
     before = digest(seeded)
@@ -152,14 +165,14 @@ def test_disk_full_at_any_step_gives_a_clear_message_and_changes_nothing(seeded,
     elif step == "fsync":
         monkeypatch.setattr(publish, "_fsync_file", lambda path: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space")))
     else:
-        real = store.add_extractions
+        real = loading.add_extractions
 
         def fail(con, items):
             real(con, items)
             raise duckdb.IOException("Could not write file: No space left on device")
-        monkeypatch.setattr(store, "add_extractions", fail)
+        monkeypatch.setattr(loading, "add_extractions", fail)
     with pytest.raises(publish.StoreWriteError) as info:
-        store.ingest_files(seeded, [NEW_REPORT])
+        _publish_report(seeded, NEW_REPORT)
     assert "磁盘空间不足" in info.value.message_zh and "原有数据未受影响" in info.value.message_zh
     assert digest(seeded) == before
     assert leftovers(seeded.parent) == []
@@ -260,6 +273,6 @@ def test_kill_9_half_way_leaves_the_previous_store_intact(seeded, write_env, tmp
     # the published store is the one from before, whole and readable
     assert digest(seeded) == before and documents(seeded) == 4
     # the lock died with the writer: the next write runs at once and cleans up
-    (result,) = store.ingest_files(seeded, [NEW_REPORT])
+    (result,) = ingest(seeded, [NEW_REPORT])
     assert result.status == "added" and documents(seeded) == 5
     assert leftovers(seeded.parent) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetperf.understanding.extract import extract_file
+from budgetperf.storing.extracting import extract_file
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 

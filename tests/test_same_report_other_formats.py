@@ -13,11 +13,9 @@ from docx import Document
 
 from budgetperf.reading import read_document
 from budgetperf.reading.blocks import Table
-from budgetperf.understanding.extract import (
-    document_to_dict,
-    extract_file,
-    link_programs,
-)
+from budgetperf.storing.extracting import extract_file
+from budgetperf.understanding.extract import document_to_dict
+from budgetperf.understanding.linking import link_programs
 from tests.conftest import REPORTS_DIR
 from tests.test_extract_seeds import KEY, _differences
 

@@ -5,16 +5,15 @@ import shutil
 import duckdb
 import pytest
 
+from budgetperf.storing.building import build_store
 from budgetperf.storing.store import (
     QueryError,
-    build_store,
     connect,
-    ingest_files,
     list_queries,
     load_query,
     run_query,
 )
-from tests.conftest import FIXTURES_DIR, REPORTS_DIR
+from tests.conftest import FIXTURES_DIR, REPORTS_DIR, ingest
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +67,7 @@ def test_reingesting_the_same_file_changes_nothing(seed_store, tmp_path, ref):
     db = tmp_path / "copy.duckdb"
     shutil.copy(seed_store, db)
     before = {t: count(db, t) for t in ("documents", "projects", "indicators", "checks")}
-    results = ingest_files(db, [REPORTS_DIR / "000_c45d5bc83af97699.txt"], ref)
+    results = ingest(db, [REPORTS_DIR / "000_c45d5bc83af97699.txt"], ref)
     assert [r.status for r in results] == ["unchanged"]
     assert {t: count(db, t) for t in before} == before
 
@@ -81,7 +80,7 @@ def test_ingest_bad_files_stores_nothing(tmp_path, ref):
     binary.write_bytes(bytes(range(256)) * 20)
     note = tmp_path / "note.txt"
     note.write_text("今天下午三点开会，请准时参加。", encoding="utf-8")
-    results = ingest_files(db, [bad, binary, note, FIXTURES_DIR / "yuan_amounts_pipe_table.txt"], ref)
+    results = ingest(db, [bad, binary, note, FIXTURES_DIR / "yuan_amounts_pipe_table.txt"], ref)
     assert [r.status for r in results] == ["failed", "failed", "failed", "added"]
     assert all(r.reason_zh and r.reason_en for r in results[:3])
     assert count(db, "documents") == 1
@@ -92,9 +91,9 @@ def test_ingest_replaces_a_changed_file(tmp_path, ref):
     db = tmp_path / "r.duckdb"
     report = tmp_path / "report.txt"
     report.write_text((FIXTURES_DIR / "yuan_amounts_pipe_table.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    ingest_files(db, [report], ref)
+    ingest(db, [report], ref)
     report.write_text(report.read_text(encoding="utf-8").replace("86.5分", "88分"), encoding="utf-8")
-    (result,) = ingest_files(db, [report], ref)
+    (result,) = ingest(db, [report], ref)
     assert result.status == "replaced"
     assert count(db, "documents") == 1
 
@@ -131,7 +130,7 @@ def test_every_named_query_declares_a_title():
 def test_ingest_one_by_one_links_programmes_like_build(tmp_path, ref):
     db = tmp_path / "one_by_one.duckdb"
     for name in ("003_5e5af2f25a3e5b2d.txt", "000_c45d5bc83af97699.txt"):
-        ingest_files(db, [REPORTS_DIR / name], ref)
+        ingest(db, [REPORTS_DIR / name], ref)
     con = connect(db)
     try:
         links = con.execute("""select p.name, e.name from program_links l join projects p using (project_id)

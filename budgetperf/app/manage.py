@@ -24,7 +24,7 @@ import streamlit as st
 
 from budgetperf.changes import editors, writelog
 from budgetperf.reading import limits
-from budgetperf.storing import intake, loading
+from budgetperf.storing import extracting, intake
 from budgetperf.storing.reference import load_reference
 
 EDITOR_KEY = "admin.editor"
@@ -163,7 +163,7 @@ def _read_new_files(files) -> dict:
     new = [f for f in files if f.file_id not in prepared]
     if new:
         bar = st.progress(0.0, text="正在读取…")
-        corrections = loading.current_corrections()  # read once for the batch
+        corrections = extracting.current_corrections()  # read once for the batch
         for i, f in enumerate(new, start=1):
             bar.progress((i - 1) / len(new), text=f"正在读取 {f.name}（{i}/{len(new)}）")
             prepared[f.file_id] = intake.prepare_one(intake.Incoming(f.name, data=f.getvalue()), _reference(),

@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf.app import (
+    frame,
     manage,
     navigation,
     registry,
@@ -645,17 +646,16 @@ def trail_table(shown: pd.DataFrame, total: int) -> None:
     st.caption(trail_filters.summary(shown, total))
     if shown.empty:
         return
-    frame = trail_filters.export_frame(shown)
-    st.dataframe(frame, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(frame)), column_config={
+    rows = trail_filters.export_frame(shown)
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(rows)), column_config={
         "原因": st.column_config.TextColumn(width="large"), "对象": st.column_config.TextColumn(width="medium"),
         "id": st.column_config.TextColumn("编号", width="small")})
-    tables.download_xlsx("导出 XLSX", functools.partial(_trail_xlsx, frame), frame.export_filename("修改记录"),
+    tables.download_xlsx("导出 XLSX", functools.partial(_trail_xlsx, rows), frame.export_filename("修改记录"),
                      key="trail.xlsx")
 
 
-def _trail_xlsx(frame: pd.DataFrame) -> bytes:
-
-    return packs.build_table_xlsx(frame, sheet="修改记录", title="人工更正与参考表修改记录",
+def _trail_xlsx(rows: pd.DataFrame) -> bytes:
+    return packs.build_table_xlsx(rows, sheet="修改记录", title="人工更正与参考表修改记录",
                                    filters_note="修改记录页的筛选结果")
 
 

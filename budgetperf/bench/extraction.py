@@ -11,7 +11,7 @@ from budgetperf.bench.stores import ROOT
 
 
 def _usable(paths: list[Path], ref) -> list[Path]:
-    from budgetperf.understanding.extract import extract_file
+    from budgetperf.storing.extracting import extract_file
 
     out = []
     for path in paths:
@@ -26,7 +26,7 @@ def _usable(paths: list[Path], ref) -> list[Path]:
 def throughput(paths: list[Path], ref, seconds: float = 0.6, rounds: int = 5) -> float:
     """Reports per second: the median of `rounds` rounds, each going over the set
     for at least `seconds`."""
-    from budgetperf.understanding.extract import extract_file
+    from budgetperf.storing.extracting import extract_file
 
     rates = []
     for _ in range(rounds):

@@ -126,7 +126,7 @@ def cli_env() -> dict:
 def ensure_store(tier: Tier, rebuild: bool = False, log=print) -> dict | None:
     """The tier's store, built (and timed) unless cached; the schema and views are
     refreshed either way. Returns the build figures when it built."""
-    from budgetperf.storing.store import create_schema
+    from budgetperf.storing.schema import create_schema
 
     ensure_corpus(tier, log)
     figures = None

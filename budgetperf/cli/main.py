@@ -48,7 +48,7 @@ def _result_dict(p) -> dict:
 
 def _cmd_build(args) -> int:
     from budgetperf.storing import intake
-    from budgetperf.storing.store import IngestResult
+    from budgetperf.storing.extracting import IngestResult
 
     folder = Path(args.reports or settings.get("BUDGETPERF_REPORTS_DIR"))
     if not folder.is_dir():
@@ -159,12 +159,10 @@ def _cmd_extract(args) -> int:
 def _extract_to_dicts(files) -> tuple[list[dict], list[dict]]:
     """Extract files as `extract --json` does: (documents, failures)."""
     from budgetperf.reading import ReadError
+    from budgetperf.storing.extracting import extract_file
     from budgetperf.storing.reference import load_reference
-    from budgetperf.understanding.extract import (
-        document_to_dict,
-        extract_file,
-        link_programs,
-    )
+    from budgetperf.understanding.extract import document_to_dict
+    from budgetperf.understanding.linking import link_programs
 
     ref = load_reference()
     extractions, failures = [], []

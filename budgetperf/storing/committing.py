@@ -30,10 +30,8 @@ import pandas as pd
 from budgetperf import settings
 from budgetperf.changes import corrections, reference_edits, writelog
 from budgetperf.changes.corrections import Applied, Correction
-from budgetperf.reading import ReadError
-from budgetperf.storing import loading, publish, store
+from budgetperf.storing import extracting, loading, publish, schema, store
 from budgetperf.storing.reference import load_reference
-from budgetperf.understanding.extract import extract_file
 
 
 class CorrectionWriteError(ValueError):
@@ -63,33 +61,13 @@ def _paths(db_path, reports_dir) -> tuple[Path, Path]:
 
 
 def _reextract(con: duckdb.DuckDBPyConnection, doc_ids: list[str], reports_dir: Path, ref) -> list:
-    """Extract these stored documents again from their originals, with every active
-    correction; raises CorrectionWriteError when one cannot be."""
-    rows = con.execute("select doc_id, file, content_hash from documents where list_contains(?, doc_id)",
-                       [doc_ids]).fetchall()
-    missing = set(doc_ids) - {r[0] for r in rows}
-    if missing:
-        raise CorrectionWriteError(f"documents not in the store: {sorted(missing)}",
-                                   "要更正的文档已不在库中（可能已被删除），请刷新页面后再试")
+    """These stored documents extracted again with every active correction; raises
+    CorrectionWriteError when one cannot be (nothing is written then)."""
     by_doc = corrections.by_document(corrections.load())
-    out = []
-    for doc_id, file, content_hash in rows:
-        path = reports_dir / file
-        if not path.is_file():
-            raise CorrectionWriteError(f"original missing: {path}",
-                                       f"报告目录中找不到原件「{file}」（{reports_dir}），无法重新提取；"
-                                       "请先在数据管理页重新导入该文件")
-        try:
-            ex = extract_file(path, ref, display_name=file, corrections=by_doc)
-        except ReadError as exc:
-            raise CorrectionWriteError(f"cannot read {path}: {exc.message_en}",
-                                       f"原件「{file}」无法读取：{exc.message_zh}") from exc
-        if ex.facts.content_hash != content_hash:
-            raise CorrectionWriteError(f"{path} changed on disk since it was stored",
-                                       f"报告目录中的「{file}」与库中的版本内容不同（文件已被替换），"
-                                       "请先重新导入该文件再更正")
-        out.append(ex)
-    return out
+    extractions, problems = extracting.reextract_stored(con, doc_ids, reports_dir, ref, by_doc)
+    if problems:
+        raise CorrectionWriteError(problems[0].reason_en, problems[0].reason_zh)
+    return extractions
 
 
 def _stored(con, hashes: set[str]) -> dict[str, str]:
@@ -268,7 +246,7 @@ def submit_reference(edits: list[reference_edits.ReferenceEdit], editor: str, *,
         kept()
         ref = load_reference()
         con.execute("delete from regions")
-        store.load_regions(con, ref)
+        schema.load_regions(con, ref)
         extractions = _reextract(con, _affected_by(con, edits), reports_dir, ref)
         loading.replace_documents(con, extractions)
         return extractions

@@ -7,7 +7,7 @@ is built from it, so every write keeps the two in step:
   a sanitized name (`sanitize_filename`: no folders, no control characters, a
   bounded length), without touching the store: the page shows it as a preview;
 - `add_reports` publishes the prepared files in one write (`publish.publish`, via
-  `store.add_extractions`): each becomes 新增 (added), 重复 (unchanged: same content
+  `loading.add_extractions`): each becomes 新增 (added), 重复 (unchanged: same content
   already stored), 替换 (replaced: a new version of a stored file name) or 失败
   (failed, with a Chinese reason). The originals of added and replaced files are
   saved in the reports folder *before* the new store is published (the old
@@ -40,10 +40,10 @@ import pandas as pd
 from budgetperf import settings
 from budgetperf.changes import writelog
 from budgetperf.reading import SUPPORTED_SUFFIXES, ReadError, limits
-from budgetperf.storing import loading, publish, store
+from budgetperf.storing import building, extracting, loading, publish, schema
+from budgetperf.storing.extracting import IngestResult
 from budgetperf.storing.reference import load_reference
-from budgetperf.storing.store import IngestResult
-from budgetperf.understanding.extract import Extraction, extract_file
+from budgetperf.understanding.extract import Extraction
 from budgetperf.understanding.parsers.context import Reference
 from budgetperf.understanding.records import v
 
@@ -142,11 +142,11 @@ def _failed(incoming: Incoming, stored_as: str, zh: str, en: str) -> Prepared:
 
 def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = None) -> Prepared:
     """Read and extract one file under its sanitized name, with the corrections
-    people made to the same content before (`loading.current_corrections`; read here
+    people made to the same content before (`extracting.current_corrections`; read here
     unless given). Never raises for bad input: a file that cannot be taken comes
     back failed with a Chinese reason."""
     if corrections is None:
-        corrections = loading.current_corrections()
+        corrections = extracting.current_corrections()
     stored_as = sanitize_filename(incoming.name)
     suffix = Path(stored_as).suffix
     if suffix in SAVE_AS:
@@ -157,31 +157,24 @@ def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = N
                        f"unsupported file type {shown!r}")
     try:
         limits.check_file_size(incoming.size())
-        if incoming.data is None:
-            ex = extract_file(incoming.path, ref, display_name=stored_as, corrections=corrections)
-        else:
-            with tempfile.TemporaryDirectory(prefix="budgetperf-upload-") as folder:
-                staged = Path(folder) / f"upload{suffix}"
-                staged.write_bytes(incoming.data)
-                ex = extract_file(staged, ref, display_name=stored_as, corrections=corrections)
     except ReadError as exc:
         return _failed(incoming, stored_as, exc.message_zh, exc.message_en)
     except OSError as exc:
         return _failed(incoming, stored_as, f"无法读取文件：{exc.strerror or exc}", f"cannot read: {exc}")
-    except Exception as exc:  # a parser bug must not stop the batch or the app
-        return _failed(incoming, stored_as, f"提取出错（程序问题，请把文件交给维护人员）：{type(exc).__name__}",
-                       f"extraction error: {exc!r}")
-    facts = ex.facts
-    result = IngestResult(stored_as, "added", facts.content_hash[:16], len(facts.projects),
-                          sum(len(p.indicators) for p in facts.projects), len(ex.checks),
-                          needs_review=store.review_messages(facts))
+    if incoming.data is None:
+        ex, result = extracting.extract_safely(incoming.path, ref, display_name=stored_as, corrections=corrections)
+    else:
+        with tempfile.TemporaryDirectory(prefix="budgetperf-upload-") as folder:
+            staged = Path(folder) / f"upload{suffix}"
+            staged.write_bytes(incoming.data)
+            ex, result = extracting.extract_safely(staged, ref, display_name=stored_as, corrections=corrections)
     return Prepared(incoming, stored_as, ex, result)
 
 
 def prepare(incoming: list[Incoming], ref: Reference | None = None) -> list[Prepared]:
     """`prepare_one` for each file (the page calls prepare_one itself for its progress bar)."""
     ref = ref or load_reference()
-    corrections = loading.current_corrections()
+    corrections = extracting.current_corrections()
     return [prepare_one(item, ref, corrections) for item in incoming]
 
 
@@ -350,8 +343,8 @@ def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_p
     moves = _FileMoves()
 
     def apply(con) -> bool:
-        store.prepare_draft(con, ref)
-        return store.add_extractions(con, items)
+        schema.prepare_draft(con, ref)
+        return loading.add_extractions(con, items)
 
     def keep_originals(changed: bool):
         try:
@@ -431,7 +424,7 @@ def delete_reports(doc_ids: list[str], editor: str, *, via: str = "app", db_path
 
     if wanted and db_path.exists():
         try:
-            publish.publish(db_path, lambda con: store.delete_documents(con, list(wanted)),
+            publish.publish(db_path, lambda con: loading.delete_documents(con, list(wanted)),
                             before_replace=archive_originals, is_changed=bool)
         except publish.StoreWriteError as exc:
             for d in wanted.values():
@@ -445,10 +438,10 @@ def delete_reports(doc_ids: list[str], editor: str, *, via: str = "app", db_path
 
 def rebuild(editor: str, *, via: str = "cli", db_path=None, reports_dir=None,
             ref: Reference | None = None) -> tuple[list[IngestResult], str | None]:
-    """Rebuild the store from the reports folder (`store.build_store`) and log it.
+    """Rebuild the store from the reports folder (`building.build_store`) and log it.
     Returns the per-file results and a write-log problem, if any."""
     db_path, reports_dir, _ = _paths(db_path, reports_dir, None)
-    results = store.build_store(reports_dir, db_path, ref)
+    results = building.build_store(reports_dir, db_path, ref)
     ok = sum(r.status != "failed" for r in results)
     entry = writelog.WriteEntry("build", editor, "built", via=via,
                                 detail=f"从 {reports_dir} 重建：{ok} 个文件入库，{len(results) - ok} 个失败")

@@ -41,6 +41,7 @@ from typing import TypeVar
 import duckdb
 
 from budgetperf import settings
+from budgetperf.storing import schema
 
 T = TypeVar("T")
 
@@ -177,13 +178,12 @@ def _copy_store(src: Path, dst: Path) -> None:
 
 def _refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the pages' mart tables in the draft before it is published, so readers
-    never see marts older than the rows (store.refresh_marts; a draft without the
+    never see marts older than the rows (schema.refresh_marts; a draft without the
     store's tables, e.g. a test's, is left alone)."""
-    from budgetperf.storing import store  # store imports this module
 
     if con.execute("select count(*) from information_schema.tables where table_name = 'mart_documents' "
                    "or table_name = 'documents'").fetchone()[0]:
-        store.refresh_marts(con)
+        schema.refresh_marts(con)
 
 
 def publish(db_path: str | Path, apply: Callable[[duckdb.DuckDBPyConnection], T], *, fresh: bool = False,

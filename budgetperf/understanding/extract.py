@@ -7,13 +7,10 @@ JSON shape (`document_to_dict`) that `python -m budgetperf extract --json` print
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from budgetperf.reading import ReadError, read_document
+from budgetperf.reading import ReadError
 from budgetperf.reading.blocks import SourceDocument, compact
 from budgetperf.understanding.doubts import add_review_reasons
 from budgetperf.understanding.doubts import reason as review_reason
@@ -153,110 +150,21 @@ def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list
         facts.year_line = year.line
 
 
-def extract_file(path: str | Path, ref: Reference, display_name: str | None = None,
-                 corrections=()) -> Extraction:
-    """Read and extract one file; raises ReadError (or NotAReportError) on bad input.
-
-    `corrections` (records of `budgetperf.corrections`, or a mapping of content hash
-    to them as `corrections.by_document` gives) are applied over the facts before
-    the audit runs, so the findings are about the corrected values. A document a
-    person marked 不是绩效报告 is read and kept, but neither audited nor counted."""
-    from budgetperf.changes.corrections import (
-        active,
-        apply_corrections,
-        finding_outcomes,
-    )
-    from budgetperf.understanding.audit import audit_document
-
-    path = Path(path)
-    doc = read_document(path, display_name)
-    content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    if isinstance(corrections, Mapping):
-        corrections = corrections.get(content_hash, ())
-    mine = active([c for c in corrections if c.doc_hash == content_hash])
-    try:
-        facts = extract_document(doc, ref)
-    except NotAReportError:
-        if not any(c.field == "not_a_report" for c in mine):
-            raise
-        facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
-    facts.content_hash = content_hash
-    applied = apply_corrections(facts, mine, ref) if mine else []
-    checks = [] if facts.is_excluded else audit_document(facts)
-    applied += finding_outcomes(checks, mine)
-    return Extraction(doc, facts, checks, applied, mine)
 
 
 # ---------------------------------------------------------------------------
 # programmes across years
 
-def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
-    return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
-def _dice(a: set, b: set) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def program_similarity(later: Project, earlier: Project, later_text: str, earlier_text: str) -> float:
-    """How likely two projects are one programme under two names: name likeness,
-    the earlier name quoted in the later description, and shared indicator names."""
-    name_score = _dice(_bigrams(later.name), _bigrams(earlier.name))
-    # A long earlier name quoted verbatim in the new description ("通过购买某某服务，…")
-    # is strong evidence; a short one (a platform named after the county) may be incidental.
-    earlier_name = compact(earlier.name)
-    quoted = 0.8 * min(1.0, len(earlier_name) / 8) if earlier_name in compact(later_text) else 0.0
-    indicators_later = _bigrams("".join(i.name for i in later.indicators))
-    indicators_earlier = _bigrams("".join(i.name for i in earlier.indicators))
-    text_score = _dice(_bigrams(later_text), _bigrams(earlier_text))
-    return name_score + quoted + 0.5 * _dice(indicators_later, indicators_earlier) + 0.5 * text_score
 
 
-SAME_PROGRAM_THRESHOLD = 0.55
 
 
-def link_programs(extractions: list[Extraction]) -> None:
-    """Fill `same_program_as`: projects of the same region and unit in an earlier year
-    that are the same programme under another name. One-to-one, best pairs first."""
-    for later in extractions:
-        lf = later.facts
-        if lf.year is None or lf.region is None:
-            continue
-        pairs = []
-        for earlier in extractions:
-            ef = earlier.facts
-            if ef is lf or ef.year is None or v(ef.year) >= v(lf.year) or v(ef.region) != v(lf.region):
-                continue
-            if (lf.unit_short or v(lf.unit)) and (ef.unit_short or v(ef.unit)) \
-                    and (lf.unit_short or v(lf.unit)) != (ef.unit_short or v(ef.unit)):
-                continue  # the short form groups 中共某县委网信办 and 某县委网络安全和信息化委员会办公室
-            for lp in lf.projects:
-                if lp.kind == "department":
-                    continue
-                for ep in ef.projects:
-                    if ep.kind == "department" or compact(ep.name) == compact(lp.name):
-                        continue
-                    score = program_similarity(lp, ep, _project_text(later.source, lp), _project_text(earlier.source, ep))
-                    if score >= SAME_PROGRAM_THRESHOLD:
-                        pairs.append((score, lp, ep, v(ef.year)))
-        used_later, used_earlier = set(), set()
-        lf.same_program_as = []
-        for score, lp, ep, year in sorted(pairs, key=lambda p: -p[0]):
-            if id(lp) in used_later or id(ep) in used_earlier:
-                continue
-            used_later.add(id(lp))
-            used_earlier.add(id(ep))
-            lf.same_program_as.append({"this": lp.name, "earlier": ep.name, "earlier_year": year, "similarity": round(score, 3)})
-        order = {p.name: i for i, p in enumerate(lf.projects)}
-        lf.same_program_as.sort(key=lambda link: order.get(link["this"], 0))
 
 
-def _project_text(source: SourceDocument, project: Project) -> str:
-    """The text a project's section spans (its title to the end of its last indicator)."""
-    start = project.prov.line_start
-    ends = [i.prov.line_end for i in project.indicators] + [project.prov.line_end]
-    return "".join(source.lines[start - 1 : max(ends)])
 
 
 # ---------------------------------------------------------------------------
