@@ -46,6 +46,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     BUDGETPERF_ARCHIVE_DIR=/data/archive \
     BUDGETPERF_WRITE_LOG=/data/write_log.jsonl \
     BUDGETPERF_CORRECTIONS=/data/corrections.jsonl \
+    BUDGETPERF_FINDING_STATUSES=/data/finding_statuses.jsonl \
     BUDGETPERF_CHROMIUM=/usr/bin/chromium
 
 USER budgetperf

@@ -63,6 +63,12 @@ SETTINGS = (
         " / Corrections made by people (one JSON line each, undo records too); they survive rebuilds.",
     ),
     Setting(
+        "BUDGETPERF_FINDING_STATUSES",
+        "data/finding_statuses.jsonl",
+        "审核发现的处理状态（已核实/忽略，谁、何时、原因；撤销也记一行），写入时套用到数据库，重建后仍然保留。"
+        " / Editors' statuses of audit findings (one JSON line each); applied at every write, they survive rebuilds.",
+    ),
+    Setting(
         "BUDGETPERF_REFERENCE_EDITS",
         "data/reference_edits.jsonl",
         "在应用中对地区表、单位简称表所做的修改（每行一条，含修改人、时间、原因），加载参考表时叠加在 CSV 之上。"

@@ -423,6 +423,7 @@ def test_an_editor_fixes_a_budget_figure_in_the_browser(dash_store, browser, tmp
     env = {"BUDGETPERF_EDITORS": f"{EDITOR}={editor_hash}", "BUDGETPERF_REPORTS_DIR": str(tmp_path / "reports"),
            "BUDGETPERF_ARCHIVE_DIR": str(tmp_path / "archive"), "BUDGETPERF_WRITE_LOG": str(tmp_path / "log.jsonl"),
            "BUDGETPERF_CORRECTIONS": str(tmp_path / "corrections.jsonl"),
+           "BUDGETPERF_FINDING_STATUSES": str(tmp_path / "finding_statuses.jsonl"),
            "BUDGETPERF_REFERENCE_EDITS": str(tmp_path / "reference_edits.jsonl")}
     app = Server(db, env)
     context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="zh-CN")

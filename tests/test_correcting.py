@@ -21,6 +21,7 @@ def env(write_env, tmp_path, monkeypatch, ref):
     """The seed reports in this test's reports folder, a store built from them, and a
     corrections file of this test's own."""
     monkeypatch.setenv("BUDGETPERF_CORRECTIONS", str(tmp_path / "corrections.jsonl"))
+    monkeypatch.setenv("BUDGETPERF_FINDING_STATUSES", str(tmp_path / "finding_statuses.jsonl"))
     monkeypatch.setenv("BUDGETPERF_REFERENCE_EDITS", str(tmp_path / "reference_edits.jsonl"))
     for f in REPORTS_DIR.iterdir():
         if f.is_file() and not f.name.startswith("."):

@@ -131,11 +131,12 @@ def test_figures_look_like_self_evaluations(ref):
 
 def test_extraction_scores_against_the_truth(corpus):
     from budgetperf.bench.scoring import documents_of, score_documents
-    from budgetperf.cli.main import _extract_to_dicts
+    from budgetperf.storing.extracting import extract_to_dicts
+    from budgetperf.storing.reference import load_reference
 
     out, _ = corpus
     key = documents_of(json.loads((out / "truth.json").read_text(encoding="utf-8")))
-    documents, failures = _extract_to_dicts(sorted(str(p) for p in (out / "reports").iterdir()))
+    documents, failures = extract_to_dicts(sorted(str(p) for p in (out / "reports").iterdir()), load_reference())
     assert not failures  # every synthetic report is accepted as a report
     score = score_documents(key, documents_of(documents))
     # A floor, not the figure: `python -m budgetperf bench` reports the accuracy and its misses.

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from budgetperf.app import registry
 from budgetperf.app.sidebar import filter_chips, filter_params
 from budgetperf.export import packs
 
@@ -34,7 +35,7 @@ from budgetperf.export import packs
 _PAGE_KEY = "ui.page_title"
 
 
-_EXPORTS_KEY = "ui.exports"
+EXPORTS_KEY = registry.EXPORTS_KEY
 
 
 class Export(NamedTuple):
@@ -48,7 +49,7 @@ class Export(NamedTuple):
 def start_page(title: str) -> None:
     """Reset the per-run page context (app.py calls this before running a page)."""
     st.session_state[_PAGE_KEY] = title
-    st.session_state[_EXPORTS_KEY] = []
+    st.session_state[EXPORTS_KEY] = []
 
 
 CLICK_HINT = "点击图中的地区可筛选到该地区；点击项目的数值可打开它在原文中的出处（「数据来源」页）。"
@@ -132,11 +133,11 @@ def page_exports() -> list[Export]:
     Hook for the page-level 导出 panel: call it after the page ran (app.py, after
     ``pg.run()``) to offer every figure as PNG and every table as XLSX.
     """
-    return list(st.session_state.get(_EXPORTS_KEY, []))
+    return list(st.session_state.get(EXPORTS_KEY, []))
 
 
 def record_export(export_name: str, fig: go.Figure | None, df: pd.DataFrame | None) -> None:
-    st.session_state.setdefault(_EXPORTS_KEY, []).append(Export(export_name, fig, df))
+    st.session_state.setdefault(EXPORTS_KEY, []).append(Export(export_name, fig, df))
 
 
 def export_filename(export_name: str) -> str:

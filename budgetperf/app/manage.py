@@ -23,7 +23,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf.changes import editors, writelog
-from budgetperf.reading import limits
+from budgetperf.reading import formats, limits
 from budgetperf.storing import extracting, intake
 from budgetperf.storing.reference import load_reference
 
@@ -181,7 +181,7 @@ def upload_panel(editor: str, stored: pd.DataFrame) -> None:
     """Upload several reports, preview what each holds, then commit them."""
     n = st.session_state.setdefault(_ROUND_KEY, 0)
     files = st.file_uploader(
-        "选择报告文件（可多选）：.txt、.docx、.pdf、.xlsx", accept_multiple_files=True, key=f"admin.upload.{n}",
+        f"选择报告文件（可多选）：{formats.supported_list_zh()}", accept_multiple_files=True, key=f"admin.upload.{n}",
         help=f"单个文件不超过 {limits.max_file_bytes() / limits.MB:g} MB。"
              "同名文件视为新版本，会替换库中旧版本（旧原件移到归档文件夹）。",
     )

@@ -42,6 +42,10 @@ PAGES: tuple[PageSpec, ...] = (
 
 _BY_KEY = {p.key: p for p in PAGES}
 
+# Where a page run records the charts and tables it showed (`frame.record_export`),
+# read by the 导出 panel and by a headless run (`headless.collect_page_charts`).
+EXPORTS_KEY = "ui.exports"
+
 
 def page(key: str) -> PageSpec:
     """The page with this key (KeyError for an unknown one: a developer's typo)."""

@@ -25,6 +25,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from budgetperf import vocabulary
 from budgetperf.app import (
     frame,
     manage,
@@ -609,8 +610,8 @@ def finding_status_panel(finding: pd.Series, editor: str | None) -> None:
         return
     key = f"audit.status.{_round()}.{finding.check_id}"
     with st.form(key, border=True, enter_to_submit=False):
-        st.radio("处理状态", list(corrections.FINDING_STATUSES), horizontal=True, key=f"{key}.value",
-                 index=list(corrections.FINDING_STATUSES).index(status) if status in corrections.FINDING_STATUSES else 0)
+        st.radio("处理状态", list(vocabulary.FINDING_STATUSES), horizontal=True, key=f"{key}.value",
+                 index=list(vocabulary.FINDING_STATUSES).index(status) if status in vocabulary.FINDING_STATUSES else 0)
         st.text_input("原因（必填）", key=f"{key}.reason", placeholder="例如：已与填报单位核实，原文如此")
         st.form_submit_button("保存处理状态", type="primary", icon=":material/save:", on_click=_submit, args=(
             functools.partial(_finding_records, finding.to_dict(), key), "处理状态", "finding"))
@@ -675,7 +676,7 @@ def _trail(files_and_versions: tuple) -> pd.DataFrame:  # the argument is the ca
 def select_statuses() -> list[str] | None:
     """The 审核 page's 处理状态 filter, bound to ``?statuses=``: open findings (未处理)
     unless chosen otherwise; none chosen = every status."""
-    chosen = st.pills("处理状态", list(corrections.FINDING_STATUSES), selection_mode="multi", default=["未处理"],
+    chosen = st.pills("处理状态", list(vocabulary.FINDING_STATUSES), selection_mode="multi", default=["未处理"],
                       key="statuses", bind="query-params",
                       help="编辑可把审核发现标为已核实或忽略；默认只看未处理的。都不选 = 全部。")
     return list(chosen) or None

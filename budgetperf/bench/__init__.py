@@ -28,10 +28,16 @@ import os
 import platform
 import shutil
 import time
+from importlib import metadata
 from pathlib import Path
 
 from budgetperf.bench import stores
+from budgetperf.bench.accuracy import planted_recall, score_corpus
+from budgetperf.bench.export import bench_export
+from budgetperf.bench.extraction import bench_extraction
+from budgetperf.bench.pages import bench_pages
 from budgetperf.bench.stores import SEED, SMOKE, X10K, X100, cache_dir
+from budgetperf.bench.timing import run_measured
 
 BUILD_10K = 10_000
 TARGETS = {"build_10k_s": 60, "page_rerun_ms": 500, "query_p95_ms": 50, "app_vs_duckdb": 1.5, "pandas_vs_app": 10}
@@ -67,11 +73,8 @@ def main(args) -> int:
 
 
 def _machine() -> dict:
-    import duckdb
-    import streamlit
-
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "streamlit": streamlit.__version__, "loadavg_start": _loadavg()}
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": metadata.version("duckdb"),
+            "streamlit": metadata.version("streamlit"), "loadavg_start": _loadavg()}
 
 
 def _loadavg() -> list[float] | None:
@@ -86,10 +89,6 @@ def _loadavg() -> list[float] | None:
 
 
 def _smoke(results: dict, log) -> None:
-    from budgetperf.bench.accuracy import planted_recall, score_corpus
-    from budgetperf.bench.extraction import bench_extraction
-    from budgetperf.bench.pages import bench_pages
-
     log("smoke: synthetic corpus and store …")
     stores.ensure_corpus(SMOKE, log)
     results["extraction"] = bench_extraction(SMOKE.reports, seconds=0.1, rounds=1, per_format=3)
@@ -105,10 +104,6 @@ def _smoke(results: dict, log) -> None:
 
 
 def _full(results: dict, args, log) -> None:
-    from budgetperf.bench.accuracy import planted_recall, score_corpus
-    from budgetperf.bench.extraction import bench_extraction
-    from budgetperf.bench.pages import bench_pages
-
     tiers = [t for t in (SEED, X100, X10K) if t.name in args.tiers.split(",")]
     for tier in {X100, *tiers}:
         stores.ensure_corpus(tier, log)
@@ -141,8 +136,6 @@ def _full(results: dict, args, log) -> None:
         results["accuracy"] = score_corpus(X100.reports, X100.truth)
         results["planted"] = planted_recall(X100.db, X100.truth)
     if args.export:
-        from budgetperf.bench.export import bench_export
-
         log("export pack …")
         results["export"] = bench_export(SEED.db)
 
@@ -150,8 +143,6 @@ def _full(results: dict, args, log) -> None:
 def _build_10k(log) -> list[dict]:
     """Fresh build of 10,000 reports, the same rebuilt unchanged and with 1% changed,
     and 100 new files ingested."""
-    from budgetperf.bench.timing import run_measured
-
     work = cache_dir() / "build10k"
     folder = stores.subset_folder(X10K.reports, work / "reports", BUILD_10K)
     db = work / "build10k.duckdb"

@@ -1,5 +1,5 @@
 """Accuracy against a synthetic corpus's truth: fields (the answer-key scorer's rules,
-`budgetperf.scoring`) and the planted inconsistencies the audit should find."""
+`bench.scoring`) and the planted inconsistencies the audit should find."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from pathlib import Path
 
 import duckdb
 
+from budgetperf.bench.scoring import documents_of, score_documents
+from budgetperf.storing.extracting import extract_to_dicts
+from budgetperf.storing.reference import load_reference
+
 
 def score_corpus(reports: Path, truth: Path, limit_misses: int = 12) -> dict:
     """Extract every report (in this process) and score it against `truth`."""
-    from budgetperf.bench.scoring import documents_of, score_documents
-    from budgetperf.cli.main import _extract_to_dicts
-
     key = documents_of(json.loads(truth.read_text(encoding="utf-8")))
-    documents, failures = _extract_to_dicts(sorted(str(p) for p in reports.iterdir()))
+    documents, failures = extract_to_dicts(sorted(str(p) for p in reports.iterdir()), load_reference())
     score = score_documents(key, documents_of(documents))
     by_kind = {k: {"correct": ok, "total": n, "pct": round(100 * ok / max(n, 1), 1)}
                for k, (ok, n) in sorted(score.by("kind").items())}

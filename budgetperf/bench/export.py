@@ -9,10 +9,11 @@ import statistics
 import time
 from pathlib import Path
 
+from budgetperf.app.headless import collect_page_charts
+from budgetperf.export import packs
+
 
 def bench_export(db: Path, warm_runs: int = 5) -> dict:
-    from budgetperf.cli.export import collect_page_charts
-    from budgetperf.export import packs
 
     if packs.chromium_path() is None:
         return {"skipped": "chromium not installed (make system-deps)"}

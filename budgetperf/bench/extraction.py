@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 from budgetperf.bench.stores import ROOT
+from budgetperf.storing.extracting import extract_file
+from budgetperf.storing.reference import load_reference
 
 
 def _usable(paths: list[Path], ref) -> list[Path]:
-    from budgetperf.storing.extracting import extract_file
-
     out = []
     for path in paths:
         try:
@@ -26,8 +26,6 @@ def _usable(paths: list[Path], ref) -> list[Path]:
 def throughput(paths: list[Path], ref, seconds: float = 0.6, rounds: int = 5) -> float:
     """Reports per second: the median of `rounds` rounds, each going over the set
     for at least `seconds`."""
-    from budgetperf.storing.extracting import extract_file
-
     rates = []
     for _ in range(rounds):
         done, start = 0, time.perf_counter()
@@ -41,8 +39,6 @@ def throughput(paths: list[Path], ref, seconds: float = 0.6, rounds: int = 5) ->
 
 def bench_extraction(corpus: Path | None, *, seconds: float = 0.6, rounds: int = 5, per_format: int = 40) -> list[dict]:
     """Rows of (set, files, reports/s, ms/report, mean KB)."""
-    from budgetperf.storing.reference import load_reference
-
     ref = load_reference()
     groups = {"txt (seeds)": sorted((ROOT / "data" / "reports").glob("*.txt"))}
     if corpus is not None:

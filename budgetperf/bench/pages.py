@@ -30,10 +30,12 @@ from pathlib import Path
 
 import duckdb
 
+from budgetperf.app import headless
 from budgetperf.bench.stores import ROOT
 from budgetperf.bench.timing import Timing, median, repeat
+from budgetperf.storing import store
+from budgetperf.storing.store import connect, load_query, run_query
 
-APP = ROOT / "app.py"
 # The shared filter params and the stg_* columns they filter (views.sql matches_filters).
 FILTER_COLUMNS = {"years": "year", "regions": "region", "levels": "level_zh", "units": "unit",
                   "projects": "project_name", "doc_types": "doc_type_zh"}
@@ -45,8 +47,6 @@ def page_files() -> list[str]:
 
 @contextmanager
 def recording_queries(calls: list[tuple[str, dict]]):
-    from budgetperf.storing import store
-
     original = store.run_query
 
     def run_query(name, con=None, **params):
@@ -76,14 +76,8 @@ def _chart_heights(at) -> list[int]:
 def time_page(page: str, db: Path, reruns: int, timeout: float) -> dict:
     """First run (empty caches) and median rerun of one page, its recorded queries,
     its exceptions and its charts' heights."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     os.environ["BUDGETPERF_DB"] = str(db)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(APP), default_timeout=timeout)
-    at.switch_page(page)
+    at = headless.fresh_page(page, timeout)
     calls: list[tuple[str, dict]] = []
     out: dict = {"page": page}
     try:
@@ -146,8 +140,6 @@ def _pandas_version(con, relations: list[str], params: dict):
 
 def time_query(con: duckdb.DuckDBPyConnection, name: str, params: dict, budget_s: float = 1.5,
                pandas_budget_s: float = 3.0) -> dict:
-    from budgetperf.storing.store import load_query, run_query
-
     q = load_query(name)
     bound = {p: params.get(p) for p in q.params}
     known = {n for (n,) in con.execute("select table_name from duckdb_tables() union all "
@@ -178,8 +170,6 @@ def time_query(con: duckdb.DuckDBPyConnection, name: str, params: dict, budget_s
 def bench_pages(db: Path, *, reruns: int = 3, timeout: float = 120, query_budget_s: float = 1.5,
                 log=print) -> list[dict]:
     """Every page on the store `db`: page timings, and each of its queries timed."""
-    from budgetperf.storing.store import connect
-
     # "missing ScriptRunContext" noise, and page tracebacks: a page's error is in the results
     for name in ("streamlit", "streamlit.runtime", "streamlit.runtime.scriptrunner", "streamlit.runtime.caching"):
         logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -17,6 +17,9 @@ import duckdb
 
 from budgetperf import settings
 from budgetperf.bench.timing import run_measured
+from budgetperf.storing.schema import create_schema
+from budgetperf.synth import GENERATOR_VERSION
+from budgetperf.synth.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,8 +53,6 @@ class Tier:
     def key(self) -> str:
         import hashlib
 
-        from budgetperf.synth import GENERATOR_VERSION
-
         # the corpus is drawn from regions.csv: another table, another corpus
         regions = hashlib.sha256(Path(settings.get("BUDGETPERF_REGIONS")).read_bytes()).hexdigest()[:6]
         return (f"{self.name}-r{self.regions}-y{self.years[0]}{self.years[1]}-u{self.units}-s{self.seed}-"
@@ -84,8 +85,6 @@ def ensure_corpus(tier: Tier, log=print) -> None:
     """Write the tier's synthetic corpus unless it is cached."""
     if tier.is_seed or (tier.truth and tier.truth.exists()):
         return
-    from budgetperf.synth.corpus import write_corpus
-
     log(f"  writing synthetic corpus {tier.key} …")
     write_corpus(tier.corpus, tier.regions, tier.years, tier.seed, tier.units, tier.formats)
 
@@ -126,8 +125,6 @@ def cli_env() -> dict:
 def ensure_store(tier: Tier, rebuild: bool = False, log=print) -> dict | None:
     """The tier's store, built (and timed) unless cached; the schema and views are
     refreshed either way. Returns the build figures when it built."""
-    from budgetperf.storing.schema import create_schema
-
     ensure_corpus(tier, log)
     figures = None
     if rebuild or not tier.db.exists():

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from budgetperf import settings
 from budgetperf.changes.jsonlines import append_lines, read_lines, records_of
+from budgetperf.errors import UserError
 from budgetperf.understanding.parsers.values import normalize_grade, parse_number
 from budgetperf.understanding.records import (
     DocumentFacts,
@@ -42,6 +43,7 @@ from budgetperf.understanding.records import (
     Value,
     v,
 )
+from budgetperf.vocabulary import FINDING_STATUSES
 
 # field -> (entity, kind, Chinese label). kind: number | integer | text | grade | flag
 FIELDS: dict[str, tuple[str, str, str]] = {
@@ -72,18 +74,13 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "resolve_review": ("review", "text", "确认无误"),
     "finding_status": ("finding", "text", "审核发现处理状态"),
 }
-FINDING_STATUSES = ("未处理", "已核实", "忽略")
 # Review reasons a correction of the field settles by itself.
 RESOLVES = {"name": {"project_name_missing"}, "year": {"year_inferred", "year_missing"},
             "region": {"region_unknown"}, "unit": {"unit_missing"}}
 
 
-class CorrectionError(ValueError):
+class CorrectionError(UserError, ValueError):
     """A correction that cannot be made (unknown field, a value of the wrong kind)."""
-
-    def __init__(self, message_en: str, message_zh: str):
-        super().__init__(message_en)
-        self.message_en, self.message_zh = message_en, message_zh
 
 
 @dataclass(frozen=True)
@@ -170,7 +167,8 @@ def by_document(corrections: list[Correction]) -> dict[str, list[Correction]]:
     hands each extraction, so no extraction scans the whole file."""
     out: dict[str, list[Correction]] = {}
     for c in active(corrections):
-        out.setdefault(c.doc_hash, []).append(c)
+        if c.field != "finding_status":  # a finding's status changes no fact (`finding_status`)
+            out.setdefault(c.doc_hash, []).append(c)
     return out
 
 
@@ -179,25 +177,6 @@ def digest(corrections: list[Correction]) -> str | None:
     (a rebuild reuses the stored rows only then). None for a document without any."""
     ids = sorted(c.id for c in corrections)
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16] if ids else None
-
-
-def finding_outcomes(checks: list, corrections: list[Correction]) -> list[Applied]:
-    """What became of one document's finding statuses: applied when the audit still
-    makes the finding, orphan when it no longer does (the value was corrected, or
-    the rule changed). Only the latest status of each finding counts."""
-    keys = {finding_key(c.kind, c.project, c.what) for c in checks}
-    return [Applied(c, "applied" if c.finding in keys else "orphan", "未处理" if c.finding in keys else None)
-            for c in finding_statuses(corrections).values()]
-
-
-def mark_findings(checks: list, corrections: list[Correction]) -> list:
-    """(check, finding key, status record or None) for one document's audit checks."""
-    statuses = finding_statuses(corrections)
-    out = []
-    for check in checks:
-        key = finding_key(check.kind, check.project, check.what)
-        out.append((check, key, statuses.get((corrections[0].doc_hash, key)) if corrections else None))
-    return out
 
 
 def _check_kind(kind: str, text: str | None, label: str) -> None:

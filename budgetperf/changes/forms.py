@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from budgetperf import vocabulary
 from budgetperf.changes import corrections
 from budgetperf.changes.corrections import Correction, CorrectionError
 
@@ -231,8 +232,8 @@ def settled_issues(item: Mapping, issues: pd.DataFrame, chosen: Sequence[int], a
 
 def finding_status(finding: Mapping, content_hash: str, status: str, *, reason: str, editor: str) -> list[Correction]:
     """The record setting one audit finding's status (审核 page): 未处理/已核实/忽略."""
-    if status not in corrections.FINDING_STATUSES:
-        raise CorrectionError(f"unknown status {status!r}", f"处理状态只能是 {'、'.join(corrections.FINDING_STATUSES)}")
+    if status not in vocabulary.FINDING_STATUSES:
+        raise CorrectionError(f"unknown status {status!r}", f"处理状态只能是 {'、'.join(vocabulary.FINDING_STATUSES)}")
     if status == (finding.get("status") or "未处理"):
         raise CorrectionError("status unchanged", f"这条发现的处理状态已经是「{status}」")
     project = finding.get("project_name") if isinstance(finding.get("project_name"), str) else None

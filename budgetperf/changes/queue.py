@@ -16,6 +16,7 @@ data and functions, no I/O.
 from __future__ import annotations
 
 from budgetperf.understanding.doubts import REVIEW_CODES
+from budgetperf.understanding.findings import rule_title
 
 # Issue kinds, as the page's 类型 filter offers them.
 KINDS = {
@@ -93,8 +94,6 @@ def query_params(kinds: list[str] | None = None) -> dict:
 
 def issue_label(key: str) -> str:
     """An issue's short Chinese label: the review code's, or the audit rule's title."""
-    from budgetperf.understanding.findings import rule_title
-
     source, _, code = key.partition(":")
     if source == "review":
         return REVIEW_CODES.get(code, code)

@@ -20,15 +20,14 @@ from pathlib import Path
 
 from budgetperf import settings
 from budgetperf.changes.jsonlines import append_lines, read_lines, records_of
+from budgetperf.errors import UserError
 from budgetperf.understanding.parsers.context import Region, UnitAlias
 
 LEVELS_ZH = {"province": "省级", "city": "地级（市、州、盟、地区）", "district": "市辖区", "county": "县级（县、县级市、旗）"}
 
 
-class ReferenceEditError(ValueError):
-    def __init__(self, message_en: str, message_zh: str):
-        super().__init__(message_en)
-        self.message_en, self.message_zh = message_en, message_zh
+class ReferenceEditError(UserError, ValueError):
+    """A reference-table edit that cannot be made (missing name, unknown level …)."""
 
 
 @dataclass(frozen=True)

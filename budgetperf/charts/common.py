@@ -16,6 +16,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from budgetperf.vocabulary import (
+    UNDISCLOSED,
+    WARNING_RATE_PCT,
+    execution_status,
+    grade_for_score,
+)
+
 # CJK-capable fonts first: the browser and the PNG export pick the first installed
 # one; without a CJK font Chinese renders as boxes (fonts-noto-cjk on Debian).
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -27,9 +34,7 @@ PALETTE = (
     "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
 )
 BUDGET_OPACITY = 0.38  # budget bars: the region colour, light; executed: solid
-UNDISCLOSED = "未披露"
 GRID_COLOR = "#E4E9F0"
-WARNING_RATE_PCT = 90.0  # execution-rate 警戒线 drawn on the execution chart
 
 SEVERITY_COLORS = {"错误": "#C62828", "警告": "#EF8F00", "提示": "#4E79A7"}
 SEVERITY_ORDER = ("错误", "警告", "提示")
@@ -331,25 +336,13 @@ HIGHLIGHT = "#1F3A5F"   # outline of a pinned region's bar
 STATUS_COLORS = {"低于警戒线": "#C62828", "达标": "#2E7D32", "超过预算": "#EF8F00", UNDISCLOSED: "#9AA5B1"}
 # Grade bands of a score (优 ≥90, 良 ≥80, 中 ≥60, 差 <60), the evaluations' own bands.
 GRADE_COLORS = {"优": "#2E7D32", "良": "#7CB342", "中": "#EF8F00", "差": "#C62828"}
-GRADE_BANDS = ((90.0, "优"), (80.0, "良"), (60.0, "中"))
-
-
-def execution_status(rate_pct: object, warning_pct: float = WARNING_RATE_PCT) -> str:
-    """低于警戒线 / 达标 / 超过预算 / 未披露 for an execution rate in percent."""
-    if is_missing(rate_pct):
-        return UNDISCLOSED
-    rate = float(rate_pct)
-    if rate < warning_pct:
-        return "低于警戒线"
-    return "超过预算" if rate > 100.0 + 1e-9 else "达标"
 
 
 def grade_band(score_pct: object) -> str | None:
     """The grade band (优/良/中/差) of a score in percent of full marks."""
     if is_missing(score_pct):
         return None
-    score = float(score_pct)
-    return next((grade for floor, grade in GRADE_BANDS if score >= floor), "差")
+    return grade_for_score(float(score_pct))
 
 
 def region_colors(regions: Iterable[str]) -> dict[str, str]:
@@ -617,7 +610,6 @@ __all__ = [
     "FEW_PROJECTS",
     "FIELD_LABELS",
     "FONT_FAMILY",
-    "GRADE_BANDS",
     "GRADE_COLORS",
     "GRADE_ORDER",
     "GRID_COLOR",

@@ -1,6 +1,8 @@
 """`budgetperf corrections list|add|undo|export|import`: people's corrections from
 the command line (the 数据校对 page does the same in the app; both go through
-`correcting`). Messages are Chinese; exit status as in `cli`."""
+`storing.committing`). Editors' statuses of audit findings are listed and exported
+with them (they live in their own log, `changes.finding_status`). Messages are
+Chinese; exit status as in `cli.main`."""
 
 from __future__ import annotations
 
@@ -9,14 +11,20 @@ import sys
 from pathlib import Path
 
 from budgetperf import settings
+from budgetperf.changes import corrections, finding_status
+from budgetperf.changes.corrections import FIELDS, STATUS_ZH
+from budgetperf.storing import committing, intake, store
 
 
 def _field(name: str) -> str | None:
-    from budgetperf.changes.corrections import FIELDS
-
     if name in FIELDS:
         return name
     return next((key for key, (_, _, label) in FIELDS.items() if label == name or label.split("（")[0] == name), None)
+
+
+def _all_records() -> list:
+    """Corrections and finding statuses, oldest first, as one trail."""
+    return sorted([*corrections.load(), *corrections.load(finding_status.log_path())], key=lambda c: c.at)
 
 
 def _error(message: str) -> int:
@@ -31,16 +39,16 @@ def _find_document(con, item: str):
 
 
 def cmd_list(args) -> int:
-    from budgetperf.changes import corrections
-    from budgetperf.storing import store
 
-    records = corrections.load()
+    records = _all_records()
     shown = records if args.all else corrections.active(records)
     status = {}
     db = Path(args.db or settings.get("BUDGETPERF_DB"))
     if db.is_file():
         with store.connect(db) as con:
             status = dict(con.execute("select correction_id, status_zh from corrections_applied").fetchall())
+            status |= {cid: STATUS_ZH[outcome] for cid, outcome in
+                       con.execute("select correction_id, outcome from finding_statuses").fetchall()}
     if args.file:
         shown = [c for c in shown if c.file == Path(args.file).name or c.doc_hash.startswith(args.file)]
     if args.json:
@@ -64,8 +72,6 @@ def cmd_list(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from budgetperf.changes import corrections
-    from budgetperf.storing import committing, intake, store
 
     field_name = _field(args.field)
     if field_name is None:
@@ -90,25 +96,18 @@ def cmd_add(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    from budgetperf.storing import committing, intake
-
     report = committing.undo(args.ids, intake.cli_editor(), args.reason, via="cli", db_path=args.db,
                              reports_dir=args.reports)
     return _report(report, args)
 
 
 def cmd_export(args) -> int:
-    from budgetperf.changes import corrections
-
-    records = corrections.load()
-    n = corrections.export_records(args.out, records)
+    n = corrections.export_records(args.out, _all_records())
     print(f"已导出 {n} 条记录（更正与撤销）到 {args.out}")
     return 0
 
 
 def cmd_import(args) -> int:
-    from budgetperf.storing import committing, intake
-
     if not Path(args.file).is_file():
         return _error(f"找不到文件：{args.file}")
     try:
@@ -128,8 +127,6 @@ def _report(report, args) -> int:
     elif report.ok:
         print(report.message_zh)
         for a in report.applied:
-            from budgetperf.changes.corrections import STATUS_ZH
-
             c = a.correction
             print(f"  {c.id}  {c.target_zh}：{a.extracted or '（空）'} → {c.new_value or '（空）'}  [{STATUS_ZH[a.status]}]")
     if not report.ok:

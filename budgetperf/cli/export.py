@@ -2,7 +2,8 @@
 
 The charts are the page's own: the page script runs headless under Streamlit's
 AppTest (no server, no browser) with the filters given, and its recorded exports
-(`frame.page_exports`) go through the same `export` functions as the 导出 panel. So
+(`frame.page_exports`, collected by `app.headless`) go through the same `export`
+functions as the 导出 panel. So
 the CLI can never drift from what the app shows.
 """
 
@@ -13,76 +14,23 @@ import sys
 from pathlib import Path
 
 from budgetperf import settings
-from budgetperf.app import registry
+from budgetperf.app import headless
 from budgetperf.app.filter_specs import describe
 from budgetperf.export import packs
-
-APP = settings.ROOT / "app.py"
-
-
-def _quiet_streamlit() -> None:
-    """Keep Streamlit's runtime chatter ("missing ScriptRunContext", bare-mode notes)
-    out of the CLI: the page runs headless on purpose. Errors still show."""
-    import logging
-
-    from streamlit import logger
-
-    logger.set_log_level("error")
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith("streamlit"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-
-
-class ExportError(Exception):
-    """The page could not be exported (unknown page, page error, nothing to export)."""
-
-
-def resolve_page(name: str) -> tuple[str, str]:
-    """A page's (path, title) by key or Chinese title: --page execution / --page 预算执行."""
-    spec = registry.find(name)
-    if spec is None or not spec.is_exportable:
-        known = ", ".join(f"{p.key} ({p.title})" for p in registry.exportable())
-        raise ExportError(f"没有页面「{name}」；可用的页面：{known}")
-    return spec.path, spec.title
-
-
-def collect_page_charts(page: str, years: list[int] | None, regions: list[str] | None) -> tuple[str, list[packs.ChartExport]]:
-    """Run the page headless with these filters; return its title and charts."""
-    _quiet_streamlit()
-    from streamlit.testing.v1 import AppTest
-
-    from budgetperf import charts
-
-    path, title = resolve_page(page)
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    if years:
-        at.query_params["years"] = [str(y) for y in years]
-    if regions:
-        at.query_params["regions"] = list(regions)
-    at.switch_page(path)
-    at.run()
-    if at.exception:
-        raise ExportError(f"页面「{title}」运行出错：{at.exception[0].message}")
-    problems = [e.value for e in at.error]
-    if problems:
-        raise ExportError(f"页面「{title}」显示错误：{problems[0]}")
-    items = at.session_state["ui.exports"] if "ui.exports" in at.session_state else []
-    return title, packs.chart_exports(items, charts.LABELS, charts.source_line)
+from budgetperf.storing import store
 
 
 def run_export(args) -> int:
     """Entry point for the `export` subcommand (see cli.build_parser)."""
     if args.db:
         os.environ["BUDGETPERF_DB"] = str(Path(args.db).resolve())
-    from budgetperf import settings
-
     if not Path(settings.get("BUDGETPERF_DB")).is_file():
         print(f"错误：找不到数据库：{settings.get('BUDGETPERF_DB')}（请先运行 `budgetperf build` 生成）", file=sys.stderr)
         return 2
     try:
-        title, charts_ = collect_page_charts(args.page, args.year, args.region)
-    except ExportError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        title, charts_ = headless.collect_page_charts(args.page, args.year, args.region)
+    except headless.PageRunError as exc:
+        print(f"错误：{exc.message_zh}", file=sys.stderr)
         return 2
     if not charts_:
         print(f"错误：页面「{title}」在这些筛选条件下没有图表（请换一个 --year/--region）", file=sys.stderr)
@@ -118,8 +66,6 @@ def run_export(args) -> int:
 
 def _corrections(years: list[int] | None, regions: list[str] | None):
     """The applied corrections under the export's filters (the 更正记录 sheet)."""
-    from budgetperf.storing import store
-
     con = store.connect(read_only=True)
     try:
         return store.run_query("review/corrections", con=con, years=years or None, regions=regions or None,

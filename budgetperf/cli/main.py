@@ -134,7 +134,10 @@ def _cmd_delete(args) -> int:
 
 
 def _cmd_extract(args) -> int:
-    documents, failures = _extract_to_dicts(args.files)
+    from budgetperf.storing.extracting import extract_to_dicts
+    from budgetperf.storing.reference import load_reference
+
+    documents, failures = extract_to_dicts(args.files, load_reference())
     out = {"documents": documents}
     if failures:
         out["failures"] = failures
@@ -156,32 +159,15 @@ def _cmd_extract(args) -> int:
     return 1 if failures else 0
 
 
-def _extract_to_dicts(files) -> tuple[list[dict], list[dict]]:
-    """Extract files as `extract --json` does: (documents, failures)."""
-    from budgetperf.reading import ReadError
-    from budgetperf.storing.extracting import extract_file
-    from budgetperf.storing.reference import load_reference
-    from budgetperf.understanding.extract import document_to_dict
-    from budgetperf.understanding.linking import link_programs
-
-    ref = load_reference()
-    extractions, failures = [], []
-    for path in files:
-        try:
-            extractions.append(extract_file(path, ref))
-        except ReadError as exc:
-            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
-    link_programs(extractions)
-    return [document_to_dict(ex) for ex in extractions], failures
-
-
 def _cmd_score(args) -> int:
     from budgetperf.bench.scoring import documents_of, format_report, score_documents
+    from budgetperf.storing.extracting import extract_to_dicts
+    from budgetperf.storing.reference import load_reference
 
     key = documents_of(json.loads(Path(args.key).read_text(encoding="utf-8")))
     given = {Path(f).name for f in args.files}
     key = [d for d in key if d["file"] in given]  # score what was given; a refused file still counts
-    documents, failures = _extract_to_dicts(args.files)
+    documents, failures = extract_to_dicts(args.files, load_reference())
     score = score_documents(key, documents_of(documents))
     print(format_report(score, verbose=not args.quiet))
     for f in failures:

@@ -27,6 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from budgetperf import settings
+from budgetperf.errors import UserError
 
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 960, 540, 2
 INSTALL_HINT_ZH = (
@@ -36,12 +37,11 @@ INSTALL_HINT_ZH = (
 INSTALL_HINT_EN = "chromium not found: install it with `apt-get install -y chromium fonts-noto-cjk` or set BUDGETPERF_CHROMIUM"
 
 
-class ChromiumMissingError(RuntimeError):
+class ChromiumMissingError(UserError):
     """PNG rendering needs a Chromium the server does not have."""
 
     def __init__(self) -> None:
-        super().__init__(INSTALL_HINT_EN)
-        self.message_zh = INSTALL_HINT_ZH
+        super().__init__(INSTALL_HINT_EN, INSTALL_HINT_ZH)
 
 
 @dataclass(frozen=True)

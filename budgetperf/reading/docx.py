@@ -20,7 +20,6 @@ import io
 import docx
 from docx.oxml.ns import qn
 
-from budgetperf.reading import OLE_MAGIC, ReadError, corrupt_package
 from budgetperf.reading.blocks import (
     Block,
     Cell,
@@ -30,6 +29,7 @@ from budgetperf.reading.blocks import (
     join_wrapped,
     normalize_text,
 )
+from budgetperf.reading.problems import OLE_MAGIC, ReadError, corrupt_package
 
 # Runs of a paragraph, including accepted tracked insertions and simple fields,
 # which python-docx's own `Paragraph.text` leaves out.

@@ -20,7 +20,7 @@ import io
 import zipfile
 
 from budgetperf import settings
-from budgetperf.reading import ReadError
+from budgetperf.reading.problems import ReadError
 
 MB = 1024 * 1024
 # A member may expand this many times; only members above RATIO_FLOOR bytes are

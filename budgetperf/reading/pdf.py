@@ -24,7 +24,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from budgetperf.reading import ReadError
 from budgetperf.reading.blocks import (
     Block,
     Cell,
@@ -34,6 +33,8 @@ from budgetperf.reading.blocks import (
     join_wrapped,
     normalize_text,
 )
+from budgetperf.reading.problems import ReadError
+from budgetperf.reading.text import column_slot
 
 # pdfminer warns once per glyph for embedded fonts without a FontBBox (common in
 # Chrome and WPS exports); the warnings are not actionable and flood the CLI.
@@ -185,15 +186,13 @@ def _aligned_tables(items: list) -> list:
 
 def _table_from_lines(lines: list[_TextLine]) -> _PageTable:
     """Cells under the columns of the widest line, each field placed by overlap."""
-    from budgetperf.reading.text import _column_slot
-
     grid = max(lines, key=lambda ln: len(ln.fields))
     spans = [(x0, x1) for x0, x1, _ in grid.fields]
     rows = []
     for line in lines:
         texts = [""] * len(spans)
         for x0, x1, text in line.fields:
-            slot = _column_slot(spans, x0, x1)
+            slot = column_slot(spans, x0, x1)
             texts[slot] = (texts[slot] + " " + text).strip()
         rows.append([(t, k, 1, False) for k, t in enumerate(texts)])
     return _PageTable(rows, lines[0].page, lines[0].top, max(ln.x1 for ln in lines))

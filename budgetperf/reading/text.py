@@ -17,7 +17,6 @@ import codecs
 import re
 import unicodedata
 
-from budgetperf.reading import ReadError
 from budgetperf.reading.blocks import (
     Block,
     Cell,
@@ -27,6 +26,7 @@ from budgetperf.reading.blocks import (
     join_wrapped,
     normalize_text,
 )
+from budgetperf.reading.problems import ReadError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -269,7 +269,7 @@ def _aligned_or_paragraphs(lines: list[str], group: list[int]) -> list[Block]:
     return blocks
 
 
-def _column_slot(spans: list[tuple[int, int]], start: int, end: int) -> int:
+def column_slot(spans: list[tuple[int, int]], start: int, end: int) -> int:
     """The header column a field of [start, end) belongs to: the one it overlaps most
     (numbers are often right-aligned under their header, text left-aligned); with
     no overlap, the nearest header starting on its left."""
@@ -292,7 +292,7 @@ def _aligned_table(lines: list[str], indices: list[int]) -> Table:
     for k in indices:
         texts = [""] * len(spans)
         for col, text in fields[k]:
-            slot = _column_slot(spans, col, col + _display_width(text))
+            slot = column_slot(spans, col, col + _display_width(text))
             texts[slot] = (texts[slot] + " " + text.strip()).strip()
         rows.append(tuple(Cell(t, k + 1, k + 1, i) for i, t in enumerate(texts)))
     return Table(tuple(rows), indices[0] + 1, indices[-1] + 1)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from budgetperf.reading import OLE_MAGIC, ReadError, corrupt_package
 from budgetperf.reading.blocks import (
     Block,
     Cell,
@@ -34,6 +33,7 @@ from budgetperf.reading.blocks import (
     join_wrapped,
     normalize_text,
 )
+from budgetperf.reading.problems import OLE_MAGIC, ReadError, corrupt_package
 
 
 def read_xlsx(data: bytes, name: str) -> SourceDocument:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from budgetperf import settings
-from budgetperf.reading import SUPPORTED_SUFFIXES
+from budgetperf.reading import formats
 from budgetperf.storing import loading, publish
 from budgetperf.storing.extracting import IngestResult
 from budgetperf.storing.reference import load_reference
@@ -22,7 +22,7 @@ from budgetperf.understanding.parsers.context import Reference
 def report_files(directory: str | Path) -> list[Path]:
     """Supported report files in a folder, sorted by name."""
     directory = Path(directory)
-    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    return sorted(p for p in directory.iterdir() if formats.is_report_file(p))
 
 
 def build_store(reports_dir: str | Path | None = None, db_path: str | Path | None = None,

@@ -27,19 +27,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from budgetperf import settings
-from budgetperf.changes import corrections, reference_edits, writelog
+from budgetperf import settings, vocabulary
+from budgetperf.changes import corrections, finding_status, reference_edits, writelog
 from budgetperf.changes.corrections import Applied, Correction
+from budgetperf.errors import UserError
 from budgetperf.storing import extracting, loading, publish, schema, store
 from budgetperf.storing.reference import load_reference
 
 
-class CorrectionWriteError(ValueError):
+class CorrectionWriteError(UserError, ValueError):
     """A correction that cannot take effect (its document or original is gone)."""
-
-    def __init__(self, message_en: str, message_zh: str):
-        super().__init__(message_en)
-        self.message_en, self.message_zh = message_en, message_zh
 
 
 @dataclass
@@ -68,6 +65,17 @@ def _reextract(con: duckdb.DuckDBPyConnection, doc_ids: list[str], reports_dir: 
     if problems:
         raise CorrectionWriteError(problems[0].reason_en, problems[0].reason_zh)
     return extractions
+
+
+def _status_outcomes(con, statuses: list[Correction]) -> list[Applied]:
+    """Whether the audit still makes each finding a status is about (applied) or no
+    longer does (orphan), in the draft being written."""
+    out = []
+    for r in statuses:
+        found = con.execute("select count(*) from checks join documents using (doc_id) "
+                            "where content_hash = ? and finding_key = ?", [r.doc_hash, r.finding]).fetchone()[0]
+        out.append(Applied(r, "applied" if found else "orphan", vocabulary.OPEN if found else None))
+    return out
 
 
 def _stored(con, hashes: set[str]) -> dict[str, str]:
@@ -104,30 +112,47 @@ def _publish_keeping(db_path: Path, apply: Callable, kept: _Kept, editor: str, v
 
 def _write(records: list[Correction], editor: str, via: str, db_path: Path, reports_dir: Path,
            action_zh: str) -> CorrectionReport:
-    """Append `records` and re-extract their documents in one published write."""
+    """Append `records` to their logs and make them take effect in one published
+    write: corrections of facts re-extract their documents; finding statuses change
+    no fact and are laid over the findings by the publish itself."""
     if not db_path.exists():
         return CorrectionReport(False, "还没有数据库，请先导入报告")
     ref = load_reference()
+    facts = [r for r in records if not finding_status.is_status(r)]
+    statuses = [r for r in records if finding_status.is_status(r)]
     hashes = {r.doc_hash for r in records}
-    kept = _Kept(lambda: corrections.append(records),
-                 lambda: corrections.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in records]))
+
+    def keep() -> None:
+        if facts:
+            corrections.append(facts)
+        if statuses:
+            finding_status.append(statuses)
+
+    def take_back() -> None:
+        if facts:
+            corrections.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in facts])
+        if statuses:
+            finding_status.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in statuses])
+
+    kept = _Kept(keep, take_back)
 
     def apply(con) -> list:
-        doc_ids = list(_stored(con, hashes).values())
-        if len(doc_ids) < len(hashes):
+        stored = _stored(con, hashes)
+        if len(stored) < len(hashes):
             raise CorrectionWriteError("a document to correct is not in the store",
                                        "要更正的文档已不在库中（可能已被删除），请刷新页面后再试")
         kept()
-        extractions = _reextract(con, doc_ids, reports_dir, ref)
+        extractions = _reextract(con, [stored[h] for h in {r.doc_hash for r in facts}], reports_dir, ref)
         loading.replace_documents(con, extractions)
-        return extractions
+        return extractions, _status_outcomes(con, statuses)
 
-    extractions, failed = _publish_keeping(db_path, apply, kept, editor, via, "correct")
+    result, failed = _publish_keeping(db_path, apply, kept, editor, via, "correct")
     if failed:
         return failed
+    extractions, outcomes = result
     ids = {r.id for r in records}
     undone = {r.undoes for r in records if r.undoes}
-    applied = [a for ex in extractions for a in ex.applied if a.correction.id in ids]
+    applied = [a for ex in extractions for a in ex.applied if a.correction.id in ids] + outcomes
     files = [ex.facts.file for ex in extractions]
     entries = [writelog.WriteEntry(
         "correct", editor, "undone" if r.undoes else "corrected", file=r.file, doc_id=r.doc_hash[:16], via=via,
@@ -165,7 +190,7 @@ def undo(ids: list[str], editor: str, reason: str = "撤销", *, via: str = "app
     their other corrections) give."""
     if not editor:
         return CorrectionReport(False, "请先以编辑身份登录")
-    live = {c.id: c for c in corrections.active(corrections.load())}
+    live = {c.id: c for c in corrections.active([*corrections.load(), *finding_status.load()])}
     unknown = [i for i in ids if i not in live]
     if unknown:
         return CorrectionReport(False, f"找不到这些生效中的更正（可能已撤销）：{'、'.join(unknown)}")
@@ -175,17 +200,27 @@ def undo(ids: list[str], editor: str, reason: str = "撤销", *, via: str = "app
     return _write(records, editor, via, *_paths(db_path, reports_dir), "撤销")
 
 
+def _keep_elsewhere(records: list[Correction]) -> None:
+    """Keep imported records each in its own log, to take effect later."""
+    facts = [r for r in records if not finding_status.is_status(r)]
+    if facts:
+        corrections.append(facts)
+    statuses = [r for r in records if finding_status.is_status(r)]
+    if statuses:
+        finding_status.append(statuses)
+
+
 def import_file(path: str | Path, editor: str, *, via: str = "cli", db_path=None,
                 reports_dir=None) -> CorrectionReport:
     """Import corrections exported by another installation (`corrections.export_records`):
     the records this one lacks are kept as they were made (their editors and times),
     and those whose documents are in the store take effect."""
-    new = corrections.import_records(path, corrections.load())
+    new = corrections.import_records(path, [*corrections.load(), *finding_status.load()])
     if not new:
         return CorrectionReport(True, "没有新的更正（文件中的更正都已存在）")
     db_path, reports_dir = _paths(db_path, reports_dir)
     if not db_path.exists():
-        corrections.append(new)
+        _keep_elsewhere(new)
         return CorrectionReport(True, f"已导入 {len(new)} 条更正，建库后生效")
     con = store.connect(db_path)
     try:
@@ -194,7 +229,7 @@ def import_file(path: str | Path, editor: str, *, via: str = "cli", db_path=None
         con.close()
     elsewhere = [r for r in new if r.doc_hash not in stored]
     if elsewhere:  # their files are not here (yet): kept, they apply when the files are ingested
-        corrections.append(elsewhere)
+        _keep_elsewhere(elsewhere)
     here = [r for r in new if r.doc_hash in stored]
     if not here:
         return CorrectionReport(True, f"已导入 {len(new)} 条更正；其文件不在本库中，导入这些文件后生效")
@@ -279,7 +314,7 @@ TRAIL_COLUMNS = ("时间", "编辑", "文件", "对象", "字段", "原值", "�
 def trail_frame(limit: int | None = None) -> pd.DataFrame:
     """Every correction and reference edit, newest first: fixes (生效 or 已撤销) and
     the undo records themselves (撤销), with who, when, what and why."""
-    fixes = corrections.load()
+    fixes = [*corrections.load(), *corrections.load(finding_status.log_path())]
     undone = {c.undoes: c for c in fixes if c.undoes}
     rows = []
     for c in fixes:

@@ -23,7 +23,6 @@ from budgetperf.changes.corrections import (
     active,
     apply_corrections,
     by_document,
-    finding_outcomes,
     load,
 )
 from budgetperf.reading import ReadError, read_document
@@ -34,8 +33,10 @@ from budgetperf.understanding.audit import audit_document
 from budgetperf.understanding.extract import (
     Extraction,
     NotAReportError,
+    document_to_dict,
     extract_document,
 )
+from budgetperf.understanding.linking import link_programs
 from budgetperf.understanding.parsers.context import Reference
 from budgetperf.understanding.records import DocumentFacts
 
@@ -221,7 +222,7 @@ def extract_file(path: str | Path, ref: Reference, display_name: str | None = No
     content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     if isinstance(corrections, Mapping):
         corrections = corrections.get(content_hash, ())
-    mine = active([c for c in corrections if c.doc_hash == content_hash])
+    mine = active([c for c in corrections if c.doc_hash == content_hash and c.field != "finding_status"])
     try:
         facts = extract_document(doc, ref)
     except NotAReportError:
@@ -231,7 +232,6 @@ def extract_file(path: str | Path, ref: Reference, display_name: str | None = No
     facts.content_hash = content_hash
     applied = apply_corrections(facts, mine, ref) if mine else []
     checks = [] if facts.is_excluded else audit_document(facts)
-    applied += finding_outcomes(checks, mine)
     return Extraction(doc, facts, checks, applied, mine)
 
 
@@ -278,3 +278,16 @@ def reextract_stored(con, doc_ids: list[str], reports_dir: Path, ref: Reference,
             continue
         out.append(ex)
     return out, problems
+
+
+def extract_to_dicts(files, ref: Reference) -> tuple[list[dict], list[dict]]:
+    """Extract files as `budgetperf extract --json` prints them: (documents in the
+    answer-key shape, with programmes linked across them; refused files with why)."""
+    extractions, failures = [], []
+    for path in files:
+        try:
+            extractions.append(extract_file(path, ref))
+        except ReadError as exc:
+            failures.append({"file": Path(path).name, "error": exc.message_en, "error_zh": exc.message_zh})
+    link_programs(extractions)
+    return [document_to_dict(ex) for ex in extractions], failures

@@ -39,28 +39,20 @@ import pandas as pd
 
 from budgetperf import settings
 from budgetperf.changes import writelog
-from budgetperf.reading import SUPPORTED_SUFFIXES, ReadError, limits
+from budgetperf.reading import ReadError, formats, limits
 from budgetperf.storing import building, extracting, loading, publish, schema
 from budgetperf.storing.extracting import IngestResult
 from budgetperf.storing.reference import load_reference
 from budgetperf.understanding.extract import Extraction
 from budgetperf.understanding.parsers.context import Reference
 from budgetperf.understanding.records import v
+from budgetperf.vocabulary import OUTCOME_ZH
 
-STATUS_ZH = {"added": "新增", "unchanged": "重复", "replaced": "替换", "failed": "失败",
-             "deleted": "已删除", "missing": "不存在"}
 # A stored name stays well under the 255-byte limit of common file systems, with room
 # for the archive's time prefix and the staging suffix.
 MAX_NAME_BYTES = 150
 _UNSAFE_CHARS = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
 _STAGING_GLOB = ".*.part"
-# Older office formats users often have: say what to save them as.
-SAVE_AS = {
-    ".doc": "这是旧版 Word（.doc）文件，请在 Word/WPS 中另存为 .docx 后再上传",
-    ".wps": "这是 WPS 文字（.wps）文件，请在 WPS 中另存为 .docx 后再上传",
-    ".xls": "这是旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 后再上传",
-    ".et": "这是 WPS 表格（.et）文件，请在 WPS 中另存为 .xlsx 后再上传",
-}
 
 
 # ---------------------------------------------------------------------------
@@ -117,7 +109,7 @@ class Prepared:
 
     @property
     def status_zh(self) -> str:
-        return STATUS_ZH[self.result.status]
+        return OUTCOME_ZH[self.result.status]
 
     @property
     def message_zh(self) -> str:
@@ -149,12 +141,9 @@ def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = N
         corrections = extracting.current_corrections()
     stored_as = sanitize_filename(incoming.name)
     suffix = Path(stored_as).suffix
-    if suffix in SAVE_AS:
-        return _failed(incoming, stored_as, SAVE_AS[suffix], f"{suffix} files are not supported; save as a newer format")
-    if suffix not in SUPPORTED_SUFFIXES:
-        shown = suffix or "（无扩展名）"
-        return _failed(incoming, stored_as, f"不支持的文件类型 {shown}（支持 .txt、.docx、.pdf、.xlsx）",
-                       f"unsupported file type {shown!r}")
+    if formats.format_for(suffix) is None:
+        problem = formats.unsupported(suffix)
+        return _failed(incoming, stored_as, problem.message_zh, problem.message_en)
     try:
         limits.check_file_size(incoming.size())
     except ReadError as exc:
@@ -197,7 +186,7 @@ def preview_row(prepared: Prepared, stored: pd.DataFrame) -> dict:
     (typed values; `admin_ui` gives the Chinese headers and formats)."""
     status = predict_status(prepared, stored)
     row = {"file": prepared.incoming.name, "stored_as": prepared.stored_as, "status": status,
-           "status_zh": STATUS_ZH[status], "region": None, "unit": None, "year": None, "projects": None,
+           "status_zh": OUTCOME_ZH[status], "region": None, "unit": None, "year": None, "projects": None,
            "budget_wan": None, "indicators": None, "warnings": None, "review": None, "note": None}
     if prepared.extraction is None:
         row["note"] = prepared.result.reason_zh
@@ -399,7 +388,7 @@ class Deletion:
 
     @property
     def status_zh(self) -> str:
-        return STATUS_ZH[self.status]
+        return OUTCOME_ZH[self.status]
 
 
 def delete_reports(doc_ids: list[str], editor: str, *, via: str = "app", db_path=None, reports_dir=None,

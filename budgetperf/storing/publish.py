@@ -41,6 +41,7 @@ from typing import TypeVar
 import duckdb
 
 from budgetperf import settings
+from budgetperf.errors import UserError
 from budgetperf.storing import schema
 
 T = TypeVar("T")
@@ -49,13 +50,8 @@ T = TypeVar("T")
 _POLL_SECONDS = 0.05
 
 
-class StoreWriteError(Exception):
+class StoreWriteError(UserError):
     """A write could not be published; the previous store is untouched."""
-
-    def __init__(self, message_en: str, message_zh: str):
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_zh = message_zh
 
 
 class StoreBusyError(StoreWriteError):
@@ -177,13 +173,13 @@ def _copy_store(src: Path, dst: Path) -> None:
 
 
 def _refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the pages' mart tables in the draft before it is published, so readers
-    never see marts older than the rows (schema.refresh_marts; a draft without the
-    store's tables, e.g. a test's, is left alone)."""
-
-    if con.execute("select count(*) from information_schema.tables where table_name = 'mart_documents' "
-                   "or table_name = 'documents'").fetchone()[0]:
-        schema.refresh_marts(con)
+    """Lay the finding statuses over and rebuild the pages' mart tables in the draft
+    before it is published, so readers never see marts older than the rows
+    (`schema.refresh_derived`; a draft without the store's tables, e.g. a test's, is
+    left alone)."""
+    if con.execute("select count(*) from information_schema.tables where table_name = 'documents'").fetchone()[0]:
+        schema.create_schema(con)  # a store of an older version gets its new tables first
+        schema.refresh_derived(con)
 
 
 def publish(db_path: str | Path, apply: Callable[[duckdb.DuckDBPyConnection], T], *, fresh: bool = False,

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from budgetperf import settings
+from budgetperf.changes import reference_edits
 from budgetperf.understanding.parsers.context import Reference, Region, UnitAlias
 
 
@@ -29,8 +30,6 @@ def load_reference(regions_path: str | None = None, aliases_path: str | None = N
 
 @lru_cache(maxsize=4)
 def _load(regions_path: str, aliases_path: str, edits_path: str, _stamps: tuple) -> Reference:
-    from budgetperf.changes import reference_edits
-
     regions_file, aliases_file = Path(regions_path), Path(aliases_path)
     with regions_file.open(encoding="utf-8-sig", newline="") as fh:
         regions = [

@@ -7,10 +7,11 @@ batched, linked or copied is not.
 
 from __future__ import annotations
 
-from budgetperf.changes.corrections import FIELDS, STATUS_ZH, digest, mark_findings
+from budgetperf.changes.corrections import FIELDS, STATUS_ZH, digest, finding_key
 from budgetperf.understanding.extract import Extraction
 from budgetperf.understanding.parsers.values import parse_measure
 from budgetperf.understanding.records import Provenance, Value, v
+from budgetperf.vocabulary import OPEN, SYNTHETIC_MARKER
 
 # Tables holding one document's rows, in the order a document is deleted (children
 # first). `units`, `regions`, `program_links` and `store_meta` are store-wide.
@@ -35,9 +36,7 @@ def _lines(p: Provenance | None) -> tuple[int | None, int | None, str | None]:
 
 def is_synthetic(ex: Extraction) -> bool:
     """A document made by `budgetperf synth` carries its marker line."""
-    from budgetperf.synth import MARKER
-
-    return any(MARKER in line for line in ex.source.lines[-40:])
+    return any(SYNTHETIC_MARKER in line for line in ex.source.lines[-40:])
 
 
 def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
@@ -105,12 +104,12 @@ def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
     rows["review_reasons"] += [(doc_id, project_ids[id(p)], r.code, r.message_zh, *_lines(r.prov))
                                for p in f.projects for r in p.review_reasons]
     names = {p.name: project_ids[id(p)] for p in f.projects}
-    for k, (c, key, status) in enumerate(mark_findings(ex.checks, ex.corrections), start=1):
+    # A finding's status is laid over at every write (`schema.apply_finding_statuses`).
+    for k, c in enumerate(ex.checks, start=1):
         first = c.provenance[0] if c.provenance else None
         rows["checks"].append((f"{doc_id}:{k}", doc_id, names.get(c.project), c.kind, c.severity, c.severity_zh,
-                               c.message_zh, c.what, *_lines(first), key,
-                               status.new_value if status else "未处理", status.editor if status else None,
-                               status.at if status else None, status.reason if status else None))
+                               c.message_zh, c.what, *_lines(first), finding_key(c.kind, c.project, c.what),
+                               OPEN, None, None, None))
     rows["corrections_applied"] = _applied_rows(ex, doc_id, {id(p): project_ids[id(p)] for p in f.projects})
     return rows
 

@@ -1,7 +1,17 @@
-"""The store's schema: the tables (sql/schema.sql), the staging views and filter
-macros (sql/staging.sql), the vocabulary macros (from `budgetperf.vocabulary`) and
-the marts (sql/marts/*.sql), rebuilt whole at every write. Creating the schema is
-idempotent, so a draft of an older store gets what it lacks.
+"""The store's schema as models, in the order they are built:
+
+1. ``sql/schema.sql``: the tables extraction fills (documents, projects, indicators,
+   checks …), created if missing, so a draft of an older store gets what it lacks;
+2. the vocabulary macros (`budgetperf.vocabulary.sql_macros`: grade bands, the
+   警戒线, finding statuses), so SQL and Python share one set of words;
+3. ``sql/staging/*.sql``: views that join and derive (stg_*) and the shared filter
+   macros (matches_*), one object per file;
+4. ``sql/marts/*.sql``: the tables pages query, materialized from the staging views
+   at every write, and the table macros over them, one object per file.
+
+Every write ends with `refresh_derived`: the editors' finding statuses are laid
+over the stored findings (they change no extracted value, so they never need a
+re-extraction) and the marts are rebuilt whole (they are derived, never edited).
 """
 
 from __future__ import annotations
@@ -10,22 +20,70 @@ from pathlib import Path
 
 import duckdb
 
+from budgetperf import vocabulary
+from budgetperf.changes import finding_status
 from budgetperf.storing.arrow import insert_rows
 from budgetperf.understanding.parsers.context import Reference
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# Build order: a view or macro binds what it names when it is created.
+STAGING = ("stg_projects", "stg_indicators", "stg_checks",
+           "matches_filters", "matches_doc_filters", "matches_document_filters")
+MARTS = ("mart_documents", "mart_projects", "mart_indicators", "mart_checks", "mart_sections", "mart_expenses",
+         "mart_plans", "mart_program_links", "agg_projects", "agg_checks", "agg_indicators", "agg_sections",
+         "agg_checks_kind", "mart_review_items", "evaluated_projects", "projects_by_region_year",
+         "open_findings_by_region_year", "evaluated_by_region_year", "indicators_by_region_year")
+
+
+def model_sql(folder: str, name: str) -> str:
+    return (SQL_DIR / folder / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(vocabulary.sql_macros())
+    for name in STAGING:
+        con.execute(model_sql("staging", name))
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables, vocabulary macros and staging views (idempotent)."""
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
-    con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    _create_views(con)
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the mart tables (marts.sql) from the stored rows: call after every
-    write, in the writing transaction's connection (build, ingest). Pages query
-    these tables; they are derived, so rebuilding them whole is always correct."""
-    con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+    """Rebuild the mart tables and macros from the stored rows, in the writing
+    connection (the vocabulary and staging first: a draft of an older store may
+    predate them)."""
+    _create_views(con)
+    for name in MARTS:
+        con.execute(model_sql("marts", name))
+
+
+def apply_finding_statuses(con: duckdb.DuckDBPyConnection, statuses: dict | None = None) -> None:
+    """Lay the current finding statuses (`finding_status.current()` unless given)
+    over the stored findings, and record each status with its outcome."""
+    statuses = finding_status.current() if statuses is None else statuses
+    con.execute("delete from finding_statuses")
+    insert_rows(con, "finding_statuses", [
+        (doc_hash, key, c.new_value, c.editor, c.at, c.reason, c.id, c.project, None)
+        for (doc_hash, key), c in statuses.items()])
+    con.execute("update checks set status = $open, status_by = null, status_at = null, status_reason = null "
+                "where status is distinct from $open or status_by is not null", {"open": vocabulary.OPEN})
+    con.execute("""
+        update checks c set status = f.status, status_by = f.editor, status_at = f.made_at, status_reason = f.reason
+        from finding_statuses f, documents d
+        where d.doc_id = c.doc_id and d.content_hash = f.doc_hash and c.finding_key = f.finding_key""")
+    con.execute("""
+        update finding_statuses f set outcome = case when exists (
+            select 1 from checks c join documents d using (doc_id)
+            where d.content_hash = f.doc_hash and c.finding_key = f.finding_key) then 'applied' else 'orphan' end""")
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """What every write ends with: finding statuses laid over, marts rebuilt."""
+    apply_finding_statuses(con)
+    refresh_marts(con)
 
 
 def load_regions(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
@@ -39,4 +97,3 @@ def prepare_draft(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:
     create_schema(con)
     if con.execute("select count(*) from regions").fetchone()[0] == 0:
         load_regions(con, ref)
-

@@ -18,7 +18,9 @@ every document carries `MARKER` (the store flags such documents `is_synthetic`),
 and nothing here writes into `data/reports`.
 """
 
-MARKER = "【合成数据】本文件由 budgetperf synth 生成，仅供测试，不是真实报告。"
+from budgetperf.vocabulary import SYNTHETIC_MARKER
+
+MARKER = SYNTHETIC_MARKER  # the store recognises it through the vocabulary
 SYNTH_FILE_PREFIX = "synth-"
 # Bumped whenever the same arguments would render different files: the benchmark's
 # cached corpora are keyed by it.

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetperf import settings
+from budgetperf.storing.reference import load_reference
 from budgetperf.synth import MARKER, SYNTH_FILE_PREFIX
 from budgetperf.synth.model import (
     FORMATS,
@@ -25,6 +26,8 @@ from budgetperf.synth.model import (
     make_document,
     plan_documents,
 )
+from budgetperf.synth.office import render_office
+from budgetperf.synth.text import render_text
 
 
 @dataclass
@@ -42,12 +45,8 @@ def render_document(planned: PlannedDocument, seed: int) -> tuple[str, bytes, di
     """(file name, bytes, truth) of one planned document."""
     doc = make_document(planned, seed)
     if doc.fmt == "txt":
-        from budgetperf.synth.text import render_text
-
         data = render_text(doc).encode(doc.encoding)
     else:
-        from budgetperf.synth.office import render_office
-
         data = render_office(doc)
     return doc.file, data, document_to_key(doc)
 
@@ -83,8 +82,6 @@ def _check_out(out: Path) -> Path:
 def write_corpus(out: str | Path, regions: int, years: tuple[int, int], seed: int, units: int = 3,
                  formats: tuple[str, ...] = FORMATS, workers: int | None = None, ref=None) -> CorpusSummary:
     """Plan, render and write the corpus; returns what it holds."""
-    from budgetperf.storing.reference import load_reference
-
     if regions < 1:
         raise ValueError("--regions must be at least 1")
     if years[0] > years[1]:

@@ -18,6 +18,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from budgetperf.synth import SYNTH_FILE_PREFIX
 from budgetperf.understanding.parsers.context import Reference, Region
 
 # ---------------------------------------------------------------------------
@@ -623,8 +624,6 @@ def make_document(planned: PlannedDocument, seed: int) -> SynthDocument:
         doc["planted"].add("year_inferred")
     fmt = planned.fmt
     encoding = "gb18030" if fmt == "txt" and shape == "narrative" and rng.random() < 0.4 else "utf-8"
-    from budgetperf.synth import SYNTH_FILE_PREFIX
-
     file = f"{SYNTH_FILE_PREFIX}{planned.index:06d}-{region.code}-{year}-{shape.split('_')[0]}.{fmt}"
     return SynthDocument(
         index=planned.index, file=file, shape=shape, fmt=fmt, region=region, region_level=level, city=city,

@@ -14,7 +14,6 @@ from budgetperf.reading import ReadError
 from budgetperf.reading.blocks import SourceDocument, compact
 from budgetperf.understanding.doubts import add_review_reasons
 from budgetperf.understanding.doubts import reason as review_reason
-from budgetperf.understanding.parsers import SHAPE_PARSERS
 from budgetperf.understanding.parsers.context import (
     Reference,
     canonical_unit,
@@ -27,6 +26,7 @@ from budgetperf.understanding.parsers.context import (
     resolve_year,
     split_unit_code,
 )
+from budgetperf.understanding.parsers.shapes import SHAPE_PARSERS
 from budgetperf.understanding.parsers.values import grade_for_score
 from budgetperf.understanding.records import (
     DocumentFacts,

@@ -7,7 +7,7 @@ with filtered as (
     where matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
       and ($severities is null or list_contains($severities, severity_zh))
-      and ($statuses is null or list_contains($statuses, coalesce(status, '未处理')))
+      and ($statuses is null or list_contains($statuses, finding_status(status)))
 ),
 ranked as (
     select

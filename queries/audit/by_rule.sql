@@ -21,7 +21,7 @@ with grouped as (
       and matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
       and ($severities is null or list_contains($severities, severity_zh))
-      and ($statuses is null or list_contains($statuses, coalesce(status, '未处理')))
+      and ($statuses is null or list_contains($statuses, finding_status(status)))
     group by region, year, kind, severity, severity_zh
 ),
 -- a document's findings sit in one region and year: its documents add up per
@@ -32,7 +32,7 @@ sources as (
     where matches_doc_filters(year, region, level_zh, unit, project_name, doc_types_zh,
           $years, $regions, $levels, $units, $projects, $doc_types)
       and ($severities is null or list_contains($severities, severity_zh))
-      and ($statuses is null or list_contains($statuses, coalesce(status, '未处理')))
+      and ($statuses is null or list_contains($statuses, finding_status(status)))
 ),
 by_kind as (
     select

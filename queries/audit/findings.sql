@@ -10,7 +10,7 @@ with filtered as (
       and ($severities is null or list_contains($severities, severity_zh))
       and ($kinds is null or list_contains($kinds, kind))
       -- 处理状态 (issue 12): 未处理 | 已核实 | 忽略, set by an editor
-      and ($statuses is null or list_contains($statuses, coalesce(status, '未处理')))
+      and ($statuses is null or list_contains($statuses, finding_status(status)))
 ),
 counted as (
     select count(*) as total_rows from filtered
@@ -22,7 +22,7 @@ final as (
     select
         c.check_id, c.doc_id, c.project_id, c.file, c.doc_name, c.region, c.year, c.unit, c.project_name,
         c.kind, c.severity, c.severity_zh, c.message_zh, c.what, c.line_start, c.line_end, c.snippet,
-        c.ord, coalesce(c.status, '未处理') as finding_status, c.status_by, c.status_at, c.status_reason,
+        c.ord, finding_status(c.status) as finding_status, c.status_by, c.status_at, c.status_reason,
         c.finding_key, d.content_hash, counted.total_rows
     from page
     join mart_checks c using (check_id)

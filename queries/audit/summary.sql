@@ -20,9 +20,9 @@ counts as (
     select
         count(*) as findings,
         -- open findings only: one a person marked 已核实 or 忽略 is settled (issue 12)
-        count(*) filter (where severity = 'error' and coalesce(status, '未处理') = '未处理') as errors,
-        count(*) filter (where severity = 'warning' and coalesce(status, '未处理') = '未处理') as warnings,
-        count(*) filter (where severity = 'info' and coalesce(status, '未处理') = '未处理') as infos,
+        count(*) filter (where severity = 'error' and is_open_finding(status)) as errors,
+        count(*) filter (where severity = 'warning' and is_open_finding(status)) as warnings,
+        count(*) filter (where severity = 'info' and is_open_finding(status)) as infos,
         count(*) filter (where status = '已核实') as verified,
         count(*) filter (where status = '忽略') as ignored,
         count(distinct kind) as rules,

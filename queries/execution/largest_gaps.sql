@@ -7,10 +7,7 @@ with filtered as (
         budget_wan, executed_wan, unexecuted_wan,
         execution_rate_shown_pct as execution_rate_pct,
         is_execution_disclosed
-    from mart_projects
-    where kind = 'evaluation'
-      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)
 ),
 counted as (
     select count(*) as projects_total from filtered

@@ -8,11 +8,8 @@ with filtered as (
         execution_rate_shown_pct as execution_rate_pct,
         is_execution_rate_computed,
         total_score
-    from mart_projects
-    where kind = 'evaluation'
-      and execution_rate_shown_pct is not null
-      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)
+    where execution_rate_shown_pct is not null
 ),
 counted as (
     select count(*) as projects_total from filtered

@@ -17,12 +17,7 @@ with filtered as (
             when 'year' then year
             else execution_rate_shown_pct
         end as sort_key
-    from mart_projects
-    -- Evaluated projects only: a department's overall line repeats its projects'
-    -- money, and target sheets have no execution yet.
-    where kind = 'evaluation'
-      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)
 ),
 counted as (
     select count(*) as total_rows from filtered

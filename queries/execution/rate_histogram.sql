@@ -3,11 +3,7 @@
 -- grain: one row per 5-point band of execution rate that has projects
 with filtered as (
     select execution_rate_shown_pct as rate, doc_no
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-      and kind = 'evaluation'
-      and execution_rate_shown_pct is not null
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)    where execution_rate_shown_pct is not null
 ),
 banded as (
     -- band_start: 45 means below 50%; 85 means [85, 90); 100 means exactly 100%;

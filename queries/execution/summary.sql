@@ -3,12 +3,7 @@
 -- grain: one row (the filtered total)
 with filtered as (
     select *
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-      -- evaluated projects: a department's overall line repeats its projects' money,
-      -- and target sheets have no execution yet
-      and kind = 'evaluation'
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)
 ),
 final as (
     select

@@ -3,11 +3,7 @@
 -- grain: one row per evaluated project without executed amount or rate, at most $limit (projects_total counts all)
 with filtered as (
     select *
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-      and kind = 'evaluation'
-      and not is_execution_disclosed
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)    where not is_execution_disclosed
 ),
 final as (
     select

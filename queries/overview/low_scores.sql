@@ -5,11 +5,7 @@ with filtered as (
     select
         project_id, project_no, file, doc_name, region, year, project_name, total_score, total_weight, grade_shown,
         is_grade_derived
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-      and kind = 'evaluation'
-      and total_score is not null
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)    where total_score is not null
       and total_score < coalesce(nullif(total_weight, 0), 100)
 ),
 counted as (

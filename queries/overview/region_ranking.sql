@@ -41,11 +41,8 @@ shown as (
 -- the shown regions' projects, for why they rank where they do
 filtered as (
     select project_no, file, region, year, kind, project_name, budget_wan, executed_wan, execution_rate_shown_pct
-    from mart_projects
-    where kind = 'evaluation'
-      and region in (select region from shown)
-      and matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)
+    where region in (select region from shown)
 ),
 -- the project that spent least of its budget: the first answer to "why"
 low_project as (

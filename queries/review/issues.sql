@@ -12,7 +12,7 @@ with issues as (
     where doc_id = $doc_id
     union all
     select doc_id, project_id, severity, kind, severity || ':' || kind, message_zh, line_start, line_end,
-           check_id, finding_key, coalesce(status, '未处理'), status_by, status_at::varchar, status_reason
+           check_id, finding_key, finding_status(status), status_by, status_at::varchar, status_reason
     from checks
     where doc_id = $doc_id
       and severity in ('error', 'warning')

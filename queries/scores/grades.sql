@@ -3,11 +3,7 @@
 -- grain: one row per grade (and per region when $by_region)
 with filtered as (
     select *
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-      and kind = 'evaluation'
-      and grade_shown is not null
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)    where grade_shown is not null
 ),
 sources as (
     select count(distinct doc_no) as docs_total from filtered

@@ -3,11 +3,7 @@
 -- grain: one row per one-point band of total score (as a share of its full marks) that has projects
 with filtered as (
     select round(total_score / coalesce(nullif(total_weight, 0), 100) * 100, 6) as score_pct, doc_no
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-      and kind = 'evaluation'
-      and total_score is not null
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)    where total_score is not null
 ),
 bands as (
     -- band_start 59 means below 60; 100 means full marks

@@ -3,11 +3,7 @@
 -- grain: one row per evaluated project with a total score, the $limit lowest (projects_total counts all)
 with filtered as (
     select *
-    from mart_projects
-    where matches_filters(year, region, level_zh, unit, project_name, doc_type_zh,
-          $years, $regions, $levels, $units, $projects, $doc_types)
-      and kind = 'evaluation'
-      and total_score is not null
+    from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)    where total_score is not null
 ),
 final as (
     select

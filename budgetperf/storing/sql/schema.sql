@@ -201,7 +201,7 @@ create table if not exists checks (
     line_end integer,
     snippet varchar,
     finding_key varchar,             -- stable across rebuilds (corrections.finding_key)
-    status varchar,                  -- 未处理 | 已核实 | 忽略, set by a person (a finding_status correction)
+    status varchar,                  -- 未处理 | 已核实 | 忽略: an editor's, laid over from finding_statuses at each write
     status_by varchar,
     status_at varchar,
     status_reason varchar
@@ -211,6 +211,22 @@ alter table checks add column if not exists status varchar;
 alter table checks add column if not exists status_by varchar;
 alter table checks add column if not exists status_at varchar;
 alter table checks add column if not exists status_reason varchar;
+
+-- Editors' statuses of audit findings (budgetperf/changes/finding_status.py), the
+-- current one per finding, loaded from their log at every write and laid over
+-- `checks` (status, status_by, status_at, status_reason). `outcome` says whether the
+-- audit still makes the finding (applied) or no longer does (orphan).
+create table if not exists finding_statuses (
+    doc_hash varchar not null,
+    finding_key varchar not null,
+    status varchar not null,
+    editor varchar,
+    made_at varchar,
+    reason varchar,
+    correction_id varchar not null,
+    project_name varchar,
+    outcome varchar
+);
 
 -- People's corrections as they apply to the stored rows (budgetperf/corrections.py):
 -- one row per active correction of a stored document, written with its rows.

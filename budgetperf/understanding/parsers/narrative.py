@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, compact
+from budgetperf.understanding.parsers.tables import LEVEL2_TO_LEVEL1
 from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     clean_float,
@@ -448,8 +449,6 @@ _DEFAULT_LEVEL2 = {"满意度指标": "服务对象满意度指标"}
 
 
 def _level1_of(level2: str, current: str | None) -> str | None:
-    from budgetperf.understanding.parsers.tables import LEVEL2_TO_LEVEL1
-
     if level2 in ("产出指标", "效益指标", "满意度指标"):
         return level2
     return LEVEL2_TO_LEVEL1.get(level2, current)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, compact
+from budgetperf.understanding.parsers.tables import LEVEL2_TO_LEVEL1
 from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     normalize_target_text,
@@ -42,8 +43,6 @@ def _prov(doc: SourceDocument, paras: list[Paragraph]) -> Provenance:
 
 def simple_indicator_rows(rows: list[Paragraph], doc: SourceDocument) -> list[Indicator]:
     """Rows under a 一级指标 二级指标 三级指标 指标值 header (see module docstring)."""
-    from budgetperf.understanding.parsers.tables import LEVEL2_TO_LEVEL1
-
     out: list[Indicator] = []
     parts: list[list] = []  # [level1, level2, name, target, paragraphs]
     level1 = level2 = None

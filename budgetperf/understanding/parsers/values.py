@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from budgetperf.reading.blocks import compact
+from budgetperf.vocabulary import grade_for_score  # noqa: F401  (parsers import it from here)
 
 _NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
 _NOT_STATED = {"", "—", "–", "-", "/", "\\", "无", "——", "--", "／", "N/A", "n/a"}
@@ -116,8 +117,6 @@ def parse_percent(text: str | None) -> float | None:
 # ---------------------------------------------------------------------------
 # grades
 
-GRADE_BANDS = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", float("-inf")))
-
 _GRADE_WORDS = (
     ("不合格", "差"), ("较差", "差"), ("优秀", "优"), ("良好", "良"), ("合格", "中"),
     ("一般", "中"), ("一等", "优"), ("二等", "良"), ("三等", "中"), ("四等", "差"),
@@ -143,14 +142,6 @@ def normalize_grade(text: str | None) -> str | None:
     return None
 
 
-def grade_for_score(score: float | None) -> str | None:
-    """The grade band a total score falls in (优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60)."""
-    if score is None:
-        return None
-    for grade, floor in GRADE_BANDS:
-        if score >= floor:
-            return grade
-    return None
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,23 @@
+-- grain: project_id
+-- One row per project (stg_projects) with its document's display name, the rate
+-- to show (as reported, else computed from the amounts; NULL = 未披露) and
+-- project_name, the filters' name for it.
+create or replace table mart_projects as
+with final as (
+    select
+        p.*,
+        p.name as project_name,
+        d.doc_name,
+        d.doc_no,
+        row_number() over (order by p.project_id)::integer as project_no,
+        -- the indicator list's order (region, year, project), numbered here over
+        -- projects so mart_indicators needs no sort of a million rows
+        row_number() over (order by p.region, p.year, p.name, p.project_id) as list_ord,
+        coalesce(p.execution_rate_pct, p.execution_rate_computed_pct) as execution_rate_shown_pct,
+        p.execution_rate_pct is null and p.execution_rate_computed_pct is not null as is_execution_rate_computed,
+        -- budget not spent (NULL when execution is not disclosed)
+        p.budget_wan - p.executed_wan as unexecuted_wan
+    from stg_projects p
+    join mart_documents d using (doc_id)
+)
+select * from final;
