@@ -9,18 +9,18 @@ from budgetperf.app import (
     audit,
     display,
     frame,
-    manage,
-    review,
+    login,
     sidebar,
     store_cache,
     tables,
+    writes,
 )
 from budgetperf.understanding import findings
 
 frame.page_header("审核", clickable=True)
 f = sidebar.filter_params()
 with st.container(horizontal=True, wrap=True, gap="large"):
-    severities, statuses = audit.select_severities(), review.select_statuses()
+    severities, statuses = audit.select_severities(), audit.select_statuses()
 summary = store_cache.query("audit/summary", **f, severities=severities).iloc[0]
 by_rule = store_cache.query("audit/by_rule", **f, severities=severities, statuses=statuses)
 
@@ -28,7 +28,7 @@ display.metric_row([("未处理的错误", f"{int(summary.errors):,} 条", findi
                ("未处理的警告", f"{int(summary.warnings):,} 条", findings.SEVERITY_HELP["警告"]),
                ("未处理的提示", f"{int(summary.infos):,} 条", findings.SEVERITY_HELP["提示"]),
                ("需复核文档", f"{int(summary.docs_review):,} 份", findings.REVIEW_HELP)], per_row=4)
-review.settled_note(summary)
+audit.settled_note(summary)
 if by_rule.empty:
     display.empty_state("审核发现（没有发现也可能说明报告前后一致）", blockers=["projects"])
 else:
@@ -55,12 +55,12 @@ else:
         "audit/findings", **f, severities=severities, kinds=kinds, statuses=statuses), audit.FINDING_COLUMNS, sheet="审核发现",
         title="预算绩效评价审核发现"), frame.export_filename("审核发现"), key="audit.xlsx")
     st.caption("选中一行，查看完整意见和它引用的原文（高亮行及上下文），编辑可标为已核实或忽略。")
-    review.show_result("finding")
+    writes.show_result("finding")
     row = tables.show_table(page.assign(rule=[findings.rule_title(k) for k in page["kind"]]), audit.FINDING_COLUMNS,
-                        "审核发现明细", selectable=True, key=review.table_key("audit.findings"))
+                        "审核发现明细", selectable=True, key=writes.table_key("audit.findings"))
     if row is not None:
         audit.finding_detail(page.iloc[row], findings.rule_title(page.iloc[row].kind), findings.rule_help(page.iloc[row].kind))
-        review.finding_status_panel(page.iloc[row], manage.current_editor())
+        audit.finding_status_panel(page.iloc[row], login.current_editor())
 
 st.subheader("需要人工复核的文档")
 st.caption(findings.REVIEW_HELP)

@@ -4,7 +4,7 @@ first), the rate distribution, spending plans, expense breakdown, all projects p
 import streamlit as st
 
 from budgetperf import charts
-from budgetperf.app import display, frame, review, sidebar, store_cache, tables
+from budgetperf.app import display, frame, marks, sidebar, store_cache, tables
 
 frame.page_header("预算执行", clickable=True)
 f = sidebar.filter_params()
@@ -34,7 +34,7 @@ else:
     tables.show_table(page.assign(status=[charts.execution_status(v) for v in page["execution_rate_pct"]]),
                   ["region", "year", "project_name", "budget_wan", "executed_wan", "execution_rate_pct", "status",
                    "is_corrected", "doc_name"], "各项目预算执行明细")
-    review.corrections_expander(page["project_id"].tolist())
+    marks.corrections_expander(page["project_id"].tolist())
 
 st.subheader("支出进度计划")
 plans = store_cache.query("execution/spending_plan_summary", **f)

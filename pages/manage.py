@@ -3,10 +3,10 @@ their deletion, and the write log. Viewing needs no login; writing needs an edit
 
 import streamlit as st
 
-from budgetperf.app import frame, manage, store_cache
+from budgetperf.app import frame, login, manage, store_cache
 
 frame.page_header("数据管理")
-editor = manage.login_panel()
+editor = login.login_panel()
 manage.show_last_report()
 
 st.subheader("添加报告")

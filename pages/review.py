@@ -5,10 +5,10 @@ correcting needs an editor (the same login as 数据管理)."""
 
 import streamlit as st
 
-from budgetperf.app import frame, review, sidebar
+from budgetperf.app import frame, login, registry, review, sidebar
 
 frame.page_header("数据校对")
-editor = review.login_section()
+editor = login.login_section()
 f = sidebar.filter_params()
 
 st.subheader("待核对")
@@ -20,4 +20,4 @@ review.item_panel(editor)
 
 st.divider()
 review.reference_panel(editor)
-st.page_link(review.TRAIL_PAGE, label="全部修改记录（谁、何时、改了什么、为什么）", icon=":material/history:")
+st.page_link(registry.path_of("trail"), label="全部修改记录（谁、何时、改了什么、为什么）", icon=":material/history:")

@@ -7,8 +7,8 @@ import streamlit as st
 from budgetperf.app import (
     display,
     frame,
+    marks,
     navigation,
-    review,
     sidebar,
     sources,
     store_cache,
@@ -54,7 +54,7 @@ if clicked:
         end = line or hits.iloc[0].line_end
         sources.source_context(file, start, end, name=d.doc_name, caption="（你在图中点击的数值）")
 if name is None:
-    review.corrected_history(d.doc_id)
+    marks.corrected_history(d.doc_id)
     row = tables.show_table(provenance, ["entity", "field", "value_text", "line_start", "line_end"], "文档字段出处",
                         selectable=True)
     if row is not None:
@@ -63,7 +63,7 @@ if name is None:
 
 p = projects[projects["project_name"] == name].iloc[0]
 sources.project_figures(p)
-review.corrected_history(d.doc_id, p.project_id)
+marks.corrected_history(d.doc_id, p.project_id)
 indicators = store_cache.query("sources/indicators", doc=file, project=name)
 tab_values, tab_indicators = st.tabs([f"数值出处（{len(provenance)}）", f"指标出处（{len(indicators)}）"])
 with tab_values:

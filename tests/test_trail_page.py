@@ -74,13 +74,13 @@ def test_the_trail_filters_by_editor_field_and_text(trail_env):
 
 
 def test_the_trail_exports_what_is_shown_to_xlsx(trail_env):
-    from budgetperf.app import review
+    from budgetperf.app import trail
     from budgetperf.changes import trail_filters
 
     at = open_page("pages/trail.py")
     assert at.get("download_button")
     shown = trail_filters.apply(committing.trail_frame(), trail_filters.TrailFilter(editors=(EDITOR,)))
-    book = load_workbook(io.BytesIO(review._trail_xlsx(trail_filters.export_frame(shown))))
+    book = load_workbook(io.BytesIO(trail._trail_xlsx(trail_filters.export_frame(shown))))
     sheet = book["修改记录"]
     header = [c.value for c in sheet[5]] if sheet["A5"].value == "时间" else [c.value for c in sheet[4]]
     assert header == trail_filters.COLUMNS

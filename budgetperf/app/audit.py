@@ -4,15 +4,18 @@ finding shown in full with its source lines.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
-from budgetperf import charts
+from budgetperf import charts, vocabulary
+from budgetperf.app import writes
 from budgetperf.app.navigation import source_button
 from budgetperf.app.sources import source_context
+from budgetperf.changes import forms
 
 SEVERITY_KEY = "severities"
 
@@ -60,4 +63,43 @@ def finding_detail(finding: pd.Series, rule: str, rule_help: str) -> None:
             source_button(f"打开项目「{finding.project_name}」的全部出处", finding.file, finding.project_name,
                           f"line:{int(finding.line_start)}" if not pd.isna(finding.line_start) else None,
                           key="audit.open")
+
+
+def finding_status_panel(finding: pd.Series, editor: str | None) -> None:
+    """Set the status of one audit finding (未处理/已核实/忽略), with a reason."""
+    status = finding.get("finding_status") or "未处理"
+    if status != "未处理":
+        st.caption(f"处理状态：{status}（{finding.get('status_by') or ''} {finding.get('status_at') or ''}）"
+                   f"{finding.get('status_reason') or ''}")
+    if not editor:
+        st.caption("登录为编辑（「数据管理」或「数据校对」页）后可把发现标为已核实或忽略。")
+        return
+    key = f"audit.status.{writes.round_number()}.{finding.check_id}"
+    with st.form(key, border=True, enter_to_submit=False):
+        st.radio("处理状态", list(vocabulary.FINDING_STATUSES), horizontal=True, key=f"{key}.value",
+                 index=list(vocabulary.FINDING_STATUSES).index(status) if status in vocabulary.FINDING_STATUSES else 0)
+        st.text_input("原因（必填）", key=f"{key}.reason", placeholder="例如：已与填报单位核实，原文如此")
+        st.form_submit_button("保存处理状态", type="primary", icon=":material/save:", on_click=writes.submit, args=(
+            functools.partial(_finding_records, finding.to_dict(), key), "处理状态", "finding"))
+
+
+def _finding_records(finding: dict, key: str, editor: str) -> list:
+    return forms.finding_status(finding, finding["content_hash"], st.session_state.get(f"{key}.value"),
+                                       reason=st.session_state.get(f"{key}.reason", ""), editor=editor)
+
+
+def select_statuses() -> list[str] | None:
+    """The 审核 page's 处理状态 filter, bound to ``?statuses=``: open findings (未处理)
+    unless chosen otherwise; none chosen = every status."""
+    chosen = st.pills("处理状态", list(vocabulary.FINDING_STATUSES), selection_mode="multi", default=["未处理"],
+                      key="statuses", bind="query-params",
+                      help="编辑可把审核发现标为已核实或忽略；默认只看未处理的。都不选 = 全部。")
+    return list(chosen) or None
+
+
+def settled_note(summary: pd.Series) -> None:
+    """Say how many findings are settled (not counted in the cards above)."""
+    verified, ignored = int(summary.get("verified") or 0), int(summary.get("ignored") or 0)
+    if verified or ignored:
+        st.caption(f"另有 {verified:,} 条已核实、{ignored:,} 条已忽略，不计入上面的数字（在「处理状态」中选择即可查看）。")
 

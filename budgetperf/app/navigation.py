@@ -13,6 +13,10 @@ import streamlit as st
 from budgetperf.app import filter_specs, registry
 
 # Keys of the sources page's detail view; also its URL params (?doc=…&project=…).
+# The 数据校对 page's item (a project_id, or a doc_id for a document's own issues):
+# its session key, and its URL param so a link opens it.
+REVIEW_ITEM_KEY = "review.item"
+REVIEW_ITEM_PARAM = "item"
 DOC_KEY = "doc"
 
 

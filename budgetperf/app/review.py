@@ -6,7 +6,7 @@ Like `admin_ui` (whose editor login it reuses), this module imports streamlit; t
 work is elsewhere: `review_queue` (what comes first), `review_forms` (typed text →
 checked `corrections.Correction` records), `correcting` (writing them: append,
 re-extract the documents, publish), `trail_view` (filtering the trail). Every write
-goes through `_write`, which refuses without a logged-in editor and writes nothing
+goes through `writes.write`, which refuses without a logged-in editor and writes nothing
 when one record is bad. Session-state keys, all under ``review.``:
 
 - ``review.item``: the item shown (a project_id, or a doc_id for the document's own
@@ -20,97 +20,40 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from budgetperf import vocabulary
 from budgetperf.app import (
-    frame,
-    manage,
+    marks,
     navigation,
     registry,
     sidebar,
     sources,
     store_cache,
     tables,
+    writes,
 )
-from budgetperf.changes import corrections, forms, queue, reference_edits, trail_filters
-from budgetperf.changes.corrections import CorrectionError
-from budgetperf.export import packs
-from budgetperf.storing import committing, publish
+from budgetperf.changes import forms, queue, reference_edits
+from budgetperf.storing import committing
 from budgetperf.understanding.findings import rule_help
 
-REVIEW_PAGE = "pages/review.py"
-TRAIL_PAGE = "pages/trail.py"
-ITEM_KEY = "review.item"
-ITEM_PARAM = "item"
-_ROUND_KEY = "review.round"
-_RESULT_KEY = "review.result"
 QUEUE_PAGE_SIZE = 25
-LOGIN_REQUIRED = "请先登录编辑账号：查看不需要登录，更正数据需要编辑账号（见本页上方「编辑登录」）。"
-CORRECTED_MARK = "✎"
 
 
-def _round() -> int:
-    return int(st.session_state.get(_ROUND_KEY, 0))
 
 
-def table_key(name: str) -> str:
-    """A table key that changes after each write, so a row selection (a position in
-    a list the write may have changed) does not point at another row afterwards."""
-    return f"{name}.{_round()}"
 
 
 # ---------------------------------------------------------------------------
 # writing: one path for every form
 
-def _write(action: Callable[[str], object], what: str, where: str = "item") -> None:
-    """Run one write for the logged-in editor and keep its outcome for the next run.
-
-    `action(editor)` builds the records (raising CorrectionError or
-    ReferenceEditError with a Chinese message when input is bad, before anything is
-    written) and hands them to `correcting`, which returns a CorrectionReport."""
-    editor = manage.current_editor()
-    if not editor:
-        st.session_state[_RESULT_KEY] = (where, False, LOGIN_REQUIRED, [])
-        return
-    try:
-        report = action(editor)
-    except (CorrectionError, reference_edits.ReferenceEditError) as exc:
-        st.session_state[_RESULT_KEY] = (where, False, exc.message_zh, [])
-        return
-    rows = [{"对象": a.correction.target_zh, "原值": a.extracted, "新值": a.correction.new_value,
-             "结果": corrections.STATUS_ZH.get(a.status, a.status)} for a in getattr(report, "applied", []) or []]
-    message = report.message_zh or (f"{what}已保存。" if report.ok else f"{what}没有保存。")
-    st.session_state[_RESULT_KEY] = (where, bool(report.ok), message, rows)
-    if report.ok:
-        st.session_state[_ROUND_KEY] = _round() + 1
 
 
-def _submit(records: Callable[[str], list], what: str, where: str = "item") -> None:
-
-    _write(lambda editor: committing.submit(records(editor), editor, via="app"), what, where)
 
 
-def _undo(correction_id: str, label: str) -> None:
-
-    _write(lambda editor: committing.undo([correction_id], editor, reason=f"撤销（数据校对页）：{label}"), "撤销")
 
 
-def show_result(where: str = "item") -> None:
-    """The outcome of this session's last write made from `where` (item | reference |
-    finding), once, beside the form it came from (the page already shows the new
-    data: the write published a new store before this run)."""
-    result = st.session_state.get(_RESULT_KEY)
-    if not result or result[0] != where:
-        return
-    del st.session_state[_RESULT_KEY]
-    _, ok, message, rows = result
-    (st.success if ok else st.error)(message, icon=":material/task_alt:" if ok else ":material/error:")
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _values(prefix: str, fields: list[tuple[str, str]]) -> dict[str, str]:
@@ -120,20 +63,6 @@ def _values(prefix: str, fields: list[tuple[str, str]]) -> dict[str, str]:
 # ---------------------------------------------------------------------------
 # who may write
 
-def login_section() -> str | None:
-    """The editor login, folded away for viewers (viewing needs no login). Returns the
-    editor's name, or None."""
-    config = manage.editor_config()
-    editor = manage.current_editor(config)
-    if editor:
-        return manage.login_panel()
-    if not config.is_enabled:
-        st.caption("更正功能未开启：还没有配置编辑账号，现在只能查看。")
-    failed = manage.login_failed()
-    title = "编辑登录（更正数据需要登录；查看不需要）" if config.is_enabled else "如何开启更正功能"
-    with st.expander(title, expanded=failed, icon=":material/lock:"):
-        manage.login_panel()
-    return None
 
 
 # ---------------------------------------------------------------------------
@@ -141,17 +70,17 @@ def login_section() -> str | None:
 
 def selected_item() -> str | None:
     """The item shown: a project_id (``doc:seq``) or a doc_id, from state or the URL."""
-    if ITEM_KEY in st.session_state:
-        return st.session_state[ITEM_KEY] or None
-    return st.query_params.get(ITEM_PARAM) or None
+    if navigation.REVIEW_ITEM_KEY in st.session_state:
+        return st.session_state[navigation.REVIEW_ITEM_KEY] or None
+    return st.query_params.get(navigation.REVIEW_ITEM_PARAM) or None
 
 
 def _choose(item: str | None) -> None:
-    st.session_state[ITEM_KEY] = item
+    st.session_state[navigation.REVIEW_ITEM_KEY] = item
     if item:
-        st.query_params[ITEM_PARAM] = item
+        st.query_params[navigation.REVIEW_ITEM_PARAM] = item
     else:
-        st.query_params.pop(ITEM_PARAM, None)
+        st.query_params.pop(navigation.REVIEW_ITEM_PARAM, None)
 
 
 def _queue_clicked(key: str, items: list[str]) -> None:
@@ -196,7 +125,7 @@ def queue_panel(f: dict) -> pd.DataFrame:
         "说明": page["top_message_zh"],
     })
     items = [p if isinstance(p, str) else d for p, d in zip(page["project_id"], page["doc_id"])]
-    key = f"review.queue.{_round()}"
+    key = f"review.queue.{writes.round_number()}"
     st.dataframe(shown, hide_index=True, width="stretch", key=key, on_select=functools.partial(
         _queue_clicked, key, items), selection_mode="single-row", column_config={
         "问题": st.column_config.TextColumn(pinned=True),
@@ -215,7 +144,7 @@ def queue_panel(f: dict) -> pd.DataFrame:
 def item_panel(editor: str | None) -> None:
     """The chosen item: its issues with their source lines, then the forms to fix
     any stored fact of the project or document, and its correction history."""
-    show_result("item")
+    writes.show_result("item")
     item_id = selected_item()
     if not item_id:
         st.info("在上面的队列中选中一行（或在下方「打开任意文档」中选择），查看原文并更正。", icon=":material/touch_app:")
@@ -256,7 +185,7 @@ def _forms(item: pd.Series, issues: pd.DataFrame, item_id: str, doc_id: str, pro
     tabs = (["数值", "指标", "确认或忽略", "文档", "更正记录"] if project_id else
             ["文档", "新增项目", "确认或忽略", "更正记录"])
     views = dict(zip(tabs, st.tabs(tabs)))
-    prefix = f"review.{_round()}.{item_id}"
+    prefix = f"review.{writes.round_number()}.{item_id}"
     if project_id:
         with views["数值"]:
             _project_form(item, prefix, editor)
@@ -270,7 +199,7 @@ def _forms(item: pd.Series, issues: pd.DataFrame, item_id: str, doc_id: str, pro
     with views["确认或忽略"]:
         _settle_form(item, issues, prefix, editor)
     with views["更正记录"]:
-        history_panel(doc_id, project_id, editor)
+        marks.history_panel(doc_id, project_id, editor)
 
 
 def _issues_view(item: pd.Series, issues: pd.DataFrame) -> None:
@@ -316,7 +245,7 @@ def _corrected_fields(doc_id: str, project_id: str | None) -> set[str]:
 
 def _label(field: str, corrected: set[str]) -> str:
     """A form label, marked ✎ when a person corrected the value it shows."""
-    return forms.label(field) + (f" {CORRECTED_MARK}" if field in corrected else "")
+    return forms.label(field) + (f" {marks.CORRECTED_MARK}" if field in corrected else "")
 
 
 def _project_form(item: pd.Series, prefix: str, editor: str | None) -> None:
@@ -333,9 +262,9 @@ def _project_form(item: pd.Series, prefix: str, editor: str | None) -> None:
         st.text_input("更正原因（必填）", key=f"{prefix}.reason", disabled=not editor,
                       placeholder="例如：核对原文第 36 行，预算为 120 万元")
         st.form_submit_button("保存更正", type="primary", disabled=not editor, icon=":material/save:",
-                              on_click=_submit, args=(functools.partial(_project_records, item.to_dict(), prefix),
+                              on_click=writes.submit, args=(functools.partial(_project_records, item.to_dict(), prefix),
                                                       "更正"))
-    st.caption(f"金额以万元计，执行率以 % 计；清空一格表示原文没有这个值；{CORRECTED_MARK} 表示已人工更正（见「更正记录」）。"
+    st.caption(f"金额以万元计，执行率以 % 计；清空一格表示原文没有这个值；{marks.CORRECTED_MARK} 表示已人工更正（见「更正记录」）。"
                "保存后重新抽取这份文档并应用全部更正，所有页面和导出随即显示更正后的数值。")
     with st.expander("项目所在的原文"):
         sources.source_context(item.file, item.line_start, item.line_end, context=4, name=str(item.doc_name))
@@ -364,7 +293,7 @@ def _indicator_form(item: pd.Series, prefix: str, editor: str | None) -> None:
                      else st.column_config.TextColumn(label)) for column, label in _INDICATOR_COLUMNS.items()})
         st.text_input("更正原因（必填）", key=f"{prefix}.indicator_reason",
                       placeholder="例如：指标表第 3 行目标值抄错，核对原文第 52 行")
-        st.form_submit_button("保存指标更正", type="primary", icon=":material/save:", on_click=_submit, args=(
+        st.form_submit_button("保存指标更正", type="primary", icon=":material/save:", on_click=writes.submit, args=(
             functools.partial(_indicator_records, item.to_dict(), indicators, key, prefix), "指标更正"))
     st.caption("直接改表中的格子；在表的最后一行可新增报告中漏读的指标（先填「三级指标」名称）。")
     picked = st.selectbox("查看某个指标的原文", list(range(len(indicators))), index=None, key=f"{prefix}.indicator_line",
@@ -399,7 +328,7 @@ def _document_form(item: pd.Series, prefix: str, editor: str | None) -> None:
         st.text_input("更正原因（必填）", key=f"{prefix}.doc_reason", disabled=not editor,
                       placeholder="例如：封面写明 2022 年度")
         st.form_submit_button("保存文档更正", type="primary", disabled=not editor, icon=":material/save:",
-                              on_click=_submit, args=(functools.partial(_document_records, item.to_dict(), prefix),
+                              on_click=writes.submit, args=(functools.partial(_document_records, item.to_dict(), prefix),
                                                       "文档更正"))
 
 
@@ -416,7 +345,7 @@ def _add_project_form(item: pd.Series, prefix: str, editor: str | None) -> None:
                       placeholder="报告中有、但没有读出的项目")
         st.text_input("原因（必填）", key=f"{prefix}.new_project_reason", disabled=not editor,
                       placeholder="例如：原文第 40–55 行的第二张自评表没有读出")
-        st.form_submit_button("新增项目", disabled=not editor, icon=":material/add:", on_click=_submit, args=(
+        st.form_submit_button("新增项目", disabled=not editor, icon=":material/add:", on_click=writes.submit, args=(
             functools.partial(_added_project, item.to_dict(), prefix), "新增项目"))
     st.caption("新增后，这个项目出现在「打开任意文档」的项目列表中，可在那里填写预算、得分和指标。")
 
@@ -442,7 +371,7 @@ def _settle_form(item: pd.Series, issues: pd.DataFrame, prefix: str, editor: str
         st.text_input("原因（必填）", key=f"{prefix}.settle_reason", disabled=not editor,
                       placeholder="例如：核对原文第 3 行，年度确为 2024")
         st.form_submit_button("保存", type="primary", disabled=not editor, icon=":material/done_all:",
-                              on_click=_submit, args=(functools.partial(_settled, item.to_dict(), issues, prefix),
+                              on_click=writes.submit, args=(functools.partial(_settled, item.to_dict(), issues, prefix),
                                                       "处理结果"))
 
 
@@ -455,70 +384,16 @@ def _settled(item: dict, issues: pd.DataFrame, prefix: str, editor: str) -> list
 # ---------------------------------------------------------------------------
 # history and undo
 
-HISTORY_COLUMNS = {"made_at": "时间", "editor": "编辑", "target": "对象", "label_zh": "字段", "extracted_value": "原值",
-                   "new_value": "新值", "reason": "原因", "status_zh": "状态"}
 
 
-def _history_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    target = [" · ".join(x for x in (p, i) if isinstance(x, str)) or "文档"
-              for p, i in zip(rows["project_name"], rows["indicator_name"])]
-    return rows.assign(target=target, made_at=rows["made_at"].map(when))[list(HISTORY_COLUMNS)].rename(
-        columns=HISTORY_COLUMNS)
 
 
-def when(at: object) -> str:
-    """An ISO time as people read it: 2026-03-05 14:20."""
-    return str(at or "")[:16].replace("T", " ")
 
 
-def history_panel(doc_id: str, project_id: str | None, editor: str | None) -> None:
-    """The item's active corrections (who, when, old, new, why, whether still needed),
-    newest first; an editor can undo each."""
-    rows = store_cache.query("review/history", doc_id=doc_id, project_id=project_id)
-    if rows.empty:
-        st.caption("还没有人工更正。")
-        return
-    st.dataframe(_history_frame(rows), hide_index=True, width="stretch")
-    if not editor:
-        return
-    for row in rows.itertuples():
-        what = f"{row.label_zh}：{row.extracted_value or '空'} → {row.new_value or '空'}"
-        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            st.caption(f"{when(row.made_at)} {row.editor}　{what}")
-            st.button("撤销", key=f"review.undo.{row.correction_id}", icon=":material/undo:", type="tertiary",
-                      on_click=_undo, args=(row.correction_id, what))
 
 
-def corrected_history(doc_id: str, project_id: str | None = None) -> None:
-    """On 数据来源: which values of this document (project) a person corrected, with
-    who, when, the old value and why, folded behind one click."""
-    rows = store_cache.query("review/history", doc_id=doc_id, project_id=project_id)
-    applied = rows[rows["status"] == "applied"] if not rows.empty else rows
-    if applied.empty:
-        return
-    fields = "、".join(dict.fromkeys(applied["label_zh"]))
-    with st.expander(f"{CORRECTED_MARK} 人工更正过的数值（{len(applied)}）：{fields}"):
-        st.dataframe(_history_frame(applied), hide_index=True, width="stretch")
-        st.caption("显示的是更正后的数值；原值是报告原文抽取出的值。")
-        target = project_id or doc_id
-        navigation.nav_button("在「数据校对」页查看或撤销 →", REVIEW_PAGE, {ITEM_KEY: target}, key="sources.to_review",
-                      url={ITEM_PARAM: target})
 
 
-def corrections_expander(project_ids: list[str]) -> None:
-    """Under a list of projects: the corrections of the listed ones, behind one click."""
-    ids = [p for p in project_ids if isinstance(p, str)]
-    if not ids:
-        return
-    rows = store_cache.query("review/corrected", project_ids=ids)
-    if rows.empty:
-        return
-    projects = rows["project_id"].nunique()
-    with st.expander(f"{CORRECTED_MARK} 本页有 {projects} 个项目的数值经人工更正（{len(rows)} 处）：查看更正记录"):
-        st.dataframe(rows.assign(made_at=rows["made_at"].map(when), target=[" · ".join(x for x in (d, p, i) if isinstance(x, str)) for d, p, i in zip(
-            rows["doc_name"], rows["project_name"], rows["indicator_name"])])[
-            ["made_at", "editor", "target", "label_zh", "extracted_value", "new_value", "reason"]].rename(
-            columns={**HISTORY_COLUMNS, "target": "文档 · 项目"}), hide_index=True, width="stretch")
 
 
 # ---------------------------------------------------------------------------
@@ -551,8 +426,8 @@ def reference_panel(editor: str | None) -> None:
     """Forms to add or fix a region row and a unit alias (kept like corrections:
     who, when, why; laid over the CSV files; the documents they affect re-extracted)."""
     with st.expander("参考表：添加或修正地区、单位简称", icon=":material/table_edit:",
-                     expanded=(st.session_state.get(_RESULT_KEY) or ("",))[0] == "reference"):
-        show_result("reference")
+                     expanded=(st.session_state.get(writes.RESULT_KEY) or ("",))[0] == "reference"):
+        writes.show_result("reference")
         if not editor:
             st.caption("登录为编辑后可在这里修改地区参考表和单位简称表。")
         left, right = st.columns(2)
@@ -565,7 +440,7 @@ def reference_panel(editor: str | None) -> None:
             st.text_input("省份", key="review.region.province", disabled=not editor)
             st.text_input("行政区划代码（6 位，可空）", key="review.region.code", max_chars=6, disabled=not editor)
             st.text_input("原因（必填）", key="review.region.reason", disabled=not editor)
-            st.form_submit_button("保存地区", disabled=not editor, icon=":material/save:", on_click=_write,
+            st.form_submit_button("保存地区", disabled=not editor, icon=":material/save:", on_click=writes.write,
                                   args=(_region_edit, "地区", "reference"))
         with right, st.form("review.alias", enter_to_submit=False):
             st.markdown("**单位简称**（同一全称的行被替换）")
@@ -573,7 +448,7 @@ def reference_panel(editor: str | None) -> None:
             st.text_input("简称", key="review.alias.short", disabled=not editor)
             st.checkbox("党委部门（如 县委宣传部）", key="review.alias.party", disabled=not editor)
             st.text_input("原因（必填）", key="review.alias.reason", disabled=not editor)
-            st.form_submit_button("保存单位简称", disabled=not editor, icon=":material/save:", on_click=_write,
+            st.form_submit_button("保存单位简称", disabled=not editor, icon=":material/save:", on_click=writes.write,
                                   args=(_alias_edit, "单位简称", "reference"))
 
 
@@ -599,91 +474,22 @@ def _alias_edit(editor: str):
 # ---------------------------------------------------------------------------
 # 审核: a finding's status
 
-def finding_status_panel(finding: pd.Series, editor: str | None) -> None:
-    """Set the status of one audit finding (未处理/已核实/忽略), with a reason."""
-    status = finding.get("finding_status") or "未处理"
-    if status != "未处理":
-        st.caption(f"处理状态：{status}（{finding.get('status_by') or ''} {finding.get('status_at') or ''}）"
-                   f"{finding.get('status_reason') or ''}")
-    if not editor:
-        st.caption("登录为编辑（「数据管理」或「数据校对」页）后可把发现标为已核实或忽略。")
-        return
-    key = f"audit.status.{_round()}.{finding.check_id}"
-    with st.form(key, border=True, enter_to_submit=False):
-        st.radio("处理状态", list(vocabulary.FINDING_STATUSES), horizontal=True, key=f"{key}.value",
-                 index=list(vocabulary.FINDING_STATUSES).index(status) if status in vocabulary.FINDING_STATUSES else 0)
-        st.text_input("原因（必填）", key=f"{key}.reason", placeholder="例如：已与填报单位核实，原文如此")
-        st.form_submit_button("保存处理状态", type="primary", icon=":material/save:", on_click=_submit, args=(
-            functools.partial(_finding_records, finding.to_dict(), key), "处理状态", "finding"))
 
 
-def _finding_records(finding: dict, key: str, editor: str) -> list:
-    return forms.finding_status(finding, finding["content_hash"], st.session_state.get(f"{key}.value"),
-                                       reason=st.session_state.get(f"{key}.reason", ""), editor=editor)
 
 
 # ---------------------------------------------------------------------------
 # 修改记录
 
-def trail_filter_form(trail: pd.DataFrame) -> trail_filters.TrailFilter:
-    """The trail's filters: editor, field, date range, file, text."""
-    with st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key="trail.filters"):
-        editors = st.multiselect("编辑", trail_filters.options(trail, "编辑"), key="trail.editors", placeholder="全部",
-                                 width=200)
-        fields = st.multiselect("字段", trail_filters.options(trail, "字段"), key="trail.fields", placeholder="全部",
-                                width=240)
-        days = st.date_input("日期", value=(), key="trail_filters.dates", format="YYYY-MM-DD", width=240,
-                             help="选择起止日期（只选一天则只看那一天）")
-        file = st.text_input("文件", key="trail.file", placeholder="文件名的一部分", width=200)
-        text = st.text_input("查找", key="trail.text", placeholder="对象、数值或原因中的文字", width=240)
-    days = tuple(days) if isinstance(days, (list, tuple)) else ((days,) if days else ())
-    start = days[0] if days else None
-    end = days[1] if len(days) > 1 else start
-    return trail_filters.TrailFilter(tuple(editors), tuple(fields), start, end, file or "", text or "")
 
 
-def trail_table(shown: pd.DataFrame, total: int) -> None:
-    """The filtered trail, newest first, and its XLSX download."""
-    st.caption(trail_filters.summary(shown, total))
-    if shown.empty:
-        return
-    rows = trail_filters.export_frame(shown)
-    st.dataframe(rows, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(rows)), column_config={
-        "原因": st.column_config.TextColumn(width="large"), "对象": st.column_config.TextColumn(width="medium"),
-        "id": st.column_config.TextColumn("编号", width="small")})
-    tables.download_xlsx("导出 XLSX", functools.partial(_trail_xlsx, rows), frame.export_filename("修改记录"),
-                     key="trail.xlsx")
 
 
-def _trail_xlsx(rows: pd.DataFrame) -> bytes:
-    return packs.build_table_xlsx(rows, sheet="修改记录", title="人工更正与参考表修改记录",
-                                   filters_note="修改记录页的筛选结果")
 
 
-def load_trail() -> pd.DataFrame:
-    """Every correction, undo and reference-table edit (`correcting.trail_frame`),
-    read again only when one of the two files changed (not on every rerun)."""
-    files = (corrections.corrections_path(), reference_edits.edits_path())
-    return _trail(tuple((str(f), publish.file_version(f)) for f in files))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _trail(files_and_versions: tuple) -> pd.DataFrame:  # the argument is the cache key
-
-    return committing.trail_frame()
 
 
-def select_statuses() -> list[str] | None:
-    """The 审核 page's 处理状态 filter, bound to ``?statuses=``: open findings (未处理)
-    unless chosen otherwise; none chosen = every status."""
-    chosen = st.pills("处理状态", list(vocabulary.FINDING_STATUSES), selection_mode="multi", default=["未处理"],
-                      key="statuses", bind="query-params",
-                      help="编辑可把审核发现标为已核实或忽略；默认只看未处理的。都不选 = 全部。")
-    return list(chosen) or None
 
 
-def settled_note(summary: pd.Series) -> None:
-    """Say how many findings are settled (not counted in the cards above)."""
-    verified, ignored = int(summary.get("verified") or 0), int(summary.get("ignored") or 0)
-    if verified or ignored:
-        st.caption(f"另有 {verified:,} 条已核实、{ignored:,} 条已忽略，不计入上面的数字（在「处理状态」中选择即可查看）。")

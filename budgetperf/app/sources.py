@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf import charts
-from budgetperf.app import registry
+from budgetperf.app import navigation, registry
 from budgetperf.app.display import Kpi, kpi_cards
 from budgetperf.app.navigation import (
     DOC_KEY,
@@ -62,8 +62,8 @@ def project_figures(p: pd.Series) -> None:
         nav_button("在「预算执行」页查看该项目 →", registry.path_of("execution"), filter_state_for(p.region, p.year, p.project_name),
                    key="sources.to_execution")
         if isinstance(p.get("project_id"), str):  # 数据校对's item keys (review_ui.ITEM_KEY, ?item=)
-            nav_button("数值有误？到「数据校对」页更正 →", registry.path_of("review"), {"review.item": p.project_id},
-                       key="sources.to_review_item", url={"item": p.project_id})
+            nav_button("数值有误？到「数据校对」页更正 →", registry.path_of("review"), {navigation.REVIEW_ITEM_KEY: p.project_id},
+                       key="sources.to_review_item", url={navigation.REVIEW_ITEM_PARAM: p.project_id})
 
 
 STATUS_BADGE = {"低于警戒线": "red", "达标": "green", "超过预算": "orange", charts.UNDISCLOSED: "gray"}
