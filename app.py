@@ -45,5 +45,5 @@ try:
         export_panel.export_panel()
 except store_cache.StoreMissing:  # deleted while the app runs
     store_cache.missing_store_notice()
-except store.QueryError as exc:  # e.g. a store built by an older schema
-    store_cache.outdated_store_notice(exc)
+except store.QueryError as exc:  # a store built by an older version, or a fault of the program
+    store_cache.query_error_notice(exc)

@@ -73,6 +73,21 @@ OUTCOME_ZH = {"added": "新增", "unchanged": "重复", "replaced": "替换", "f
               "deleted": "已删除", "missing": "不存在"}
 
 # ---------------------------------------------------------------------------
+# the facts extracted, by the names the store and the corrections use
+
+FACT_LABELS: dict[str, str] = {
+    "unit": "单位", "unit_code": "单位编码", "unit_project_budget": "单位项目支出预算", "projects_total": "项目总数",
+    "year": "年度", "code": "项目编码", "budget_initial": "年初预算", "budget_adjusted": "调整后预算",
+    "executed": "执行数", "execution_rate": "执行率", "budget_weight": "预算执行分值", "budget_score": "预算执行得分",
+    "total_score": "总得分", "total_weight": "总分值", "grade": "等级", "projects_evaluated": "评价项目数",
+    "special_projects": "专项项目数", "funding_source": "资金来源", "region": "地区",
+    "goal_expected": "年度总体目标（预期）", "goal_actual": "年度总体目标（实际完成）",
+    "name": "项目名称", "indicator.level1": "一级指标", "indicator.level2": "二级指标", "indicator.name": "三级指标",
+    "indicator.target": "目标值", "indicator.actual": "实际完成值", "indicator.weight": "分值", "indicator.score": "得分",
+}
+
+
+# ---------------------------------------------------------------------------
 # synthetic data (`budgetperf synth`): never real, always marked
 
 SYNTHETIC_MARKER = "【合成数据】本文件由 budgetperf synth 生成，仅供测试，不是真实报告。"

@@ -44,8 +44,7 @@ else:
     st.subheader("按规则分组")
     with st.expander("三种严重程度是什么意思"):
         st.markdown("\n".join(f"- **{s}**：{text}" for s, text in findings.SEVERITY_HELP.items()))
-    rules = by_rule.assign(rule=[titles[k] for k in by_rule["kind"]], help=[findings.rule_help(k) for k in by_rule["kind"]])
-    tables.show_table(rules, ["severity_zh", "rule", "findings", "regions", "docs", "help", "example_message"],
+    tables.show_table(by_rule, ["severity_zh", "rule", "findings", "regions", "docs", "help", "example_message"],
                   "审核规则汇总")
 
     st.subheader("审核发现明细")
@@ -56,7 +55,7 @@ else:
         title="预算绩效评价审核发现"), frame.export_filename("审核发现"), key="audit.xlsx")
     st.caption("选中一行，查看完整意见和它引用的原文（高亮行及上下文），编辑可标为已核实或忽略。")
     writes.show_result("finding")
-    row = tables.show_table(page.assign(rule=[findings.rule_title(k) for k in page["kind"]]), audit.FINDING_COLUMNS,
+    row = tables.show_table(page, audit.FINDING_COLUMNS,
                         "审核发现明细", selectable=True, key=writes.table_key("audit.findings"))
     if row is not None:
         audit.finding_detail(page.iloc[row], findings.rule_title(page.iloc[row].kind), findings.rule_help(page.iloc[row].kind))
@@ -68,6 +67,6 @@ review = tables.paged_query("audit/review", "需复核文档", **f)
 if review.empty:
     st.caption("当前筛选下没有需要复核的文档。")
 else:
-    tables.show_table(review.assign(reason=[findings.review_label(c) for c in review["code"]]),
+    tables.show_table(review,
                   ["doc_name", "region", "year", "reason", "message_zh", "project_name", "file"], "需复核文档")
 display.source_caption()

@@ -31,7 +31,7 @@ else:
     st.subheader("全部项目")
     page = tables.paged_query("execution/projects", "各项目预算执行明细", **f, sorts={
         "execution_rate_pct": "执行率", "unexecuted_wan": "未执行金额", "budget_wan": "预算", "total_score": "总得分"})
-    tables.show_table(page.assign(status=[charts.execution_status(v) for v in page["execution_rate_pct"]]),
+    tables.show_table(page,
                   ["region", "year", "project_name", "budget_wan", "executed_wan", "execution_rate_pct", "status",
                    "is_corrected", "doc_name"], "各项目预算执行明细")
     marks.corrections_expander(page["project_id"].tolist())

@@ -49,7 +49,7 @@ else:
 st.subheader("各地区各年度")
 table = tables.paged_query("overview/region_year", "各地区各年度关键数据", **f, sorts={
     "execution_rate_pct": "加权执行率", "budget_wan": "预算", "avg_score": "平均得分", "checks": "审核发现", "year": "年度"})
-tables.show_table(table.assign(status=[charts.execution_status(v) for v in table["execution_rate_pct"]]),
+tables.show_table(table,
               ["region", "level_zh", "year", "execution_rate_pct", "status", "budget_wan", "executed_wan",
                "avg_score", "projects", "projects_undisclosed", "checks"], "各地区各年度关键数据")
 display.source_caption()

@@ -47,12 +47,9 @@ st.caption(f"文件：{d.file}（{d.fmt}，{int(d.line_count):,} 行）　年度
 provenance = store_cache.query("sources/provenance", doc=file, project=name)
 clicked = sources.clicked_field()
 if clicked:
-    line = int(clicked[5:]) if clicked.startswith("line:") and clicked[5:].isdigit() else None
-    hits = provenance[provenance["field"].isin(sources.FIELD_ALIASES.get(clicked, [clicked]))]
-    if line or not hits.empty:
-        start = line or hits.iloc[0].line_start
-        end = line or hits.iloc[0].line_end
-        sources.source_context(file, start, end, name=d.doc_name, caption="（你在图中点击的数值）")
+    lines = sources.clicked_lines(clicked, provenance)
+    if lines:
+        sources.source_context(file, *lines, name=d.doc_name, caption="（你在图中点击的数值）")
 if name is None:
     marks.corrected_history(d.doc_id)
     row = tables.show_table(provenance, ["entity", "field", "value_text", "line_start", "line_end"], "文档字段出处",

@@ -17,11 +17,14 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
+import streamlit as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from budgetperf.app import filter_specs, registry, tables
+from budgetperf.storing import store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -122,6 +125,36 @@ def test_missing_store_says_whom_to_ask(tmp_path, monkeypatch):
     assert not at.exception
     message = at.error[0].value
     assert "数据管理员" in message and "python -m" not in message and "make" not in message
+
+
+def test_a_store_of_an_older_version_asks_for_a_rebuild(dash_store, tmp_path, monkeypatch):
+    old = tmp_path / "old.duckdb"
+    shutil.copy(dash_store, old)
+    con = duckdb.connect(str(old))
+    con.execute("delete from store_meta where key = 'schema_version'")  # stamped by no version of ours
+    con.execute("drop table mart_projects")  # and lacking what this version's queries read
+    con.close()
+    monkeypatch.setenv("BUDGETPERF_DB", str(old))
+    at = open_app()
+    assert not at.exception
+    assert "数据库由旧版本生成" in at.error[0].value
+
+
+def test_a_fault_of_the_program_is_not_blamed_on_the_store(dash_store, monkeypatch):
+    # a query that fails on a current store (a developer's typo) is not 「旧版本」
+    monkeypatch.setenv("BUDGETPERF_DB", str(dash_store))
+    real = store.run_query
+
+    def typo(name, con=None, **params):
+        if name == "overview/kpis_by_year":
+            return real("overview/kpis_by_yeer", con=con, **params)
+        return real(name, con=con, **params)
+    monkeypatch.setattr(store, "run_query", typo)
+    st.cache_data.clear()  # results of earlier tests on the same store would be served
+    at = open_app()
+    assert not at.exception
+    message = at.error[0].value
+    assert "查询出错" in message and "旧版本" not in message
 
 
 def test_a_rebuilt_store_is_picked_up(make_store, dash_store, tmp_path, monkeypatch):

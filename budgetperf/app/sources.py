@@ -69,6 +69,17 @@ def project_figures(p: pd.Series) -> None:
 STATUS_BADGE = {"低于警戒线": "red", "达标": "green", "超过预算": "orange", charts.UNDISCLOSED: "gray"}
 
 
+def clicked_lines(clicked: str, provenance: pd.DataFrame) -> tuple[int, int] | None:
+    """The source lines a click asked for: ``line:N`` names the line, a field name
+    the lines its value was read from (`FIELD_ALIASES`); None when neither is known."""
+    if clicked.startswith("line:") and clicked[5:].isdigit():
+        return int(clicked[5:]), int(clicked[5:])
+    hits = provenance[provenance["field"].isin(FIELD_ALIASES.get(clicked, [clicked]))] if not provenance.empty else provenance
+    if hits.empty:
+        return None
+    return hits.iloc[0].line_start, hits.iloc[0].line_end
+
+
 def clicked_field() -> str | None:
     """The field (or ``line:N``) whose source line was asked for by a click."""
     return st.query_params.get(FIELD_PARAM)

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf import settings
-from budgetperf.storing import publish, store
+from budgetperf.storing import publish, schema, store
 
 
 class StoreMissing(Exception):
@@ -44,6 +44,7 @@ class _OpenStore:
     path: str
     version: tuple[int, int, int] | None
     con: store.Snapshot
+    schema_version: str | None = None  # the store's stamp (`schema.stored_schema_version`)
 
 
 def _is_current(opened: _OpenStore) -> bool:
@@ -64,7 +65,13 @@ def _close(opened: _OpenStore) -> None:
 @st.cache_resource(validate=_is_current, on_release=_close, show_spinner=False)
 def _open_store(path: str) -> _OpenStore:
     version = store_version(Path(path))  # before opening: a publish in between only causes a reopen
-    return _OpenStore(path, version, store.connect(path, read_only=True))
+    con = store.connect(path, read_only=True)
+    cursor = con.cursor()
+    try:
+        stamp = schema.stored_schema_version(cursor)
+    finally:
+        cursor.close()
+    return _OpenStore(path, version, con, stamp)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -104,11 +111,25 @@ def missing_store_notice() -> None:
         st.code(f"数据库文件：{store_path()}\n生成方法：make run，或 python -m budgetperf build", language=None)
 
 
-def outdated_store_notice(exc: store.QueryError) -> None:
-    """A query failed against the store (built by an older version, usually)."""
-    st.error("数据库由旧版本生成，与当前看板不匹配，需要重新生成：请联系数据管理员。", icon=":material/database:")
+def is_outdated_store() -> bool:
+    """Whether the published store was built by another version of this program
+    (its schema stamp differs from this one's)."""
+    return _open_store(str(store_path())).schema_version != schema.schema_version()
+
+
+def query_error_notice(exc: store.QueryError) -> None:
+    """A query failed: an outdated store (built by an older version) says to rebuild
+    it; anything else is a fault of the program, said as such, with the details
+    for the administrator folded away (never the server's paths and traceback)."""
+    if is_outdated_store():
+        st.error("数据库由旧版本生成，与当前看板不匹配，需要重新生成：请联系数据管理员。", icon=":material/database:")
+        hint = "重新生成：python -m budgetperf build"
+    else:
+        st.error("本页的一项查询出错，暂时无法显示。请换一个筛选条件或稍后再试；如果一直出现，请把下面的技术信息发给数据管理员。",
+                 icon=":material/error:")
+        hint = "这是程序的问题，不是数据库过旧：请保留此信息并报告维护人员。"
     with st.expander("技术信息（给数据管理员）"):
-        st.code(f"查询 {exc.name} 失败：{exc.error}\n重新生成：python -m budgetperf build", language=None)
+        st.code(f"查询 {exc.name} 失败：{type(exc.error).__name__}: {exc.error}\n{hint}", language=None)
 
 
 def query_all(name: str, **params) -> Callable[[], pd.DataFrame]:

@@ -10,11 +10,12 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from budgetperf import charts
+from budgetperf import charts, vocabulary
 from budgetperf.app.frame import record_export
 from budgetperf.app.sidebar import filter_note
 from budgetperf.app.store_cache import query
 from budgetperf.export import packs
+from budgetperf.understanding import findings
 
 # Columns kept visible while a wide table scrolls sideways.
 _KEY_COLUMNS = {"region", "doc_name", "project_name", "indicator_name", "rule", "item"}
@@ -66,6 +67,25 @@ def column_config(columns: Sequence[str]) -> dict:
     return config
 
 
+# Columns a table may ask for that are worded from another column (a code → its
+# Chinese words): computed here, for the table and its XLSX alike, never in a page.
+DERIVED = {
+    "status": ("execution_rate_pct", vocabulary.execution_status),
+    "rule": ("kind", findings.rule_title),
+    "help": ("kind", findings.rule_help),
+    "reason": ("code", findings.review_label),
+}
+
+
+def with_derived(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`df` with the `DERIVED` columns among `columns` that it lacks, filled from
+    their source columns."""
+    missing = {c: DERIVED[c] for c in columns if c in DERIVED and c not in df and DERIVED[c][0] in df}
+    if not missing:
+        return df
+    return df.assign(**{c: [word(v) for v in df[source]] for c, (source, word) in missing.items()})
+
+
 def table_frame(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """`df[columns]` ready for st.dataframe: values typed (lists kept, codes in
     Chinese), missing columns empty."""
@@ -93,6 +113,7 @@ def show_table(df: pd.DataFrame, columns: Sequence[str], export_name: str, *, he
     typed); record them for export. With ``selectable=True`` one row can be
     selected; returns its position in `df` (or None)."""
     columns = [c for c in columns]
+    df = with_derived(df, columns)
     shown = table_frame(df, columns)
     record_export(export_name, None, df[[c for c in columns if c in df]])
     kwargs = dict(hide_index=True, width="stretch", height=height, column_config=column_config(columns),
@@ -147,7 +168,7 @@ def table_xlsx(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: s
     """An XLSX of `df[columns]` with Chinese headers, formatted like the 导出 workbooks
     (`export.build_table_xlsx`: title and filter note on top, frozen header, widths);
     no chart, which a findings list has no use for."""
-    shown = df[list(columns)].rename(columns=charts.LABELS)
+    shown = with_derived(df, columns).reindex(columns=list(columns)).rename(columns=charts.LABELS)
     return packs.build_table_xlsx(shown, sheet=sheet, title=title, filters_note=note)
 
 

@@ -43,31 +43,29 @@ from budgetperf.understanding.records import (
     Value,
     v,
 )
-from budgetperf.vocabulary import FINDING_STATUSES
+from budgetperf.vocabulary import FACT_LABELS, FINDING_STATUSES
 
-# field -> (entity, kind, Chinese label). kind: number | integer | text | grade | flag
+# field -> (entity, kind, Chinese label). kind: number | integer | text | grade | flag.
+# Labels are the vocabulary's names of the facts, with the unit a person types in.
+_L = FACT_LABELS
 FIELDS: dict[str, tuple[str, str, str]] = {
-    "region": ("document", "text", "地区"),
-    "unit": ("document", "text", "填报单位"),
-    "year": ("document", "integer", "年度"),
+    "region": ("document", "text", _L["region"]),
+    "unit": ("document", "text", "填报单位"),  # the reporting unit, not a 主管部门 named beside it
+    "year": ("document", "integer", _L["year"]),
     "not_a_report": ("document", "flag", "不是绩效报告"),
-    "name": ("project", "text", "项目名称"),
-    "budget_initial": ("project", "number", "年初预算（万元）"),
-    "budget_adjusted": ("project", "number", "调整后预算（万元）"),
-    "executed": ("project", "number", "执行数（万元）"),
-    "execution_rate": ("project", "number", "执行率（%）"),
-    "budget_weight": ("project", "number", "预算执行分值"),
-    "budget_score": ("project", "number", "预算执行得分"),
-    "total_score": ("project", "number", "总得分"),
-    "grade": ("project", "grade", "等级"),
+    "name": ("project", "text", _L["name"]),
+    "budget_initial": ("project", "number", f"{_L['budget_initial']}（万元）"),
+    "budget_adjusted": ("project", "number", f"{_L['budget_adjusted']}（万元）"),
+    "executed": ("project", "number", f"{_L['executed']}（万元）"),
+    "execution_rate": ("project", "number", f"{_L['execution_rate']}（%）"),
+    "budget_weight": ("project", "number", _L["budget_weight"]),
+    "budget_score": ("project", "number", _L["budget_score"]),
+    "total_score": ("project", "number", _L["total_score"]),
+    "grade": ("project", "grade", _L["grade"]),
     "add_project": ("project", "text", "新增项目"),
-    "indicator.level1": ("indicator", "text", "一级指标"),
-    "indicator.level2": ("indicator", "text", "二级指标"),
-    "indicator.name": ("indicator", "text", "三级指标"),
-    "indicator.target": ("indicator", "text", "目标值"),
-    "indicator.actual": ("indicator", "text", "实际完成值"),
-    "indicator.weight": ("indicator", "number", "分值"),
-    "indicator.score": ("indicator", "number", "得分"),
+    **{f: ("indicator", "number" if f in ("indicator.weight", "indicator.score") else "text", _L[f])
+       for f in ("indicator.level1", "indicator.level2", "indicator.name", "indicator.target", "indicator.actual",
+                 "indicator.weight", "indicator.score")},
     "add_indicator": ("indicator", "text", "新增指标"),
     # A person confirms what extraction flagged as doubtful (a review reason's code),
     # or sets the status of an audit finding (未处理/已核实/忽略).

@@ -17,15 +17,14 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from budgetperf import settings
+from budgetperf import settings, vocabulary
 from budgetperf.changes.jsonlines import append_lines, read_lines, records_of
 
 # Chinese labels for the page and the CLI.
 ACTION_ZH = {"add": "导入", "delete": "删除", "build": "重建", "correct": "更正", "reference": "修改参考表"}
-OUTCOME_ZH = {
-    "added": "新增", "unchanged": "重复", "replaced": "替换", "failed": "失败",
-    "deleted": "已删除", "missing": "不存在", "built": "已重建", "corrected": "已更正", "undone": "已撤销",
-}
+# A file's outcomes are the vocabulary's (the upload page and the CLI say the same);
+# a write log entry adds the outcomes of whole-store writes.
+OUTCOME_ZH = {**vocabulary.OUTCOME_ZH, "built": "已重建", "corrected": "已更正", "undone": "已撤销"}
 
 
 @dataclass

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from budgetperf.vocabulary import (
+    FACT_LABELS,
     UNDISCLOSED,
     WARNING_RATE_PCT,
     execution_status,
@@ -171,15 +172,8 @@ def axis_title(column: str) -> str:
     return f"{label}（{unit}）" if unit and "（" not in label else label
 
 
-# Provenance field names (store column names) in Chinese.
-FIELD_LABELS: dict[str, str] = {
-    "unit": "单位", "unit_code": "单位编码", "unit_project_budget": "单位项目支出预算", "projects_total": "项目总数",
-    "year": "年度", "code": "项目编码", "budget_initial": "年初预算", "budget_adjusted": "调整后预算",
-    "executed": "执行数", "execution_rate": "执行率", "budget_weight": "预算执行分值", "budget_score": "预算执行得分",
-    "total_score": "总得分", "total_weight": "总分值", "grade": "等级", "projects_evaluated": "评价项目数",
-    "special_projects": "专项项目数", "funding_source": "资金来源", "region": "地区",
-    "goal_expected": "年度总体目标（预期）", "goal_actual": "年度总体目标（实际完成）",
-}
+# Fact names in Chinese (one home: the vocabulary).
+FIELD_LABELS = FACT_LABELS
 ENTITY_LABELS = {"document": "文档", "project": "项目"}
 KIND_LABELS = {"evaluation": "项目评价", "target": "绩效目标", "department": "部门整体"}
 DOC_KIND_LABELS = {

@@ -16,6 +16,7 @@ re-extraction) and the marts are rebuilt whole (they are derived, never edited).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -33,6 +34,26 @@ MARTS = ("mart_documents", "mart_projects", "mart_indicators", "mart_checks", "m
          "mart_plans", "mart_program_links", "agg_projects", "agg_checks", "agg_indicators", "agg_sections",
          "agg_checks_kind", "mart_review_items", "evaluated_projects", "projects_by_region_year",
          "open_findings_by_region_year", "evaluated_by_region_year", "indicators_by_region_year")
+
+
+def schema_version() -> str:
+    """A hash of everything that shapes the store's tables and marts (the SQL models
+    and the vocabulary macros): a store stamped with another version was built by
+    another version of this program, and the app says so instead of failing."""
+    h = hashlib.sha256(vocabulary.sql_macros().encode())
+    for path in sorted(SQL_DIR.rglob("*.sql")):
+        h.update(str(path.relative_to(SQL_DIR)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def stored_schema_version(con) -> str | None:
+    """The schema version a store was stamped with at its last write (None: older)."""
+    try:
+        row = con.execute("select value from store_meta where key = 'schema_version'").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
 
 
 def model_sql(folder: str, name: str) -> str:
@@ -84,6 +105,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     """What every write ends with: finding statuses laid over, marts rebuilt."""
     apply_finding_statuses(con)
     refresh_marts(con)
+    con.execute("insert or replace into store_meta values ('schema_version', ?)", [schema_version()])
 
 
 def load_regions(con: duckdb.DuckDBPyConnection, ref: Reference) -> None:

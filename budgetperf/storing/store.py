@@ -194,7 +194,10 @@ def run_query(name: str, con: duckdb.DuckDBPyConnection | None = None, **params)
     Missing declared params are bound as NULL (meaning "all"); unknown params are an
     error. Runs on a fresh cursor, so one shared connection serves many threads.
     """
-    query = load_query(name)
+    try:
+        query = load_query(name)
+    except KeyError as exc:  # a query name the program does not have: a developer's slip
+        raise QueryError(name, params, exc) from exc
     unknown = set(params) - set(query.params)
     if unknown:
         raise QueryError(name, params, ValueError(f"unknown params {sorted(unknown)}; declared {list(query.params)}"))
