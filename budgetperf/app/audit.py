@@ -45,7 +45,7 @@ def set_rules(kinds: list[str]) -> None:
 
 
 # The findings table, key columns first, with each finding's status (未处理/已核实/忽略,
-# who set it: issue 12; its form is `review_ui.finding_status_panel`).
+# who set it: issue 12; its form is `finding_status_panel`).
 FINDING_COLUMNS = ["severity_zh", "finding_status", "rule", "message_zh", "region", "year", "doc_name",
                    "project_name", "file", "line_start", "line_end", "status_by"]
 

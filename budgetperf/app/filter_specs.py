@@ -5,7 +5,7 @@ Owns the filter vocabulary every page uses: the six filters (年度, 地区, 层
 ("全部" = nothing selected = ``None``, never ``[]``, which would match nothing),
 and how the current filters are described in Chinese (empty states, export notes).
 
-Pure: no streamlit, no DuckDB. `budgetperf.ui` renders the widgets from `FILTERS`;
+Pure: no streamlit, no DuckDB. `app.sidebar` renders the widgets from `FILTERS`;
 the widget key is also the URL query parameter and the SQL parameter name, so
 ``?regions=三门峡市&years=2021`` reproduces a view and binds ``$regions``/``$years``.
 """

@@ -142,7 +142,7 @@ def record_export(export_name: str, fig: go.Figure | None, df: pd.DataFrame | No
 
 def export_filename(export_name: str) -> str:
     """File name (no extension) for an export: page, chart, regions, years, sanitized
-    (the same scheme as the 导出 panel, `export.export_filename`)."""
+    (the same scheme as the 导出 panel, `packs.export_filename`)."""
     params = filter_params()
     return packs.export_filename(page_title() or "看板", export_name, params["regions"], params["years"])
 

@@ -2,10 +2,10 @@
 source lines and forms, history with undo, reference-table forms), the 修改记录 page,
 an audit finding's status, and the ✎ marks with history on the pages that list values.
 
-Like `admin_ui` (whose editor login it reuses), this module imports streamlit; the
-work is elsewhere: `review_queue` (what comes first), `review_forms` (typed text →
-checked `corrections.Correction` records), `correcting` (writing them: append,
-re-extract the documents, publish), `trail_view` (filtering the trail). Every write
+The work is elsewhere: `changes.queue` (what comes first), `changes.forms` (typed
+text → checked `corrections.Correction` records), `app.writes` and
+`storing.committing` (writing them: append, re-extract the documents, publish),
+`app.marks` (✎ and history), `app.login` (the editor). Every write
 goes through `writes.write`, which refuses without a logged-in editor and writes nothing
 when one record is bad. Session-state keys, all under ``review.``:
 

@@ -61,7 +61,7 @@ def project_figures(p: pd.Series) -> None:
                    key="sources.to_indicators")
         nav_button("在「预算执行」页查看该项目 →", registry.path_of("execution"), filter_state_for(p.region, p.year, p.project_name),
                    key="sources.to_execution")
-        if isinstance(p.get("project_id"), str):  # 数据校对's item keys (review_ui.ITEM_KEY, ?item=)
+        if isinstance(p.get("project_id"), str):  # 数据校对's item keys (navigation.REVIEW_ITEM_KEY, ?item=)
             nav_button("数值有误？到「数据校对」页更正 →", registry.path_of("review"), {navigation.REVIEW_ITEM_KEY: p.project_id},
                        key="sources.to_review_item", url={navigation.REVIEW_ITEM_PARAM: p.project_id})
 

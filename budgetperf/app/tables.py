@@ -166,7 +166,7 @@ def paged_query(name: str, export_name: str, *, sorts: dict[str, str] | None = N
 
 def table_xlsx(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: str, note: str) -> bytes:
     """An XLSX of `df[columns]` with Chinese headers, formatted like the 导出 workbooks
-    (`export.build_table_xlsx`: title and filter note on top, frozen header, widths);
+    (`packs.build_table_xlsx`: title and filter note on top, frozen header, widths);
     no chart, which a findings list has no use for."""
     shown = with_derived(df, columns).reindex(columns=list(columns)).rename(columns=charts.LABELS)
     return packs.build_table_xlsx(shown, sheet=sheet, title=title, filters_note=note)

@@ -52,7 +52,7 @@ def _trail_xlsx(rows: pd.DataFrame) -> bytes:
 
 
 def load_trail() -> pd.DataFrame:
-    """Every correction, undo and reference-table edit (`correcting.trail_frame`),
+    """Every correction, undo and reference-table edit (`committing.trail_frame`),
     read again only when one of the two files changed (not on every rerun)."""
     files = (corrections.corrections_path(), reference_edits.edits_path())
     return _trail(tuple((str(f), publish.file_version(f)) for f in files))

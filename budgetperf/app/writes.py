@@ -40,7 +40,7 @@ def write(action: Callable[[str], object], what: str, where: str = "item") -> No
 
     `action(editor)` builds the records (raising CorrectionError or
     ReferenceEditError with a Chinese message when input is bad, before anything is
-    written) and hands them to `correcting`, which returns a CorrectionReport."""
+    written) and hands them to `storing.committing`, which returns a CorrectionReport."""
     editor = login.current_editor()
     if not editor:
         st.session_state[RESULT_KEY] = (where, False, login.LOGIN_REQUIRED, [])

@@ -2,7 +2,7 @@
 query a page runs, timed three ways.
 
 A test harness, not UI: like the tests, it drives `app.py` through
-`streamlit.testing` (imported here lazily), so `ui.py` stays the only module that
+`streamlit.testing` (through `app.headless`), so the app package stays the only one that
 renders with streamlit.
 
 Pages are found generically (`pages/*.py`); each starts with empty caches, so its

@@ -6,6 +6,13 @@ numbers within 0.006, a key's null counted too (a value where the report says
 nothing is a miss), one stated budget accepted in either budget field, a unit
 accepted as written in full or as an in-order abbreviation of the key's.
 
+Projects are paired as the scorer pairs them: by name, then a department with a
+department, then by the most alike remaining name (bigram likeness ≥ 0.5), so a
+wrong name costs one field, not the whole project; an output project that stands for
+none of the report's projects is one more miss. A miss is *silent* when neither its
+document nor its project carries a needs_review reason: a user would see the wrong
+value with nothing saying it may be wrong.
+
 On top of the total it keeps every check with its document and *field kind*
 (region, unit, year, project, budget, score, grade, indicator, …), so a report can
 say where extraction misses, not only how often.
@@ -118,6 +125,11 @@ class Check:
     expected: object
     actual: object
     ok: bool
+    flagged: bool = False  # the document or project carries a needs_review reason
+
+    @property
+    def is_silent(self) -> bool:
+        return not self.ok and not self.flagged
 
 
 @dataclass
@@ -147,14 +159,68 @@ class Score:
     def misses(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]
 
+    @property
+    def silent(self) -> int:
+        return sum(c.is_silent for c in self.checks)
+
 
 class _Tally:
     def __init__(self, score: Score, file: str):
         self.score, self.file = score, file
+        self.flagged = False
 
     def check(self, kind, where, expected, actual, how="text", ok=None):
         ok = same(expected, actual, how) if ok is None else ok
-        self.score.checks.append(Check(self.file, kind, where, expected, actual, ok))
+        self.score.checks.append(Check(self.file, kind, where, expected, actual, ok, self.flagged))
+
+
+def _bigrams(s: str) -> set[str]:
+    s = norm_name(s)
+    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
+
+
+def likeness(a, b) -> float:
+    """How alike two project names are: 1 when one contains the other, else the
+    bigram overlap (Jaccard)."""
+    x, y = norm_name(a), norm_name(b)
+    if not x or not y:
+        return 0.0
+    if x in y or y in x:
+        return 1.0
+    p, q = _bigrams(x), _bigrams(y)
+    return len(p & q) / len(p | q)
+
+
+def _is_department(p: dict) -> bool:
+    return p.get("kind") == "department" or p.get("name") == "部门整体支出"
+
+
+def align_projects(expected: list[dict], actual: list[dict]) -> tuple[dict[int, dict], list[dict]]:
+    """Pair each expected project with one output project: the same name first, then
+    a department with a department, then the most alike remaining name (likeness ≥
+    0.5). Returns {index of expected: output project} and the unpaired outputs."""
+    actual = list(actual or [])
+    free = set(range(len(actual)))
+    pairs: dict[int, dict] = {}
+    for i, ep in enumerate(expected):
+        j = next((j for j in sorted(free) if norm_name(actual[j].get("name")) == norm_name(ep["name"])), None)
+        if j is not None:
+            pairs[i] = actual[j]
+            free.discard(j)
+    for i, ep in enumerate(expected):
+        if i in pairs or not _is_department(ep):
+            continue
+        j = next((j for j in sorted(free) if actual[j].get("kind") == "department"), None)
+        if j is not None:
+            pairs[i] = actual[j]
+            free.discard(j)
+    candidates = sorted(((likeness(ep["name"], actual[j].get("name")), i, j)
+                         for i, ep in enumerate(expected) if i not in pairs for j in free), reverse=True)
+    for like, i, j in candidates:
+        if like >= 0.5 and i not in pairs and j in free:
+            pairs[i] = actual[j]
+            free.discard(j)
+    return pairs, [actual[j] for j in sorted(free)]
 
 
 def _find(items, key, name):
@@ -192,23 +258,28 @@ def same_unit(expected_doc: dict, actual_unit: str | None) -> bool:
 
 def _score_document(e: dict, a: dict, t: _Tally) -> None:
     w = e["file"][:12]
+    doc_flagged = bool(a.get("needs_review")) or not a  # a refused report: its user was told why
+    t.flagged = doc_flagged
     for k in ("region", "region_level", "city", "province"):
         if k in e:  # a key that leaves a field out does not judge it
             t.check("region", f"{w}.{k}", e.get(k), a.get(k))
     t.check("unit", f"{w}.unit", e["unit"], a.get("unit"), ok=same_unit(e, a.get("unit")))
     t.check("year", f"{w}.year", e.get("year"), a.get("year"), "num")
     t.check("year", f"{w}.year_is_explicit", e.get("year_is_explicit"), a.get("year_is_explicit"), "bool")
-    for ep in e.get("projects", []):
-        _score_project(ep, a.get("projects") or [], f"{w}.{ep['name']}", t)
+    pairs, spurious = align_projects(e.get("projects", []), a.get("projects") or [])
+    if e.get("projects"):
+        # every output project that stands for none of the report's is one field wrong
+        for x in spurious:
+            t.flagged = doc_flagged or bool(x.get("needs_review"))
+            t.check("project", f"{w}.spurious", None, x.get("name"), ok=False)
+    for i, ep in enumerate(e.get("projects", [])):
+        ap = pairs.get(i) or {}
+        t.flagged = doc_flagged or bool(ap.get("needs_review"))
+        _score_project(ep, ap, f"{w}.{ep['name']}", t)
 
 
-def _score_project(ep: dict, actual_projects: list[dict], pw: str, t: _Tally) -> None:
-    is_department = ep.get("kind") == "department" or ep["name"] == "部门整体支出"
-    ap = _find(actual_projects, "name", ep["name"])
-    if ap is None and is_department:
-        ap = next((x for x in actual_projects if x.get("kind") == "department"), None)
-    ap = ap or {}
-    if is_department:
+def _score_project(ep: dict, ap: dict, pw: str, t: _Tally) -> None:
+    if _is_department(ep):
         t.check("project", f"{pw}.kind", "department", ap.get("kind"))
     else:
         t.check("project", f"{pw}.name", ep["name"], ap.get("name"), "name")
@@ -262,6 +333,9 @@ def format_report(score: Score, verbose: bool = True) -> str:
         lines.append(f"  {kind:<22} {ok:>5}/{n:<5} {100 * ok / max(n, 1):6.1f}%")
     if verbose and score.misses():
         lines.append("misses:")
-        lines.extend(f"  MISS {c.where}: expected {c.expected!r}, got {c.actual!r}" for c in score.misses())
+        lines.extend(f"  MISS {c.where}: expected {c.expected!r}, got {c.actual!r}{'  [silent]' if c.is_silent else ''}"
+                     for c in score.misses())
+    lines.append(f"silent misses (wrong, with no needs_review reason on the document or project): "
+                 f"{score.silent} of {len(score.misses())} ({100.0 * score.silent / max(score.total, 1):.1f}% of fields)")
     lines.append(f"fields correct: {score.correct}/{score.total} ({score.pct:.1f}%)")
     return "\n".join(lines)

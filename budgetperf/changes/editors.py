@@ -19,7 +19,7 @@ configured, writing is off.
   `FREE_ATTEMPTS` failures a key must wait, 30 s doubling per further failure up to
   15 minutes. A success clears both keys.
 
-No streamlit here (`admin_ui` is the glue).
+No streamlit here (`app.login` is the glue).
 """
 
 from __future__ import annotations

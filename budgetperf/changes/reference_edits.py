@@ -1,7 +1,7 @@
 """Edits of the reference tables made from the app: a region row (name, level,
 parent city, province, code) or a unit alias (long form, short form, party organ).
 
-They are kept like corrections (`budgetperf.corrections`): appended to a JSON-lines
+They are kept like corrections (`changes.corrections`): appended to a JSON-lines
 file beside the store (``BUDGETPERF_REFERENCE_EDITS``) with who, when and why, undone
 by an undo record, and laid over the bundled CSV files whenever the reference is
 loaded (`budgetperf.reference.load_reference`), so they survive a rebuild and a new

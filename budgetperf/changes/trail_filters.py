@@ -1,4 +1,4 @@
-"""The 修改记录 page's filters over the audit trail (`correcting.trail_frame`: one row per
+"""The 修改记录 page's filters over the audit trail (`storing.committing.trail_frame`: one row per
 correction, undo and reference-table edit with 时间, 编辑, 文件, 对象, 字段, 原值, 新值,
 原因, 状态, id).
 

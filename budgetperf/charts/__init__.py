@@ -9,7 +9,7 @@ one-line source note. One module per page family holds that page's builders:
 Nothing here imports streamlit or runs SQL: builders take the DataFrame a named
 query returned (columns named with their unit, e.g. ``budget_wan``,
 ``execution_rate_pct``), so they are unit-tested without a server;
-`budgetperf.ui.show_chart` displays them. A figure whose data is missing says so
+`app.display.show_chart` displays them. A figure whose data is missing says so
 in the figure (`empty_figure`); an amount a report does not disclose is drawn as
 the words 未披露, never as 0 or 100%.
 

@@ -6,7 +6,7 @@ call goes through one lock, because kaleido's shared server hands results back
 through a single queue and is not thread-safe: two sessions exporting at once
 would otherwise get each other's images.
 
-Pure of streamlit: `ui.py` and the CLI call these functions.
+Pure of streamlit: the app's 导出 panel and the CLI call these functions.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Making people's corrections take effect: the write path of `corrections` and
-`refedits`, shared by the app (数据校对) and the command line.
+"""Making people's changes take effect: the write path of `corrections`,
+`finding_status` and `reference_edits`, shared by the app (数据校对, 审核) and the
+command line. A finding's status changes no fact: it is appended to its own log
+and laid over the findings by the publish itself, with no re-extraction.
 
 A correction is kept in its file (`corrections.append`) and the documents it
 concerns are extracted again from their originals in the reports folder, with all

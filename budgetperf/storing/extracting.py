@@ -213,7 +213,7 @@ def extract_file(path: str | Path, ref: Reference, display_name: str | None = No
                  corrections=()) -> Extraction:
     """Read and extract one file; raises ReadError (or NotAReportError) on bad input.
 
-    `corrections` (records of `budgetperf.corrections`, or a mapping of content hash
+    `corrections` (records of `changes.corrections`, or a mapping of content hash
     to them as `corrections.by_document` gives) are applied over the facts before
     the audit runs, so the findings are about the corrected values. A document a
     person marked 不是绩效报告 is read and kept, but neither audited nor counted."""

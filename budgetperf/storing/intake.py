@@ -19,7 +19,7 @@ is built from it, so every write keeps the two in step:
 - `rebuild` rebuilds the store from the folder.
 
 Every write appends to the write log (`writelog`) with the editor's name. No
-streamlit here: `admin_ui` and `cli` call these functions.
+streamlit here: `app.manage` and `cli` call these functions.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def predict_status(prepared: Prepared, stored: pd.DataFrame) -> str:
 
 def preview_row(prepared: Prepared, stored: pd.DataFrame) -> dict:
     """One row of the upload preview: the facts a user checks before committing
-    (typed values; `admin_ui` gives the Chinese headers and formats)."""
+    (typed values; `app.manage` gives the Chinese headers and formats)."""
     status = predict_status(prepared, stored)
     row = {"file": prepared.incoming.name, "stored_as": prepared.stored_as, "status": status,
            "status_zh": OUTCOME_ZH[status], "region": None, "unit": None, "year": None, "projects": None,

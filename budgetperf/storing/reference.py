@@ -1,5 +1,5 @@
 """Loading the reference tables (regions, unit aliases) from CSV files, with the
-edits made from the app (`budgetperf.refedits`) laid over them.
+edits made from the app (`changes.reference_edits`) laid over them.
 
 Users extend `data/regions.csv` with a row for a region the bundled table lacks (or
 add it on the 数据校对 page); extraction then resolves that region in every report

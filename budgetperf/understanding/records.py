@@ -43,7 +43,7 @@ def v(value: Any) -> Any:
 class ReviewReason:
     """Why a person should look at what was read: the extractor kept what it could
     but is unsure (项目名称未识别, 指标表未识别, 年度为推断 …). `code` is one of
-    `budgetperf.review.REVIEW_CODES`; the message says what exactly, in Chinese."""
+    `understanding.doubts.REVIEW_CODES`; the message says what exactly, in Chinese."""
 
     code: str
     message_zh: str

@@ -1,7 +1,7 @@
 -- title: 数据校对队列（需要人工核对的文档与项目，最重要的在前）
 -- params: years, regions, levels, units, projects, doc_types, order, skip_rules, fallback_error, fallback_warning, issue_kinds, search, limit, offset
 -- grain: one row per item (a document's own issues, or one project's), ranked by its most important issue, then the larger budget; rows $offset+1 to $offset+$limit (total_rows counts all)
--- The ranking is budgetperf/review_queue.py's: $order lists issue keys most important
+-- The ranking is budgetperf/changes/queue.py's: $order lists issue keys most important
 -- first (review:<code>, error:<rule>, warning:<rule>); an unlisted rule ranks at
 -- $fallback_error / $fallback_warning. Audit rules in $skip_rules restate a review
 -- reason and are left out. Items come from mart_review_items (open issues only:

@@ -3,7 +3,7 @@
 -- own issues (project_id NULL) or one project's, with its open issues (key and
 -- message; the key is review:<code> for a review reason, error:<rule> / warning:<rule>
 -- for an audit finding still 未处理, info never) and the filter columns. The
--- ranking is a query param (budgetperf/review_queue.py) applied to the keys, so
+-- ranking is a query param (budgetperf/changes/queue.py) applied to the keys, so
 -- the queue ranks and pages this one table: ~0.15 s instead of ~1 s for grouping
 -- every issue at a hundred thousand documents. A document-wide item weighs by the
 -- largest budget among its projects.
