@@ -258,8 +258,15 @@ def _aligned_or_paragraphs(lines: list[str], group: list[int]) -> list[Block]:
     while k < len(group):
         if fielded[k] and k + 1 < len(group) and fielded[k + 1]:
             end = k
-            while end + 1 < len(group) and fielded[end + 1]:
+            starts = set()
+            for kk in (group[k], group[k + 1]):
+                starts |= {c for c, _ in _fields_with_columns(lines[kk])}
+            def aligned(idx):
+                fs = _fields_with_columns(lines[idx])
+                return bool(fs) and all(any(abs(c - s0) <= 1 for s0 in starts) for c, _ in fs)
+            while end + 1 < len(group) and (fielded[end + 1] or aligned(group[end + 1])):
                 end += 1
+                starts |= {c for c, _ in _fields_with_columns(lines[group[end]])} if fielded[end] else set()
             blocks.append(_aligned_table(lines, group[k : end + 1]))
             k = end + 1
         else:

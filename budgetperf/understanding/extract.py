@@ -137,7 +137,8 @@ def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list
     if hint is not None and unit_name:
         code, _ = split_unit_code(compact(hint.raw or hint.value))
         facts.unit_short = canonical_unit(hint.value, region, ref)
-        if region is not None and not find_region_mentions([unit_name], ref):
+        if region is not None and not find_region_mentions([unit_name], ref) \
+                and not re.match(r"^[\u4e00-\u9fff]{2,8}?(?:镇|乡|街道|苏木|村)", unit_name):
             unit_name = facts.unit_short  # a bare 网信办: its region makes it a name
         facts.unit = Value(unit_name, hint.prov, hint.raw or hint.value)
         if code:

@@ -36,7 +36,7 @@ from budgetperf.understanding.records import Project, Provenance, SectionScore, 
 
 _DEPT_WORDS = re.compile(r"(?:部门|单位)?(?:[（(]单位[)）])?整体(?:支出)?绩效|整体支出|年度履职目标")
 _DEPT_TITLE = re.compile(r"(?:部门|单位)?(?:[（(]单位[)）])?整体(?:支出)?绩效(?:自评价|自评|评价)(?:报告)?$")
-_PROJECT_TITLE = re.compile(r"^(?P<pre>.*?)(?:项目)?(?:支出)?绩效(?:自评价|自评|评价)(?:结果公示|报告)$")
+_PROJECT_TITLE = re.compile(r"^(?P<pre>.*?)(?:项目)?(?:支出)?绩效(?:单位|部门)?(?:自评价|自评|评价)(?:结果公示|报告)$")
 _NAME_LABEL = re.compile(r"^项目名称[:：](?P<name>[^，。；]{2,40}?)(?:项目)?$")
 _PAREN_NAME = re.compile(r"^[（(](?P<name>[^（）()]{2,40}?)(?:项目)?[)）]$")
 _TRAILING_YEAR = re.compile(r"[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]$")

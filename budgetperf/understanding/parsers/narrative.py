@@ -199,7 +199,7 @@ def find_budget_subject(paras: list[Paragraph], doc: SourceDocument) -> Value | 
     "农家书屋提质增效项目年初预算安排15万元" -> 农家书屋提质增效项目."""
     for para in paras:
         t = compact(para.text)
-        if m := _BUDGET_SUBJECT.match(t):
+        if (m := _BUDGET_SUBJECT.match(t)) and re.search(AMOUNT, re.split(r"[。；;]", t[m.end():])[0]):
             return _value(doc, para, m.group("name"), m.group(0))
     return None
 
@@ -471,7 +471,28 @@ def _unquote(text: str) -> str:
     return text.strip().strip("“”\"「」")
 
 
+_LEVEL_LIST = re.compile(r"(?:^|[，,。；;])\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．])?\s*(?P<l1>产出|效益|效果|满意度)指标[^：:，。]{0,8}[：:](?P<body>[^。]+)")
+_MEASURED = re.compile(r"^(?P<name>[^\d，,；;]{2,30}?)(?:为|达到|达|是)?(?P<actual>[≥≤<>]?\d+(?:\.\d+)?\s*(?:%|‰|/[\u4e00-\u9fff]|[\u4e00-\u9fff]{1,3})?)$")
+
+
+def _level_list_indicators(paras, doc) -> list[Indicator]:
+    out = []
+    for para in paras:
+        t = compact(para.text)
+        for m in _LEVEL_LIST.finditer(t):
+            l1 = {"效果": "效益"}.get(m.group("l1"), m.group("l1")) + "指标"
+            for clause in re.split(r"[，,；;]", m.group("body")):
+                if c := _MEASURED.match(clause):
+                    out.append(Indicator(l1, None, c.group("name"), None, c.group("actual"), None, None,
+                                         prov_of(doc, para), level1_inferred=False))
+    return out
+
+
 def find_sentence_indicators(paras: list[Paragraph], doc: SourceDocument) -> list[Indicator]:
+    return _find_sentence_indicators(paras, doc) or _level_list_indicators(paras, doc)
+
+
+def _find_sentence_indicators(paras: list[Paragraph], doc: SourceDocument) -> list[Indicator]:
     """Indicators a report writes as sentences instead of a table: a numbered line per
     indicator (数量指标“名称”：目标值…；完成情况：…) or, under 产出指标/效益指标
     headings, one clause per indicator with its target, actual, 分值 and 得分."""

@@ -97,11 +97,11 @@ DIMENSION_COLUMNS = (("评价维度", "section"), ("维度", "section"), ("一�
 LABELS = (
     (re.compile(r"^(?:转移支付|专项资金|专项|资金)?[（(]?项目[)）]?(?:[（(](?:专项资金|资金)[)）])?名称$"), "name"),
     (re.compile(r"^项目(?:编码|代码|编号)$"), "code"),
-    (re.compile(r"^(?:填报单位|实施单位|项目实施单位|预算单位|资金使用单位|单位名称|部门[（(]?单位[)）]?名称|部门名称)"
+    (re.compile(r"^(?:填报单位|实施单位|项目实施单位|预算单位|资金使用单位|单位名称|(?:预算)?部门[（(、/]?单位[)）]?名称|部门名称)"
                 r"(?:[（(][^)）]*[)）])?$"), "unit"),
     (re.compile(r"^(?:地方)?主管部门(?:[（(]单位[)）])?(?:名称)?(?:及部门预算编码)?$"), "department"),
     (re.compile(r"^(?:评价|自评|绩效|综合)?(?:等级|等次)$"), "grade"),
-    (re.compile(r"^(?:自评|评价|综合)?(?:得分|总分)$"), "total"),
+    (re.compile(r"^(?:项目|自评|评价|综合|绩效)*(?:总得分|得分|总分)$"), "total"),
     (re.compile(r"^资金来源$"), "funding"),
     # Target sheets and key-value tables state the budget as a label.
     (re.compile(r"^(?:预算数|预算金额|预算资金|计划安排资金|年初预算|资金总额|年度资金总额|项目资金总额)(?:[（(][^)）]*[)）])?$"),
@@ -137,7 +137,7 @@ _BARE_DIMENSIONS = {name[:-2] for name in (*LEVEL2_TO_LEVEL1, *LEVEL1_NAMES)}
 _PROCESS_SECTIONS = re.compile(r"^(?:项目)?(?:决策|过程|管理|投入)(?:指标)?$")
 _BUDGET_ROW = re.compile(r"^(?:预算|资金)?执行率$|^预算执行(?:情况)?$")
 
-_ENUM_PREFIX = re.compile(r"^(?:指标\s*[\d一二三四五六七八九十]+\s*[：:.、]|[\d]+\s*[.、．](?!\d)|[（(]\s*\d+\s*[)）]|[①-⑳])\s*")
+_ENUM_PREFIX = re.compile(r"^[★☆▲△◆◇●○■□※*]*\s*(?:指标\s*[\d一二三四五六七八九十]+\s*[：:.、]|[\d]+\s*[.、．](?!\d)|[（(]\s*\d+\s*[)）]|[①-⑳])?\s*")
 _INSTRUCTION = re.compile(r"[（(][^）)]*(?:填写|填报|请|说明|示例|如：)[^）)]*[)）]")
 _WEIGHT_IN_LABEL = re.compile(r"^(?P<label>.+?)[（(]\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*[)）]$")
 _TOTAL_WORDS = ("总分", "合计", "总计", "支出合计", "合计数", "总计数")
@@ -188,6 +188,7 @@ class TableFacts:
     has_actual_column: bool = False
     has_indicator_header: bool = False
     has_score_column: bool = False
+    has_rate_column: bool = False    # the money block defines a rate (a column or an A/B formula)
     inferred_header: bool = False
     budget_block_read: bool = False
     goal_expected: Value | None = None
@@ -271,6 +272,40 @@ def _cell_is(texts: list[str], *words: str) -> bool:
     return any(t in words for t in stripped)
 
 
+def budget_role(text: str) -> str | None:
+    """What a money-block header cell holds, by its words and its formula: rate (a
+    ratio formula or a …率), budget_initial (年初…预算/安排), budget_adjusted (调整后,
+    全年, 下达额度, or a 小计 that is a sum ①+②), executed (执行数, 实际支出, 拨付金额),
+    weight, score; None for a balance (结余/结转) or anything else."""
+    t = re.sub(r"[（(][^)）]*[)）]", "", compact(text))
+    if re.search(r"[/÷]", compact(text)) or re.search(r"(?:执行|实现|支出|支付)率", t):
+        return "rate"
+    if ("结余" in t or "结转" in t) and "年初" not in t:
+        return None
+    if "年初" in t and re.search(r"预算|安排", t):
+        return "budget_initial"
+    if re.search(r"调整后预算|调整预算数|全年预算|下达额度", t) or ("小计" in t and "+" in compact(text)):
+        return "budget_adjusted"
+    if re.search(r"执行数|实际支出|拨付金额|支出数", t):
+        return "executed"
+    if re.search(r"分值|权重", t):
+        return "weight"
+    if "得分" in t:
+        return "score"
+    return None
+
+
+def _is_money_header(joined: str, cells: list[str]) -> bool:
+    """A money block's header: the template's words, or cells whose roles name an
+    executed amount, a budget and at least one more column (`budget_role`)."""
+    if ("年初预算" in joined or "执行数" in joined or "下达额度" in joined or "全年预算" in joined) and "执行率" in joined:
+        return True
+    if "预算数" in joined and "执行" in joined and "指标" not in joined:
+        return True
+    roles = {budget_role(t) for t in cells} - {None}
+    return "executed" in roles and bool(roles & {"budget_initial", "budget_adjusted"}) and len(roles) >= 3
+
+
 def row_kind(texts: list[str]) -> str:
     """Classify a row by its words: budget_header, indicator_header, dimension_header,
     expense_header, project_header, plan, total, goal_header, title, year, label or data."""
@@ -287,6 +322,10 @@ def row_kind(texts: list[str]) -> str:
     dates = [t for t in nonempty if re.fullmatch(r"(?:\d{1,2}月(?:底|末)|[一二三四]季度(?:末)?)", t)]
     if len(dates) >= 2:
         return "plan"
+    # A row holding two figures or more is data, whatever words a note cell carries
+    # (…预算执行率=执行数/调整后预算数 in a remarks column is not a header).
+    figures = [t for t in nonempty if parse_cell_number(t) is not None and len(t) <= 16]
+    is_header_possible = len(figures) < 2 or any(t in _TOTAL_WORDS for t in nonempty)
     has_level_words = ("一级指标" in joined or "三级指标" in joined or "指标名称" in joined)
     if has_level_words and _has(texts, "指标值", "分值", "二级指标", "权重", "目标值", "得分"):
         return "indicator_header"
@@ -297,9 +336,7 @@ def row_kind(texts: list[str]) -> str:
     if _cell_is(texts, "项目", "项目名称") and _has(texts, "金额", "预算", "执行", "得分") and len(nonempty) >= 3 \
             and not _has(texts, "资金来源", "支出类别"):
         return "project_header"
-    if ("年初预算" in joined or "执行数" in joined or "下达额度" in joined or "全年预算" in joined) and "执行率" in joined:
-        return "budget_header"
-    if "预算数" in joined and "执行" in joined and "指标" not in joined:
+    if is_header_possible and _is_money_header(joined, nonempty):
         return "budget_header"
     if nonempty[0] in _TOTAL_WORDS or re.sub(r"\s", "", nonempty[0]) in _TOTAL_WORDS:
         return "total"
@@ -518,7 +555,38 @@ def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = No
             _read_expense_row(row, doc, facts, st.header)
         elif st.mode == "project":
             _read_project_row(row, doc, facts, st.header)
+    _unfilled_total(facts)
+    _rate_from_amounts(facts)
     return facts
+
+
+def _rate_from_amounts(facts: TableFacts) -> None:
+    """A money block that defines a rate (a 执行率 column, or a ④/③ formula) but
+    states none usable: the rate is the block's own executed ÷ budget. Never done
+    for figures in prose, which define no rate."""
+    budget = v(facts.budget.get("budget_adjusted")) or v(facts.budget.get("budget_initial"))
+    executed = facts.budget.get("executed")
+    if facts.has_rate_column and "rate" not in facts.budget and budget and v(executed) is not None:
+        facts.budget["rate"] = Value(round(100 * v(executed) / budget, 2), executed.prov, "执行数÷预算数")
+
+
+def _unfilled_total(facts: TableFacts) -> None:
+    """A total line left at 0 (or blank) above parts that carry money: total = sum of
+    parts, so the parts are the figures; the rate is recomputed from them."""
+    keys = ("budget_initial", "budget_adjusted", "executed")
+    if not facts.budget_block_read or any(v(facts.budget.get(k)) for k in keys):
+        return
+    parts = [line for line in facts.budget_lines[1:]]
+    sums = {k: sum(getattr(l, k + "_wan") or 0 for l in parts) for k in keys}
+    if not any(sums.values()):
+        return
+    prov = parts[0].prov
+    for k in keys:
+        if sums[k]:
+            facts.budget[k] = Value(round(sums[k], 6), prov, "其中行合计")
+    budget = sums["budget_adjusted"] or sums["budget_initial"]
+    if budget and sums["executed"]:
+        facts.budget["rate"] = Value(round(100 * sums["executed"] / budget, 2), prov, "执行数÷预算数")
 
 
 _STRUCTURAL_LABELS = {"name", "code", "unit", "department", "grade", "funding"}
@@ -552,10 +620,31 @@ def _two_row_header(above: tuple[Cell, ...], row: tuple[Cell, ...]) -> tuple[Cel
     return tuple(filled)
 
 
+def _budget_header(row) -> _Header:
+    """A money block's columns. Each cell by its role first (`budget_role`: 年初…安排,
+    小计③=①+②, 拨付金额, a ④/③ formula; one cell, one role), then the template's
+    words (`BUDGET_COLUMNS`: 预算数, 批复金额 …) for the fields still missing, on
+    cells no role has taken: a formula cell that mentions 实际支出 is the rate, not
+    the executed amount."""
+    fields: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        role = budget_role(cell.text)
+        if role and role not in fields:
+            fields[role] = i
+    by_words = _column_map(row, BUDGET_COLUMNS)
+    taken = set(fields.values())
+    for name, i in by_words.fields.items():
+        if name not in fields and i not in taken:
+            fields[name] = i
+            taken.add(i)
+    return _Header(fields, by_words.cells)
+
+
 def _start_mode(kind: str, row, st: _State, facts: TableFacts, caption_unit: str | None) -> None:
     if kind == "budget_header":
         facts.amount_unit = facts.amount_unit or caption_unit
-        st.mode, st.header = "budget", _column_map(row, BUDGET_COLUMNS)
+        st.mode, st.header = "budget", _budget_header(row)
+        facts.has_rate_column = "rate" in st.header.fields
     elif kind == "indicator_header":
         st.mode, st.header = "indicator", _column_map(row, INDICATOR_COLUMNS)
         facts.has_indicator_header = True
@@ -596,6 +685,10 @@ def _read_labels(row: tuple[Cell, ...], doc: SourceDocument, facts: TableFacts) 
             continue
         value = Value(text, _prov(doc, [cell, target]), target.text.strip())
         if key == "name" and facts.name is None:
+            code, name = _split_code_name(text)
+            if code:  # 项目名称 | 51…357-某某项目: the code written before the name
+                value = Value(name, value.prov, value.raw)
+                facts.code = facts.code or Value(code, value.prov, value.raw)
             facts.name = value
         elif key == "code" and facts.code is None:
             facts.code = value
@@ -613,6 +706,16 @@ def _read_labels(row: tuple[Cell, ...], doc: SourceDocument, facts: TableFacts) 
                 facts.total_score = Value(number, value.prov, text)
         elif key in ("budget", "executed", "rate"):
             _read_budget_label(key, cell, target, value, facts)
+
+
+_CODE_THEN_NAME = re.compile(r"^(?P<code>(?=[0-9A-Z]*\d)[0-9A-Z]{12,})\s*[-－—_]\s*(?P<name>\S.+)$")
+
+
+def _split_code_name(text: str) -> tuple[str | None, str]:
+    """(code, name) of a name cell that starts with a project code and a dash (a run
+    of 12+ letters and digits, digits included); (None, text) otherwise."""
+    m = _CODE_THEN_NAME.match(text)
+    return (m.group("code"), m.group("name")) if m else (None, text)
 
 
 def _strip_unit_code(value: Value) -> Value:
@@ -677,6 +780,8 @@ def _read_indicator_row(row, doc, facts: TableFacts, st: _State) -> None:
         if weight is not None and l1_cell is not None:
             facts.section_scores.append(SectionScore(st.level1, weight, None, _prov(doc, [l1_cell])))
     inferred = False
+    if raw_l2 in ("指标", "目标") and st.level2:
+        raw_l2 = ""  # the wrapped tail of the level cell above (经济效益 / 指标)
     if raw_l2:
         st.level2 = normalize_level2(raw_l2)
         parent = LEVEL2_TO_LEVEL1.get(st.level2)
@@ -764,7 +869,8 @@ def _read_total(row, doc, facts: TableFacts, header: _Header | None) -> None:
 def _grade_in_row(row, doc, facts: TableFacts) -> None:
     """评价等级：良 written in a cell of the total row."""
     for cell in row:
-        m = re.search(r"(?:等级|等次)[:：]?\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)", compact(cell.text))
+        m = re.search(r"(?:等级|等次)[:：]?\s*[“\"]?(优秀|良好|合格|不合格|优|良|中|差)", compact(cell.text)) \
+            or re.fullmatch(r"(优秀|良好|合格|不合格|优|良|中|差)", compact(cell.text))
         if m and facts.grade is None:
             facts.grade = Value(m.group(1), _prov(doc, [cell]), m.group(0))
 
