@@ -105,6 +105,7 @@ def _take(result, facts: DocumentFacts, unit_hints: list[Value]) -> bool:
     unit_hints.extend(result.unit_hints)
     facts.unit_project_budget = facts.unit_project_budget or result.unit_project_budget
     facts.projects_total = facts.projects_total or result.projects_total
+    facts.projects_stated = facts.projects_stated or result.projects_stated
     facts.supervisor = facts.supervisor or result.supervisor
     facts.evaluator = facts.evaluator or result.evaluator
     return bool(projects)
@@ -115,6 +116,17 @@ def _has_content(p: Project) -> bool:
     mentions 绩效评价) is not a report of one."""
     return any((p.budget_initial, p.budget_adjusted, p.executed, p.execution_rate, p.total_score, p.grade,
                 p.indicators, p.section_scores, p.expense_items, p.spending_plan, p.output_facts))
+
+
+def _title_block_end(doc: SourceDocument) -> int:
+    """The last line of the title block: the first three non-empty lines."""
+    seen = 0
+    for i, text in enumerate(doc.lines, start=1):
+        if text.strip():
+            seen += 1
+            if seen == 3:
+                return i
+    return len(doc.lines)
 
 
 def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list[Value], ref: Reference) -> None:
@@ -134,6 +146,9 @@ def _resolve_context(doc: SourceDocument, facts: DocumentFacts, unit_hints: list
         name, line = found
         hint = Value(name, Provenance(doc.file, line, line, doc.snippet(line, line)), name)
         unit_name = clean_unit_name(name)
+        if line > _title_block_end(doc):  # a unit on the title lines is the title's
+            facts.review_reasons.append(review_reason(
+                "unit_inferred", f"报告没有以标签或标题写明填报单位，「{name}」由正文第 {line} 行推断", hint.prov))
     if hint is not None and unit_name:
         code, _ = split_unit_code(compact(hint.raw or hint.value))
         facts.unit_short = canonical_unit(hint.value, region, ref)

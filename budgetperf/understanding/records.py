@@ -188,6 +188,7 @@ class DocumentFacts:
     doc_kinds: list[str] = field(default_factory=list)
     unit_project_budget: Value | None = None
     projects_total: Value | None = None
+    projects_stated: Value | None = None  # 共实施项目N个 (checked against the projects read)
     projects: list[Project] = field(default_factory=list)
     same_program_as: list[dict] = field(default_factory=list)
     content_hash: str | None = None

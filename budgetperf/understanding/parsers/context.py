@@ -45,6 +45,16 @@ class Reference:
         self.by_name: dict[str, list[Region]] = {}
         for region in self.regions:
             self.by_name.setdefault(region.name, []).append(region)
+        # The short name everyone writes for an autonomous prefecture, county or
+        # banner (红河哈尼族彝族自治州 → 红河州): a name of the same region, when no
+        # other region has or shares it.
+        shorts: dict[str, list[Region]] = {}
+        for region in self.regions:
+            if (short := autonomous_short_name(region.name)) and short not in self.by_name:
+                shorts.setdefault(short, []).append(region)
+        for short, regions in shorts.items():
+            if len(regions) == 1:
+                self.by_name[short] = regions
         self.by_code = {r.code: r for r in self.regions}
         suffixes = "".join(sorted({name[-1] for name in self.by_name}))
         self._suffix_re = re.compile(f"[{re.escape(suffixes)}]" if suffixes else r"(?!)")
@@ -204,6 +214,20 @@ def canonical_unit(raw: str, region: Region | None, ref: Reference) -> str:
         if not starts_with_region and not find_region_mentions([name], ref):
             name = region.name + ("委" if party and not name.startswith("委") else "") + name
     return name
+
+
+# The peoples whose names autonomous regions carry (民族自治地方), longest first
+# so that 哈萨克 is not read as 哈 + …; a fixed vocabulary, not data of a report.
+_PEOPLES = sorted("""壮 回 满 维吾尔 苗 彝 土家 藏 蒙古 侗 布依 瑶 白 朝鲜 哈尼 黎 哈萨克 傣 畲 傈僳 东乡 仡佬 拉祜 佤 水 纳西
+羌 土 仫佬 锡伯 柯尔克孜 景颇 达斡尔 撒拉 布朗 毛南 塔吉克 普米 阿昌 怒 鄂温克 京 基诺 德昂 保安 俄罗斯 裕固
+乌孜别克 门巴 鄂伦春 独龙 赫哲 高山 珞巴 塔塔尔""".split(), key=len, reverse=True)
+_AUTONOMOUS = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?:(?:" + "|".join(_PEOPLES) + r")族?)+自治(?P<kind>州|县|旗)$")
+
+
+def autonomous_short_name(name: str) -> str | None:
+    """红河哈尼族彝族自治州 → 红河州, 围场满族蒙古族自治县 → 围场县; None for other names."""
+    m = _AUTONOMOUS.match(name)
+    return m.group("place") + m.group("kind") if m else None
 
 
 def _short_region_name(name: str) -> str | None:

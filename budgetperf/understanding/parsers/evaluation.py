@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, Table, compact
-from budgetperf.understanding.doubts import UNNAMED_PROJECT, reason
+from budgetperf.understanding.doubts import UNNAMED_PROJECT, reason, unread_rows_reasons
 from budgetperf.understanding.parsers import narrative
 from budgetperf.understanding.parsers.cover import (
     CoverLabels,
@@ -61,6 +61,7 @@ class EvaluationResult:
     unit_hints: list[Value]
     unit_project_budget: Value | None = None
     projects_total: Value | None = None
+    projects_stated: Value | None = None
     supervisor: Value | None = None
     evaluator: Value | None = None
 
@@ -184,6 +185,8 @@ def parse_evaluation(doc: SourceDocument) -> EvaluationResult:
             result.unit_project_budget = narrative.find_project_budget(paras, doc, None).get("unit_project_budget")
         if result.projects_total is None:
             result.projects_total = narrative.find_projects_total(paras, doc)
+        if result.projects_stated is None:
+            result.projects_stated = narrative.find_projects_stated(paras, doc)
     if special:
         doc_kinds.append("special_fund_evaluation")
     if cover.get("evaluator") and _THIRD_PARTY.search(cover.get("evaluator").value + "".join(p.text for p in paragraphs[:12])):
@@ -340,6 +343,25 @@ def _section_projects(section: Section, doc: SourceDocument, cover: CoverLabels)
     return projects
 
 
+# A line of text that reads as a table row: three fields or more, set apart by tabs
+# or runs of spaces, two of them figures (a row the reader did not take into a table).
+_FIELD_GAP = re.compile(r"\t+| {2,}|\u3000+")
+_FIGURE_FIELD = re.compile(r"^[≥≤<>＞＜=]?-?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|元|亿元|分|个|人|次|项|家|户|天|年|月)?$")
+
+
+def table_like_lines(paras: list[Paragraph], doc: SourceDocument) -> list[Provenance]:
+    """Lines of a section's text that look like table rows (every cell used or
+    explained: figures in columns that no table took are said, not dropped)."""
+    out = []
+    for para in paras:
+        for line_no in range(para.line_start, para.line_end + 1):
+            raw = doc.lines[line_no - 1] if 0 < line_no <= len(doc.lines) else ""
+            fields = [f.strip() for f in _FIELD_GAP.split(raw.strip()) if f.strip()]
+            if len(fields) >= 3 and sum(bool(_FIGURE_FIELD.match(compact(f))) for f in fields) >= 2:
+                out.append(Provenance(doc.file, line_no, line_no, doc.snippet(line_no, line_no)))
+    return out
+
+
 def _build_project(name: str, section: Section, tables: list[TableFacts], doc: SourceDocument) -> Project:
     paras = section.paragraphs
     is_target = any(t.has_indicator_header and not t.has_actual_column for t in tables) and not any(t.has_actual_column for t in tables)
@@ -373,6 +395,8 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
             project.review_reasons.append(reason(
                 "indicator_table_unread", "指标表缺少表头，列按内容推断，请核对目标值、实际值、分值与得分",
                 table.indicators[0].prov if table.indicators else section.prov))
+        project.review_reasons.extend(unread_rows_reasons(table.unread_rows))
+    project.review_reasons.extend(unread_rows_reasons(table_like_lines(paras, doc)))
     # Then the text, for whatever the tables did not say.
     text_budget = narrative.find_project_budget(paras, doc, name)
     for key in ("budget_initial", "budget_adjusted", "executed", "execution_rate"):

@@ -16,6 +16,7 @@ from budgetperf.understanding.parsers.values import (
     clean_float,
     cn_numeral,
     parse_number,
+    project_amount_to_wan,
 )
 from budgetperf.understanding.records import (
     ExpenseItem,
@@ -36,9 +37,11 @@ _EXECUTED = re.compile(r"(?:实际支出|实际执行|全年执行|执行数|实
 _ADJUSTED = re.compile(r"(?:调整后预算|调整预算|全年预算)(?:数|资金)?(?:仍为|为|共|是)?\s*" + AMOUNT)
 _RATE = re.compile(r"(?:执行率|资金支付率|支付率)(?:为|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
 # A project's money stated without 预算: 下达/拨入/安排 … 资金 N万元 (lowest rank).
-_GRANTED = re.compile(r"(?:财政拨入|拨入|下达|安排|批复)[^，。；]{0,30}?(?:资金|经费)(?:共|合计|为)?\s*" + AMOUNT)
+_GRANTED = re.compile(r"(?:财政拨入|拨入|下达|安排|批复)[^，。；]{0,30}?(?:资金|经费)(?:共|合计|为)?\s*" + AMOUNT
+                      + r"|(?:资金|经费)配套\s*" + AMOUNT)
 # Money that arrived and was paid in full: the year's budget and its execution.
-_PAID_IN_FULL = re.compile(AMOUNT + r"[^，。；]{0,6}(?:已)?全部到位并(?:全部)?支付(?:完毕)?")
+# "…亿元已全部到位并支付完毕", "…万元，已全部到位并使用完毕": one clause on, at most.
+_PAID_IN_FULL = re.compile(AMOUNT + r"[^，。；]{0,6}[，,]?[^，。；]{0,6}?(?:已)?全部到位并(?:全部)?(?:支付|使用)(?:完毕)?")
 # Lowest rank: "本年度预算资金650万元".
 _ANY_BUDGET = re.compile(r"预算(?:资金|金额|数)?(?:为|共|合计)?\s*" + AMOUNT)
 # The subject of a project's budget sentence names it: "某某项目年初预算安排15万元".
@@ -50,6 +53,9 @@ _UNIT_BUDGET = re.compile(r"总体(?:批复)?(?:项目支出)?预算(?:资金)?\
 _SPECIAL = re.compile(r"专项项目\s*(\d+|[一二三四五六七八九十两]+)\s*个")
 _EVALUATED = re.compile(r"(?:本次)?绩效评价项目\s*(\d+|[一二三四五六七八九十两]+)\s*个")
 _PROJECTS_TOTAL = re.compile(r"从\s*(\d+|[一二三四五六七八九十两]+)\s*个项目中")
+# How many projects a unit's report says it carried out or was budgeted for.
+_PROJECTS_STATED = re.compile(r"共(?:实施|安排|开展|执行)?(?:预算)?项目\s*(\d+|[一二三四五六七八九十两]+)\s*个"
+                              r"|共(?:实施|安排|开展|执行)?(?:了)?\s*(\d+|[一二三四五六七八九十两]+)\s*个(?:预算)?项目")
 
 _SCORE_FULL = re.compile(r"满分(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分[，,；;\s]*(?:实际)?得分(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分")
 _SCORE_ITEM = re.compile(
@@ -172,18 +178,18 @@ def find_project_budget(paras: list[Paragraph], doc: SourceDocument, name: str |
         if m := _PAID_IN_FULL.search(t):
             candidates.append((4, m))
             if "executed" not in out and "_paid" not in out:
-                out["_paid"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+                out["_paid"] = _value(doc, para, project_amount_to_wan(m.group(1) + m.group(2)), m.group(0))
         if not candidates and (m := _ANY_BUDGET.search(t)) and not _UNIT_BUDGET.search(t):
             candidates.append((5, m))
         for rank, m in sorted(candidates, key=lambda c: c[0]):
             key = f"_budget_rank{rank}"
             if key not in out:
                 number, unit = (m.group(1), m.group(2)) if rank == 4 else (m.group(m.lastindex - 1), m.group(m.lastindex))
-                out[key] = _value(doc, para, amount_to_wan(number + unit), m.group(0))
+                out[key] = _value(doc, para, project_amount_to_wan(number + unit), m.group(0))
         if "executed" not in out and (m := _EXECUTED.search(t)):
-            out["executed"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+            out["executed"] = _value(doc, para, project_amount_to_wan(m.group(1) + m.group(2)), m.group(0))
         if "budget_adjusted" not in out and (m := _ADJUSTED.search(t)):
-            out["budget_adjusted"] = _value(doc, para, amount_to_wan(m.group(1) + m.group(2)), m.group(0))
+            out["budget_adjusted"] = _value(doc, para, project_amount_to_wan(m.group(1) + m.group(2)), m.group(0))
         if "execution_rate" not in out and (m := _RATE.search(t)):
             out["execution_rate"] = _value(doc, para, parse_number(m.group(1)), m.group(0))
     ranked = sorted(k for k in out if k.startswith("_budget_rank"))
@@ -321,6 +327,14 @@ def find_projects_total(paras: list[Paragraph], doc: SourceDocument) -> Value | 
     for para in paras:
         if m := _PROJECTS_TOTAL.search(compact(para.text)):
             return _value(doc, para, _count(m.group(1)), m.group(0))
+    return None
+
+
+def find_projects_stated(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    """The number of projects a report says it covers (共实施项目15个, 共安排预算项目7个)."""
+    for para in paras:
+        if m := _PROJECTS_STATED.search(compact(para.text)):
+            return _value(doc, para, _count(m.group(1) or m.group(2)), m.group(0))
     return None
 
 

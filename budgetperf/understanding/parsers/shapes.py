@@ -28,6 +28,7 @@ class ShapeResult:
     projects_total: Value | None = None
     supervisor: Value | None = None
     evaluator: Value | None = None
+    projects_stated: Value | None = None  # 共实施项目N个: how many the report says it covers
 
 
 class TargetSheetParser:
@@ -61,7 +62,8 @@ class EvaluationParser:
         """Department and project evaluations as Projects (kind department/evaluation)."""
         result = parse_evaluation(doc)
         return ShapeResult(result.projects, result.doc_kinds, result.unit_hints,
-                           result.unit_project_budget, result.projects_total, result.supervisor, result.evaluator)
+                           result.unit_project_budget, result.projects_total, result.supervisor, result.evaluator,
+                           result.projects_stated)
 
 
 SHAPE_PARSERS = [TargetSheetParser(), EvaluationParser()]

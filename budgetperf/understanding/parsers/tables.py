@@ -191,6 +191,8 @@ class TableFacts:
     has_rate_column: bool = False    # the money block defines a rate (a column or an A/B formula)
     inferred_header: bool = False
     budget_block_read: bool = False
+    unread_rows: list[Provenance] = field(default_factory=list)  # rows with figures no reading took
+    explained_rows: int = 0  # rows read and left out on purpose (a 决策/过程 row, a 合计 of rows read)
     goal_expected: Value | None = None
     goal_actual: Value | None = None
 
@@ -473,91 +475,117 @@ def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = No
     st = _State()
     previous: tuple[Cell, ...] = ()
     for row in table.rows:
-        texts = [compact(c.text) for c in row]
-        kind = row_kind(texts)
-        if kind == "blank":
-            continue
-        if kind == "indicator_header":
-            row = _two_row_header(previous, row)
-        previous = row
-        unit_here = next((unit for unit in map(detect_amount_unit, texts) if unit), None)
-        if unit_here and facts.amount_unit is None and kind in ("budget_header", "title", "label", "data",
-                                                                "expense_header", "project_header"):
-            facts.amount_unit = unit_here
-        if kind == "title":
-            _read_title(next(t for t in texts if t), row, doc, facts)
-            continue
-        if kind == "year":
-            cell = next(c for c in row if compact(c.text))
-            facts.year = Value(int(re.search(r"(19|20)\d\d", compact(cell.text)).group(0)), _prov(doc, [cell]), cell.text.strip())
-            continue
-        if kind == "plan":
-            st.plan_dates = _plan_dates(texts)
-            st.plan_cells = row
-            continue
-        if st.plan_dates:
-            shares = [(c, parse_percent(c.text)) for c in row if "%" in c.text and parse_percent(c.text) is not None]
-            if len(shares) == len(st.plan_dates):
-                facts.spending_plan = [SpendingPlan(by, share, _prov(doc, [*st.plan_cells, c]))
-                                       for by, (c, share) in zip(st.plan_dates, shares)]
-            st.plan_dates = []
-            if shares:
-                continue
-        if kind == "label" and st.mode is not None and not _is_real_label_row(row):
-            kind = "data"
-        if kind == "label":
-            _read_labels(row, doc, facts)
-            st.mode = None
-            continue
-        if kind in ("budget_header", "indicator_header", "dimension_header", "expense_header", "project_header"):
-            _start_mode(kind, row, st, facts, caption_unit)
-            st.goal_pending = False
-            continue
-        if kind == "goal_header":
-            st.mode = None
-            filled = [c for c in row if compact(c.text)]
-            if len(filled) >= 2 and len(compact(filled[1].text)) > 12:
-                # 年度绩效目标 | <the goal text> on one row
-                facts.goal_expected = Value(filled[1].text.strip(), _prov(doc, [filled[1]]))
-            else:
-                st.goal_pending = True
-            continue
-        if kind == "total":
-            if st.mode == "budget":
-                _read_budget_row(row, doc, facts, st.header, is_total=True)
-                continue
-            if st.mode in ("expense", "project", "dimension"):
-                continue  # a sum of rows read one by one
-            _read_total(row, doc, facts, st.header if st.mode == "indicator" else None)
-            st.mode = None
-            continue
-        if st.goal_pending:
-            st.goal_pending = False
-            texts_cells = [c for c in row if compact(c.text)]
-            if texts_cells:
-                facts.goal_expected = Value(texts_cells[0].text.strip(), _prov(doc, [texts_cells[0]]))
-            if len(texts_cells) > 1:
-                facts.goal_actual = Value(texts_cells[-1].text.strip(), _prov(doc, [texts_cells[-1]]))
-            continue
-        if st.mode is None:
-            inferred = _infer_indicator_header(row)
-            if inferred is not None:
-                st.mode, st.header, st.level1, st.level2 = "indicator", inferred, None, None
-                facts.inferred_header = facts.has_indicator_header = True
-                facts.has_actual_column = facts.has_actual_column or "actual" in inferred.fields
-        if st.mode == "budget":
-            _read_budget_row(row, doc, facts, st.header)
-        elif st.mode == "indicator":
-            _read_indicator_row(row, doc, facts, st)
-        elif st.mode == "dimension":
-            _read_dimension_row(row, doc, facts, st.header)
-        elif st.mode == "expense":
-            _read_expense_row(row, doc, facts, st.header)
-        elif st.mode == "project":
-            _read_project_row(row, doc, facts, st.header)
+        before = _taken(facts)
+        kind, read = _read_row(row, previous, doc, facts, st, caption_unit)
+        previous = read if kind != "blank" else previous
+        # Every cell used or explained: a row holding a figure that no reading took
+        # (no header above it, or cells the columns did not cover) is said, by lines.
+        if kind in ("data", "label", "total") and _taken(facts) == before and _has_figure(row):
+            facts.unread_rows.append(_prov(doc, list(row)))
     _unfilled_total(facts)
     _rate_from_amounts(facts)
     return facts
+
+
+def _taken(facts: TableFacts) -> tuple:
+    """How much a table's reading holds so far (a row that changes none of it took nothing)."""
+    return (facts.explained_rows, len(facts.indicators), len(facts.budget_lines), len(facts.expense_items), len(facts.project_rows),
+            len(facts.section_scores), len(facts.spending_plan), tuple(facts.budget), facts.total_score,
+            facts.total_weight, facts.grade, facts.name, facts.unit, facts.code, facts.department,
+            facts.funding, facts.goal_expected, facts.goal_actual)
+
+
+def _has_figure(row) -> bool:
+    return any(parse_cell_number(c.text) is not None for c in row if compact(c.text))
+
+
+def _read_row(row, previous, doc: SourceDocument, facts: TableFacts, st: _State,
+              caption_unit: str | None) -> tuple[str, tuple]:
+    """Read one row into `facts` by its kind; returns the kind it was read as and the
+    row as read (a header's second row completed by the one above it)."""
+    texts = [compact(c.text) for c in row]
+    kind = row_kind(texts)
+    if kind == "blank":
+        return kind, row
+    if kind == "indicator_header":
+        row = _two_row_header(previous, row)
+    unit_here = next((unit for unit in map(detect_amount_unit, texts) if unit), None)
+    if unit_here and facts.amount_unit is None and kind in ("budget_header", "title", "label", "data",
+                                                            "expense_header", "project_header"):
+        facts.amount_unit = unit_here
+    if kind == "title":
+        _read_title(next(t for t in texts if t), row, doc, facts)
+        return kind, row
+    if kind == "year":
+        cell = next(c for c in row if compact(c.text))
+        facts.year = Value(int(re.search(r"(19|20)\d\d", compact(cell.text)).group(0)), _prov(doc, [cell]), cell.text.strip())
+        return kind, row
+    if kind == "plan":
+        st.plan_dates = _plan_dates(texts)
+        st.plan_cells = row
+        return kind, row
+    if st.plan_dates:
+        shares = [(c, parse_percent(c.text)) for c in row if "%" in c.text and parse_percent(c.text) is not None]
+        if len(shares) == len(st.plan_dates):
+            facts.spending_plan = [SpendingPlan(by, share, _prov(doc, [*st.plan_cells, c]))
+                                   for by, (c, share) in zip(st.plan_dates, shares)]
+        st.plan_dates = []
+        if shares:
+            return kind, row
+    if kind == "label" and st.mode is not None and not _is_real_label_row(row):
+        kind = "data"
+    if kind == "label":
+        _read_labels(row, doc, facts)
+        st.mode = None
+        return kind, row
+    if kind in ("budget_header", "indicator_header", "dimension_header", "expense_header", "project_header"):
+        _start_mode(kind, row, st, facts, caption_unit)
+        st.goal_pending = False
+        return kind, row
+    if kind == "goal_header":
+        st.mode = None
+        filled = [c for c in row if compact(c.text)]
+        if len(filled) >= 2 and len(compact(filled[1].text)) > 12:
+            # 年度绩效目标 | <the goal text> on one row
+            facts.goal_expected = Value(filled[1].text.strip(), _prov(doc, [filled[1]]))
+        else:
+            st.goal_pending = True
+        return kind, row
+    if kind == "total":
+        if st.mode == "budget":
+            _read_budget_row(row, doc, facts, st.header, is_total=True)
+            return kind, row
+        if st.mode in ("expense", "project", "dimension"):
+            facts.explained_rows += 1  # a sum of rows read one by one
+            return kind, row
+        _read_total(row, doc, facts, st.header if st.mode == "indicator" else None)
+        st.mode = None
+        return kind, row
+    if st.goal_pending:
+        st.goal_pending = False
+        texts_cells = [c for c in row if compact(c.text)]
+        if texts_cells:
+            facts.goal_expected = Value(texts_cells[0].text.strip(), _prov(doc, [texts_cells[0]]))
+        if len(texts_cells) > 1:
+            facts.goal_actual = Value(texts_cells[-1].text.strip(), _prov(doc, [texts_cells[-1]]))
+        return kind, row
+    if st.mode is None:
+        inferred = _infer_indicator_header(row)
+        if inferred is not None:
+            st.mode, st.header, st.level1, st.level2 = "indicator", inferred, None, None
+            facts.inferred_header = facts.has_indicator_header = True
+            facts.has_actual_column = facts.has_actual_column or "actual" in inferred.fields
+    if st.mode == "budget":
+        _read_budget_row(row, doc, facts, st.header)
+    elif st.mode == "indicator":
+        _read_indicator_row(row, doc, facts, st)
+    elif st.mode == "dimension":
+        _read_dimension_row(row, doc, facts, st.header)
+    elif st.mode == "expense":
+        _read_expense_row(row, doc, facts, st.header)
+    elif st.mode == "project":
+        _read_project_row(row, doc, facts, st.header)
+    return kind, row
 
 
 def _rate_from_amounts(facts: TableFacts) -> None:
@@ -809,7 +837,8 @@ def _read_indicator_row(row, doc, facts: TableFacts, st: _State) -> None:
         if score is not None and "score" not in facts.budget:
             facts.budget["score"] = Value(score, _prov(doc, [score_cell]), score_cell.text.strip())
     if st.section is not None:
-        return  # 决策/过程 rows are evaluation rows, not indicators
+        facts.explained_rows += 1  # 决策/过程 rows are evaluation rows, not indicators
+        return
     facts.indicators.append(Indicator(
         level1=st.level1,
         level2=st.level2,

@@ -26,6 +26,7 @@ from budgetperf.understanding.parsers.tables import (
     LEVEL2_TO_LEVEL1,
     parse_table,
 )
+from budgetperf.understanding.doubts import unread_rows_reasons
 from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     detect_amount_unit,
@@ -187,6 +188,7 @@ def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Va
             unit_hint = facts.unit  # 实施单位, as for evaluation tables
         project.amount_unit_as_written = project.amount_unit_as_written or facts.amount_unit
         project.indicators.extend(facts.indicators)
+        project.review_reasons.extend(unread_rows_reasons(facts.unread_rows))
         project.has_indicator_table = project.has_indicator_table or facts.has_indicator_header
         project.total_weight = project.total_weight or facts.total_weight
         project.spending_plan = project.spending_plan or facts.spending_plan

@@ -100,6 +100,31 @@ def amount_to_wan(text: str | None, default_unit: str = "万元") -> float | Non
     return clean_float(number * UNIT_FACTORS_TO_WAN.get(unit, 1.0))
 
 
+# A project's money written in 元 below this is a slip of the unit (元 for 万元): no
+# project of a budget-performance report costs less than a hundred yuan.
+IMPLAUSIBLE_YUAN = 100.0
+
+
+def is_unit_slip(text: str | None) -> bool:
+    """Whether a project amount as written (「3.6元」) is plainly in the wrong unit:
+    written in 元 and under `IMPLAUSIBLE_YUAN`."""
+    if not text:
+        return False
+    t = compact(str(text))
+    match = _AMOUNT_UNIT.search(t)
+    number = parse_number(t)
+    return bool(match and match.group(1) == "元" and number is not None and 0 < number < IMPLAUSIBLE_YUAN)
+
+
+def project_amount_to_wan(text: str | None) -> float | None:
+    """A project's budget or spending in 万元; an amount whose 元 is plainly a slip
+    (`is_unit_slip`) is taken as written in 万元, the plausible amount (the raw text
+    keeps what was written, and the extractor says so)."""
+    if is_unit_slip(text):
+        return clean_float(parse_number(compact(str(text))))
+    return amount_to_wan(text)
+
+
 def parse_percent(text: str | None) -> float | None:
     """89.72% -> 89.72. A bare fraction ≤ 1.5 without % (0.8972 from a spreadsheet)
     is read as a share and scaled."""
