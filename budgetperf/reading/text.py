@@ -175,6 +175,10 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             flush_table()
         blank_run = 0
         i = j
+        if _is_tab_separated(lines, group):
+            flush_table()
+            blocks.extend(_tab_separated(lines, group))
+            continue
         if any(lines[k].startswith("\t") for k in group):
             first_tab = next(k for k in group if lines[k].startswith("\t"))
             leading = group[: group.index(first_tab)]
@@ -197,6 +201,33 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         flush_table()
         blocks.extend(_aligned_or_paragraphs(lines, group))
     flush_table()
+    return blocks
+
+
+def _tab_fields(line: str) -> list[str]:
+    return [f for f in line.rstrip().split("\t") if f.strip()]
+
+
+def _is_tab_separated(lines: list[str], group: list[int]) -> bool:
+    """Rows written one per line with cells between tabs (a spreadsheet or a viewer's
+    copy), as opposed to a flattened Word table (one cell per tab-led line): most
+    lines carry two cells or more."""
+    rows = sum(len(_tab_fields(lines[k])) >= 2 for k in group)
+    return rows >= 2 and rows * 10 >= len(group) * 6
+
+
+def _tab_separated(lines: list[str], group: list[int]) -> list[Block]:
+    """Lines before the first tabbed row are paragraphs (a title); the rest is one
+    table, a row per line, cells between tabs, empty ones kept as written. Cells
+    carry no column: a row that dropped its empty cells (some viewers copy rows
+    so) is lined up under the header by the parser, by what its cells hold."""
+    first = next(n for n, k in enumerate(group) if len(_tab_fields(lines[k])) >= 2)
+    blocks: list[Block] = [Paragraph(lines[k].strip(), k + 1, k + 1) for k in group[:first]]
+    rows = []
+    for k in group[first:]:
+        parts = lines[k].rstrip("\r\n ").split("\t")
+        rows.append(tuple(Cell(part.strip(), k + 1, k + 1) for part in parts) or (Cell("", k + 1, k + 1),))
+    blocks.append(Table(tuple(rows), group[first] + 1, group[-1] + 1))
     return blocks
 
 

@@ -57,8 +57,9 @@ def rendered_truth(facts: Facts, file: str) -> dict:
             "budget_initial": p.budget_initial, "budget_adjusted": p.budget_adjusted, "executed": p.executed,
             "execution_rate": p.execution_rate, "budget_weight": p.budget_weight, "budget_score": p.budget_score,
             "total_score": p.total_score, "grade": p.grade,
-            "indicators": [{"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target,
-                            "actual": i.actual, "weight": i.weight, "score": i.score} for i in p.indicators],
+            "indicators": [{"level1": i.level1 or None, "level2": i.level2 or None, "name": i.name,
+                            "target": i.target or None, "actual": i.actual or None, "weight": i.weight,
+                            "score": i.score} for i in p.indicators],
         }],
     }
 

@@ -32,6 +32,7 @@ Pure: takes a `Table` and the `SourceDocument` (for snippets), returns `TableFac
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -404,6 +405,8 @@ def _aligned(row: tuple[Cell, ...], header: _Header) -> list[Cell | None]:
     if header.has_grid and all(c.col is not None for c in row):
         return cells
     n = len(header)
+    while len(cells) > n and cells[-1] is not None and not compact(cells[-1].text):
+        cells.pop()  # padding past the table's last column
     if len(cells) < n:
         cells = [None] * (n - len(cells)) + cells
     while len(cells) > n and cells[0] is not None and not compact(cells[0].text):
@@ -767,8 +770,92 @@ def _read_budget_label(key: str, label: Cell, target: Cell, value: Value, facts:
         facts.budget[field_name] = Value(amount_to_wan(text, unit), value.prov, text)
 
 
+def _is_ragged(row, header: _Header) -> bool:
+    """A row without grid columns that holds fewer cells than its header: its empty
+    cells were dropped, so positions say nothing and contents must place it."""
+    return not header.has_grid and all(c.col is None for c in row) and len(row) < len(header)
+
+
+# A money row's figures in the order templates write them.
+_MONEY_ORDER = ("budget_initial", "budget_adjusted", "executed", "weight", "score")
+
+
+def _money_reading(row, header: _Header) -> list[Cell | None]:
+    """The cells of a money row that dropped its empty cells, under the header's
+    columns: of every way to give its plain figures to the header's money columns
+    in order (and its percentage to the rate), the one the row's own arithmetic
+    agrees with best (rate = executed ÷ a budget; a score within its weight)."""
+    cells: list[Cell | None] = [None] * len(header)
+    label = next((c for c in row if compact(c.text) and parse_cell_number(c.text) is None), None)
+    figures = [c for c in row if compact(c.text) and parse_cell_number(c.text) is not None]
+    rates = [c for c in figures if "%" in c.text]
+    plain = [c for c in figures if "%" not in c.text]
+    fields = [f for f in _MONEY_ORDER if f in header.fields]
+    if label is not None and min(header.fields.values(), default=0) > 0:
+        cells[0] = label
+    if rates and "rate" in header.fields:
+        cells[header.fields["rate"]] = rates[0]
+    rate = parse_percent(rates[0].text) if rates else None
+    best, best_score = None, None
+    for chosen in itertools.combinations(fields, min(len(plain), len(fields))):
+        value = {f: parse_cell_number(c.text) for f, c in zip(chosen, plain)}
+        score = 0.0
+        budgets = [value[f] for f in ("budget_adjusted", "budget_initial") if value.get(f)]
+        if rate is not None and value.get("executed") is not None and budgets:
+            score += 2 * any(abs(100 * value["executed"] / b - rate) <= 0.6 for b in budgets)
+        if value.get("weight") is not None and value.get("score") is not None:
+            score += 1 if value["score"] <= value["weight"] else -1
+        if value.get("weight") is not None and value["weight"] > 100:
+            score -= 1
+        if best_score is None or score > best_score:
+            best, best_score = chosen, score
+    for f, c in zip(best or (), plain):
+        cells[header.fields[f]] = c
+    return cells
+
+
+def _indicator_reading(row, header: _Header) -> list[Cell | None]:
+    """The cells of an indicator row that dropped its empty cells, placed by what
+    they hold: level words in the level columns, then the name, the trailing plain
+    numbers as weight and score, the measures between as target and actual."""
+    cells: list[Cell | None] = [None] * len(header)
+    texts = [compact(c.text) for c in row]
+    used = set()
+    # Leading level words: two of them are 一级 and 二级; one alone is 二级 when the
+    # vocabulary knows it as a second level (产出 rows carry on under the 一级 above).
+    levels = [k for k in range(min(2, len(texts))) if normalize_level2(texts[k]) in LEVEL2_TO_LEVEL1
+              or level_group(split_label_weight(texts[k])[0]) in LEVEL1_NAMES
+              and split_label_weight(texts[k])[0] == level_group(split_label_weight(texts[k])[0])]
+    if levels != list(range(len(levels))):
+        levels = levels[:1] if levels and levels[0] == 0 else []
+    if len(levels) == 2:
+        pairs = (("level1", 0), ("level2", 1))
+    elif levels and normalize_level2(texts[0]) not in LEVEL2_TO_LEVEL1:
+        pairs = (("level1", 0),)
+    elif levels:
+        pairs = (("level2", 0),)
+    else:
+        pairs = ()
+    for field_name, k in pairs:
+        if field_name in header.fields:
+            cells[header.fields[field_name]] = row[k]
+            used.add(k)
+    rest = [k for k in range(len(row)) if k not in used and texts[k]]
+    if rest and "name" in header.fields:
+        cells[header.fields["name"]] = row[rest.pop(0)]
+    trailing = []
+    while rest and len(trailing) < 2 and parse_cell_number(texts[rest[-1]]) is not None and "%" not in texts[rest[-1]]:
+        trailing.insert(0, rest.pop())
+    numeric = [f for f in ("weight", "score") if f in header.fields]
+    for f, k in zip(numeric if len(trailing) == len(numeric) else numeric[:len(trailing)], trailing):
+        cells[header.fields[f]] = row[k]
+    for f, k in zip([f for f in ("target", "actual") if f in header.fields], rest):
+        cells[header.fields[f]] = row[k]
+    return cells
+
+
 def _read_budget_row(row, doc, facts: TableFacts, header: _Header, is_total: bool = False) -> None:
-    cells = _aligned(row, header)
+    cells = _money_reading(row, header) if _is_ragged(row, header) else _aligned(row, header)
     label_cell = next((c for c in cells if c is not None and compact(c.text) and parse_cell_number(c.text) is None), None)
     label = compact(label_cell.text) if label_cell else ""
     unit = facts.amount_unit or "万元"
@@ -796,7 +883,7 @@ def _read_budget_row(row, doc, facts: TableFacts, header: _Header, is_total: boo
 
 def _read_indicator_row(row, doc, facts: TableFacts, st: _State) -> None:
     header = st.header
-    cells = _aligned(row, header)
+    cells = _indicator_reading(row, header) if _is_ragged(row, header) else _aligned(row, header)
     l1_cell, l2_cell = header.get(cells, "level1"), header.get(cells, "level2")
     raw_l1, raw_l2 = _text(l1_cell), _text(l2_cell)
     name_cell = header.get(cells, "name") or header.get(cells, "description")
