@@ -175,6 +175,10 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             flush_table()
         blank_run = 0
         i = j
+        if sum(_BOX_ROW.match(lines[k]) is not None for k in group) >= 2:
+            flush_table()
+            blocks.extend(_box_drawn(lines, group))
+            continue
         if _is_tab_separated(lines, group):
             flush_table()
             blocks.extend(_tab_separated(lines, group))
@@ -201,6 +205,49 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
         flush_table()
         blocks.extend(_aligned_or_paragraphs(lines, group))
     flush_table()
+    return blocks
+
+
+# Tables drawn with box-drawing characters: ┌─┬─┐ borders, │ between cells.
+_BOX_ROW = re.compile(r"^\s*[│┃|].*[│┃|]\s*$")
+_BOX_BORDER = re.compile(r"^\s*[┌┏├┣└┗╔╠╚+][─━═┬┳┼╋┴┻╦╬╩+\s]*[┐┓┤┫┘┛╗╣╝+]\s*$")
+_BOX_BAR = re.compile(r"[│┃]")
+
+
+def _box_drawn(lines: list[str], group: list[int]) -> list[Block]:
+    """A box-drawn table: a row is the cell lines between two border lines (a cell
+    wrapped over several lines is joined), cells between bars. Lines around the
+    table are paragraphs."""
+    blocks: list[Block] = []
+    rows: list[tuple[Cell, ...]] = []
+    pending: list[int] = []
+
+    def close_row() -> None:
+        if not pending:
+            return
+        split = [[part.strip() for part in _BOX_BAR.split(lines[k].strip())[1:-1]] for k in pending]
+        width = max(len(s) for s in split)
+        texts = [join_wrapped([s[c] for s in split if c < len(s) and s[c]]) for c in range(width)]
+        rows.append(tuple(Cell(text, pending[0] + 1, pending[-1] + 1, c) for c, text in enumerate(texts)))
+        pending.clear()
+
+    start = None
+    for k in group:
+        if _BOX_BORDER.match(lines[k]):
+            close_row()
+            start = k if start is None else start
+        elif _BOX_ROW.match(lines[k]) and _BOX_BAR.search(lines[k]):
+            start = k if start is None else start
+            pending.append(k)
+        else:
+            close_row()
+            if rows:
+                blocks.append(Table(tuple(rows), rows[0][0].line_start, rows[-1][-1].line_end))
+                rows = []
+            blocks.append(Paragraph(lines[k].strip(), k + 1, k + 1))
+    close_row()
+    if rows:
+        blocks.append(Table(tuple(rows), rows[0][0].line_start, rows[-1][-1].line_end))
     return blocks
 
 
