@@ -131,7 +131,7 @@ def _docx_bytes(build) -> bytes:
     return buf.getvalue()
 
 
-def test_docx_nested_table_and_soft_break_are_flattened():
+def test_docx_nested_table_is_a_table_of_its_own_and_soft_break_is_joined():
     def build(document):
         document.add_paragraph().add_run("本项目年初预算").add_break()
         document.paragraphs[-1].add_run("120万元。")
@@ -145,7 +145,11 @@ def test_docx_nested_table_and_soft_break_are_flattened():
 
     doc = read_docx(_docx_bytes(build), "nested.docx")
     assert paragraphs(doc) == ["本项目年初预算120万元。"]
-    assert only_table(doc).texts() == [["资金构成", "其中：中央资金 80县级资金 40"]]
+    # a form whose cell holds a table: the outer row keeps the cell's own words, and
+    # the nested table follows as a table of its own (its cells in their columns)
+    outer, inner = [b for b in doc.blocks if isinstance(b, Table)]
+    assert outer.texts() == [["资金构成", "其中："]]
+    assert inner.texts() == [["中央资金", "80"], ["县级资金", "40"]]
 
 
 def test_docx_reads_tracked_insertions():

@@ -175,7 +175,8 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             flush_table()
         blank_run = 0
         i = j
-        if sum(_BOX_ROW.match(lines[k]) is not None for k in group) >= 2:
+        if sum(_BOX_ROW.match(lines[k]) is not None for k in group) >= 2 \
+                and any(_BOX_BORDER.match(lines[k]) for k in group):
             flush_table()
             blocks.extend(_box_drawn(lines, group))
             continue
@@ -209,7 +210,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
 
 
 # Tables drawn with box-drawing characters: ┌─┬─┐ borders, │ between cells.
-_BOX_ROW = re.compile(r"^\s*[│┃|].*[│┃|]\s*$")
+_BOX_ROW = re.compile(r"^\s*[│┃].*[│┃]\s*$")
 _BOX_BORDER = re.compile(r"^\s*[┌┏├┣└┗╔╠╚+][─━═┬┳┼╋┴┻╦╬╩+\s]*[┐┓┤┫┘┛╗╣╝+]\s*$")
 _BOX_BAR = re.compile(r"[│┃]")
 
@@ -236,7 +237,7 @@ def _box_drawn(lines: list[str], group: list[int]) -> list[Block]:
         if _BOX_BORDER.match(lines[k]):
             close_row()
             start = k if start is None else start
-        elif _BOX_ROW.match(lines[k]) and _BOX_BAR.search(lines[k]):
+        elif _BOX_ROW.match(lines[k]):
             start = k if start is None else start
             pending.append(k)
         else:

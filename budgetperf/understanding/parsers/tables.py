@@ -771,9 +771,11 @@ def _read_budget_label(key: str, label: Cell, target: Cell, value: Value, facts:
 
 
 def _is_ragged(row, header: _Header) -> bool:
-    """A row without grid columns that holds fewer cells than its header: its empty
-    cells were dropped, so positions say nothing and contents must place it."""
-    return not header.has_grid and all(c.col is None for c in row) and len(row) < len(header)
+    """A row without grid columns that holds fewer cells than its header and no empty
+    one: its empty cells were dropped, so positions say nothing and contents must
+    place it (a row that keeps an empty cell keeps its positions)."""
+    return (not header.has_grid and all(c.col is None for c in row) and len(row) < len(header)
+            and all(compact(c.text) for c in row))
 
 
 # A money row's figures in the order templates write them.
