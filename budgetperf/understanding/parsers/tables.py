@@ -477,7 +477,7 @@ def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = No
     facts = TableFacts()
     st = _State()
     previous: tuple[Cell, ...] = ()
-    for row in table.rows:
+    for row in untransposed_rows(table.rows):
         before = _taken(facts)
         kind, read = _read_row(row, previous, doc, facts, st, caption_unit)
         previous = read if kind != "blank" else previous
@@ -488,6 +488,49 @@ def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = No
     _unfilled_total(facts)
     _rate_from_amounts(facts)
     return facts
+
+
+def _field_of_label(text: str) -> str | None:
+    """The indicator field a first-column label names (三级指标, 年度指标值, 分值 …)."""
+    t = compact(text)
+    if not t or len(t) > 8:
+        return None
+    return next((f for word, f in INDICATOR_COLUMNS if t == word or (t.startswith(word) and len(t) <= len(word) + 2)),
+                None)
+
+
+def untransposed_rows(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[Cell, ...]]:
+    """An indicator table laid out across the columns (a row per field: 一级指标,
+    二级指标, 三级指标, 年度指标值 …, a column per indicator) turned the usual way: a
+    header row of the field labels, then a row per indicator. The block is three
+    rows or more whose first cells name indicator fields, a name among them and a
+    target, weight or score; other rows are left as they are."""
+    out: list[tuple[Cell, ...]] = []
+    k = 0
+    while k < len(rows):
+        end = k
+        fields = []
+        # the first field row holds two indicators or more; later ones may be blank
+        # (a 二级指标 row the form leaves empty)
+        while end < len(rows) and rows[end] and (f := _field_of_label(rows[end][0].text)) is not None \
+                and (end > k or len([c for c in rows[end][1:] if compact(c.text)]) >= 2):
+            fields.append(f)
+            end += 1
+        if end - k >= 3 and "name" in fields and {"target", "weight", "score", "actual"} & set(fields):
+            block = rows[k:end]
+            width = max(len(r) for r in block)
+            out.append(tuple(replace(r[0], col=i, col_span=1, is_continuation=False) for i, r in enumerate(block)))
+            for c in range(1, width):
+                column = [r[c] if c < len(r) else None for r in block]
+                if any(cell is not None and compact(cell.text) for cell in column):
+                    out.append(tuple(replace(cell, col=i, col_span=1, is_continuation=False) if cell is not None
+                                     else Cell("", block[i][0].line_start, block[i][0].line_end, i)
+                                     for i, cell in enumerate(column)))
+            k = end
+        else:
+            out.append(rows[k])
+            k += 1
+    return out
 
 
 def _taken(facts: TableFacts) -> tuple:
