@@ -499,6 +499,14 @@ def _field_of_label(text: str) -> str | None:
                 None)
 
 
+def _money_label(text: str) -> str | None:
+    """The money field a label cell names (年初预算数, 执行率, 分值 …), or None."""
+    t = compact(text)
+    if not t or len(t) > 12:
+        return None
+    return budget_role(t) or next((f for word, f in BUDGET_COLUMNS if t == word), None)
+
+
 def untransposed_rows(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[Cell, ...]]:
     """An indicator table laid out across the columns (a row per field: 一级指标,
     二级指标, 三级指标, 年度指标值 …, a column per indicator) turned the usual way: a
@@ -516,6 +524,20 @@ def untransposed_rows(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[Cell, ..
                 and (end > k or len([c for c in rows[end][1:] if compact(c.text)]) >= 2):
             fields.append(f)
             end += 1
+        money_end = k
+        while money_end < len(rows) and len([c for c in rows[money_end] if compact(c.text)]) in (1, 2) \
+                and len(rows[money_end]) >= 2 and _money_label(rows[money_end][0].text) is not None:
+            money_end += 1  # a label with its value, or with its value left blank
+        money = {_money_label(r[0].text) for r in rows[k:money_end]}
+        if money_end - k >= 3 and money & {"budget_initial", "budget_adjusted"} and money & {"executed", "rate"}:
+            # a money block written as label | value pairs down the page: one header
+            # row of the labels, one row of the values
+            block = rows[k:money_end]
+            out.append(tuple(replace(r[0], col=i, col_span=1, is_continuation=False) for i, r in enumerate(block)))
+            out.append(tuple(replace(next((c for c in r[1:] if compact(c.text)), r[1]), col=i, col_span=1,
+                                     is_continuation=False) for i, r in enumerate(block)))
+            k = money_end
+            continue
         if end - k >= 3 and "name" in fields and {"target", "weight", "score", "actual"} & set(fields):
             block = rows[k:end]
             width = max(len(r) for r in block)
