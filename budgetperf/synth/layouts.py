@@ -71,17 +71,43 @@ def title(facts: Facts) -> str:
     return f"{facts.year}年度{facts.unit}{facts.project.name}项目支出绩效自评表"
 
 
-def money_rows(p: SynthProject) -> list[list[str]]:
-    return [["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-            ["年度资金总额", fmt_num(p.budget_initial), fmt_num(p.budget_adjusted), fmt_num(p.executed),
-             fmt_num(p.budget_weight), f"{fmt_num(p.execution_rate)}%" if p.execution_rate is not None else "",
-             fmt_num(p.budget_score)]]
+@dataclass(frozen=True)
+class Style:
+    """How values are written: amounts in 万元 (bare), in 元 with thousands
+    separators, or with a 万元 suffix in the cell; weights and scores bare or
+    with 分."""
+
+    amounts: str = "wan"  # wan | yuan | wan_suffix
+    points: str = "bare"  # bare | fen
+
+
+PLAIN = Style()
+
+
+def amount_text(wan: float | None, style: Style) -> str:
+    if wan is None:
+        return ""
+    if style.amounts == "yuan":
+        return f"{round(wan * 10000, 2):,.2f}"
+    return fmt_num(wan) + ("万元" if style.amounts == "wan_suffix" else "")
+
+
+def points_text(x: float | None, style: Style) -> str:
+    return "" if x is None else fmt_num(x) + ("分" if style.points == "fen" else "")
+
+
+def money_rows(p: SynthProject, style: Style = PLAIN) -> list[list[str]]:
+    unit = "元" if style.amounts == "yuan" else "万元"
+    return [[f"项目资金（{unit}）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["年度资金总额", amount_text(p.budget_initial, style), amount_text(p.budget_adjusted, style),
+             amount_text(p.executed, style), points_text(p.budget_weight, style),
+             f"{fmt_num(p.execution_rate)}%" if p.execution_rate is not None else "", points_text(p.budget_score, style)]]
 
 
 INDICATOR_HEAD = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
 
 
-def indicator_rows(p: SynthProject, *, repeat_levels: bool = False) -> list[list[str]]:
+def indicator_rows(p: SynthProject, *, repeat_levels: bool = False, style: Style = PLAIN) -> list[list[str]]:
     """Header, one row per indicator (a level written once per group, as merged
     cells come out, unless `repeat_levels`), and the 总分 row."""
     rows = [list(INDICATOR_HEAD)]
@@ -90,9 +116,9 @@ def indicator_rows(p: SynthProject, *, repeat_levels: bool = False) -> list[list
         level1 = i.level1 if repeat_levels or i.level1 != last1 else ""
         level2 = i.level2 if repeat_levels or i.level2 != last2 or level1 else ""
         last1, last2 = i.level1, i.level2
-        rows.append([level1 or "", level2 or "", i.name, i.target or "", i.actual or "", fmt_num(i.weight),
-                     fmt_num(i.score)])
-    rows.append(["总分", "", "", "", "", fmt_num(_total_weight(p)), fmt_num(p.total_score)])
+        rows.append([level1 or "", level2 or "", i.name, i.target or "", i.actual or "", points_text(i.weight, style),
+                     points_text(i.score, style)])
+    rows.append(["总分", "", "", "", "", points_text(_total_weight(p), style), points_text(p.total_score, style)])
     return rows
 
 
@@ -103,10 +129,11 @@ def _total_weight(p: SynthProject) -> float | None:
     return round(sum(weights) + (p.budget_weight or 0), 4)
 
 
-def form_rows(facts: Facts) -> list[list[str]]:
+def form_rows(facts: Facts, style: Style = PLAIN, *, name_row: bool = True) -> list[list[str]]:
     """The whole self-evaluation form as one grid (name, unit, money, indicators, grade)."""
     p = facts.project
-    rows = [["项目名称", p.name, "实施单位", facts.unit], *money_rows(p), *indicator_rows(p)]
+    rows = [["项目名称", p.name, "实施单位", facts.unit]] if name_row else []
+    rows += [*money_rows(p, style), *indicator_rows(p, style=style)]
     if p.grade_as_written:
         rows.append(["评价等级", p.grade_as_written])
     return rows
@@ -126,6 +153,25 @@ def _text(facts: Facts, table: str) -> bytes:
 
 def render_pipe(facts: Facts) -> bytes:
     return _text(facts, pipe_table(form_rows(facts)))
+
+
+def render_pipe_yuan(facts: Facts) -> bytes:
+    """Amounts in 元 with thousands separators (the money block's label says 元)."""
+    return _text(facts, pipe_table(form_rows(facts, Style(amounts="yuan"))))
+
+
+def render_pipe_wan_suffix(facts: Facts) -> bytes:
+    """Amounts written with their unit in the cell (12.5万元) and points with 分."""
+    return _text(facts, pipe_table(form_rows(facts, Style(amounts="wan_suffix", points="fen"))))
+
+
+def render_name_line(facts: Facts) -> bytes:
+    """The name on a line of its own that carries a second field
+    (项目名称：X　　项目单位：Y), the table below without a name row."""
+    p = facts.project
+    head = f"项目名称：{p.name}　　项目单位：{facts.unit}"
+    return "\n".join([title(facts), "", head, "", pipe_table(form_rows(facts, name_row=False)), "", MARKER, ""]
+                     ).encode("utf-8")
 
 
 def render_aligned(facts: Facts) -> bytes:
@@ -451,6 +497,9 @@ def render_pdf_side(facts: Facts) -> bytes:
 
 LAYOUTS: dict[str, tuple[str, Callable[[Facts], bytes]]] = {
     "pipe": (".txt", render_pipe),
+    "pipe_yuan": (".txt", render_pipe_yuan),
+    "pipe_wan_suffix": (".txt", render_pipe_wan_suffix),
+    "name_line": (".txt", render_name_line),
     "aligned": (".txt", render_aligned),
     "cells": (".txt", render_cells),
     "tabs": (".txt", render_tabs),

@@ -41,6 +41,7 @@ from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     detect_amount_unit,
     normalize_target_text,
+    parse_cell_amount,
     parse_cell_number,
     parse_number,
     parse_percent,
@@ -327,7 +328,7 @@ def row_kind(texts: list[str]) -> str:
         return "plan"
     # A row holding two figures or more is data, whatever words a note cell carries
     # (…预算执行率=执行数/调整后预算数 in a remarks column is not a header).
-    figures = [t for t in nonempty if parse_cell_number(t) is not None and len(t) <= 16]
+    figures = [t for t in nonempty if parse_cell_amount(t) is not None and len(t) <= 16]
     is_header_possible = len(figures) < 2 or any(t in _TOTAL_WORDS for t in nonempty)
     has_level_words = ("一级指标" in joined or "三级指标" in joined or "指标名称" in joined)
     if has_level_words and _has(texts, "指标值", "分值", "二级指标", "权重", "目标值", "得分"):
@@ -853,8 +854,10 @@ def _money_reading(row, header: _Header) -> list[Cell | None]:
     in order (and its percentage to the rate), the one the row's own arithmetic
     agrees with best (rate = executed ÷ a budget; a score within its weight)."""
     cells: list[Cell | None] = [None] * len(header)
-    label = next((c for c in row if compact(c.text) and parse_cell_number(c.text) is None), None)
-    figures = [c for c in row if compact(c.text) and parse_cell_number(c.text) is not None]
+    label = next((c for c in row if compact(c.text) and parse_cell_amount(c.text) is None
+                  and parse_cell_number(c.text) is None), None)
+    figures = [c for c in row if compact(c.text) and (parse_cell_number(c.text) is not None
+                                                      or parse_cell_amount(c.text) is not None)]
     rates = [c for c in figures if "%" in c.text]
     plain = [c for c in figures if "%" not in c.text]
     fields = [f for f in _MONEY_ORDER if f in header.fields]
@@ -865,7 +868,8 @@ def _money_reading(row, header: _Header) -> list[Cell | None]:
     rate = parse_percent(rates[0].text) if rates else None
     best, best_score = None, None
     for chosen in itertools.combinations(fields, min(len(plain), len(fields))):
-        value = {f: parse_cell_number(c.text) for f, c in zip(chosen, plain)}
+        value = {f: parse_cell_amount(c.text) if parse_cell_number(c.text) is None else parse_cell_number(c.text)
+                 for f, c in zip(chosen, plain)}
         score = 0.0
         budgets = [value[f] for f in ("budget_adjusted", "budget_initial") if value.get(f)]
         if rate is not None and value.get("executed") is not None and budgets:
@@ -929,7 +933,7 @@ def _read_budget_row(row, doc, facts: TableFacts, header: _Header, is_total: boo
     line: dict = {"label": label, "prov": _prov(doc, [c for c in row if c is not None])}
     for fieldname in ("budget_initial", "budget_adjusted", "executed"):
         cell = header.get(cells, fieldname)
-        if cell is not None and parse_cell_number(cell.text) is not None:
+        if cell is not None and parse_cell_amount(cell.text) is not None:
             line[fieldname] = Value(amount_to_wan(cell.text, unit), _prov(doc, [cell]), cell.text.strip())
     for fieldname, parser in (("weight", parse_cell_number), ("rate", parse_percent), ("score", parse_cell_number)):
         cell = header.get(cells, fieldname)

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, Table, compact
+from budgetperf.understanding.doubts import unread_rows_reasons
 from budgetperf.understanding.parsers.cover import read_cover_labels
 from budgetperf.understanding.parsers.pdftext import (
     allocation_projects,
@@ -26,7 +27,6 @@ from budgetperf.understanding.parsers.tables import (
     LEVEL2_TO_LEVEL1,
     parse_table,
 )
-from budgetperf.understanding.doubts import unread_rows_reasons
 from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     detect_amount_unit,

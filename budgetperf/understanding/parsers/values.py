@@ -48,6 +48,20 @@ def parse_cell_number(text: str | None) -> float | None:
     return None
 
 
+_CELL_AMOUNT = re.compile(r"[-+]?[\d,]+(?:\.\d+)?\s*(?:亿元|万元|千元|亿|万|元)?")
+
+
+def parse_cell_amount(text: str | None) -> float | None:
+    """The number of a money cell, which may carry its unit (12.5万元, 3,600.00元):
+    the number as written (the unit is `amount_to_wan`'s to apply); None for words."""
+    if text is None:
+        return None
+    t = compact(str(text))
+    if t in _NOT_STATED or not _CELL_AMOUNT.fullmatch(t):
+        return None
+    return parse_number(t)
+
+
 def clean_float(x: float) -> float | int:
     """Round away binary noise (0.1+0.2) and give integral values as int."""
     x = round(x, 6)
