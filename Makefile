@@ -7,7 +7,7 @@
 #   make test         the whole suite, browser tests included (CI: .ci/run)
 #   make test-fast    the inner loop: pytest -m 'not browser'
 #   make bench        python -m budgetperf bench --export: table + .bench/results.json
-#   make accuracy     extraction accuracy on the seeds and the devset, with every miss
+#   make accuracy     extraction accuracy on the seeds and the devset (every miss), and the layouts matrix
 #   make clean        remove generated files (store, caches, screenshots, exports)
 #   make distclean    clean + remove .venv and the benchmark's cache (.bench/)
 #
@@ -85,6 +85,7 @@ bench: venv
 accuracy: venv
 	$(BIN)/python -m budgetperf score tests/seed_facts.json data/reports/*.txt --quiet | tail -n 1
 	$(BIN)/python -m budgetperf score tests/fixtures/devset/expected.json $$(ls tests/fixtures/devset/* | grep -v -e expected.json -e README.md)
+	$(BIN)/python -m budgetperf.bench.generality tests/seed_facts.json tests/fixtures/devset/expected.json
 
 clean:
 	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp data/*.tmp.wal data/*.lock screenshots/ exports/ .pytest_cache/

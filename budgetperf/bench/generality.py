@@ -120,3 +120,23 @@ def format_matrix(cells: list[Cell], worst: int = 12) -> str:
         misses = "; ".join(f"{m.where.split('.', 2)[-1]}={m.actual!r}" for m in c.score.misses()[:4])
         lines.append(f"  {c.score.pct:5.1f}%  {c.layout:<15} {c.project[:24]:<24} {misses[:150]}")
     return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m budgetperf.bench.generality KEY.json … [--layouts a,b] [--limit N]`:
+    the whole matrix, worst cells last (`make accuracy`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m budgetperf.bench.generality")
+    parser.add_argument("keys", nargs="+", help="answer keys (seed_facts.json, the devset's expected.json)")
+    parser.add_argument("--layouts", help="comma-separated layouts (default: all)")
+    parser.add_argument("--limit", type=int, help="at most this many projects")
+    parser.add_argument("--worst", type=int, default=15)
+    args = parser.parse_args(argv)
+    cells = run([Path(k) for k in args.keys], args.layouts.split(",") if args.layouts else None, args.limit)
+    print(format_matrix(cells, args.worst))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
