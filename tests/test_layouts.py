@@ -8,7 +8,16 @@ import pytest
 
 from budgetperf.bench.scoring import documents_of, format_report, score_documents
 from budgetperf.storing.extracting import extract_to_dicts
-from budgetperf.synth.layouts import LAYOUTS, Facts, rendered_truth
+from budgetperf.synth.layouts import (
+    LAYOUTS,
+    MANY_LAYOUTS,
+    TARGET_LAYOUTS,
+    Facts,
+    ManyFacts,
+    many_truth,
+    rendered_truth,
+    target_truth,
+)
 from budgetperf.synth.model import SynthIndicator, SynthProject
 
 
@@ -67,3 +76,35 @@ def test_layout_family_reads_every_field(tmp_path, ref, layout):
     score = score_documents(documents_of([rendered_truth(_facts(), path.name)]), documents_of(documents))
     assert score.misses() == [], format_report(score)
     assert len(documents[0]["projects"]) == 1  # a project written twice (a summary sheet) comes out once
+
+
+@pytest.mark.parametrize("layout", ["target_midterm", "target_regions"],
+                         ids=["annual_target_beside_a_midterm_group", "target_per_region_beside_the_total"])
+def test_target_table_family_reads_the_annual_total_target(tmp_path, ref, layout):
+    suffix, render = TARGET_LAYOUTS[layout]
+    path = tmp_path / f"targets_{layout}{suffix}"
+    path.write_bytes(render(_facts()))
+    documents, failures = extract_to_dicts([str(path)], ref)
+    score = score_documents(documents_of([target_truth(_facts(), path.name)]), documents_of(documents))
+    assert failures == [] and score.misses() == [], format_report(score)
+
+
+def _many() -> ManyFacts:
+    projects = [SynthProject(name=f"某某专项{k}号工程经费", kind="evaluation", budget_initial=10.0 + k,
+                             executed=9.5 + k, execution_rate=round(100 * (9.5 + k) / (10.0 + k), 2),
+                             total_score=85 + k, grade="良" if 85 + k < 90 else "优",
+                             grade_as_written="良好" if 85 + k < 90 else "优秀") for k in range(11)]
+    return ManyFacts("某某县农业农村局", 2024, projects)
+
+
+@pytest.mark.parametrize("layout", list(MANY_LAYOUTS),
+                         ids=["results_list_one_project_per_row_with_a_total", "appendix_listing_many_projects"])
+def test_many_projects_family_lists_each_project_once(tmp_path, ref, layout):
+    suffix, render, with_results = MANY_LAYOUTS[layout]
+    path = tmp_path / f"list_{layout}{suffix}"
+    path.write_bytes(render(_many()))
+    documents, failures = extract_to_dicts([str(path)], ref)
+    score = score_documents(documents_of([many_truth(_many(), path.name, with_results=with_results)]),
+                            documents_of(documents))
+    assert failures == [] and score.misses() == [], format_report(score)
+    assert not any(p["name"] in ("合计", "总计") for p in documents[0]["projects"])

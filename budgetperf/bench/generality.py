@@ -19,7 +19,16 @@ from pathlib import Path
 from budgetperf.bench.scoring import Score, documents_of, score_documents
 from budgetperf.storing.extracting import extract_to_dicts
 from budgetperf.storing.reference import load_reference
-from budgetperf.synth.layouts import LAYOUTS, Facts, rendered_truth
+from budgetperf.synth.layouts import (
+    LAYOUTS,
+    MANY_LAYOUTS,
+    TARGET_LAYOUTS,
+    Facts,
+    ManyFacts,
+    many_truth,
+    rendered_truth,
+    target_truth,
+)
 from budgetperf.synth.model import SynthIndicator, SynthProject
 
 
@@ -69,29 +78,61 @@ class Cell:
     score: Score
 
 
+def many_from_facts(all_facts: list[Facts], size: int = 8) -> list[ManyFacts]:
+    """The keys' projects in lists of `size` (a unit's many projects), distinct names."""
+    out, seen = [], set()
+    group: list = []
+    for facts in all_facts:
+        if facts.project.name in seen or _budget_of(facts.project) is None:
+            continue
+        seen.add(facts.project.name)
+        group.append(facts.project)
+        if len(group) == size:
+            out.append(ManyFacts(all_facts[0].unit, all_facts[0].year, group))
+            group = []
+    return out
+
+
+def _budget_of(p: SynthProject) -> float | None:
+    return p.budget_adjusted if p.budget_adjusted is not None else p.budget_initial
+
+
 def run(key_paths: list[Path], layouts: list[str] | None = None, limit: int | None = None) -> list[Cell]:
-    """Render, extract and score every (facts, layout) pair."""
+    """Render, extract and score every (facts, layout) pair, and the lists of many
+    projects through the many-project layouts."""
     key_docs = []
     for path in key_paths:
         key_docs += documents_of(json.loads(Path(path).read_text(encoding="utf-8")))
-    all_facts = facts_from_key(key_docs)[:limit]
-    layouts = layouts or list(LAYOUTS)
+    all_facts = facts_from_key(key_docs)
+    chosen = all_facts[:limit]
+    layouts = layouts or [*LAYOUTS, *TARGET_LAYOUTS, *MANY_LAYOUTS]
     ref = load_reference()
     cells = []
     with tempfile.TemporaryDirectory(prefix="budgetperf-generality-") as folder:
         jobs = []
-        for k, facts in enumerate(all_facts):
-            for layout in layouts:
+        for k, facts in enumerate(chosen):
+            for layout in [name for name in layouts if name in LAYOUTS]:
                 suffix, render = LAYOUTS[layout]
                 path = Path(folder) / f"{k:03d}_{layout}{suffix}"
                 path.write_bytes(render(facts))
-                jobs.append((k, facts, layout, path))
+                jobs.append((k, facts.project.name, layout, path, rendered_truth(facts, path.name)))
+            for layout in [name for name in layouts if name in TARGET_LAYOUTS]:
+                suffix, render = TARGET_LAYOUTS[layout]
+                path = Path(folder) / f"{k:03d}_{layout}{suffix}"
+                path.write_bytes(render(facts))
+                jobs.append((k, facts.project.name, layout, path, target_truth(facts, path.name)))
+        for k, many in enumerate(many_from_facts(all_facts)[: max(1, (limit or 99) // 4)]):
+            for layout in [name for name in layouts if name in MANY_LAYOUTS]:
+                suffix, render, with_results = MANY_LAYOUTS[layout]
+                path = Path(folder) / f"m{k:02d}_{layout}{suffix}"
+                path.write_bytes(render(many))
+                jobs.append((1000 + k, f"{len(many.projects)} 个项目", layout, path,
+                             many_truth(many, path.name, with_results=with_results)))
         extracted, _ = extract_to_dicts([str(j[3]) for j in jobs], ref)
         by_file = {d["file"]: d for d in extracted}
-        for k, facts, layout, path in jobs:
-            truth = documents_of([rendered_truth(facts, path.name)])
+        for k, name, layout, path, truth in jobs:
             got = documents_of([by_file[path.name]]) if path.name in by_file else []
-            cells.append(Cell(k, facts.project.name, layout, score_documents(truth, got)))
+            cells.append(Cell(k, name, layout, score_documents(documents_of([truth]), got)))
     return cells
 
 

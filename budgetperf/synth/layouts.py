@@ -494,6 +494,122 @@ def render_pdf_side(facts: Facts) -> bytes:
 
 
 # ---------------------------------------------------------------------------
+# many projects in one document
+
+@dataclass
+class ManyFacts:
+    """A unit's list of projects: names with their money, scores and grades."""
+
+    unit: str
+    year: int
+    projects: list[SynthProject]
+
+
+def _budget(p: SynthProject) -> float | None:
+    return p.budget_adjusted if p.budget_adjusted is not None else p.budget_initial
+
+
+def many_truth(facts: ManyFacts, file: str, *, with_results: bool) -> dict:
+    """The answer-key document of a list: each project's name and the one budget the
+    list gives (and, for a results list, executed, rate, score and grade)."""
+    projects = []
+    for p in facts.projects:
+        entry = {"name": p.name, "kind": "evaluation", "budget_initial": _budget(p), "indicators": []}
+        if with_results:
+            entry.update(executed=p.executed, execution_rate=p.execution_rate, total_score=p.total_score,
+                         grade=p.grade)
+        projects.append(entry)
+    return {"file": file, "unit": facts.unit, "year": facts.year, "year_is_explicit": True, "projects": projects}
+
+
+def render_results_list(facts: ManyFacts) -> bytes:
+    """An Excel list of evaluation results: one project per row (budget, executed,
+    rate, score, grade, 主管部门) and a 合计 row."""
+    wb = _workbook()
+    ws = wb.active
+    ws.title = "评价结果"
+    rows = [[f"{facts.year}年度{facts.unit}项目支出绩效评价结果汇总表"], [f"填报单位：{facts.unit}"],
+            ["序号", "项目名称", "主管部门", "预算数（万元）", "执行数（万元）", "执行率", "自评得分", "评价等级"]]
+    for k, p in enumerate(facts.projects, start=1):
+        rows.append([str(k), p.name, facts.unit, fmt_num(_budget(p)), fmt_num(p.executed),
+                     f"{fmt_num(p.execution_rate)}%" if p.execution_rate is not None else "",
+                     fmt_num(p.total_score), p.grade_as_written or ""])
+    total_budget = sum(_budget(p) or 0 for p in facts.projects)
+    total_executed = sum(p.executed or 0 for p in facts.projects)
+    rows.append(["合计", "", "", fmt_num(round(total_budget, 4)), fmt_num(round(total_executed, 4)), "", "", ""])
+    _put(ws, rows)
+    ws.cell(row=ws.max_row + 2, column=1, value=MARKER)
+    return _xlsx_bytes(wb)
+
+
+def render_appendix(facts: ManyFacts) -> bytes:
+    """A unit's report whose appendix lists its projects with their amounts (a
+    numbered table and a 合计 row)."""
+    total = round(sum(_budget(p) or 0 for p in facts.projects), 4)
+    rows = [["序号", "项目名称", "预算金额（万元）"]]
+    rows += [[str(k), p.name, fmt_num(_budget(p))] for k, p in enumerate(facts.projects, start=1)]
+    rows.append(["合计", "", fmt_num(total)])
+    text = [f"{facts.unit}{facts.year}年度项目支出绩效自评报告", "",
+            "一、基本情况",
+            f"{facts.year}年，我单位共安排项目{len(facts.projects)}个，预算合计{fmt_num(total)}万元，项目明细见附件。", "",
+            "二、自评结论", "各项目均按计划实施，绩效目标基本完成。", "",
+            "附件：项目明细", "", pipe_table(rows), "", MARKER, ""]
+    return "\n".join(text).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# target tables (绩效目标表): planned targets, no results
+
+def target_truth(facts: Facts, file: str) -> dict:
+    """The answer-key document of a target table: the project's budget and each
+    indicator's levels, name and annual target."""
+    p = facts.project
+    return {"file": file, "unit": facts.unit, "year": facts.year, "year_is_explicit": True,
+            "projects": [{"name": p.name, "kind": "target", "budget_initial": _budget(p),
+                          "indicators": [{"level1": i.level1 or None, "level2": i.level2 or None, "name": i.name,
+                                          "target": i.target or None, "actual": None, "weight": None, "score": None}
+                                         for i in p.indicators]}]}
+
+
+def _target_head(facts: Facts) -> list[str]:
+    p = facts.project
+    return [f"{facts.year}年度{facts.unit}项目支出绩效目标表", "", f"项目名称：{p.name}",
+            f"填报单位：{facts.unit}", f"预算数：{fmt_num(_budget(p))}万元", ""]
+
+
+def render_target_midterm(facts: Facts) -> bytes:
+    """A target table with a 中期 (multi-year) target column beside the 年度 one."""
+    rows = [["一级指标", "二级指标", "三级指标", "中期指标值", "年度指标值"]]
+    last = None
+    for i in facts.project.indicators:
+        rows.append([i.level1 if i.level1 != last else "", i.level2, i.name, f"三年累计{i.target}" if i.target else "",
+                     i.target or ""])
+        last = i.level1
+    return "\n".join([*_target_head(facts), pipe_table(rows), "", MARKER, ""]).encode("utf-8")
+
+
+def render_target_regions(facts: Facts) -> bytes:
+    """A target table with a column per region beside the total (合计) the target is."""
+    rows = [["一级指标", "二级指标", "三级指标", "合计", "甲镇", "乙镇", "丙镇"]]
+    last = None
+    for i in facts.project.indicators:
+        rows.append([i.level1 if i.level1 != last else "", i.level2, i.name, i.target or "", "按分配", "按分配", "按分配"])
+        last = i.level1
+    return "\n".join([*_target_head(facts), pipe_table(rows), "", MARKER, ""]).encode("utf-8")
+
+
+TARGET_LAYOUTS: dict[str, tuple[str, Callable[[Facts], bytes]]] = {
+    "target_midterm": (".txt", render_target_midterm),
+    "target_regions": (".txt", render_target_regions),
+}
+
+
+MANY_LAYOUTS: dict[str, tuple[str, Callable[[ManyFacts], bytes], bool]] = {
+    "results_list": (".xlsx", render_results_list, True),
+    "appendix": (".txt", render_appendix, False),
+}
+
+# ---------------------------------------------------------------------------
 
 LAYOUTS: dict[str, tuple[str, Callable[[Facts], bytes]]] = {
     "pipe": (".txt", render_pipe),
@@ -523,4 +639,5 @@ def zip_names(data: bytes) -> list[str]:  # a helper for tests of the office ren
         return z.namelist()
 
 
-__all__ = ["Facts", "LAYOUTS", "SynthIndicator", "SynthProject", "rendered_truth"]
+__all__ = ["LAYOUTS", "MANY_LAYOUTS", "TARGET_LAYOUTS", "target_truth", "Facts", "ManyFacts", "SynthIndicator", "SynthProject", "many_truth",
+           "rendered_truth"]

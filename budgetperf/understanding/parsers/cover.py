@@ -104,7 +104,7 @@ class TitleParts:
 
 _KIND_SUFFIX = re.compile(
     r"(?:部门|单位|[（(]单位[)）])*(?:整体)?(?:项目支出|项目|支出|转移支付|区域)*"
-    r"(?:绩效)?(?:单位|部门)?(?:自评价|自评|评价|目标)(?:结果公示|结果|报告|情况表|自评表|评价表|评分表|目标表|表)?$"
+    r"(?:绩效)?(?:单位|部门)?(?:自评价|自评|评价|目标)(?:结果公示|结果汇总表|结果一览表|结果|报告|情况表|自评表|评价表|评分表|目标表|汇总表|一览表|表)?$"
 )
 _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|州|盟|地区|县|区|旗))+$")
 _REGION_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}?(?:省|自治区|市|州|盟|地区|县|区|旗))+")
@@ -139,6 +139,8 @@ def split_title(title: str) -> TitleParts:
     elif after:
         # "2023年度某县某局某某资金项目…": the unit follows the year.
         unit, after = _split_unit_prefix(after)
+        if unit is None and _UNIT_AT_END.search(after) and _REGION_START.match(after):
+            unit, after = after, ""  # "2024年度某县某局项目…汇总表": the unit, and no project
     name = after.strip("的") or None
     if name and _GENERIC.match(name):
         name = None

@@ -744,6 +744,11 @@ def _start_mode(kind: str, row, st: _State, facts: TableFacts, caption_unit: str
         facts.has_rate_column = "rate" in st.header.fields
     elif kind == "indicator_header":
         st.mode, st.header = "indicator", _column_map(row, INDICATOR_COLUMNS)
+        if "target" not in st.header.fields:
+            # targets split by region (甲县 | 乙县 | … | 合计): the total is the target
+            total = next((k for k, c in enumerate(row) if compact(c.text) in ("合计", "总计", "小计", "全部")), None)
+            if total is not None:
+                st.header.fields["target"] = total
         facts.has_indicator_header = True
         facts.has_actual_column = facts.has_actual_column or "actual" in st.header.fields
         facts.has_score_column = facts.has_score_column or "score" in st.header.fields
