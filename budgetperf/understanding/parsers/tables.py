@@ -220,6 +220,18 @@ def label_field(text: str) -> str | None:
     return None
 
 
+_INLINE_LABEL = re.compile(r"^(?P<label>[^：:]{2,12})[：:]\s*(?P<value>\S.*)$")
+
+
+def inline_label(text: str) -> tuple[str, str] | None:
+    """(field, value) of a cell that holds a label and its value together
+    (填报单位：某县某局, as a merged spreadsheet cell above a table), else None."""
+    m = _INLINE_LABEL.match(compact(text))
+    if not m or (key := label_field(m.group("label"))) is None:
+        return None
+    return key, m.group("value")
+
+
 def split_label_weight(text: str) -> tuple[str, float | None]:
     """`产出指标（50分）` -> ("产出指标", 50); other labels unchanged."""
     t = compact(text)
@@ -347,7 +359,7 @@ def row_kind(texts: list[str]) -> str:
     if nonempty[0].startswith(("年度总体目标", "总体目标完成情况", "年度绩效目标", "当年整体绩效目标")) \
             or joined.startswith("年度总体目标"):
         return "goal_header"
-    if any(label_field(t) for t in texts):
+    if any(label_field(t) for t in texts) or any(inline_label(t) for t in texts):
         return "label"
     return "data"
 
@@ -775,6 +787,11 @@ def _read_title(title: str, row, doc, facts: TableFacts) -> None:
 
 def _read_labels(row: tuple[Cell, ...], doc: SourceDocument, facts: TableFacts) -> None:
     cells = list(row)
+    for cell in cells:
+        found = inline_label(cell.text)
+        if found and found[0] in ("unit", "department", "name", "code") and getattr(facts, found[0]) is None:
+            value = Value(found[1], _prov(doc, [cell]), cell.text.strip())
+            setattr(facts, found[0], _strip_unit_code(value) if found[0] in ("unit", "department") else value)
     for i, cell in enumerate(cells):
         key = label_field(cell.text)
         if key is None or i + 1 >= len(cells):
