@@ -27,10 +27,11 @@ from budgetperf.understanding.linking import link_programs
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "fixtures" / "devset"
-DEVSET_FLOOR_PCT = 97.5
+DEVSET_FLOOR_PCT = 99.5
 # Wrong values with no review reason on their document or project (what a user would
-# trust): the ceiling only goes down.
-DEVSET_SILENT_CEILING = 10
+# trust): the ceiling only goes down. The 7 left are two reports writing a level
+# without 指标 (产出) where their key keeps it as written; we add 指标 as the other keys do.
+DEVSET_SILENT_CEILING = 7
 
 
 def _extract_all(paths, ref) -> tuple[list[dict], list[str]]:

@@ -47,6 +47,7 @@ FAMILIES = {
     "tabs_shifted": "tab_separated_rows_that_drop_empty_cells",
     "boxdraw": "box_drawing_table",
     "wrapped_level": "second_level_label_wrapped_onto_the_next_row",
+    "word_stream": "pdf_text_layer_word_stream_with_names_broken_over_lines",
     "pipe_yuan": "amounts_in_yuan_with_thousands_separators",
     "pipe_wan_suffix": "amounts_with_wan_in_the_cell_and_points_with_fen",
     "name_line": "name_line_carrying_a_second_field",

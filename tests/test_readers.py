@@ -388,6 +388,15 @@ def test_pipe_table():
     assert table.rows[1][2].line_start == 7
 
 
+def test_pipe_table_with_its_caption_and_a_note_on_touching_lines(tmp_path):
+    path = tmp_path / "caption.txt"
+    path.write_text("年度履职目标\n| 支出项目名称 | 预算金额 |\n| 甲经费 | 30 |\n注：单位为万元\n", encoding="utf-8")
+    doc = read_document(path)
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table", "Paragraph"]
+    assert only_table(doc).texts() == [["支出项目名称", "预算金额"], ["甲经费", "30"]]
+    assert (only_table(doc).line_start, only_table(doc).line_end) == (2, 3)
+
+
 def test_space_aligned_table_keeps_empty_cells_in_their_column():
     doc = read_document(REPORTS / "space_aligned_table.txt")
     assert only_table(doc).texts() == [

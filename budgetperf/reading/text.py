@@ -198,10 +198,16 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
                 blocks.extend(Paragraph(lines[k].strip(), k + 1, k + 1) for k in leading)
             table_rows.append(_tab_row(lines, label + group[group.index(first_tab):], label_lines=len(label)))
             continue
-        if all(_PIPE_ROW.match(lines[k]) for k in group):
+        if sum(1 for k in group if _PIPE_ROW.match(lines[k])) >= 2:
+            # A pipe table, possibly with its caption or a note on the lines
+            # touching it (年度履职目标 / | 部门职能 | … |): each run apart.
             flush_table()
-            rows = [_pipe_row(lines[k], k) for k in group if not _PIPE_SEPARATOR.match(lines[k])]
-            blocks.append(Table(tuple(rows), group[0] + 1, group[-1] + 1))
+            for is_pipe, run in _runs(group, lambda k: bool(_PIPE_ROW.match(lines[k]))):
+                if is_pipe:
+                    rows = [_pipe_row(lines[k], k) for k in run if not _PIPE_SEPARATOR.match(lines[k])]
+                    blocks.append(Table(tuple(rows), run[0] + 1, run[-1] + 1))
+                else:
+                    blocks.extend(_aligned_or_paragraphs(lines, run))
             continue
         flush_table()
         blocks.extend(_aligned_or_paragraphs(lines, group))
@@ -306,6 +312,18 @@ def _tab_row(lines: list[str], indices: list[int], label_lines: int = 0) -> tupl
             for piece in pieces[1:]:
                 cells.append(([piece], k + 1, k + 1))
     return tuple(Cell(join_wrapped(t), s, e) for t, s, e in cells)
+
+
+def _runs(group: list[int], test) -> list[tuple[bool, list[int]]]:
+    """The group cut into consecutive runs of lines that pass `test` or do not."""
+    runs: list[tuple[bool, list[int]]] = []
+    for k in group:
+        flag = test(k)
+        if runs and runs[-1][0] == flag:
+            runs[-1][1].append(k)
+        else:
+            runs.append((flag, [k]))
+    return runs
 
 
 def _pipe_row(line: str, k: int) -> tuple[Cell, ...]:

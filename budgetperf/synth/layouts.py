@@ -9,7 +9,8 @@ what extraction reads back can be scored against one truth (`rendered_truth`).
 - text: markdown pipes, space-aligned columns, one cell per line (a Word table
   pasted as text), tab-separated, tab-separated with empty cells dropped (the
   columns shift), box-drawing characters (┌─┬─┐), a 二级指标 label wrapped onto
-  the next row's line;
+  the next row's line, a PDF text layer's word stream (names broken over lines,
+  empty cells absent);
 - Word: a plain table, the indicator table nested inside a cell of the form, the
   total and grade only in a text box;
 - Excel: one sheet, indicators laid out across the columns (transposed), a
@@ -232,6 +233,34 @@ def render_wrapped_level(facts: Facts) -> bytes:
             carry = ""
         out.append(row)
     return _text(facts, aligned_table(out))
+
+
+def render_word_stream(facts: Facts) -> bytes:
+    """The indicator table as a PDF's text layer dumps it: the header's names
+    separated by spaces, a group's level words on a line of their own, a long name
+    broken every five characters onto lines of its own, the row's other cells on
+    one line with the empty ones simply absent (the money block stays a table)."""
+    p = facts.project
+    lines = [" ".join(INDICATOR_HEAD), ""]
+    last1 = last2 = None
+    for i in p.indicators:
+        levels = [x for x, last in ((i.level1, last1), (i.level2, last2)) if x and (x != last or i.level1 != last1)]
+        last1, last2 = i.level1, i.level2
+        if levels:
+            lines += [" ".join(levels), ""]
+        values = [c for c in (i.target, i.actual, points_text(i.weight, PLAIN), points_text(i.score, PLAIN)) if c]
+        if len(i.name) > 6:
+            for k in range(0, len(i.name), 5):
+                lines += [i.name[k : k + 5], ""]
+            lines += [" ".join(values), ""]
+        else:
+            lines += [" ".join([i.name, *values]), ""]
+    total = [points_text(_total_weight(p), PLAIN), points_text(p.total_score, PLAIN)]
+    lines += [" ".join(["总分", *[t for t in total if t]]), ""]
+    if p.grade_as_written:
+        lines += [f"评价等级：{p.grade_as_written}", ""]
+    head = pipe_table([["项目名称", p.name, "实施单位", facts.unit], *money_rows(p)])
+    return _text(facts, head + "\n\n" + "\n".join(lines))
 
 
 def _width(text: str) -> int:
@@ -622,6 +651,7 @@ LAYOUTS: dict[str, tuple[str, Callable[[Facts], bytes]]] = {
     "tabs_shifted": (".txt", render_tabs_shifted),
     "boxdraw": (".txt", render_boxdraw),
     "wrapped_level": (".txt", render_wrapped_level),
+    "word_stream": (".txt", render_word_stream),
     "docx": (".docx", render_docx),
     "docx_nested": (".docx", render_docx_nested),
     "docx_textbox": (".docx", render_docx_textbox),

@@ -26,6 +26,7 @@ REVIEW_CODES = {
     "indicator_table_unread": "指标表未识别",
     "weights_off": "权重合计异常",
     "rows_unread": "表格有行未读入",
+    "cells_guessed": "单元格边界为推断",
     "amount_unit_suspect": "金额单位存疑",
     "projects_count_off": "项目数与报告不符",
     "unit_inferred": "单位为推断",
@@ -52,6 +53,15 @@ def unread_rows_reasons(rows: list[Provenance]) -> list[ReviewReason]:
     lines = "、".join(f"第 {p.line_start} 行" if p.line_start == p.line_end else f"第 {p.line_start}–{p.line_end} 行"
                      for p in rows[:6]) + ("等" if len(rows) > 6 else "")
     return [reason("rows_unread", f"{lines}含数字但未读入任何字段，请核对是否漏读", rows[0])]
+
+
+def guessed_cells_reasons(lines: list[tuple[int, int]], first: Provenance | None) -> list[ReviewReason]:
+    """One reason naming the rebuilt table rows whose cell boundaries were guessed
+    (a PDF text layer that lost the table's grid)."""
+    if not lines:
+        return []
+    where = "、".join(f"第 {a} 行" if a == b else f"第 {a}–{b} 行" for a, b in lines[:6]) + ("等" if len(lines) > 6 else "")
+    return [reason("cells_guessed", f"{where}的表格只剩文字流，指标名称与目标值等的分界是推断的，请对照原件核对", first)]
 
 
 def project_review_reasons(project: Project) -> list[ReviewReason]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from budgetperf.reading import ReadError
 from budgetperf.reading.blocks import SourceDocument, compact
-from budgetperf.understanding.doubts import add_review_reasons
+from budgetperf.understanding.doubts import add_review_reasons, guessed_cells_reasons
 from budgetperf.understanding.doubts import reason as review_reason
 from budgetperf.understanding.parsers.context import (
     Reference,
@@ -27,6 +27,7 @@ from budgetperf.understanding.parsers.context import (
     split_unit_code,
 )
 from budgetperf.understanding.parsers.shapes import SHAPE_PARSERS
+from budgetperf.understanding.parsers.streams import with_stream_tables
 from budgetperf.understanding.parsers.values import grade_for_score
 from budgetperf.understanding.records import (
     DocumentFacts,
@@ -68,6 +69,12 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
     Only a file with none of that vocabulary raises `NotAReportError`.
     """
     facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
+    streams = with_stream_tables(doc)  # a PDF's word-stream tables rebuilt before any shape is judged
+    doc = streams.doc
+    if streams.unsure_lines:
+        a, b = streams.unsure_lines[0]
+        first = Provenance(doc.file, a, b, doc.snippet(a, b))
+        facts.review_reasons.extend(guessed_cells_reasons(streams.unsure_lines, first))
     unit_hints: list[Value] = []
     ran = set()
     for parser in SHAPE_PARSERS:
@@ -113,9 +120,10 @@ def _take(result, facts: DocumentFacts, unit_hints: list[Value]) -> bool:
 
 def _has_content(p: Project) -> bool:
     """A project section that states no figure at all (a policy notice that merely
-    mentions 绩效评价) is not a report of one."""
+    mentions 绩效评价) is not a report of one; a project the report says was not
+    carried out (its 实际完成情况 and nothing else) is."""
     return any((p.budget_initial, p.budget_adjusted, p.executed, p.execution_rate, p.total_score, p.grade,
-                p.indicators, p.section_scores, p.expense_items, p.spending_plan, p.output_facts))
+                p.indicators, p.section_scores, p.expense_items, p.spending_plan, p.output_facts, p.goal_actual))
 
 
 def _title_block_end(doc: SourceDocument) -> int:

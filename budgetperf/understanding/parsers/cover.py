@@ -104,7 +104,7 @@ class TitleParts:
 
 _KIND_SUFFIX = re.compile(
     r"(?:部门|单位|[（(]单位[)）])*(?:整体)?(?:项目支出|项目|支出|转移支付|区域)*"
-    r"(?:绩效)?(?:单位|部门)?(?:自评价|自评|评价|目标)(?:结果公示|结果汇总表|结果一览表|结果|报告|情况表|自评表|评价表|评分表|目标表|汇总表|一览表|表)?$"
+    r"(?:绩效)?(?:单位|部门)?(?:自评价|自评|评价|目标)(?:结果公示|结果汇总表|结果一览表|结果|报告|情况表|自评表|评价表|评分表|目标表|指标表|汇总表|一览表|表)?$"
 )
 _REGION_ONLY = re.compile(r"^(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|州|盟|地区|县|区|旗))+$")
 _REGION_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}?(?:省|自治区|市|州|盟|地区|县|区|旗))+")
@@ -141,12 +141,24 @@ def split_title(title: str) -> TitleParts:
         unit, after = _split_unit_prefix(after)
         if unit is None and _UNIT_AT_END.search(after) and _REGION_START.match(after):
             unit, after = after, ""  # "2024年度某县某局项目…汇总表": the unit, and no project
+        elif unit is None:
+            after = _strip_region_head(after)  # "2019年度某县某某项目…": the region, then the name
     name = after.strip("的") or None
     if name and _GENERIC.match(name):
         name = None
     if is_department:
         name = None
     return TitleParts(unit, year, name, is_department)
+
+
+def name_in_form_title(text: str) -> str | None:
+    """The project a form's own title names ("2019年度某县某某项目绩效评价指标表" ->
+    某县某某), only when the line ends as a report or form title does; any other
+    line names nothing."""
+    t = compact(text)
+    if len(t) > 60 or not _KIND_SUFFIX.search(t) or t.endswith(("。", "；", "，", "：", ":")):
+        return None
+    return split_title(t).name
 
 
 _UNIT_PREFIX = re.compile(

@@ -27,6 +27,7 @@ from budgetperf.understanding.parsers.cover import (
     CoverLabels,
     read_cover_labels,
     signature_unit,
+    name_in_form_title,
     split_title,
 )
 from budgetperf.understanding.parsers.subprojects import find_subprojects
@@ -147,6 +148,25 @@ def _project_title_name(title: str, pre: str, blocks, index: int) -> tuple[str |
                                                    or _NAME_LABEL.match(compact(block.text)))):
             return m.group("name"), unit
     return name, unit
+
+
+def _covers_several_projects(section: Section, doc: SourceDocument) -> bool:
+    """The section says it covers two projects or more (共实施项目15个)."""
+    stated = narrative.find_projects_stated(section.paragraphs, doc)
+    return stated is not None and (v(stated) or 0) >= 2
+
+
+def _unit_total(section: Section, subprojects, doc: SourceDocument) -> Project | None:
+    """A report naming no project that breaks its unit's money down by project: the
+    unit's own figures, as the department's, when the report's arithmetic says they
+    are the total (the projects' spending adds up to it); else None."""
+    own = [p for p in section.paragraphs if not any(p in sub.paragraphs for sub in subprojects)]
+    total = _build_project(DEPARTMENT_NAME, Section("department", DEPARTMENT_NAME, section.prov, own), [], doc)
+    spent = [0.0 if sub.outcome is not None and sub.executed is None else v(sub.executed) for sub in subprojects]
+    if v(total.executed) is None or any(x is None for x in spent) or abs(sum(spent) - v(total.executed)) > 0.01:
+        return None
+    total.kind = "department"
+    return total
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
@@ -326,12 +346,22 @@ def _section_projects(section: Section, doc: SourceDocument, cover: CoverLabels)
             project.budget_initial = project.budget_initial or sub.budget
             project.executed = project.executed or sub.executed
             project.execution_rate = project.execution_rate or sub.rate
+            project.goal_actual = project.goal_actual or sub.outcome
             projects.append(project)
+        if name is None and (unit_total := _unit_total(section, subprojects, doc)) is not None:
+            projects.insert(0, unit_total)
     elif not listed or own_tables or name:
         if name is None and (subject := narrative.find_budget_subject(section.paragraphs, doc)) is not None:
             name = subject.value
+        if name is None:
+            # A form with no 项目名称 cell names its project in its own title only.
+            name = next((n for para in section.paragraphs[:3] if (n := name_in_form_title(para.text))), None)
         project = _build_project(name or UNNAMED_PROJECT, section, own_tables, doc)
         if project.name.startswith("部门整体"):
+            project.name, project.kind = DEPARTMENT_NAME, "department"
+        if project.name == UNNAMED_PROJECT and not own_tables and _covers_several_projects(section, doc):
+            # A unit's report on its N projects that names none: its figures are
+            # the unit's totals, not a project's.
             project.name, project.kind = DEPARTMENT_NAME, "department"
         if project.name == UNNAMED_PROJECT:
             project.review_reasons.append(reason("project_name_missing", "标题、项目名称栏均未写出项目名称", section.prov))

@@ -36,9 +36,10 @@ _EXECUTED = re.compile(r"(?:实际支出|实际执行|全年执行|执行数|实
                        r"(?:为|了|共|数)?\s*" + AMOUNT)
 _ADJUSTED = re.compile(r"(?:调整后预算|调整预算|全年预算)(?:数|资金)?(?:仍为|为|共|是)?\s*" + AMOUNT)
 _RATE = re.compile(r"(?:执行率|资金支付率|支付率)(?:为|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
-# A project's money stated without 预算: 下达/拨入/安排 … 资金 N万元 (lowest rank).
+# A project's money stated without 预算: 下达/拨入/安排 … 资金 N万元, 到位资金 N万元 (low rank).
 _GRANTED = re.compile(r"(?:财政拨入|拨入|下达|安排|批复)[^，。；]{0,30}?(?:资金|经费)(?:共|合计|为)?\s*" + AMOUNT
-                      + r"|(?:资金|经费)配套\s*" + AMOUNT)
+                      + r"|(?:资金|经费)配套\s*" + AMOUNT
+                      + r"|到位资金(?:共|合计|为)?\s*" + AMOUNT)  # 全年项目到位资金219.4万元
 # Money that arrived and was paid in full: the year's budget and its execution.
 # "…亿元已全部到位并支付完毕", "…万元，已全部到位并使用完毕": one clause on, at most.
 _PAID_IN_FULL = re.compile(AMOUNT + r"[^，。；]{0,6}[，,]?[^，。；]{0,6}?(?:已)?全部到位并(?:全部)?(?:支付|使用)(?:完毕)?")

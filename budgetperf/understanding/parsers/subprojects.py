@@ -6,6 +6,10 @@ A unit's self-report often covers all its projects in running text. Two shapes:
 - numbered items or sentences that name a project and give its figures at once:
   "3.某某工作经费：预算2.5万元，实际支出1.2万元，执行率48%" or
   "市级某某专项资金预算2350万元，实际支出2287.4万元，执行率97.34%".
+- a breakdown of the unit's total by project, in one sentence:
+  "分项目看：某某服务支出4万元；某某测评支出26.7万元；……。甲、乙两个项目当年未实施"
+  (the projects named as not carried out come out too, with no figure and
+  that outcome as their 实际完成情况).
 Only when at least two projects are found is the section split; one is simply the
 section's own project.
 
@@ -32,6 +36,12 @@ _ITEM = re.compile(
 _EXECUTED = re.compile(r"实际(?:支出|使用|执行)(?:资金)?(?:为)?\s*" + _AMOUNT)
 _RATE = re.compile(r"(?:执行率|支付率|使用率)(?:为|达到)?\s*(\d+(?:\.\d+)?)\s*%")
 _ANY_AMOUNT = re.compile(_AMOUNT)
+# "分项目看：A支出4万元；B支出26.7万元。": the list after the marker, up to the full stop.
+_BREAKDOWN = re.compile(r"(?:分项目看|分项目|按项目分|按项目看|具体到项目)[：:，,](?P<items>[^。]+)")
+_BREAKDOWN_ITEM = re.compile(r"^(?P<name>[^，。；;：:\d]{2,40}?)(?P<verb>实际支出|支出|使用|执行|安排|预算)(?:资金|金额)?(?:为|了)?\s*"
+                             + _AMOUNT + r"$")
+_NOT_CARRIED_OUT = re.compile(r"(?P<names>[^。；;：:，,]{2,80}?)(?:[两二三四五六七八九十]|\d+)个项目(?:当年|本年|年内|本年度)?"
+                              r"(?:未实施|未执行|未开展|未支出|没有实施)")
 
 
 @dataclass
@@ -42,6 +52,7 @@ class SubProject:
     budget: Value | None = None
     executed: Value | None = None
     rate: Value | None = None
+    outcome: Value | None = None  # what the report says became of it (当年未实施)
 
 
 def _prov(doc: SourceDocument, paras: list[Paragraph]) -> Provenance:
@@ -52,6 +63,8 @@ def _prov(doc: SourceDocument, paras: list[Paragraph]) -> Provenance:
 def find_subprojects(paragraphs: list[Paragraph], doc: SourceDocument) -> list[SubProject]:
     """The projects of a narrative section (see module docstring); [] when fewer than two."""
     found = _from_items(paragraphs, doc)
+    if len(found) < 2:
+        found = _from_breakdown(paragraphs, doc)
     if len(found) < 2:
         found = _from_headings(paragraphs, doc)
     return found if len(found) >= 2 else []
@@ -76,6 +89,33 @@ def _from_items(paragraphs: list[Paragraph], doc: SourceDocument) -> list[SubPro
                              Value(parse_number(rate.group(1)), prov, rate.group(0)) if rate else None)
             out.setdefault(name, sub)
     return list(out.values())
+
+
+def _from_breakdown(paragraphs: list[Paragraph], doc: SourceDocument) -> list[SubProject]:
+    """Projects of a 分项目看 breakdown (see module docstring). Each carries only
+    its own figure and no paragraphs: the sentence's total is the unit's, not theirs."""
+    for para in paragraphs:
+        t = compact(para.text)
+        m = _BREAKDOWN.search(t)
+        if m is None:
+            continue
+        prov = _prov(doc, [para])
+        out: list[SubProject] = []
+        for item in re.split(r"[；;]", m.group("items")):
+            if not (im := _BREAKDOWN_ITEM.match(item)):
+                continue
+            amount = Value(amount_to_wan(im.group(3) + im.group(4)), prov, item)
+            spent = im.group("verb") in ("实际支出", "支出", "使用", "执行")
+            out.append(SubProject(im.group("name"), prov, [], None if spent else amount, amount if spent else None))
+        rest = t[m.end():]
+        if (nm := _NOT_CARRIED_OUT.search(rest)) is not None:
+            names = re.split(r"[、和及与]", re.sub(r"^[。；;，,]", "", nm.group("names")))
+            # Not carried out: no figure, the sentence that says so is what there is.
+            said = Value("当年未实施", prov, nm.group(0))
+            out += [SubProject(n, prov, [], outcome=said) for n in names if len(n) >= 2]
+        if len(out) >= 2:
+            return out
+    return []
 
 
 def _from_headings(paragraphs: list[Paragraph], doc: SourceDocument) -> list[SubProject]:

@@ -349,7 +349,8 @@ def row_kind(texts: list[str]) -> str:
         return "dimension_header"
     if _cell_is(texts, *[w for w, f in EXPENSE_COLUMNS if f == "item"]) and _has(texts, "支出", "预算", "金额"):
         return "expense_header"
-    if _cell_is(texts, "项目", "项目名称") and _has(texts, "金额", "预算", "执行", "得分") and len(nonempty) >= 3 \
+    if _cell_is(texts, "项目", "项目名称", "支出项目", "支出项目名称") and _has(texts, "金额", "预算", "执行", "得分") \
+            and len(nonempty) >= 3 \
             and not _has(texts, "资金来源", "支出类别"):
         return "project_header"
     if is_header_possible and _is_money_header(joined, nonempty):

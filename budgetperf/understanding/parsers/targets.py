@@ -25,6 +25,7 @@ from budgetperf.understanding.parsers.pdftext import (
 from budgetperf.understanding.parsers.tables import (
     LEVEL1_NAMES,
     LEVEL2_TO_LEVEL1,
+    ProjectRow,
     parse_table,
 )
 from budgetperf.understanding.parsers.values import (
@@ -94,8 +95,9 @@ def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:
             sheets[-1].lines.append(block)
     projects = []
     for sheet in sheets:
-        project, hint = _sheet_project(sheet, doc)
+        project, hint, listed = _sheet_project(sheet, doc)
         projects.append(project)
+        projects.extend(listed)
         if hint:
             unit_hints.append(hint)
     # A title with nothing under it is a line of an attachment list, not a sheet.
@@ -141,8 +143,35 @@ def _prov(doc: SourceDocument, paras: list[Paragraph]) -> Provenance:
     return Provenance(doc.file, start, end, doc.snippet(start, end))
 
 
-def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Value | None]:
+# Rows of a department's 履职目标 table that are spending categories, not projects.
+_NOT_A_PROJECT = re.compile(r"^(?:基本支出|人员经费|人员支出|公用经费|日常公用经费|工资福利支出|合计|总计|小计)$")
+
+
+def _listed_projects(rows: list[ProjectRow], doc: SourceDocument) -> list[Project]:
+    """The projects a department's target table lists (支出项目名称 | 预算金额), one
+    per name: a project written on several rows (one per duty it serves) is one
+    project whose budget is the rows' sum, with all its rows as provenance."""
+    by_name: dict[str, list[ProjectRow]] = {}
+    for row in rows:
+        if not _NOT_A_PROJECT.match(compact(row.name.value)):
+            by_name.setdefault(compact(row.name.value), []).append(row)
+    projects = []
+    for name, same in by_name.items():
+        project = Project(name=name, kind="target", prov=same[0].name.prov)
+        amounts = [r.budget for r in same if r.budget is not None]
+        if amounts:
+            first, last = amounts[0].prov, amounts[-1].prov
+            prov = Provenance(doc.file, first.line_start, last.line_end, doc.snippet(first.line_start, last.line_end))
+            raw = "+".join(a.raw for a in amounts)
+            project.budget_initial = Value(round(sum(a.value for a in amounts), 4), prov, raw)
+        projects.append(project)
+    return projects
+
+
+def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Value | None, list[Project]]:
+    """The sheet's project, a unit hint, and the projects a department sheet lists."""
     is_department = sheet.name == DEPARTMENT_NAME
+    listed_rows: list[ProjectRow] = []
     project = Project(name=sheet.name, kind="department" if is_department else "target", prov=sheet.prov)
     amount_unit = "万元"
     unit_hint = None
@@ -195,7 +224,8 @@ def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Va
         project.funding_source = project.funding_source or facts.funding
         if project.budget_initial is None and facts.budget.get("budget_initial"):
             project.budget_initial = facts.budget["budget_initial"]
-    return project, unit_hint
+        listed_rows.extend(facts.project_rows)
+    return project, unit_hint, (_listed_projects(listed_rows, doc) if is_department else [])
 
 
 def _plan_dates(text: str) -> list[str]:
