@@ -10,10 +10,10 @@ from tests.conftest import ROOT
 
 KEYS = [ROOT / "tests" / "seed_facts.json", ROOT / "tests" / "fixtures" / "devset" / "expected.json"]
 LAYOUT_FLOOR_PCT = 97.0
-# A PDF text layer's word stream has lost the grid: where a row carries no points
-# and a cell reads like part of a name (及时完成), where the row ends is a guess
-# (said as a review reason, so those misses are not silent).
-LAYOUT_FLOORS = {"word_stream": 94.0}
+# A PDF text layer's word stream has lost the grid: in a row with no points whose
+# one measure could be the target or the actual, the reading is a guess (said as a
+# review reason). The whole matrix reads it at 97.7%; this sample of eight at 97.0%.
+LAYOUT_FLOORS = {"word_stream": 96.5}
 SILENT_CEILING_PCT = 1.0
 
 

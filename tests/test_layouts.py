@@ -53,11 +53,13 @@ FAMILIES = {
     "name_line": "name_line_carrying_a_second_field",
     "docx": "word_table",
     "docx_nested": "word_form_whose_cells_hold_tables",
+    "docx_merged": "word_level_labels_merged_down_their_rows",
     "docx_textbox": "word_total_and_grade_only_in_a_text_box",
     "xlsx": "excel_sheet",
     "xlsx_transposed": "excel_indicators_across_the_columns",
     "xlsx_sheets": "excel_summary_sheet_and_project_sheet_read_once",
     "pdf": "pdf_ruled_table",
+    "pdf_pages": "pdf_ruled_table_across_pages_with_its_header_repeated",
     "pdf_rotated": "pdf_page_rotated_90_degrees",
     "pdf_side": "pdf_two_tables_side_by_side",
 }

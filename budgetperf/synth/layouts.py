@@ -11,12 +11,13 @@ what extraction reads back can be scored against one truth (`rendered_truth`).
   columns shift), box-drawing characters (┌─┬─┐), a 二级指标 label wrapped onto
   the next row's line, a PDF text layer's word stream (names broken over lines,
   empty cells absent);
-- Word: a plain table, the indicator table nested inside a cell of the form, the
-  total and grade only in a text box;
+- Word: a plain table, level labels merged down their rows, the indicator table
+  nested inside a cell of the form, the total and grade only in a text box;
 - Excel: one sheet, indicators laid out across the columns (transposed), a
   summary sheet plus the project's own sheet;
-- PDF: a ruled table, the score table on a page rotated 90°, the money block and
-  the indicator table side by side.
+- PDF: a ruled table, one breaking across pages with its header repeated, the
+  score table on a page rotated 90°, the money block and the indicator table
+  side by side.
 
 Pure functions returning bytes; deterministic for the same facts.
 """
@@ -300,6 +301,29 @@ def render_docx(facts: Facts) -> bytes:
     return _docx_bytes(d)
 
 
+def render_docx_merged(facts: Facts) -> bytes:
+    """A Word table whose 一级指标 and 二级指标 cells are merged down over their
+    group's rows (vertical merges), as the standard forms are drawn."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(title(facts))
+    d.add_paragraph(f"填报单位：{facts.unit}")
+    rows = form_rows(facts)
+    table = _docx_table(d, rows)
+    first = next(k for k, r in enumerate(rows) if r and r[0] == "一级指标") + 1
+    last = next(k for k, r in enumerate(rows) if r and r[0] == "总分") - 1
+    for column in (0, 1):
+        start = first
+        for k in range(first + 1, last + 2):
+            if k > last or rows[k][column]:
+                if k - 1 > start:
+                    table.cell(start, column).merge(table.cell(k - 1, column))
+                start = k
+    d.add_paragraph(MARKER)
+    return _docx_bytes(d)
+
+
 def render_docx_nested(facts: Facts) -> bytes:
     """A form whose cells hold further tables: the money block and the indicator
     table each sit inside one merged cell of an outer two-column table."""
@@ -490,6 +514,26 @@ def render_pdf(facts: Facts) -> bytes:
     return _pdf_build(story, A4)
 
 
+def render_pdf_pages(facts: Facts) -> bytes:
+    """The indicator table breaking across two pages, its header row repeated at
+    the top of the second (the money block and a long note fill the first page)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, Spacer
+
+    body, cell = _pdf_styles()
+    p = facts.project
+    rows = indicator_rows(p)
+    indicators = _pdf_table(rows, cell)
+    indicators.repeatRows = 1
+    head = [["项目名称", p.name, "实施单位", facts.unit], *money_rows(p)]
+    story = [Paragraph(title(facts), body), Paragraph(f"填报单位：{facts.unit}", body), Spacer(1, 6),
+             _pdf_table(head, cell), Spacer(1, A4[1] - 320), indicators]  # room for three rows
+    if p.grade_as_written:
+        story.append(Paragraph(f"评价等级：{p.grade_as_written}", body))
+    story += [Spacer(1, 6), Paragraph(MARKER, body)]
+    return _pdf_build(story, A4)
+
+
 def render_pdf_rotated(facts: Facts) -> bytes:
     """The whole form on a landscape page stored as a portrait page turned 90°
     (the page's /Rotate is 90), as scanners and some exporters leave it."""
@@ -654,11 +698,13 @@ LAYOUTS: dict[str, tuple[str, Callable[[Facts], bytes]]] = {
     "word_stream": (".txt", render_word_stream),
     "docx": (".docx", render_docx),
     "docx_nested": (".docx", render_docx_nested),
+    "docx_merged": (".docx", render_docx_merged),
     "docx_textbox": (".docx", render_docx_textbox),
     "xlsx": (".xlsx", render_xlsx),
     "xlsx_transposed": (".xlsx", render_xlsx_transposed),
     "xlsx_sheets": (".xlsx", render_xlsx_sheets),
     "pdf": (".pdf", render_pdf),
+    "pdf_pages": (".pdf", render_pdf_pages),
     "pdf_rotated": (".pdf", render_pdf_rotated),
     "pdf_side": (".pdf", render_pdf_side),
 }

@@ -9,7 +9,8 @@ checks apply to it as to any table). (`pdftext` reads the same dump when it has 
 points column, where a row's end shows only in its measure.) How a row is read:
 
 - a row ends at a line ending in bare numbers: the 分值/得分 that close it, or
-  (a row with no points) in a measure once the name has been read;
+  (a row with no points) in a measure once the name has been read, or (a table
+  with no points at all) on a line giving every measure column a cell;
 - at a row's start, level words (产出, 数量指标 …) set the levels;
 - words alone on their line before anything else are one cell broken over lines:
   the indicator's name; with no name column left to fill, other words are the
@@ -166,6 +167,16 @@ def _row_ends(pending, line_tokens) -> bool:
     return any(not alone for _, alone, _ in pending) or len(pending) > len(line_tokens)
 
 
+def _fills_measures(pending, line_tokens, columns: list[str]) -> bool:
+    """In a table whose rows carry no points, a line of several words that gives
+    every measure column a cell after the name closes the row (1个 建设中)."""
+    measures = sum(1 for c in columns if c in _MEASURE_COLUMNS)
+    if measures == 0 or len(line_tokens) < 2 or "指标说明" in columns:
+        return False
+    has_name = any(alone for _, alone, _ in pending[: len(pending) - len(line_tokens)])
+    return len(line_tokens) >= measures + (0 if has_name else 1)
+
+
 @dataclass
 class _Row:
     cells: dict
@@ -201,6 +212,9 @@ def _rows(paras: list[Paragraph], columns: list[str]):
             start = 0
             while start < len(line_tokens) and _level(line_tokens[start][0]):
                 start += 1
+            if 0 < start < len(line_tokens) and not line_tokens[start - 1][0].endswith("指标") \
+                    and all(_MEASURE.match(t[0]) or _NUMBER.match(t[0]) for t in line_tokens[start:]):
+                start -= 1  # "满意度 ≥95% 96% 10 10": a bare 满意度 before values is the name
             words = [t[0] for t in line_tokens[:start]]
             if len(words) >= 2:
                 levels = {"level1": words[-2], "level2": words[-1]}  # 满意度指标 服务对象满意度指标
@@ -215,8 +229,13 @@ def _rows(paras: list[Paragraph], columns: list[str]):
             pending[-1] = (pending[-1][0] + line_tokens[0][0], False, pending[-1][2])
             line_tokens = line_tokens[1:]
         pending.extend(line_tokens)
-        if pending and line_tokens and _row_ends(pending, line_tokens):
+        closes = bool(pending and line_tokens) and _row_ends(pending, line_tokens)
+        fills = bool(pending and line_tokens) and not closes and not any(
+            any(r.cells.get(c) for c in _NUMBER_COLUMNS) for r in rows) and _fills_measures(pending, line_tokens, columns)
+        if closes or fills:
             cells, unsure = _cells(pending, columns, levels)
+            # Closed on words that do not read as measures (建设中): a guess.
+            unsure = unsure or (fills and not all(_MEASURE.match(t[0]) for t in line_tokens[-2:]))
             rows.append(_Row(cells, pending[0][2].line_start, pending[-1][2].line_end, unsure))
             pending = []
             used = index + 1
