@@ -15,8 +15,9 @@ from budgetperf.vocabulary import OPEN, SYNTHETIC_MARKER
 
 # Tables holding one document's rows, in the order a document is deleted (children
 # first). `units`, `regions`, `program_links` and `store_meta` are store-wide.
-DOCUMENT_TABLES = ("corrections_applied", "review_reasons", "checks", "output_facts", "spending_plans", "expense_items", "section_scores",
-                   "budget_lines", "indicators", "provenance", "projects", "source_lines", "documents")
+DOCUMENT_TABLES = ("corrections_applied", "review_reasons", "checks", "output_facts", "passages", "spending_plans",
+                   "expense_items", "section_scores", "budget_lines", "indicators", "provenance", "projects", "source_lines",
+                   "documents")
 DOCUMENT_COLUMNS = ("doc_id", "file", "fmt", "encoding", "content_hash", "region", "region_level", "city", "province",
                     "region_code", "unit", "unit_code", "year", "year_is_explicit", "year_evidence", "year_line",
                     "doc_kinds", "unit_project_budget_wan", "projects_total", "line_count", "unit_short",
@@ -97,6 +98,8 @@ def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
         rows["expense_items"] += [(pid, doc_id, e.item, e.amount_wan, e.amount_raw, *_lines(e.prov))
                                   for e in p.expense_items]
         rows["spending_plans"] += [(pid, doc_id, s.by, s.share_pct, *_lines(s.prov)) for s in p.spending_plan]
+        rows["passages"] += [(pid, doc_id, k, x.kind, x.label, x.text, *_lines(x.prov))
+                             for k, x in enumerate(p.passages, start=1)]
         for o in p.output_facts:
             m = parse_measure(o.value)
             rows["output_facts"].append((pid, doc_id, o.name, o.value, m.value, m.unit, *_lines(o.prov)))

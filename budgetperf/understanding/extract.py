@@ -226,6 +226,8 @@ def project_to_dict(p: Project) -> dict:
         ],
         "output_facts": [{"name": f.name, "value": f.value} for f in p.output_facts],
         "expense_items": [{"item": e.item, "amount": e.amount_wan} for e in p.expense_items],
+        "passages": [{"kind": x.kind, "label": x.label, "text": x.text, "line": x.prov.line_start,
+                      "line_end": x.prov.line_end} for x in p.passages],
         "spending_plan": [{"by": s.by, "share": s.share_pct} for s in p.spending_plan],
         "needs_review": [review_to_dict(r) for r in p.review_reasons],
     }

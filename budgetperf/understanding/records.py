@@ -100,6 +100,17 @@ class ExpenseItem:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """The report's own words on why: its stated problems (problem), the reasons
+    for a shortfall (reason), or what it will do about them (remedy)."""
+
+    kind: str  # problem | reason | remedy
+    label: str  # the heading or label as written (三、存在的问题)
+    text: str
+    prov: Provenance
+
+
+@dataclass(frozen=True)
 class SpendingPlan:
     """Cumulative share of the budget to be spent by a date ("03-31", 25)."""
 
@@ -161,6 +172,7 @@ class Project:
     spending_plan: list[SpendingPlan] = field(default_factory=list)
     output_facts: list[OutputFact] = field(default_factory=list)
     narrative_figures: list[NarrativeFigure] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
     has_indicator_table: bool = False
     review_reasons: list[ReviewReason] = field(default_factory=list)
 

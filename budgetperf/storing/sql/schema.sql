@@ -166,6 +166,19 @@ create table if not exists expense_items (
     snippet varchar
 );
 
+-- The report's own words on why (存在的问题, 偏差原因, 改进措施), per project.
+create table if not exists passages (
+    project_id varchar not null,
+    doc_id varchar not null,
+    passage_no integer not null,     -- 1.. within the project, in reading order
+    kind varchar not null,           -- problem | reason | remedy
+    label varchar,                   -- the heading or label as written
+    text varchar not null,
+    line_start integer,
+    line_end integer,
+    snippet varchar
+);
+
 create table if not exists spending_plans (
     project_id varchar not null,
     doc_id varchar not null,

@@ -30,6 +30,7 @@ from budgetperf.understanding.parsers.cover import (
     name_in_form_title,
     split_title,
 )
+from budgetperf.understanding.parsers.passages import find_passages
 from budgetperf.understanding.parsers.subprojects import find_subprojects
 from budgetperf.understanding.parsers.tables import ProjectRow, TableFacts, parse_table
 from budgetperf.understanding.parsers.values import detect_amount_unit, normalize_grade
@@ -348,6 +349,10 @@ def _section_projects(section: Section, doc: SourceDocument, cover: CoverLabels)
             project.execution_rate = project.execution_rate or sub.rate
             project.goal_actual = project.goal_actual or sub.outcome
             projects.append(project)
+        # The report's own problems and remedies, written once for all its projects.
+        shared = find_passages([p for p in section.paragraphs if not any(p in sub.paragraphs for sub in subprojects)], doc)
+        for project in projects:
+            project.passages = project.passages or list(shared)
         if name is None and (unit_total := _unit_total(section, subprojects, doc)) is not None:
             projects.insert(0, unit_total)
     elif not listed or own_tables or name:
@@ -406,6 +411,7 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
         table_sections.extend(table.section_scores)
         project.goal_expected = project.goal_expected or table.goal_expected
         project.goal_actual = project.goal_actual or table.goal_actual
+        project.passages.extend(table.passages)
         project.has_indicator_table = project.has_indicator_table or table.has_indicator_header
         budget = table.budget
         project.budget_initial = project.budget_initial or budget.get("budget_initial")
@@ -451,6 +457,7 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
     project.expense_items = project.expense_items or narrative.find_expense_items(paras, doc)
     project.funding_source = project.funding_source or narrative.find_funding_source(paras, doc)
     project.narrative_figures = narrative.find_narrative_figures(paras, doc)
+    project.passages.extend(find_passages(paras, doc))
     if not project.has_indicator_table:
         project.indicators = narrative.find_sentence_indicators(paras, doc) or narrative.find_goal_indicators(paras, doc)
         project.output_facts = narrative.find_output_facts(paras, doc)

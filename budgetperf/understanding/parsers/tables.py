@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from budgetperf.reading.blocks import Cell, SourceDocument, Table, compact
+from budgetperf.understanding.parsers.passages import passage_in_row
 from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     detect_amount_unit,
@@ -50,6 +51,7 @@ from budgetperf.understanding.records import (
     BudgetLine,
     ExpenseItem,
     Indicator,
+    Passage,
     Provenance,
     SectionScore,
     SpendingPlan,
@@ -197,6 +199,7 @@ class TableFacts:
     explained_rows: int = 0  # rows read and left out on purpose (a 决策/过程 row, a 合计 of rows read)
     goal_expected: Value | None = None
     goal_actual: Value | None = None
+    passages: list[Passage] = field(default_factory=list)  # problems, reasons, remedies stated in rows
 
 
 def _prov(doc: SourceDocument, cells) -> Provenance:
@@ -614,6 +617,9 @@ def _read_row(row, previous, doc: SourceDocument, facts: TableFacts, st: _State,
         st.plan_dates = []
         if shares:
             return kind, row
+    if kind not in ("indicator_header", "budget_header", "total") and (passage := passage_in_row(list(row), doc)):
+        facts.passages.append(passage)  # 存在的问题和改进措施 | ……: the report's own why
+        return "passage", row
     if kind == "label" and st.mode is not None and not _is_real_label_row(row):
         kind = "data"
     if kind == "label":
