@@ -286,9 +286,13 @@ def _has(texts: list[str], *words: str) -> bool:
     return any(w in t for t in texts for w in words)
 
 
+_BRACKETED = re.compile(r"[（(][^)）]*[)）]")
+
+
 def _cell_is(texts: list[str], *words: str) -> bool:
-    stripped = [re.sub(r"[（(][^)）]*[)）]", "", t) for t in texts]
-    return any(t in words for t in stripped)
+    """Whether a cell is one of `words` once its bracketed note is dropped."""
+    # Most cells hold no bracket: test them as they are (row_kind asks this often).
+    return any((_BRACKETED.sub("", t) if "(" in t or "（" in t else t) in words for t in texts)
 
 
 def budget_role(text: str) -> str | None:
