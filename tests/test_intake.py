@@ -185,3 +185,28 @@ def test_preview_rows_predict_without_writing(write_env, dash_store):
     assert rows[0]["region"] == "迁西县" and rows[0]["budget_wan"] == 50 and rows[0]["projects"] == 1
     assert intake.project_rows(prepared[0])["项目"].tolist() == ["农村公路养护专项资金"]
     assert not write_env["BUDGETPERF_WRITE_LOG"].exists()
+
+
+# The settings naming what writes keep: everything a rebuild cannot recreate. The
+# bundled reference tables (regions, unit aliases) ship with the image and are read only.
+WRITTEN_SETTINGS = ("BUDGETPERF_DB", "BUDGETPERF_REPORTS_DIR", "BUDGETPERF_ARCHIVE_DIR", "BUDGETPERF_WRITE_LOG",
+                    "BUDGETPERF_CORRECTIONS", "BUDGETPERF_FINDING_STATUSES", "BUDGETPERF_REFERENCE_EDITS")
+
+
+def test_the_image_keeps_every_written_file_on_the_data_volume():
+    """A setting left at its default would write inside the container, so the edits
+    it keeps fail (no permission) or vanish with the container."""
+    import re
+
+    from budgetperf import settings
+    from tests.conftest import ROOT
+
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    env = dict(re.findall(r"\b(BUDGETPERF_[A-Z_]+)=(\S+)", text))
+    assert "VOLUME /data" in text
+    for name in WRITTEN_SETTINGS:
+        assert env.get(name, "").startswith("/data/"), f"{name} is not on the /data volume"
+    # any later setting of a file a write keeps joins the list above
+    kept_beside_the_store = {s.name for s in settings.SETTINGS
+                             if s.is_path and s.default.startswith("data/") and not s.default.endswith(".csv")}
+    assert kept_beside_the_store <= set(WRITTEN_SETTINGS)
