@@ -150,13 +150,14 @@ def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = N
         return _failed(incoming, stored_as, exc.message_zh, exc.message_en)
     except OSError as exc:
         return _failed(incoming, stored_as, f"无法读取文件：{exc.strerror or exc}", f"cannot read: {exc}")
+    # In a child process with memory and time limits: a hostile file costs one refusal.
     if incoming.data is None:
-        ex, result = extracting.extract_safely(incoming.path, ref, display_name=stored_as, corrections=corrections)
+        ex, result = extracting.extract_isolated(incoming.path, ref, display_name=stored_as, corrections=corrections)
     else:
         with tempfile.TemporaryDirectory(prefix="budgetperf-upload-") as folder:
             staged = Path(folder) / f"upload{suffix}"
             staged.write_bytes(incoming.data)
-            ex, result = extracting.extract_safely(staged, ref, display_name=stored_as, corrections=corrections)
+            ex, result = extracting.extract_isolated(staged, ref, display_name=stored_as, corrections=corrections)
     return Prepared(incoming, stored_as, ex, result)
 
 
