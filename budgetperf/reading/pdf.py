@@ -37,7 +37,7 @@ from budgetperf.reading.blocks import (
     join_wrapped,
     normalize_text,
 )
-from budgetperf.reading import limits
+from budgetperf.reading.limits import BUDGET, inflate, inflate_budget, spend, stream_bomb
 from budgetperf.reading.problems import ReadError
 from budgetperf.reading.text import column_slot
 
@@ -55,7 +55,7 @@ class _BudgetedZlib:
     error = zlib.error
 
     def decompress(self, data, wbits=zlib.MAX_WBITS, bufsize=zlib.DEF_BUF_SIZE):
-        return limits.inflate(data, wbits)
+        return inflate(data, wbits)
 
     def __getattr__(self, name):
         return getattr(zlib, name)
@@ -65,14 +65,14 @@ def _decompress_corrupted(data: bytes) -> bytes:
     """pdfminer's fallback for a Flate stream whose checksum is damaged, minus its
     byte-at-a-time loop (quadratic in the output) and within the budget: inflate
     everything before the 4-byte checksum and keep what comes out."""
-    return limits.inflate(data[:-4] if len(data) > 4 else data, complete=False)
+    return inflate(data[:-4] if len(data) > 4 else data, complete=False)
 
 
 def _lzwdecode(data: bytes) -> bytes:
     """pdfminer's LZW decoding, counted against the budget piece by piece."""
     out = []
     for piece in LZWDecoder(io.BytesIO(data)).run():
-        limits.spend(len(piece))
+        spend(len(piece))
         out.append(piece)
     return b"".join(out)
 
@@ -123,17 +123,17 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     items: list[_TextLine | _PageTable] = []
     has_chars = False
     try:
-        with limits.inflate_budget() as budget, pdfplumber.open(io.BytesIO(data)) as pdf:
+        with inflate_budget() as budget, pdfplumber.open(io.BytesIO(data)) as pdf:
             for page_no, page in enumerate(pdf.pages, start=1):
                 has_chars = has_chars or any(c["text"].strip() for c in page.chars)
                 items.extend(_page_items(page, page_no))
                 if budget.exceeded:  # pdfminer may have swallowed the refusal somewhere
-                    raise limits.stream_bomb()
+                    raise stream_bomb()
     except ReadError:
         raise
     except Exception as exc:  # pdfminer raises many types for broken or encrypted files
-        if limits.BUDGET.exceeded:  # the refusal, wrapped by pdfplumber
-            raise limits.stream_bomb() from exc
+        if BUDGET.exceeded:  # the refusal, wrapped by pdfplumber
+            raise stream_bomb() from exc
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if type(cause).__name__ == "PDFPasswordIncorrect":
             raise ReadError("pdf is password-protected", "PDF 文件已加密，需要密码才能打开，请提供未加密的文件") from exc
