@@ -56,5 +56,9 @@ def build_store(reports_dir: str | Path | None = None, db_path: str | Path | Non
         raise publish.StoreWriteError(
             f"an extraction worker died ({exc}); the store is unchanged",
             "抽取进程意外退出（可能内存不足或被终止），数据库保持原样；请重试，内存紧张时可少用并行进程") from exc
+    except OSError as exc:  # the staging folder beside the store: read-only, or the disk full
+        raise publish.os_error(exc, db_path.parent) from exc
+    except duckdb.Error as exc:  # the staging file could not be written
+        raise publish.duckdb_error(exc, db_path.parent) from exc
     return staged.results
 

@@ -42,7 +42,7 @@ import duckdb
 
 from budgetperf import settings
 from budgetperf.errors import UserError
-from budgetperf.storing import schema
+from budgetperf.storing import health, schema
 
 T = TypeVar("T")
 
@@ -127,13 +127,16 @@ def os_error(exc: OSError, where: str | Path) -> StoreWriteError:
     return StoreWriteError(f"cannot write {where}: {exc}", zh)
 
 
-def _duckdb_error(exc: duckdb.Error, where: Path) -> StoreWriteError:
+def duckdb_error(exc: duckdb.Error, where: Path) -> StoreWriteError:
+    """A StoreWriteError that says in plain words why DuckDB could not write."""
     text = str(exc)
     lowered = text.lower()
     if "no space left" in lowered or "file too large" in lowered or "disk quota" in lowered:
         return os_error(OSError(errno.ENOSPC, text), where)
     if "permission denied" in lowered or "read-only file system" in lowered:
         return os_error(OSError(errno.EACCES, text), where)
+    if health.is_corruption(exc):  # the published store itself is damaged: rebuilding mends it
+        return StoreWriteError(f"store write failed: {text}", health.corrupt(where, exc).message_zh)
     return StoreWriteError(f"store write failed: {text}", f"写入数据库失败：{text}。原有数据未受影响。")
 
 
@@ -234,7 +237,7 @@ def publish(db_path: str | Path, apply: Callable[[duckdb.DuckDBPyConnection], T]
         except OSError as exc:
             raise os_error(exc, db_path.parent) from exc
         except duckdb.Error as exc:
-            raise _duckdb_error(exc, db_path.parent) from exc
+            raise duckdb_error(exc, db_path.parent) from exc
         finally:
             for leftover in (draft, draft.with_name(draft.name + ".wal")):
                 _remove(leftover)
