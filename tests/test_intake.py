@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from budgetperf.changes import writelog
-from budgetperf.storing import intake, publish, store
+from budgetperf.storing import intake, journal, publish, store
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 NEW = FIXTURES_DIR / "special_fund_expenses_mismatch.txt"
@@ -153,7 +153,7 @@ def test_a_reports_folder_that_cannot_be_written_fails_the_write(write_env, monk
     def refuse(self, data, target):
         raise PermissionError(errno.EACCES, "Permission denied", str(target))
 
-    monkeypatch.setattr(intake._FileMoves, "place", refuse)
+    monkeypatch.setattr(journal.Intent, "stage", refuse)
     (item,) = add([NEW], write_env).items
     assert item.result.status == "failed" and "没有写入权限" in item.result.reason_zh
     assert str(write_env["BUDGETPERF_REPORTS_DIR"]) in item.result.reason_zh
@@ -167,10 +167,20 @@ def test_deleting_what_is_not_there(write_env):
     assert len(documents(write_env["BUDGETPERF_DB"])) == 1
 
 
-def test_a_write_log_that_cannot_be_written_is_reported_not_fatal(write_env, monkeypatch):
-    monkeypatch.setenv("BUDGETPERF_WRITE_LOG", "/proc/budgetperf/log.jsonl")
+def test_a_write_log_that_cannot_be_written_is_reported_then_caught_up(write_env, monkeypatch):
+    log = write_env["BUDGETPERF_WRITE_LOG"]
+    log.mkdir()  # a folder where the log file should be: appending fails
     report = add([NEW], write_env)
     assert report.items[0].result.status == "added" and "写入记录未能保存" in report.log_problem
+    # the next write waits for it rather than lose the entry …
+    (item,) = add([OTHER], write_env).items
+    assert item.result.status == "failed" and "上一次写入的收尾还未完成" in item.result.reason_zh
+    # … and once the log can be written, the entry is caught up before it
+    log.rmdir()
+    (item,) = add([OTHER], write_env).items
+    assert item.result.status == "added"
+    assert [(e.file, e.outcome) for e in writelog.read(log)] == [(NEW.name, "added"), (OTHER.name, "added")]
+    assert not journal.journal_path(write_env["BUDGETPERF_DB"]).exists()
 
 
 def test_preview_rows_predict_without_writing(write_env, dash_store):

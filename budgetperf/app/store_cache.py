@@ -64,6 +64,7 @@ def _close(opened: _OpenStore) -> None:
 
 @st.cache_resource(validate=_is_current, on_release=_close, show_spinner=False)
 def _open_store(path: str) -> _OpenStore:
+    publish.recover_pending(path)  # a write a killed writer left half-done is finished (or undone) first
     version = store_version(Path(path))  # before opening: a publish in between only causes a reopen
     con = store.connect(path, read_only=True)
     cursor = con.cursor()

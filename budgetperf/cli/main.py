@@ -389,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
+        # a write a killed writer left half-done is finished (or undone) first
+        publish.recover_pending(getattr(args, "db", None) or settings.get("BUDGETPERF_DB"))
         return args.func(args)
     except UserError as exc:  # store busy or damaged, disk full, no permission …
         return _error(exc.message_zh)
