@@ -38,8 +38,9 @@ MB = 1024 * 1024
 # bound what a hostile file may cost (issue 19: 30 s and 1 GB at most).
 MEMORY_BYTES = 1024 * MB
 CPU_SECONDS = 20
-# A child forked from a process already near MEMORY_BYTES still gets this much.
-MIN_ROOM = 256 * MB
+# A child forked from a process already near MEMORY_BYTES (the app, with its caches
+# and threads) still gets this much more: a large honest PDF needs a few hundred MB.
+MIN_ROOM = 512 * MB
 # An allocation failed within this distance of the cap counts as running out.
 NEAR_CAP = 64 * MB
 WALL_SECONDS = 300
@@ -76,8 +77,8 @@ def _resident_and_virtual() -> tuple[int, int]:
 
 def limit_this_process(memory_bytes: int = MEMORY_BYTES) -> None:
     """Cap this process's address space at `memory_bytes` (its resident size can never
-    pass it), or at 256 MB more than it has now when it already has more (a child
-    forked from a large process). Allocations past the cap raise MemoryError
+    pass it), or at MIN_ROOM more than it has now when that is more (a child forked
+    from a large process). Allocations past the cap raise MemoryError
     instead of exhausting the machine."""
     _, virtual = _resident_and_virtual()
     if not virtual:
