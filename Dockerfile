@@ -6,7 +6,9 @@
 #       -v /srv/budgetperf/secrets.toml:/app/.streamlit/secrets.toml:ro budgetperf
 #
 # Everything that changes lives in the /data volume: the store, the reports it is
-# built from, archived originals, the write log and the corrections (see README「部署」). The port is
+# built from, archived originals, the write log, the corrections, the finding statuses
+# and the reference-table edits (see README「部署」); tests/test_intake.py checks that
+# every file a write keeps is set under /data. The port is
 # PORT (default 8501). Written without a Docker engine at hand: build it once and
 # open the app before relying on it.
 FROM python:3.11-slim-bookworm
@@ -47,6 +49,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     BUDGETPERF_WRITE_LOG=/data/write_log.jsonl \
     BUDGETPERF_CORRECTIONS=/data/corrections.jsonl \
     BUDGETPERF_FINDING_STATUSES=/data/finding_statuses.jsonl \
+    BUDGETPERF_REFERENCE_EDITS=/data/reference_edits.jsonl \
     BUDGETPERF_CHROMIUM=/usr/bin/chromium
 
 USER budgetperf

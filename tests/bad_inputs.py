@@ -113,3 +113,157 @@ CASES = [
 
 # What the HTML/SQL report says literally; it must come back as text, unchanged.
 HTML_SQL_MARKERS = ("<script>alert('x')</script>", "'); drop table documents; --")
+
+
+# ---------------------------------------------------------------------------
+# hostile files (issue 19): small on disk, huge or slow once opened. Generated at
+# run time (never committed); each must be refused or read within HOSTILE_SECONDS
+# and HOSTILE_BYTES by `budgetperf ingest` (tests/test_hostile.py measures).
+
+HOSTILE_SECONDS = 30
+HOSTILE_BYTES = 1024 * 1024 * 1024
+MB = 1024 * 1024
+
+
+def _deflate_repeated(chunk: bytes, total: int, head: bytes = b"", wbits: int = -15) -> tuple[bytes, int]:
+    """A deflate stream (raw, or zlib-framed with wbits=15) of `head` and then `chunk`
+    repeated up to `total` bytes in all, made piece by piece (the inflated data is
+    never held), and its CRC-32."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    block = chunk * max(1, MB // len(chunk))
+    crc = zlib.crc32(head)
+    parts, left = [packer.compress(head)], total - len(head)
+    while left > 0:
+        piece = block[:left]
+        crc = zlib.crc32(piece, crc)
+        parts.append(packer.compress(piece))
+        left -= len(piece)
+    parts.append(packer.flush())
+    return b"".join(parts), crc
+
+
+def _zip_with_raw_member(base: bytes, name: str, raw: bytes, crc: int, declared: int) -> bytes:
+    """`base` (a zip package) with member `name` replaced by a deflate stream `raw`
+    whose local and central headers declare `declared` bytes, whatever it inflates to."""
+    import struct
+
+    source = zipfile.ZipFile(io.BytesIO(base))
+    members = [(i.filename, source.read(i.filename)) for i in source.infolist()]
+    out, central = io.BytesIO(), []
+    for filename, data in members:
+        if filename == name:
+            packed, member_crc, size = raw, crc, declared
+        else:
+            import zlib
+
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            packed = packer.compress(data) + packer.flush()
+            member_crc, size = zlib.crc32(data), len(data)
+        encoded = filename.encode("utf-8")
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, member_crc, len(packed), size,
+                              len(encoded), 0) + encoded + packed)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, member_crc,
+                                   len(packed), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+    start = out.tell()
+    for entry in central:
+        out.write(entry)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+def lying_zip_docx(real_bytes: int = 2 * 1024 * MB) -> bytes:
+    """A .docx whose document part declares its true (small) size but inflates to
+    `real_bytes` (about 2 MB on disk for 2 GB): a reader that inflates a member whole
+    before its real size is known holds all of it."""
+    base = _docx_bytes()
+    declared = len(zipfile.ZipFile(io.BytesIO(base)).read("word/document.xml"))
+    raw, crc = _deflate_repeated(b" ", real_bytes)
+    return _zip_with_raw_member(base, "word/document.xml", raw, crc, declared)
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1; object 1 is the catalog) with a
+    correct cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def pdf_stream_bomb(real_bytes: int = 1024 * MB) -> bytes:
+    """A one-page PDF whose content stream (FlateDecode) inflates to `real_bytes`: one
+    line of text, then blanks; about 1 MB on disk for 1 GB."""
+    text = "（合成）绩效评价报告".encode("utf-16-be")
+    head = b"BT /F1 12 Tf 72 720 Td <" + text.hex().encode() + b"> Tj ET\n"
+    data, _ = _deflate_repeated(b" ", real_bytes, head=head, wbits=15)
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> >>] >>",
+    ])
+
+
+def xml_heavy_docx(xml_bytes: int = 190 * MB) -> bytes:
+    """A valid .docx whose body is `xml_bytes` of ordinary paragraphs that compress
+    about 100 times (under the 200× cap): heavy to parse, not a bomb by ratio."""
+    import random
+
+    base = _docx_bytes()
+    source = zipfile.ZipFile(io.BytesIO(base))
+    document = source.read("word/document.xml")
+    body = document.index(b"<w:body>") + len(b"<w:body>")
+    rng = random.Random(42)
+    head, tail = document[:body], document[body:]
+    styled = (b'<w:p><w:pPr><w:spacing w:line="360" w:lineRule="auto"/><w:ind w:firstLine="480"/></w:pPr>'
+              b'<w:r><w:rPr><w:rFonts w:ascii="SimSun" w:hAnsi="SimSun"/><w:sz w:val="24"/></w:rPr>'
+              b'<w:t>%d</w:t></w:r></w:p>')
+    paragraphs = b"".join(styled % rng.randrange(100) for _ in range(20000))
+    filler = (xml_bytes - len(document)) // len(paragraphs) + 1
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                target.writestr(info.filename, source.read(info.filename))
+        with target.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(head)
+            for _ in range(filler):
+                member.write(paragraphs)
+            member.write(tail)
+    return out.getvalue()
+
+
+def large_plain_table(total_bytes: int = 19 * MB) -> bytes:
+    """A .txt report (a title, then one indicator table in pipes) just under the file
+    size limit: every row a plausible indicator."""
+    import random
+
+    rng = random.Random(42)
+    lines = ["迁西县交通运输局2023年度农村公路养护专项资金绩效评价报告", "",
+             "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值 | 分值 | 得分 |",
+             "|---|---|---|---|---|---|---|"]
+    size = sum(len(line.encode()) + 1 for line in lines)
+    n = 0
+    while size < total_bytes:
+        n += 1
+        weight = rng.randint(1, 10)
+        line = (f"| 产出指标 | 数量指标 | 养护里程第{n}段 | ≥{rng.randint(1, 999)}公里 | "
+                f"{rng.randint(1, 999)}公里 | {weight} | {rng.randint(0, weight)} |")
+        lines.append(line)
+        size += len(line.encode()) + 1
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -66,16 +66,13 @@ class Clock:
 def test_limiter_lets_a_few_tries_then_waits_doubling():
     clock = Clock()
     limiter = editors.LoginLimiter(clock)
-    keys = ["name:张三", "session:s1"]
+    keys = editors.client_keys("s1")
     for _ in range(editors.LoginLimiter.FREE_ATTEMPTS - 1):
         limiter.failed(keys)
         assert limiter.wait_seconds(keys) == 0
     limiter.failed(keys)
     assert limiter.wait_seconds(keys) == editors.LoginLimiter.FIRST_WAIT
-    # the name is blocked from any session, the session for any name
-    assert limiter.wait_seconds(["name:张三", "session:other"]) == editors.LoginLimiter.FIRST_WAIT
-    assert limiter.wait_seconds(["name:李四", "session:s1"]) == editors.LoginLimiter.FIRST_WAIT
-    assert limiter.wait_seconds(["name:李四", "session:s2"]) == 0
+    assert limiter.wait_seconds(editors.client_keys("s2")) == 0  # another browser tries now
     clock.now += editors.LoginLimiter.FIRST_WAIT
     assert limiter.wait_seconds(keys) == 0
     limiter.failed(keys)
@@ -85,10 +82,31 @@ def test_limiter_lets_a_few_tries_then_waits_doubling():
     assert limiter.wait_seconds(keys) == editors.LoginLimiter.MAX_WAIT
 
 
+def test_someone_elses_failures_never_lock_the_editor_out():
+    """Five wrong tries under an editor's name from another browser: the editor, in
+    their own browser, logs in at once (a name is never a limiter key)."""
+    limiter = editors.LoginLimiter(Clock())
+    stranger = editors.client_keys("stranger-session", "10.0.0.9")
+    for _ in range(3 * editors.LoginLimiter.FREE_ATTEMPTS):
+        limiter.failed(stranger)
+    assert limiter.wait_seconds(stranger) > 0
+    assert limiter.wait_seconds(editors.client_keys("editor-session", "10.0.0.7")) == 0
+    assert limiter.wait_seconds(editors.client_keys("editor-session")) == 0  # on localhost: no address
+
+
+def test_a_script_opening_a_session_per_try_is_throttled_by_its_address():
+    limiter = editors.LoginLimiter(Clock())
+    for n in range(editors.LoginLimiter.ADDRESS_FREE_ATTEMPTS):
+        assert limiter.wait_seconds(editors.client_keys(f"s{n}", "10.0.0.9")) == 0
+        limiter.failed(editors.client_keys(f"s{n}", "10.0.0.9"))
+    assert limiter.wait_seconds(editors.client_keys("fresh", "10.0.0.9")) == editors.LoginLimiter.FIRST_WAIT
+    assert limiter.wait_seconds(editors.client_keys("fresh", "10.0.0.7")) == 0
+
+
 def test_limiter_forgets_after_success_and_after_an_hour():
     clock = Clock()
     limiter = editors.LoginLimiter(clock)
-    keys = ["name:张三"]
+    keys = editors.client_keys("s1")
     for _ in range(4):
         limiter.failed(keys)
     limiter.succeeded(keys)
@@ -99,3 +117,17 @@ def test_limiter_forgets_after_success_and_after_an_hour():
     clock.now += editors.LoginLimiter.FORGET_AFTER + 1
     limiter.failed(keys)
     assert limiter.wait_seconds(keys) == 0
+
+
+def test_the_write_log_shows_editor_names_to_editors_only(editor_env):
+    from budgetperf.changes import writelog
+    from tests.conftest import EDITOR, login, open_manage
+
+    writelog.append([writelog.WriteEntry("add", EDITOR, "added", file="报告.txt")])
+
+    def who(at) -> list[str]:
+        return list(next(df.value for df in at.dataframe if "操作" in df.value.columns)["编辑"])
+
+    at = open_manage()
+    assert who(at) == ["（登录后可见）"]
+    assert who(login(at)) == [EDITOR]

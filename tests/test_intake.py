@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from budgetperf.changes import writelog
-from budgetperf.storing import intake, publish, store
+from budgetperf.storing import intake, journal, publish, store
 from tests.conftest import FIXTURES_DIR, REPORTS_DIR
 
 NEW = FIXTURES_DIR / "special_fund_expenses_mismatch.txt"
@@ -153,7 +153,7 @@ def test_a_reports_folder_that_cannot_be_written_fails_the_write(write_env, monk
     def refuse(self, data, target):
         raise PermissionError(errno.EACCES, "Permission denied", str(target))
 
-    monkeypatch.setattr(intake._FileMoves, "place", refuse)
+    monkeypatch.setattr(journal.Intent, "stage", refuse)
     (item,) = add([NEW], write_env).items
     assert item.result.status == "failed" and "没有写入权限" in item.result.reason_zh
     assert str(write_env["BUDGETPERF_REPORTS_DIR"]) in item.result.reason_zh
@@ -167,10 +167,20 @@ def test_deleting_what_is_not_there(write_env):
     assert len(documents(write_env["BUDGETPERF_DB"])) == 1
 
 
-def test_a_write_log_that_cannot_be_written_is_reported_not_fatal(write_env, monkeypatch):
-    monkeypatch.setenv("BUDGETPERF_WRITE_LOG", "/proc/budgetperf/log.jsonl")
+def test_a_write_log_that_cannot_be_written_is_reported_then_caught_up(write_env, monkeypatch):
+    log = write_env["BUDGETPERF_WRITE_LOG"]
+    log.mkdir()  # a folder where the log file should be: appending fails
     report = add([NEW], write_env)
     assert report.items[0].result.status == "added" and "写入记录未能保存" in report.log_problem
+    # the next write waits for it rather than lose the entry …
+    (item,) = add([OTHER], write_env).items
+    assert item.result.status == "failed" and "上一次写入的收尾还未完成" in item.result.reason_zh
+    # … and once the log can be written, the entry is caught up before it
+    log.rmdir()
+    (item,) = add([OTHER], write_env).items
+    assert item.result.status == "added"
+    assert [(e.file, e.outcome) for e in writelog.read(log)] == [(NEW.name, "added"), (OTHER.name, "added")]
+    assert not journal.journal_path(write_env["BUDGETPERF_DB"]).exists()
 
 
 def test_preview_rows_predict_without_writing(write_env, dash_store):
@@ -185,3 +195,28 @@ def test_preview_rows_predict_without_writing(write_env, dash_store):
     assert rows[0]["region"] == "迁西县" and rows[0]["budget_wan"] == 50 and rows[0]["projects"] == 1
     assert intake.project_rows(prepared[0])["项目"].tolist() == ["农村公路养护专项资金"]
     assert not write_env["BUDGETPERF_WRITE_LOG"].exists()
+
+
+# The settings naming what writes keep: everything a rebuild cannot recreate. The
+# bundled reference tables (regions, unit aliases) ship with the image and are read only.
+WRITTEN_SETTINGS = ("BUDGETPERF_DB", "BUDGETPERF_REPORTS_DIR", "BUDGETPERF_ARCHIVE_DIR", "BUDGETPERF_WRITE_LOG",
+                    "BUDGETPERF_CORRECTIONS", "BUDGETPERF_FINDING_STATUSES", "BUDGETPERF_REFERENCE_EDITS")
+
+
+def test_the_image_keeps_every_written_file_on_the_data_volume():
+    """A setting left at its default would write inside the container, so the edits
+    it keeps fail (no permission) or vanish with the container."""
+    import re
+
+    from budgetperf import settings
+    from tests.conftest import ROOT
+
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    env = dict(re.findall(r"\b(BUDGETPERF_[A-Z_]+)=(\S+)", text))
+    assert "VOLUME /data" in text
+    for name in WRITTEN_SETTINGS:
+        assert env.get(name, "").startswith("/data/"), f"{name} is not on the /data volume"
+    # any later setting of a file a write keeps joins the list above
+    kept_beside_the_store = {s.name for s in settings.SETTINGS
+                             if s.is_path and s.default.startswith("data/") and not s.default.endswith(".csv")}
+    assert kept_beside_the_store <= set(WRITTEN_SETTINGS)

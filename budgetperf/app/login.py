@@ -94,7 +94,9 @@ def _try_login() -> None:
     name = str(st.session_state.get("admin.login.name") or "").strip()
     password = str(st.session_state.get("admin.login.password") or "")
     session = st.session_state.setdefault(_SESSION_KEY, _secrets.token_hex(8))
-    keys = [f"name:{name}", f"session:{session}"]
+    # Throttled per client (this session, its address), never per name: someone
+    # else's wrong tries under an editor's name must not lock that editor out.
+    keys = editors.client_keys(session, _client_address())
     wait = editors.LIMITER.wait_seconds(keys)
     if wait > 0:
         st.session_state[_LOGIN_ERROR_KEY] = f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试。"
@@ -104,6 +106,15 @@ def _try_login() -> None:
     else:
         editors.LIMITER.failed(keys)
         st.session_state[_LOGIN_ERROR_KEY] = "编辑名或密码不正确。"
+
+
+def _client_address() -> str | None:
+    """The client's network address as the server sees it (None on localhost, or
+    when Streamlit cannot tell)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no client context (a headless run)
+        return None
 
 
 LOGIN_REQUIRED = "请先登录编辑账号：查看不需要登录，更正数据需要编辑账号（见本页上方「编辑登录」）。"

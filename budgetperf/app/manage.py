@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from budgetperf.app import login
 from budgetperf.changes import writelog
 from budgetperf.reading import formats, limits
 from budgetperf.storing import extracting, intake
@@ -189,12 +190,15 @@ def _delete(doc_ids: list[str], editor: str) -> None:
 
 
 def write_log_panel(limit: int = 50) -> None:
-    """The latest entries of the write log, newest first."""
+    """The latest entries of the write log, newest first. Who wrote is for editors:
+    a viewer sees what changed and when, not the editors' names (the names a
+    stranger would need to try passwords against)."""
     entries = writelog.read(limit=limit)
+    is_editor = login.current_editor() is not None
     with st.expander(f"写入记录（最近 {len(entries)} 条）", icon=":material/history:"):
         if not entries:
             st.caption(f"还没有写入记录（{writelog.log_path()}）。")
             return
-        rows = [{"时间": e.at, "编辑": e.editor, "操作": writelog.ACTION_ZH.get(e.action, e.action), "文件": e.file,
+        rows = [{"时间": e.at, "编辑": e.editor if is_editor else "（登录后可见）", "操作": writelog.ACTION_ZH.get(e.action, e.action), "文件": e.file,
                  "结果": writelog.OUTCOME_ZH.get(e.outcome, e.outcome), "说明": e.detail} for e in reversed(entries)]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf import settings
-from budgetperf.storing import publish, schema, store
+from budgetperf.storing import health, publish, schema, store
 
 
 class StoreMissing(Exception):
@@ -64,6 +64,7 @@ def _close(opened: _OpenStore) -> None:
 
 @st.cache_resource(validate=_is_current, on_release=_close, show_spinner=False)
 def _open_store(path: str) -> _OpenStore:
+    publish.recover_pending(path)  # a write a killed writer left half-done is finished (or undone) first
     version = store_version(Path(path))  # before opening: a publish in between only causes a reopen
     con = store.connect(path, read_only=True)
     cursor = con.cursor()
@@ -97,6 +98,8 @@ def query(name: str, **params) -> pd.DataFrame:
             raise
         _open_store.clear()
         return _run_cached(name, params, str(path), store_version(path) or version)
+    except duckdb.Error as exc:  # the file would not even open: said by query_error_notice
+        raise store.QueryError(name, params, exc) from exc
 
 
 def missing_store_notice() -> None:
@@ -114,14 +117,21 @@ def missing_store_notice() -> None:
 def is_outdated_store() -> bool:
     """Whether the published store was built by another version of this program
     (its schema stamp differs from this one's)."""
-    return _open_store(str(store_path())).schema_version != schema.schema_version()
+    try:
+        return _open_store(str(store_path())).schema_version != schema.schema_version()
+    except duckdb.Error:
+        return False  # it does not open at all: damaged, not outdated
 
 
 def query_error_notice(exc: store.QueryError) -> None:
     """A query failed: an outdated store (built by an older version) says to rebuild
     it; anything else is a fault of the program, said as such, with the details
     for the administrator folded away (never the server's paths and traceback)."""
-    if is_outdated_store():
+    if health.is_corruption(exc):
+        st.error("数据库文件已损坏，暂时无法显示数据。请联系数据管理员重新生成数据库（报告原件和人工更正都不受影响）。",
+                 icon=":material/database:")
+        hint = health.corrupt(store_path(), exc.error).message_zh
+    elif is_outdated_store():
         st.error("数据库由旧版本生成，与当前看板不匹配，需要重新生成：请联系数据管理员。", icon=":material/database:")
         hint = "重新生成：python -m budgetperf build"
     else:

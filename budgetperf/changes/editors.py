@@ -14,10 +14,16 @@ configured, writing is off.
 - `hash_password` / `verify_password`: scrypt (n=2**14, r=8, p=1, 16-byte salt),
   compared with ``hmac.compare_digest``. An unknown name is checked against a dummy
   hash, so the answer takes as long as for a known one.
-- `LoginLimiter`: failed logins per name and per session, shared by every session
-  of the server process (a module-level instance, guarded by a lock): after
-  `FREE_ATTEMPTS` failures a key must wait, 30 s doubling per further failure up to
-  15 minutes. A success clears both keys.
+- `LoginLimiter`: failed logins per client, shared by every session of the server
+  process (a module-level instance, guarded by a lock). A client is its browser
+  session, and its network address when the server sees one (`client_keys`):
+  after `FREE_ATTEMPTS` failures in one session, or `ADDRESS_FREE_ATTEMPTS` from
+  one address (a script that opens a new session per try), that client waits,
+  30 s doubling per further failure up to 15 minutes. A name is never a key: five
+  wrong passwords typed under an editor's name elsewhere must not lock that editor
+  out of their own browser. Guessing stays slow anyway: each try costs a scrypt.
+  Known limitation: people behind one NAT share an address (a reverse proxy on
+  the same host shows none, so it does not merge everyone into one client).
 
 No streamlit here (`app.login` is the glue).
 """
@@ -139,14 +145,21 @@ def check_login(config: EditorConfig, name: str, password: str) -> bool:
     return ok and stored is not None
 
 
+def client_keys(session: str, address: str | None = None) -> list[str]:
+    """The limiter keys of one client: its session, and its address if known."""
+    return [f"session:{session}"] + ([f"address:{address}"] if address else [])
+
+
 class LoginLimiter:
-    """Failed-login counting per key ("name:张三", "session:…"), thread-safe.
+    """Failed-login counting per client key ("session:…", "address:…"), thread-safe.
 
     `wait_seconds(keys)` is how long the caller must wait before trying again (0 =
-    may try now); `failed(keys)` records a failure; `succeeded(keys)` clears.
+    may try now); `failed(keys)` records a failure; `succeeded(keys)` clears the
+    session's streak (an address's streak runs out on its own: it may be shared).
     """
 
     FREE_ATTEMPTS = 5
+    ADDRESS_FREE_ATTEMPTS = 20
     FIRST_WAIT = 30.0
     MAX_WAIT = 15 * 60.0
     FORGET_AFTER = 60 * 60.0
@@ -156,6 +169,9 @@ class LoginLimiter:
         self._lock = threading.Lock()
         # key -> (failures in the streak, blocked until, time of the last failure)
         self._state: dict[str, tuple[int, float, float]] = {}
+
+    def _free(self, key: str) -> int:
+        return self.ADDRESS_FREE_ATTEMPTS if key.startswith("address:") else self.FREE_ATTEMPTS
 
     def wait_seconds(self, keys: list[str]) -> float:
         now = self._clock()
@@ -170,7 +186,7 @@ class LoginLimiter:
                 if now - last > self.FORGET_AFTER:
                     failures, until = 0, 0.0  # an old streak is forgotten
                 failures += 1
-                over = failures - self.FREE_ATTEMPTS
+                over = failures - self._free(key)
                 if over >= 0:
                     until = now + min(self.MAX_WAIT, self.FIRST_WAIT * 2 ** over)
                 self._state[key] = (failures, until, now)
@@ -178,8 +194,9 @@ class LoginLimiter:
     def succeeded(self, keys: list[str]) -> None:
         with self._lock:
             for key in keys:
-                self._state.pop(key, None)
+                if not key.startswith("address:"):
+                    self._state.pop(key, None)
 
 
-# One limiter per server process: every session's failures count against the name.
+# One limiter per server process: every session's failures count against its client.
 LIMITER = LoginLimiter()

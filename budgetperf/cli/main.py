@@ -179,9 +179,11 @@ def _cmd_score(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from budgetperf.storing.store import connect, run_query
+    from budgetperf.storing import health
+    from budgetperf.storing.store import run_query
 
-    with connect(_store_or_exit(args.db)) as con:
+    con, _ = health.open_checked(_store_or_exit(args.db))
+    with con:
         # The same query as the 审核 page, so the CLI prints what the page lists.
         df = run_query("audit/findings", con=con, regions=args.region or None, years=args.year or None)
     if args.json:
@@ -198,18 +200,27 @@ SUMMARY_TABLES = (("documents", "文档", "份"), ("projects", "项目", "个"),
                   ("checks", "审核发现", "条"))
 
 
-def _print_summary(db: Path) -> None:
-    from budgetperf.storing.store import connect
+def _print_summary(db: Path) -> bool:
+    """Print what the store holds; returns whether it was built by another version
+    (a damaged store raises health.StoreCorrupt)."""
+    from budgetperf.storing import health
 
-    with connect(db) as con:
-        for table, label, unit in SUMMARY_TABLES:
-            print(f"  {label}：{con.execute(f'select count(*) from {table}').fetchone()[0]} {unit}")
+    con, is_outdated = health.open_checked(db)
+    with con:
+        counts = [(label, con.execute(f"select count(*) from {table}").fetchone()[0], unit)
+                  for table, label, unit in SUMMARY_TABLES]
+    for label, n, unit in counts:
+        print(f"  {label}：{n} {unit}")
+    return is_outdated
 
 
 def _cmd_info(args) -> int:
+    from budgetperf.storing import health
+
     db = _store_or_exit(args.db)
     print(f"数据库：{db}")
-    _print_summary(db)
+    if _print_summary(db):
+        print(f"注意：{health.outdated(db).message_zh}")
     return 0
 
 
@@ -370,15 +381,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from budgetperf.storing.publish import StoreWriteError
+    import duckdb
+
+    from budgetperf.errors import UserError
+    from budgetperf.storing import health, publish
+    from budgetperf.storing.store import QueryError
 
     args = build_parser().parse_args(argv)
     try:
+        # a write a killed writer left half-done is finished (or undone) first
+        publish.recover_pending(getattr(args, "db", None) or settings.get("BUDGETPERF_DB"))
         return args.func(args)
-    except StoreWriteError as exc:
+    except UserError as exc:  # store busy or damaged, disk full, no permission …
         return _error(exc.message_zh)
     except FileNotFoundError as exc:
         return _error(f"找不到文件或文件夹：{exc.filename or exc}")
+    except OSError as exc:  # a folder that cannot be written, a disk that is full
+        return _error(publish.os_error(exc, exc.filename or "").message_zh)
+    except (duckdb.Error, QueryError) as exc:  # reading the store failed half-way
+        db = getattr(args, "db", None) or settings.get("BUDGETPERF_DB")
+        if health.is_corruption(exc):
+            return _error(health.corrupt(db, exc).message_zh)
+        return _error(f"读取数据库失败（{exc}）。如果数据库由旧版本生成，运行 `budgetperf build` 重新生成。")
     except KeyboardInterrupt:
         return _error("已中断；数据库保持中断前的状态")
     except BrokenPipeError:  # `budgetperf info | head`: the reader left, not an error

@@ -22,7 +22,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zlib
 from dataclasses import dataclass, field
+
+from pdfminer import pdftypes
+from pdfminer.lzw import LZWDecoder
 
 from budgetperf.reading.blocks import (
     Block,
@@ -33,12 +37,48 @@ from budgetperf.reading.blocks import (
     join_wrapped,
     normalize_text,
 )
+from budgetperf.reading.limits import BUDGET, inflate, inflate_budget, spend, stream_bomb
 from budgetperf.reading.problems import ReadError
 from budgetperf.reading.text import column_slot
 
 # pdfminer warns once per glyph for embedded fonts without a FontBBox (common in
 # Chrome and WPS exports); the warnings are not actionable and flood the CLI.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+class _BudgetedZlib:
+    """The `zlib` pdfminer's stream decoding sees. pdfminer inflates a FlateDecode
+    stream whole, with no limit (a 0.4 MB file held 875 MB), and has no hook for
+    one; so inflating goes through the document's budget (`limits.inflate`) and
+    everything else is zlib's own."""
+
+    error = zlib.error
+
+    def decompress(self, data, wbits=zlib.MAX_WBITS, bufsize=zlib.DEF_BUF_SIZE):
+        return inflate(data, wbits)
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+
+def _decompress_corrupted(data: bytes) -> bytes:
+    """pdfminer's fallback for a Flate stream whose checksum is damaged, minus its
+    byte-at-a-time loop (quadratic in the output) and within the budget: inflate
+    everything before the 4-byte checksum and keep what comes out."""
+    return inflate(data[:-4] if len(data) > 4 else data, complete=False)
+
+
+def _lzwdecode(data: bytes) -> bytes:
+    """pdfminer's LZW decoding, counted against the budget piece by piece."""
+    out = []
+    for piece in LZWDecoder(io.BytesIO(data)).run():
+        spend(len(piece))
+        out.append(piece)
+    return b"".join(out)
+
+
+# Installed once, for every read: outside `limits.inflate_budget` nothing is counted.
+pdftypes.zlib, pdftypes.decompress_corrupted, pdftypes.lzwdecode = _BudgetedZlib(), _decompress_corrupted, _lzwdecode
 
 # A sentence may end a line; anything else at the right margin is a wrap.
 _SENTENCE_END = tuple("。！？；：!?;:")
@@ -83,11 +123,17 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     items: list[_TextLine | _PageTable] = []
     has_chars = False
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with inflate_budget() as budget, pdfplumber.open(io.BytesIO(data)) as pdf:
             for page_no, page in enumerate(pdf.pages, start=1):
                 has_chars = has_chars or any(c["text"].strip() for c in page.chars)
                 items.extend(_page_items(page, page_no))
+                if budget.exceeded:  # pdfminer may have swallowed the refusal somewhere
+                    raise stream_bomb()
+    except ReadError:
+        raise
     except Exception as exc:  # pdfminer raises many types for broken or encrypted files
+        if BUDGET.exceeded:  # the refusal, wrapped by pdfplumber
+            raise stream_bomb() from exc
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if type(cause).__name__ == "PDFPasswordIncorrect":
             raise ReadError("pdf is password-protected", "PDF 文件已加密，需要密码才能打开，请提供未加密的文件") from exc

@@ -3,16 +3,16 @@
 command line. A finding's status changes no fact: it is appended to its own log
 and laid over the findings by the publish itself, with no re-extraction.
 
-A correction is kept in its file (`corrections.append`) and the documents it
-concerns are extracted again from their originals in the reports folder, with all
-their corrections, and replace their rows in one published write
-(`publish.publish`). So the store always holds what a build from the reports folder
-would give: a rebuild, an ingest of the same file or an import on another machine
-yields the same rows.
+A correction takes effect by extracting the documents it concerns again from their
+originals in the reports folder, with all their corrections, and replacing their
+rows in one published write (`publish.publish`). So the store always holds what a
+build from the reports folder would give: a rebuild, an ingest of the same file or
+an import on another machine yields the same rows.
 
-Nothing stays half-written: the records are appended under the writer lock, inside
-the write; if the write then fails (an original missing, the disk full, the store
-busy), undo records are appended for them and the store is left as it was.
+Nothing stays half-written: the records reach their logs (and the write log its
+entries) only with the published store, as one journaled step (`journal`): a
+write that fails or is killed before it publishes leaves no record behind, one
+killed after it has its records appended by the recovery.
 
 Reference edits (a region row, a unit alias) are kept the same way and re-extract
 the documents they can change: those without a region or in the edited region, and
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -33,8 +33,9 @@ from budgetperf import settings, vocabulary
 from budgetperf.changes import corrections, finding_status, reference_edits, writelog
 from budgetperf.changes.corrections import Applied, Correction
 from budgetperf.errors import UserError
-from budgetperf.storing import extracting, loading, publish, schema, store
+from budgetperf.storing import extracting, journal, loading, publish, schema, store
 from budgetperf.storing.reference import load_reference
+from budgetperf.understanding.parsers.context import Reference
 
 
 class CorrectionWriteError(UserError, ValueError):
@@ -59,10 +60,12 @@ def _paths(db_path, reports_dir) -> tuple[Path, Path]:
             Path(reports_dir or settings.get("BUDGETPERF_REPORTS_DIR")))
 
 
-def _reextract(con: duckdb.DuckDBPyConnection, doc_ids: list[str], reports_dir: Path, ref) -> list:
-    """These stored documents extracted again with every active correction; raises
+def _reextract(con: duckdb.DuckDBPyConnection, doc_ids: list[str], reports_dir: Path, ref,
+               records: list[Correction] | None = None) -> list:
+    """These stored documents extracted again with every active correction (of
+    `records`: those kept and those this write is about to keep); raises
     CorrectionWriteError when one cannot be (nothing is written then)."""
-    by_doc = corrections.by_document(corrections.load())
+    by_doc = corrections.by_document(corrections.load() if records is None else records)
     extractions, problems = extracting.reextract_stored(con, doc_ids, reports_dir, ref, by_doc)
     if problems:
         raise CorrectionWriteError(problems[0].reason_en, problems[0].reason_zh)
@@ -86,81 +89,70 @@ def _stored(con, hashes: set[str]) -> dict[str, str]:
                             "order by file", [sorted(hashes)]).fetchall())
 
 
-class _Kept:
-    """Records appended to their file inside a write (under the writer lock, so writers
-    see each other's), and undone by undo records if the write then fails."""
-
-    def __init__(self, append: Callable[[], None], undo: Callable[[], None]):
-        self._append, self.undo, self.done = append, undo, False
-
-    def __call__(self) -> None:
-        self._append()
-        self.done = True
+def _failed(exc: Exception, editor: str, via: str, action: str) -> CorrectionReport:
+    """A write that did not publish: nothing was kept; say why, and log the attempt."""
+    message = getattr(exc, "message_zh", None) or f"写入失败：{exc}"
+    writelog.append_or_problem([writelog.WriteEntry(action, editor, "failed", via=via, detail=message)])
+    return CorrectionReport(False, message)
 
 
-def _publish_keeping(db_path: Path, apply: Callable, kept: _Kept, editor: str, via: str,
-                     action: str) -> tuple[list | None, CorrectionReport | None]:
-    """Publish `apply` (which calls `kept()`); on failure undo what was kept, log it
-    and return the failed report instead of the extractions."""
-    try:
-        return publish.publish(db_path, apply), None
-    except (CorrectionWriteError, publish.StoreWriteError, duckdb.Error, OSError) as exc:
-        if kept.done:
-            kept.undo()
-        message = getattr(exc, "message_zh", None) or f"写入失败：{exc}"
-        writelog.append_or_problem([writelog.WriteEntry(action, editor, "failed", via=via, detail=message)])
-        return None, CorrectionReport(False, message)
+def _publish_journaled(db_path: Path, apply: Callable, appends: list[tuple[Path, list[dict]]],
+                       finding_statuses: Callable[[], dict] | None = None) -> tuple[object, journal.Intent]:
+    """Publish `apply` with these records appended to their logs as one journaled
+    step (`journal`): the logs hold them exactly when the store reflects them."""
+    kept: list[journal.Intent] = []
+
+    def plan(result, intent: journal.Intent) -> None:
+        for path, records in appends:
+            intent.append(path, records)
+        kept.append(intent)
+
+    result = publish.publish(db_path, apply, plan=plan, finding_statuses=finding_statuses)
+    return result, kept[0]
 
 
 def _write(records: list[Correction], editor: str, via: str, db_path: Path, reports_dir: Path,
            action_zh: str) -> CorrectionReport:
-    """Append `records` to their logs and make them take effect in one published
-    write: corrections of facts re-extract their documents; finding statuses change
-    no fact and are laid over the findings by the publish itself."""
+    """Make `records` take effect and keep them, in one journaled write: corrections
+    of facts re-extract their documents (with these records laid over those kept);
+    finding statuses change no fact and are laid over the findings by the publish.
+    The records reach their logs only with the published store."""
     if not db_path.exists():
         return CorrectionReport(False, "还没有数据库，请先导入报告")
     ref = load_reference()
     facts = [r for r in records if not finding_status.is_status(r)]
     statuses = [r for r in records if finding_status.is_status(r)]
     hashes = {r.doc_hash for r in records}
+    ids = {r.id for r in records}
+    undone = {r.undoes for r in records if r.undoes}
 
-    def keep() -> None:
-        if facts:
-            corrections.append(facts)
-        if statuses:
-            finding_status.append(statuses)
-
-    def take_back() -> None:
-        if facts:
-            corrections.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in facts])
-        if statuses:
-            finding_status.append([corrections.undo(r, editor, "写入失败，自动撤销") for r in statuses])
-
-    kept = _Kept(keep, take_back)
+    def pending_statuses() -> dict:  # read under the lock: the statuses kept, and these
+        return finding_status.current([*finding_status.load(), *statuses])
 
     def apply(con) -> list:
         stored = _stored(con, hashes)
         if len(stored) < len(hashes):
             raise CorrectionWriteError("a document to correct is not in the store",
                                        "要更正的文档已不在库中（可能已被删除），请刷新页面后再试")
-        kept()
-        extractions = _reextract(con, [stored[h] for h in {r.doc_hash for r in facts}], reports_dir, ref)
+        extractions = _reextract(con, [stored[h] for h in {r.doc_hash for r in facts}], reports_dir, ref,
+                                 [*corrections.load(), *facts])
         loading.replace_documents(con, extractions)
         return extractions, _status_outcomes(con, statuses)
 
-    result, failed = _publish_keeping(db_path, apply, kept, editor, via, "correct")
-    if failed:
-        return failed
-    extractions, outcomes = result
-    ids = {r.id for r in records}
-    undone = {r.undoes for r in records if r.undoes}
-    applied = [a for ex in extractions for a in ex.applied if a.correction.id in ids] + outcomes
-    files = [ex.facts.file for ex in extractions]
     entries = [writelog.WriteEntry(
         "correct", editor, "undone" if r.undoes else "corrected", file=r.file, doc_id=r.doc_hash[:16], via=via,
         detail=f"{action_zh}：{r.target_zh}：{r.old_value or '（空）'} → {r.new_value or '（空）'}（{r.reason}）",
         extra={"correction_id": r.undoes or r.id}) for r in records]
-    problem = writelog.append_or_problem(entries, "更正已生效")
+    appends = [(corrections.corrections_path(), [asdict(r) for r in facts]),
+               (finding_status.log_path(), [asdict(r) for r in statuses]),
+               (writelog.log_path(), [asdict(e) for e in entries])]
+    try:
+        (extractions, outcomes), intent = _publish_journaled(db_path, apply, appends,
+                                                             pending_statuses if statuses else None)
+    except (CorrectionWriteError, publish.StoreWriteError, duckdb.Error, OSError) as exc:
+        return _failed(exc, editor, via, "correct")
+    applied = [a for ex in extractions for a in ex.applied if a.correction.id in ids] + outcomes
+    files = [ex.facts.file for ex in extractions]
     if undone:
         message = f"已撤销 {len(records)} 条更正，重新提取了 {len(files)} 份文件"
     else:
@@ -171,7 +163,7 @@ def _write(records: list[Correction], editor: str, via: str, db_path: Path, repo
         if counts["orphan"]:
             message += f"，{counts['orphan']} 条找不到要更正的对象"
         message += f"），重新提取了 {len(files)} 份文件"
-    return CorrectionReport(True, message, applied, files, problem)
+    return CorrectionReport(True, message, applied, files, intent.problem)
 
 
 def submit(records: list[Correction], editor: str, *, via: str = "app", db_path=None,
@@ -245,7 +237,7 @@ def import_file(path: str | Path, editor: str, *, via: str = "cli", db_path=None
 # reference tables
 
 
-def _affected_by(con: duckdb.DuckDBPyConnection, edits: list[reference_edits.ReferenceEdit]) -> list[str]:
+def affected_by(con: duckdb.DuckDBPyConnection, edits: list[reference_edits.ReferenceEdit]) -> list[str]:
     """Documents a reference edit can change: for a region, those without a region,
     in that region or whose unit begins with its name; for a unit alias, those whose
     unit is either form."""
@@ -276,27 +268,35 @@ def submit_reference(edits: list[reference_edits.ReferenceEdit], editor: str, *,
     if not db_path.exists():
         reference_edits.append(edits)
         return CorrectionReport(True, f"已保存 {len(edits)} 条参考表修改，建库后生效")
-    kept = _Kept(lambda: reference_edits.append(edits),
-                 lambda: reference_edits.append([reference_edits.undo(e, editor, "写入失败，自动撤销") for e in edits]))
 
     def apply(con) -> list:
-        kept()
-        ref = load_reference()
+        ref = _reference_with(edits)  # under the lock: the edits kept by then, and these
         con.execute("delete from regions")
         schema.load_regions(con, ref)
-        extractions = _reextract(con, _affected_by(con, edits), reports_dir, ref)
+        extractions = _reextract(con, affected_by(con, edits), reports_dir, ref)
         loading.replace_documents(con, extractions)
         return extractions
 
-    extractions, failed = _publish_keeping(db_path, apply, kept, editor, via, "reference")
-    if failed:
-        return failed
     entries = [writelog.WriteEntry("reference", editor, "undone" if e.undoes else "corrected", via=via,
                                    detail=f"{e.summary_zh}（{e.reason}）", extra={"edit_id": e.undoes or e.id})
                for e in edits]
-    problem = writelog.append_or_problem(entries, "修改已生效")
+    appends = [(reference_edits.edits_path(), [asdict(e) for e in edits]),
+               (writelog.log_path(), [asdict(e) for e in entries])]
+    try:
+        extractions, intent = _publish_journaled(db_path, apply, appends)
+    except (CorrectionWriteError, publish.StoreWriteError, duckdb.Error, OSError) as exc:
+        return _failed(exc, editor, via, "reference")
     files = [ex.facts.file for ex in extractions]
-    return CorrectionReport(True, f"已保存 {len(edits)} 条参考表修改，重新提取了 {len(files)} 份文件", [], files, problem)
+    return CorrectionReport(True, f"已保存 {len(edits)} 条参考表修改，重新提取了 {len(files)} 份文件", [], files,
+                            intent.problem)
+
+
+def _reference_with(pending: list[reference_edits.ReferenceEdit]) -> Reference:
+    """The reference tables as they will be once `pending` is kept: the CSV files
+    with the kept edits and these laid over them."""
+    base = load_reference(edits_path=str(reference_edits.edits_path()) + ".none")  # the CSV files alone
+    regions, aliases = reference_edits.apply_edits(base.regions, base.unit_aliases, [*reference_edits.load(), *pending])
+    return Reference(regions, aliases)
 
 
 def undo_reference(ids: list[str], editor: str, reason: str = "撤销", **kwargs) -> CorrectionReport:

@@ -26,6 +26,7 @@ from budgetperf.changes.corrections import (
     load,
 )
 from budgetperf.reading import ReadError, read_document
+from budgetperf.storing import isolation
 from budgetperf.storing.arrow import to_arrow
 from budgetperf.storing.linking import LinkInput, link_input
 from budgetperf.storing.rows import document_rows
@@ -84,6 +85,7 @@ def _init_worker(ref: Reference, schemas: dict[str, pa.Schema], corrections: dic
     import logging
 
     _die_with_parent()
+    isolation.limit_this_process()  # a hostile file fails alone (MemoryError), the worker lives on
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     _WORKER_STATE["ref"], _WORKER_STATE["schemas"], _WORKER_STATE["corrections"] = ref, schemas, corrections
 
@@ -101,7 +103,11 @@ def extract_safely(path: Path, ref: Reference, *, display_name: str | None = Non
     name = display_name or path.name
     try:
         ex = extract_file(path, ref, display_name=display_name, corrections=corrections or {})
+    except (MemoryError, isolation.OutOfTime) as exc:  # a limited process (isolation) out of room
+        return None, _refused(name, isolation.refusal("memory" if isinstance(exc, MemoryError) else "time"))
     except ReadError as exc:
+        if _ran_out_of_memory(exc) or isolation.memory_ran_out():  # a parser (lxml) that says it otherwise
+            return None, _refused(name, isolation.refusal("memory"))
         return None, IngestResult(name, "failed", reason_en=exc.message_en, reason_zh=exc.message_zh)
     except OSError as exc:
         return None, IngestResult(name, "failed", reason_en=f"cannot read: {exc}",
@@ -115,9 +121,41 @@ def extract_safely(path: Path, ref: Reference, *, display_name: str | None = Non
                             needs_review=review_messages(facts))
 
 
+def _refused(name: str, why: isolation.LimitExceeded) -> IngestResult:
+    return IngestResult(name, "failed", reason_en=why.message_en, reason_zh=why.message_zh)
+
+
+def _ran_out_of_memory(exc: BaseException) -> bool:
+    while exc is not None:
+        if isinstance(exc, MemoryError) or "memory allocation failed" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def extract_isolated(path: Path, ref: Reference, *, display_name: str | None = None,
+                     corrections=None) -> tuple[Extraction | None, IngestResult]:
+    """`extract_safely` in a child process with memory and CPU-time limits
+    (`isolation.run_limited`): a file that would exhaust them is refused with a
+    Chinese reason, and this process (the app, the CLI) is not touched. Uploads,
+    ingests and the files of a small build are extracted this way."""
+    path = Path(path).absolute()
+    try:
+        return isolation.run_limited(extract_safely, path, ref, display_name=display_name,
+                                     corrections=corrections)
+    except isolation.LimitExceeded as why:
+        return None, _refused(display_name or path.name, why)
+
+
 def extract_one(path: Path, ref: Reference, index: int, corrections: dict | None = None):
-    """(FileOutcome, rows or None) for one file of a build, with its corrections applied."""
-    ex, result = extract_safely(path, ref, corrections=corrections)
+    """(FileOutcome, rows or None) for one file of a build, with its corrections applied:
+    in a pool worker (limited when it started, a CPU budget per file) or, for a small
+    build, in a limited child process of its own."""
+    if _WORKER_STATE:
+        with isolation.cpu_budget():
+            ex, result = extract_safely(path, ref, corrections=corrections)
+    else:
+        ex, result = extract_isolated(path, ref, corrections=corrections)
     if ex is None:
         return FileOutcome(index, result), None
     return FileOutcome(index, result, ex.facts.content_hash, link_input(ex)), document_rows(ex)

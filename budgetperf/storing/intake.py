@@ -10,12 +10,14 @@ is built from it, so every write keeps the two in step:
   `loading.add_extractions`): each becomes 新增 (added), 重复 (unchanged: same content
   already stored), 替换 (replaced: a new version of a stored file name) or 失败
   (failed, with a Chinese reason). The originals of added and replaced files are
-  saved in the reports folder *before* the new store is published (the old
-  version of a replaced file is moved to the archive), and put back if publishing
-  fails, so a rebuild always gives the store that was published;
+  staged in the reports folder before the store is published and moved into place
+  after it (the old version of a replaced file to the archive), as one journaled
+  step with the write log entries (`journal`), so folder, log and store agree
+  even when the writer is killed half-way;
 - `delete_reports` deletes documents with all their rows and moves their originals
-  to ``BUDGETPERF_ARCHIVE_DIR`` (time-stamped), so a rebuild does not bring them
-  back and an operator can still restore one by moving it back;
+  to ``BUDGETPERF_ARCHIVE_DIR`` (time-stamped), journaled the same way, so a
+  rebuild does not bring them back and an operator can still restore one by
+  moving it back;
 - `rebuild` rebuilds the store from the folder.
 
 Every write appends to the write log (`writelog`) with the editor's name. No
@@ -24,15 +26,12 @@ streamlit here: `app.manage` and `cli` call these functions.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -40,7 +39,7 @@ import pandas as pd
 from budgetperf import settings
 from budgetperf.changes import writelog
 from budgetperf.reading import ReadError, formats, limits
-from budgetperf.storing import building, extracting, loading, publish, schema
+from budgetperf.storing import building, extracting, journal, loading, publish, schema
 from budgetperf.storing.extracting import IngestResult
 from budgetperf.storing.reference import load_reference
 from budgetperf.understanding.extract import Extraction
@@ -150,13 +149,14 @@ def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = N
         return _failed(incoming, stored_as, exc.message_zh, exc.message_en)
     except OSError as exc:
         return _failed(incoming, stored_as, f"无法读取文件：{exc.strerror or exc}", f"cannot read: {exc}")
+    # In a child process with memory and time limits: a hostile file costs one refusal.
     if incoming.data is None:
-        ex, result = extracting.extract_safely(incoming.path, ref, display_name=stored_as, corrections=corrections)
+        ex, result = extracting.extract_isolated(incoming.path, ref, display_name=stored_as, corrections=corrections)
     else:
         with tempfile.TemporaryDirectory(prefix="budgetperf-upload-") as folder:
             staged = Path(folder) / f"upload{suffix}"
             staged.write_bytes(incoming.data)
-            ex, result = extracting.extract_safely(staged, ref, display_name=stored_as, corrections=corrections)
+            ex, result = extracting.extract_isolated(staged, ref, display_name=stored_as, corrections=corrections)
     return Prepared(incoming, stored_as, ex, result)
 
 
@@ -257,52 +257,6 @@ def _archive_name(archive_dir: Path, name: str) -> Path:
     return target
 
 
-def _move(src: Path, dst: Path) -> None:
-    """Rename, or copy and delete across file systems (the archive may be elsewhere)."""
-    try:
-        os.replace(src, dst)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-        import shutil
-
-        shutil.move(str(src), str(dst))
-
-
-class _FileMoves:
-    """File moves of one write, undone in reverse order if the write fails."""
-
-    def __init__(self):
-        self._undo: list[Callable[[], None]] = []
-
-    def archive(self, path: Path, archive_dir: Path) -> Path:
-        archive_dir.mkdir(parents=True, exist_ok=True)
-        target = _archive_name(archive_dir, path.name)
-        _move(path, target)
-        self._undo.append(lambda: _move(target, path))
-        return target
-
-    def place(self, data: bytes, target: Path) -> None:
-        staged = target.with_name(f".{target.name}.{os.urandom(4).hex()}.part")
-        try:
-            with open(staged, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(staged, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                staged.unlink()
-            raise
-        self._undo.append(lambda: target.unlink(missing_ok=True))
-
-    def undo(self) -> None:
-        for step in reversed(self._undo):
-            with contextlib.suppress(OSError):
-                step()
-        self._undo.clear()
-
-
 def _same_file(a: Path | None, b: Path) -> bool:
     try:
         return a is not None and a.resolve() == b.resolve()
@@ -310,9 +264,15 @@ def _same_file(a: Path | None, b: Path) -> bool:
         return False
 
 
+def _log_records(entries: list[writelog.WriteEntry]) -> list[dict]:
+    return [asdict(e) for e in entries]
+
+
 def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_path=None, reports_dir=None,
                 archive_dir=None, ref: Reference | None = None) -> WriteReport:
-    """Publish prepared files in one write; keep the originals; log each file.
+    """Publish prepared files in one journaled write: the store, the originals in the
+    reports folder (an old version of a replaced file archived) and the write log
+    change together or not at all (`journal`).
 
     Two files of the batch with the same stored name: the later one fails (the user
     renames it). A write that cannot be published (store busy, disk full, no
@@ -329,16 +289,23 @@ def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_p
             p.result.reason_en = f"another file of this batch is also named {p.stored_as!r}"
         names.add(p.stored_as)
     items = [(p.extraction, p.result) for p in prepared if p.extraction is not None]
-    moves = _FileMoves()
 
     def apply(con) -> bool:
         schema.prepare_draft(con, ref)
         return loading.add_extractions(con, items)
 
-    def keep_originals(changed: bool):
+    def entries() -> list[writelog.WriteEntry]:
+        return [writelog.WriteEntry(
+            "add", editor, p.result.status, file=p.stored_as, doc_id=p.result.doc_id, via=via,
+            detail=p.result.reason_zh if p.result.status == "failed" else p.message_zh,
+            extra={"uploaded_as": p.incoming.name} if p.incoming.name != p.stored_as else {},
+        ) for p in prepared]
+
+    def plan(changed: bool, intent: journal.Intent) -> None:
+        # Staged beside their targets before the commit point, moved in after it.
         try:
             reports_dir.mkdir(parents=True, exist_ok=True)
-            for stale in reports_dir.glob(_STAGING_GLOB):  # left by a writer killed half-way
+            for stale in reports_dir.glob(_STAGING_GLOB):  # staged by a writer killed before it journaled
                 stale.unlink(missing_ok=True)
             for p in prepared:
                 if p.extraction is None or p.result.status not in ("added", "replaced"):
@@ -346,30 +313,36 @@ def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_p
                 target = reports_dir / p.stored_as
                 if _same_file(p.incoming.path, target):
                     continue  # ingesting a file already in the reports folder
-                if target.exists():
-                    moves.archive(target, archive_dir)  # the old version, or a stray file of that name
-                moves.place(p.incoming.read_bytes(), target)
+                if target.exists():  # the old version, or a stray file of that name
+                    archive_dir.mkdir(parents=True, exist_ok=True)
+                    intent.archive(target, _archive_name(archive_dir, target.name))
+                intent.stage(p.incoming.read_bytes(), target)
         except OSError as exc:
-            moves.undo()
             raise publish.os_error(exc, reports_dir) from exc
-        except BaseException:
-            moves.undo()
-            raise
-        return moves.undo
+        intent.append(writelog.log_path(), _log_records(entries()))
 
     if items:
         try:
-            publish.publish(db_path, apply, before_replace=keep_originals, is_changed=bool)
+            intent = _published(db_path, apply, plan)
+            if intent is not None:  # published: the journal logged it
+                return WriteReport(list(prepared), intent.problem)
         except publish.StoreWriteError as exc:
             for p in prepared:
                 if p.extraction is not None:
                     p.result.status, p.result.reason_zh, p.result.reason_en = "failed", exc.message_zh, exc.message_en
-    entries = [writelog.WriteEntry(
-        "add", editor, p.result.status, file=p.stored_as, doc_id=p.result.doc_id, via=via,
-        detail=p.result.reason_zh if p.result.status == "failed" else p.message_zh,
-        extra={"uploaded_as": p.incoming.name} if p.incoming.name != p.stored_as else {},
-    ) for p in prepared]
-    return WriteReport(list(prepared), writelog.append_or_problem(entries))
+    return WriteReport(list(prepared), writelog.append_or_problem(entries()))
+
+
+def _published(db_path: Path, apply, plan) -> journal.Intent | None:
+    """Publish `apply` journaling `plan`; the intent (None when nothing changed)."""
+    kept: list[journal.Intent] = []
+
+    def planned(result, intent: journal.Intent) -> None:
+        plan(result, intent)
+        kept.append(intent)
+
+    publish.publish(db_path, apply, plan=planned, is_changed=bool)
+    return kept[0] if kept else None
 
 
 @dataclass
@@ -393,48 +366,60 @@ class Deletion:
 
 def delete_reports(doc_ids: list[str], editor: str, *, via: str = "app", db_path=None, reports_dir=None,
                    archive_dir=None) -> WriteReport:
-    """Delete documents (and all their rows) in one write; move their originals to
-    the archive so a rebuild does not bring them back."""
+    """Delete documents (and all their rows) in one journaled write; their originals
+    move to the archive so a rebuild does not bring them back."""
     db_path, reports_dir, archive_dir = _paths(db_path, reports_dir, archive_dir)
     wanted = {d: Deletion(d) for d in dict.fromkeys(doc_ids)}
-    moves = _FileMoves()
 
-    def archive_originals(found):
+    def entries() -> list[writelog.WriteEntry]:
+        return [writelog.WriteEntry(
+            "delete", editor, d.status, file=d.file, doc_id=d.doc_id, via=via,
+            detail=d.reason_zh or (f"原件已移到 {d.archived_to}" if d.archived_to else None),
+        ) for d in wanted.values()]
+
+    def plan(found, intent: journal.Intent) -> None:
         try:
             for doc_id, file in found:
                 wanted[doc_id].file, wanted[doc_id].status = file, "deleted"
                 original = reports_dir / file
                 if original.is_file():
-                    wanted[doc_id].archived_to = str(moves.archive(original, archive_dir))
+                    archive_dir.mkdir(parents=True, exist_ok=True)
+                    target = _archive_name(archive_dir, original.name)
+                    intent.archive(original, target)
+                    wanted[doc_id].archived_to = str(target)
         except OSError as exc:
-            moves.undo()
-            raise publish.os_error(exc, reports_dir) from exc
-        return moves.undo
+            raise publish.os_error(exc, archive_dir) from exc
+        intent.append(writelog.log_path(), _log_records(entries()))
 
     if wanted and db_path.exists():
         try:
-            publish.publish(db_path, lambda con: loading.delete_documents(con, list(wanted)),
-                            before_replace=archive_originals, is_changed=bool)
+            intent = _published(db_path, lambda con: loading.delete_documents(con, list(wanted)), plan)
+            if intent is not None:
+                return WriteReport(list(wanted.values()), intent.problem)
         except publish.StoreWriteError as exc:
             for d in wanted.values():
                 d.status, d.reason_zh, d.archived_to = "failed", exc.message_zh, None
-    entries = [writelog.WriteEntry(
-        "delete", editor, d.status, file=d.file, doc_id=d.doc_id, via=via,
-        detail=d.reason_zh or (f"原件已移到 {d.archived_to}" if d.archived_to else None),
-    ) for d in wanted.values()]
-    return WriteReport(list(wanted.values()), writelog.append_or_problem(entries))
+    return WriteReport(list(wanted.values()), writelog.append_or_problem(entries()))
 
 
 def rebuild(editor: str, *, via: str = "cli", db_path=None, reports_dir=None,
             ref: Reference | None = None) -> tuple[list[IngestResult], str | None]:
-    """Rebuild the store from the reports folder (`building.build_store`) and log it.
-    Returns the per-file results and a write-log problem, if any."""
+    """Rebuild the store from the reports folder (`building.build_store`), its write
+    log entry journaled with it. Returns the per-file results and a write-log
+    problem, if any."""
     db_path, reports_dir, _ = _paths(db_path, reports_dir, None)
-    results = building.build_store(reports_dir, db_path, ref)
-    ok = sum(r.status != "failed" for r in results)
-    entry = writelog.WriteEntry("build", editor, "built", via=via,
-                                detail=f"从 {reports_dir} 重建：{ok} 个文件入库，{len(results) - ok} 个失败")
-    return results, writelog.append_or_problem([entry])
+
+    kept: list[journal.Intent] = []
+
+    def plan(results: list[IngestResult], intent: journal.Intent) -> None:
+        ok = sum(r.status != "failed" for r in results)
+        entry = writelog.WriteEntry("build", editor, "built", via=via,
+                                    detail=f"从 {reports_dir} 重建：{ok} 个文件入库，{len(results) - ok} 个失败")
+        intent.append(writelog.log_path(), _log_records([entry]))
+        kept.append(intent)
+
+    results = building.build_store(reports_dir, db_path, ref, plan=plan)
+    return results, kept[0].problem if kept else None
 
 
 def cli_editor() -> str:

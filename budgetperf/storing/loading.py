@@ -21,7 +21,7 @@ import hashlib
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -44,6 +44,7 @@ from budgetperf.storing.extracting import (
     reextract_stored,
     worker_pool,
 )
+from budgetperf.storing.health import is_corruption
 from budgetperf.storing.linking import (
     LinkInput,
     link_rows,
@@ -497,9 +498,10 @@ def add_extractions(con: duckdb.DuckDBPyConnection, items: list) -> bool:
         con.execute("commit")
         changed = True
     except duckdb.Error as exc:
-        con.execute("rollback")
-        if isinstance(exc, duckdb.IOException):
-            raise  # the draft itself failed (disk): the whole write fails
+        with suppress(duckdb.Error):  # a damaged draft may refuse even this
+            con.execute("rollback")
+        if isinstance(exc, duckdb.IOException) or is_corruption(exc):
+            raise  # the draft itself failed (disk, a damaged store): the whole write fails
         for entry in group:  # file by file: one refused file fails alone
             result = entry[2]
             restore(result)

@@ -101,9 +101,10 @@ def apply_finding_statuses(con: duckdb.DuckDBPyConnection, statuses: dict | None
             where d.content_hash = f.doc_hash and c.finding_key = f.finding_key) then 'applied' else 'orphan' end""")
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """What every write ends with: finding statuses laid over, marts rebuilt."""
-    apply_finding_statuses(con)
+def refresh_derived(con: duckdb.DuckDBPyConnection, statuses: dict | None = None) -> None:
+    """What every write ends with: finding statuses laid over (`statuses` when the
+    write is about to keep new ones), marts rebuilt."""
+    apply_finding_statuses(con, statuses)
     refresh_marts(con)
     con.execute("insert or replace into store_meta values ('schema_version', ?)", [schema_version()])
 
