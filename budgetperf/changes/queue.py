@@ -37,11 +37,15 @@ KIND_HELP = {
 ORDER = [
     "review:not_recognized",
     "review:indicator_table_unread",
+    "review:rows_unread",
+    "review:cells_guessed",
+    "review:amount_unit_suspect",
     "error:total_vs_parts",
     "error:weights_sum",
     "error:grade_vs_score",
     "review:project_name_missing",
     "review:region_unknown",
+    "review:projects_count_off",
     "review:weights_off",
     "review:year_missing",
     "review:unit_missing",
@@ -56,6 +60,7 @@ ORDER = [
     "warning:score_unsupported",
     "warning:execution_missing",
     "review:repeated_content",
+    "review:unit_inferred",
     "review:year_inferred",
 ]
 # An audit error whose rule is not listed above ranks with the errors, a warning
