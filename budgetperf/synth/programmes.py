@@ -92,8 +92,8 @@ SUCCESSORS = {
 }
 
 # Suffixes a rename swaps (longest first, so 补助经费 is taken before 经费).
-RENAME_SUFFIXES = ("专项资金", "补助资金", "补助经费", "工作经费", "经费", "资金")
-NEW_SUFFIXES = ("经费", "专项资金", "补助资金", "项目")
+RENAME_SUFFIXES = ("专项资金", "补助资金", "补助经费", "工作经费", "专项经费", "经费", "资金")
+NEW_SUFFIXES = ("经费", "专项资金", "补助资金", "专项经费")
 
 # The years a programme's events (start, end, rename) fall in: where corpora are.
 # The timeline itself covers any year: before the span a programme is as at its
