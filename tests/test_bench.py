@@ -28,8 +28,9 @@ def test_smoke_run_measures_every_section(tmp_path, monkeypatch, capsys):
     assert all(q["app"]["n"] >= 3 and q["duckdb"]["n"] >= 3 and q["pandas"]["n"] >= 1 for q in queries)
     assert results["accuracy"]["fields"] > 0 and results["accuracy"]["refused"] == 0
     assert results["planted"]
+    assert results["links"]["documents"] > 0 and results["links"]["precision_pct"] >= 0
     printed = capsys.readouterr().out
-    assert "== targets (issue 9)" in printed and "saved:" in printed
+    assert "== targets (issue 9)" in printed and "saved:" in printed and "programme links:" in printed
     assert render(results) in printed
 
 

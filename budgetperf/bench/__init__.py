@@ -11,7 +11,10 @@ Measures, on this machine:
    timed through the app's path, raw DuckDB and load-all pandas, on the seed store,
    ~100× and ~10,000× the seeds (`pages`);
 4. accuracy against the synthetic truth, fields and planted inconsistencies
-   (`accuracy`); and, with `--export`, the PNG export pack (`export`).
+   (`accuracy`);
+5. programme links across years against the truth of 60 regions whose programmes
+   continue, end, start and get renamed: precision and recall (`links`); and, with
+   `--export`, the PNG export pack (`export`).
 
 Synthetic corpora and their stores are cached under `.bench/` (gitignored); the
 first full run writes ~45,000 reports and builds a million-indicator store (several
@@ -35,6 +38,7 @@ from budgetperf.bench import stores
 from budgetperf.bench.accuracy import planted_recall, score_corpus
 from budgetperf.bench.export import bench_export
 from budgetperf.bench.extraction import bench_extraction
+from budgetperf.bench.links import LINKS, format_score, score_links
 from budgetperf.bench.pages import bench_pages
 from budgetperf.bench.stores import SEED, SMOKE, X10K, X100, cache_dir
 from budgetperf.bench.timing import run_measured
@@ -101,6 +105,7 @@ def _smoke(results: dict, log) -> None:
                                  "pages": bench_pages(SEED.db, reruns=1, query_budget_s=0.05, log=log)}}
     results["accuracy"] = score_corpus(SMOKE.reports, SMOKE.truth)
     results["planted"] = planted_recall(SMOKE.db, SMOKE.truth)
+    results["links"] = score_links(SMOKE.reports, SMOKE.truth).as_dict()
 
 
 def _full(results: dict, args, log) -> None:
@@ -135,6 +140,9 @@ def _full(results: dict, args, log) -> None:
         log("accuracy against the synthetic truth …")
         results["accuracy"] = score_corpus(X100.reports, X100.truth)
         results["planted"] = planted_recall(X100.db, X100.truth)
+    log("programme links against the synthetic truth …")
+    stores.ensure_corpus(LINKS, log)
+    results["links"] = score_links(LINKS.reports, LINKS.truth).as_dict()
     if args.export:
         log("export pack …")
         results["export"] = bench_export(SEED.db)
@@ -240,6 +248,8 @@ def render(results: dict) -> str:
         add("  planted inconsistencies found by the audit: " + ", ".join(
             f"{k} {v['found']}/{v['planted']}" + (f" (+{v['flagged_unplanted']} unplanted)" if v["flagged_unplanted"] else "")
             for k, v in planted.items()))
+    if results.get("links"):
+        add("\n== " + format_score(results["links"]))
     if results.get("export"):
         add(f"\n== export pack: {results['export']}")
     add("\n== targets (issue 9)")

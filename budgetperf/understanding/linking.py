@@ -56,8 +56,8 @@ _MIN_SET_CORE = 3
 def name_core(name: str, prefixes: tuple[str, ...] = ()) -> str:
     """A programme name without what any programme may add or drop: a funding
     document's number, a year, the region or unit written before it (`prefixes`),
-    level and scope words, joining words and money-kind suffixes. Never shorter
-    than two characters: a name that is all generic words keeps its last two."""
+    level and scope words, joining words and money-kind suffixes. Stripping stops
+    before fewer than two characters are left (专项资金 → 专项)."""
     text = _YEAR.sub("", _DOC_NUMBER.sub("", compact(name)))
     text = _NOT_WORD.sub("", text)
     for prefix in sorted((compact(p) for p in prefixes if p), key=len, reverse=True):
