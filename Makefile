@@ -90,7 +90,7 @@ accuracy: venv
 
 # The corpus is cached in .bench/ (BUDGETPERF_BENCH_DIR); the first run writes it (a minute or two).
 links-accuracy: venv
-	$(BIN)/python -m budgetperf.bench.links
+	$(BIN)/python -m budgetperf bench --links
 
 clean:
 	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp data/*.tmp.wal data/*.lock screenshots/ exports/ .pytest_cache/

@@ -34,6 +34,22 @@ def test_smoke_run_measures_every_section(tmp_path, monkeypatch, capsys):
     assert render(results) in printed
 
 
+def test_links_run_measures_the_links_alone(tmp_path, monkeypatch, capsys):
+    import budgetperf.bench as bench
+    from budgetperf.bench.stores import Tier
+
+    monkeypatch.setenv("BUDGETPERF_BENCH_DIR", str(tmp_path / "bench"))
+    monkeypatch.setattr(bench, "LINKS", Tier("links", "links (tiny)", regions=2, years=(2024, 2025)))
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert main(parser.parse_args(["--links"])) == 0
+    results = json.loads((tmp_path / "bench" / "links.json").read_text(encoding="utf-8"))
+    assert set(results) >= {"links", "machine"} and "pages" not in results and "builds" not in results
+    assert results["links"]["documents"] > 0
+    printed = capsys.readouterr().out
+    assert "programme links:" in printed and "== targets" not in printed
+
+
 def test_percentiles_and_repeat():
     assert percentile([5, 1, 3], 50) == 3
     assert percentile([0, 10], 95) == 9.5

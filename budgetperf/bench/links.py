@@ -7,12 +7,11 @@ processes) and linked the way a build links it (`storing.linking.link_rows`, one
 region at a time); a link counts when its file, project name, earlier name and
 earlier year are the truth's. Targets (issue 18): precision ≥ 99%, recall ≥ 90%.
 
-    python -m budgetperf.bench.links [--regions 60] [--years 2019-2025] [--seed 1]   # make links-accuracy
+    python -m budgetperf bench --links        # make links-accuracy: this measurement alone
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from dataclasses import dataclass, field
@@ -41,7 +40,8 @@ class LinkScore:
     truth: set[tuple] = field(default_factory=set)
     found: set[tuple] = field(default_factory=set)
     documents: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # extraction and linking
+    link_seconds: float = 0.0  # linking alone (what a build adds)
 
     @property
     def correct(self) -> set[tuple]:
@@ -59,6 +59,7 @@ class LinkScore:
         return {"documents": self.documents, "truth": len(self.truth), "found": len(self.found),
                 "correct": len(self.correct), "precision_pct": round(self.precision_pct, 2),
                 "recall_pct": round(self.recall_pct, 2), "seconds": round(self.seconds, 1),
+                "link_seconds": round(self.link_seconds, 2),
                 "false_links": [list(x) for x in sorted(self.found - self.truth)[:examples]],
                 "missed_links": [list(x) for x in sorted(self.truth - self.found)[:examples]]}
 
@@ -93,7 +94,9 @@ def score_links(reports: Path, truth: Path, workers: int | None = None) -> LinkS
     """Extract and link every report of a synthetic corpus; score against its truth."""
     start = time.time()
     inputs = link_inputs(reports, workers)
+    linked = time.time()
     score = LinkScore(truth_links(truth), found_links(inputs), len(inputs))
+    score.link_seconds = time.time() - linked
     score.seconds = time.time() - start
     return score
 
@@ -102,30 +105,11 @@ def format_score(score: dict) -> str:
     met = score["precision_pct"] >= TARGET_PRECISION_PCT and score["recall_pct"] >= TARGET_RECALL_PCT
     lines = [f"programme links: {score['correct']}/{score['found']} found are right (precision "
              f"{score['precision_pct']}%), {score['correct']}/{score['truth']} of the truth found (recall "
-             f"{score['recall_pct']}%); {score['documents']} documents, {score['seconds']} s; targets "
+             f"{score['recall_pct']}%); {score['documents']} documents, {score['seconds']} s "
+             f"(linking {score.get('link_seconds', 0)} s); targets "
              f"precision ≥ {TARGET_PRECISION_PCT:g}%, recall ≥ {TARGET_RECALL_PCT:g}%: {'met' if met else 'MISSED'}"]
     for title, rows in (("false links", score["false_links"]), ("missed links", score["missed_links"])):
         if rows:
             lines.append(f"  {title} (first {len(rows)}):")
             lines += [f"    {f}: {this} ← {earlier} ({year})" for f, this, earlier, year in rows]
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m budgetperf.bench.links",
-                                     description="precision and recall of programme links on a synthetic corpus")
-    parser.add_argument("--regions", type=int, default=LINKS.regions)
-    parser.add_argument("--years", default=f"{LINKS.years[0]}-{LINKS.years[1]}")
-    parser.add_argument("--seed", type=int, default=LINKS.seed)
-    parser.add_argument("--examples", type=int, default=10, help="false and missed links to list")
-    args = parser.parse_args(argv)
-    first, _, last = args.years.partition("-")
-    tier = Tier("links", f"links ({args.regions} regions)", regions=args.regions,
-                years=(int(first), int(last or first)), seed=args.seed)
-    ensure_corpus(tier)
-    print(format_score(score_links(tier.reports, tier.truth).as_dict(args.examples)))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
