@@ -3,7 +3,9 @@
 Pure and deterministic: `plan_documents` draws regions, units and shapes from one
 `random.Random(seed)`; `make_document` draws one document's figures from its own
 `random.Random(f"{seed}:{index}")`, so documents can be made in any order and in
-parallel processes and still come out the same.
+parallel processes and still come out the same. Which projects a document tells of
+are drawn from its unit's programmes running that year (`synth.programmes`: a
+timeline per unit, so a programme keeps its name, or its rename, across documents).
 
 The truth follows the answer-key conventions (`tests/fixtures/devset/README.md`,
 "Key conventions"): amounts in 万元 whatever unit the document writes, one stated
@@ -19,7 +21,7 @@ import random
 from dataclasses import dataclass, field
 
 from budgetperf.synth import SYNTH_FILE_PREFIX
-from budgetperf.synth.programmes import (  # noqa: F401  (DEPARTMENTS, COMMON_PROJECTS: their home)
+from budgetperf.synth.programmes import (  # noqa: F401  (COMMON_PROJECTS: kept importable from here)
     COMMON_PROJECTS,
     DEPARTMENTS,
     programmes_of,
