@@ -8,6 +8,7 @@
 #   make test-fast    the inner loop: pytest -m 'not browser'
 #   make bench        python -m budgetperf bench --export: table + .bench/results.json
 #   make accuracy     extraction accuracy on the seeds and the devset (every miss), and the layouts matrix
+#   make links-accuracy  programme links across years: precision and recall on 60 synthetic regions
 #   make clean        remove generated files (store, caches, screenshots, exports)
 #   make distclean    clean + remove .venv and the benchmark's cache (.bench/)
 #
@@ -24,10 +25,10 @@ STAMP := $(VENV)/.installed
 DB := $(or $(BUDGETPERF_DB),data/budgetperf.duckdb)
 CHROMIUM := $(or $(BUDGETPERF_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: help venv system-deps store run test test-fast bench accuracy clean distclean
+.PHONY: help venv system-deps store run test test-fast bench accuracy links-accuracy clean distclean
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 
@@ -86,6 +87,10 @@ accuracy: venv
 	$(BIN)/python -m budgetperf score tests/seed_facts.json data/reports/*.txt --quiet | tail -n 1
 	$(BIN)/python -m budgetperf score tests/fixtures/devset/expected.json $$(ls tests/fixtures/devset/* | grep -v -e expected.json -e README.md)
 	$(BIN)/python -m budgetperf.bench.generality tests/seed_facts.json tests/fixtures/devset/expected.json
+
+# The corpus is cached in .bench/ (BUDGETPERF_BENCH_DIR); the first run writes it (a minute or two).
+links-accuracy: venv
+	$(BIN)/python -m budgetperf bench --links
 
 clean:
 	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp data/*.tmp.wal data/*.lock screenshots/ exports/ .pytest_cache/

@@ -28,9 +28,26 @@ def test_smoke_run_measures_every_section(tmp_path, monkeypatch, capsys):
     assert all(q["app"]["n"] >= 3 and q["duckdb"]["n"] >= 3 and q["pandas"]["n"] >= 1 for q in queries)
     assert results["accuracy"]["fields"] > 0 and results["accuracy"]["refused"] == 0
     assert results["planted"]
+    assert results["links"]["documents"] > 0 and results["links"]["precision_pct"] >= 0
     printed = capsys.readouterr().out
-    assert "== targets (issue 9)" in printed and "saved:" in printed
+    assert "== targets (issue 9)" in printed and "saved:" in printed and "programme links:" in printed
     assert render(results) in printed
+
+
+def test_links_run_measures_the_links_alone(tmp_path, monkeypatch, capsys):
+    import budgetperf.bench as bench
+    from budgetperf.bench.stores import Tier
+
+    monkeypatch.setenv("BUDGETPERF_BENCH_DIR", str(tmp_path / "bench"))
+    monkeypatch.setattr(bench, "LINKS", Tier("links", "links (tiny)", regions=2, years=(2024, 2025)))
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert main(parser.parse_args(["--links"])) == 0
+    results = json.loads((tmp_path / "bench" / "links.json").read_text(encoding="utf-8"))
+    assert set(results) >= {"links", "machine"} and "pages" not in results and "builds" not in results
+    assert results["links"]["documents"] > 0
+    printed = capsys.readouterr().out
+    assert "programme links:" in printed and "== targets" not in printed
 
 
 def test_percentiles_and_repeat():

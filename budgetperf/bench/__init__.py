@@ -11,7 +11,10 @@ Measures, on this machine:
    timed through the app's path, raw DuckDB and load-all pandas, on the seed store,
    ~100× and ~10,000× the seeds (`pages`);
 4. accuracy against the synthetic truth, fields and planted inconsistencies
-   (`accuracy`); and, with `--export`, the PNG export pack (`export`).
+   (`accuracy`);
+5. programme links across years against the truth of 60 regions whose programmes
+   continue, end, start and get renamed: precision and recall (`links`); and, with
+   `--export`, the PNG export pack (`export`).
 
 Synthetic corpora and their stores are cached under `.bench/` (gitignored); the
 first full run writes ~45,000 reports and builds a million-indicator store (several
@@ -35,6 +38,7 @@ from budgetperf.bench import stores
 from budgetperf.bench.accuracy import planted_recall, score_corpus
 from budgetperf.bench.export import bench_export
 from budgetperf.bench.extraction import bench_extraction
+from budgetperf.bench.links import LINKS, format_score, score_links
 from budgetperf.bench.pages import bench_pages
 from budgetperf.bench.stores import SEED, SMOKE, X10K, X100, cache_dir
 from budgetperf.bench.timing import run_measured
@@ -48,8 +52,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tiers", default="seed,x100,x10k", help="page tiers to run (seed,x100,x10k)")
     p.add_argument("--skip-build", action="store_true", help="skip the 10,000-report build timings")
     p.add_argument("--export", action="store_true", help="also time the PNG export pack (needs chromium)")
+    p.add_argument("--links", action="store_true",
+                   help="only programme links across years: precision and recall on 60 synthetic regions")
     p.add_argument("--rebuild", action="store_true", help="rebuild cached stores (after extraction changed)")
-    p.add_argument("--json", help="where to save the results (default .bench/results.json, smoke: .bench/smoke.json)")
+    p.add_argument("--json", help="where to save the results (default .bench/results.json, smoke: .bench/smoke.json, "
+                                  "links: .bench/links.json)")
 
 
 def main(args) -> int:
@@ -60,11 +67,15 @@ def main(args) -> int:
     cache_dir().mkdir(parents=True, exist_ok=True)
     if args.smoke:
         _smoke(results, log)
+    elif getattr(args, "links", False):
+        stores.ensure_corpus(LINKS, log)
+        results["links"] = score_links(LINKS.reports, LINKS.truth).as_dict()
     else:
         _full(results, args, log)
     results["machine"]["loadavg_end"] = _loadavg()
     results["seconds"] = round(time.time() - start, 1)
-    out = Path(args.json or (cache_dir() / ("smoke.json" if args.smoke else "results.json")))
+    name = "smoke.json" if args.smoke else "links.json" if getattr(args, "links", False) else "results.json"
+    out = Path(args.json or (cache_dir() / name))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(render(results))
@@ -101,6 +112,7 @@ def _smoke(results: dict, log) -> None:
                                  "pages": bench_pages(SEED.db, reruns=1, query_budget_s=0.05, log=log)}}
     results["accuracy"] = score_corpus(SMOKE.reports, SMOKE.truth)
     results["planted"] = planted_recall(SMOKE.db, SMOKE.truth)
+    results["links"] = score_links(SMOKE.reports, SMOKE.truth).as_dict()
 
 
 def _full(results: dict, args, log) -> None:
@@ -135,6 +147,9 @@ def _full(results: dict, args, log) -> None:
         log("accuracy against the synthetic truth …")
         results["accuracy"] = score_corpus(X100.reports, X100.truth)
         results["planted"] = planted_recall(X100.db, X100.truth)
+    log("programme links against the synthetic truth …")
+    stores.ensure_corpus(LINKS, log)
+    results["links"] = score_links(LINKS.reports, LINKS.truth).as_dict()
     if args.export:
         log("export pack …")
         results["export"] = bench_export(SEED.db)
@@ -200,13 +215,15 @@ def _fmt(x, digits=0) -> str:
 def render(results: dict) -> str:
     lines = []
     add = lines.append
-    add("\n== extraction, one core (read + parse + resolve + audit)")
-    add(f"{'set':<20}{'files':>7}{'reports/s':>11}{'ms/report':>11}{'mean KB':>9}")
+    if results.get("extraction"):  # absent from a --links run
+        add("\n== extraction, one core (read + parse + resolve + audit)")
+        add(f"{'set':<20}{'files':>7}{'reports/s':>11}{'ms/report':>11}{'mean KB':>9}")
     for r in results.get("extraction", []):
         add(f"{r['set']:<20}{r['files']:>7}{r['reports_per_s']:>11.0f}{r['ms_per_report']:>11.2f}{r['mean_kb']:>9.1f}")
-    add("\n== store builds (CLI in a subprocess; peak memory = build + workers)")
-    add(f"{'what':<48}{'wall s':>8}{'CPU s':>8}{'load':>6}{'MB file':>9}{'MB peak':>9}{'docs':>8}"
-        f"{'indicators':>12}{'failed':>7}")
+    if results.get("builds"):
+        add("\n== store builds (CLI in a subprocess; peak memory = build + workers)")
+        add(f"{'what':<48}{'wall s':>8}{'CPU s':>8}{'load':>6}{'MB file':>9}{'MB peak':>9}{'docs':>8}"
+            f"{'indicators':>12}{'failed':>7}")
     for b in results.get("builds", []):
         add(f"{b['what'][:47]:<48}{_fmt(b.get('seconds'), 1):>8}{_fmt(b.get('cpu_s'), 1):>8}"
             f"{_fmt(b.get('loadavg'), 1):>6}{_fmt(b.get('size_mb'), 1):>9}"
@@ -240,10 +257,14 @@ def render(results: dict) -> str:
         add("  planted inconsistencies found by the audit: " + ", ".join(
             f"{k} {v['found']}/{v['planted']}" + (f" (+{v['flagged_unplanted']} unplanted)" if v["flagged_unplanted"] else "")
             for k, v in planted.items()))
+    if results.get("links"):
+        add("\n== " + format_score(results["links"]))
     if results.get("export"):
         add(f"\n== export pack: {results['export']}")
-    add("\n== targets (issue 9)")
-    add("\n".join(targets(results)))
+    met = targets(results)
+    if met:
+        add("\n== targets (issue 9)")
+        add("\n".join(met))
     return "\n".join(lines)
 
 

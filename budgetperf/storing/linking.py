@@ -12,24 +12,16 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from budgetperf.reading.blocks import SourceDocument
 from budgetperf.storing.arrow import insert_arrow, table_schemas, to_arrow
 from budgetperf.understanding import linking
 from budgetperf.understanding.extract import Extraction
-from budgetperf.understanding.records import (
-    DocumentFacts,
-    Indicator,
-    Project,
-    Provenance,
-    Value,
-    v,
-)
+from budgetperf.understanding.records import v
 
 
 @dataclass
 class LinkInput:
     """What programme linking needs of one document: who and when, and per project
-    its name, kind, text and indicator names."""
+    its name, kind, section text and indicator names."""
 
     doc_id: str
     file: str
@@ -38,31 +30,20 @@ class LinkInput:
     unit: str | None
     unit_short: str | None
     year: int | None
-    projects: list[tuple[int, str, str, str, list[str]]]  # (seq, name, kind, text, indicator names)
+    projects: list[tuple[int, str, str, str, list[str]]]  # (seq, name, kind, section text, indicator names)
 
 
 def link_input(ex: Extraction) -> LinkInput:
     f = ex.facts
-    projects = [(seq, p.name, p.kind, linking.project_text(ex.source, p) if p.kind != "department" else "",
-                 [i.name for i in p.indicators])
-                for seq, p in enumerate(f.projects, start=1)]
+    sections = linking.project_sections(ex.source, f.projects)
+    projects = [(seq, p.name, p.kind, text if p.kind != "department" else "", [i.name for i in p.indicators])
+                for seq, (p, text) in enumerate(zip(f.projects, sections), start=1)]
     return LinkInput(f.content_hash[:16], f.file, f.fmt, v(f.region), v(f.unit), f.unit_short, v(f.year), projects)
 
 
-def _as_extraction(li: LinkInput) -> Extraction:
-    """A stand-in Extraction for `link_programs`: each project's text is one line, so
-    the project's line range selects exactly its text."""
-    facts = DocumentFacts(file=li.file, fmt=li.fmt, region=Value(li.region) if li.region else None,
-                          unit=Value(li.unit) if li.unit else None, unit_short=li.unit_short,
-                          year=Value(li.year) if li.year else None, content_hash=li.doc_id)
-    lines = []
-    for k, (_, name, kind, text, indicator_names) in enumerate(li.projects, start=1):
-        lines.append(text)
-        prov = Provenance(li.file, k, k)
-        facts.projects.append(Project(name=name, kind=kind, prov=prov,
-                                      indicators=[Indicator(None, None, n, None, None, None, None, prov)
-                                                  for n in indicator_names]))
-    return Extraction(SourceDocument(li.file, li.fmt, lines), facts, [])
+def _link_document(li: LinkInput) -> linking.LinkDocument:
+    return linking.LinkDocument(li.region, li.unit_short or li.unit, li.year,
+                                [(name, kind, text) for _, name, kind, text, _ in li.projects])
 
 
 def link_rows(inputs: list[LinkInput], pool: ProcessPoolExecutor | None = None) -> list[tuple]:
@@ -86,19 +67,19 @@ def _link_groups(groups: list[list[LinkInput]]) -> list[tuple]:
 
 
 def _link_group(group: list[LinkInput]) -> list[tuple]:
-    """program_links rows of one region's documents."""
-    extractions = [_as_extraction(li) for li in group]
-    linking.link_programs(extractions)
-    ids = {}
+    """program_links rows of one region's documents (in file order: the earlier side
+    of a link is the first project of that year and name)."""
+    ids: dict[tuple, str] = {}
     for li in group:
         for seq, name, _, _, _ in li.projects:
-            ids[(li.year, name)] = f"{li.doc_id}:{seq}"
+            ids.setdefault((li.unit_short or li.unit, li.year, name), f"{li.doc_id}:{seq}")
     rows = []
-    for li, ex in zip(group, extractions):
-        for link in ex.facts.same_program_as:
-            this = ids.get((li.year, link["this"]))
-            earlier = ids.get((link["earlier_year"], link["earlier"]))
-            if this and earlier:
+    for li, links in zip(group, linking.link_documents([_link_document(li) for li in group])):
+        unit = li.unit_short or li.unit
+        for link in links:
+            this = next(f"{li.doc_id}:{seq}" for seq, name, *_ in li.projects if name == link["this"])
+            earlier = ids.get((unit, link["earlier_year"], link["earlier"]))
+            if earlier:
                 rows.append((li.doc_id, this, earlier, link["earlier_year"], link["similarity"]))
     return rows
 
@@ -114,17 +95,25 @@ def stored_link_inputs(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None
             for d, file, fmt, region, unit, short, year in con.execute(
                 "select doc_id, file, fmt, region, unit, unit_short, year from documents "
                 "semi join _link_docs using (doc_id) order by file").fetchall()}
+    # Each project's section, as `linking.project_sections` cuts it from a fresh
+    # extraction: from its first line to the line before the next project's.
     texts = dict(con.execute("""
-        with spans as (
-            select p.project_id, p.doc_id, coalesce(p.line_start, 0) as line_first,
-                   greatest(p.line_end, coalesce(max(i.line_end), p.line_end)) as line_last
+        with starts as (
+            select p.project_id, p.doc_id, p.seq, p.kind,
+                   greatest(least(coalesce(p.line_start, 1), coalesce(min(i.line_start), p.line_start, 1)), 1) as line_first
             from projects p semi join _link_docs using (doc_id)
             left join indicators i using (project_id)
-            where p.kind <> 'department'
-            group by p.project_id, p.doc_id, p.line_start, p.line_end
+            group by p.project_id, p.doc_id, p.seq, p.kind, p.line_start
+        ),
+        spans as (
+            select project_id, doc_id, kind, line_first,
+                   greatest(coalesce(lead(line_first) over (partition by doc_id order by line_first, seq) - 1,
+                                     2147483647), line_first) as line_last
+            from starts
         )
         select s.project_id, string_agg(l.text, '' order by l.line_no)
         from spans s join source_lines l on l.doc_id = s.doc_id and l.line_no between s.line_first and s.line_last
+        where s.kind <> 'department'
         group by s.project_id""").fetchall())
     for pid, doc_id, seq, name, kind, indicator_names in con.execute("""
             select p.project_id, p.doc_id, p.seq, p.name, p.kind, list(i.name order by i.seq) filter (where i.name is not null)

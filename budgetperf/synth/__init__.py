@@ -24,4 +24,4 @@ MARKER = SYNTHETIC_MARKER  # the store recognises it through the vocabulary
 SYNTH_FILE_PREFIX = "synth-"
 # Bumped whenever the same arguments would render different files: the benchmark's
 # cached corpora are keyed by it.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4

@@ -22,11 +22,13 @@ from budgetperf.synth import MARKER, SYNTH_FILE_PREFIX
 from budgetperf.synth.model import (
     FORMATS,
     PlannedDocument,
+    SynthDocument,
     document_to_key,
     make_document,
     plan_documents,
 )
 from budgetperf.synth.office import render_office
+from budgetperf.synth.programmes import link_truth
 from budgetperf.synth.text import render_text
 
 
@@ -42,27 +44,38 @@ class CorpusSummary:
 
 
 def render_document(planned: PlannedDocument, seed: int) -> tuple[str, bytes, dict]:
-    """(file name, bytes, truth) of one planned document."""
-    doc = make_document(planned, seed)
-    if doc.fmt == "txt":
-        data = render_text(doc).encode(doc.encoding)
-    else:
-        data = render_office(doc)
+    """(file name, bytes, truth) of one planned document (its truth without
+    `same_program_as`, which needs the whole corpus: `write_corpus` adds it)."""
+    doc, data = _render(planned, seed)
     return doc.file, data, document_to_key(doc)
 
 
-def _write_chunk(args: tuple[list[PlannedDocument], int, str]) -> list[dict]:
+def _render(planned: PlannedDocument, seed: int) -> tuple[SynthDocument, bytes]:
+    doc = make_document(planned, seed)
+    if doc.fmt == "txt":
+        return doc, render_text(doc).encode(doc.encoding)
+    return doc, render_office(doc)
+
+
+def _sighting(doc: SynthDocument, planned: PlannedDocument) -> tuple:
+    """What `link_truth` needs of a document: its unit, year and which programme each
+    project is."""
+    return (doc.file, (planned.region.code, planned.department), doc.year,
+            [(p.name, p.programme) for p in doc.projects])
+
+
+def _write_chunk(args: tuple[list[PlannedDocument], int, str]) -> list[tuple[dict, tuple]]:
     chunk, seed, folder = args
-    keys = []
+    out = []
     for planned in chunk:
-        name, data, key = render_document(planned, seed)
-        path = os.path.join(folder, name)
+        doc, data = _render(planned, seed)
+        path = os.path.join(folder, doc.file)
         # Same bytes already there (a re-run): leave the file alone.
         if not (os.path.exists(path) and os.path.getsize(path) == len(data) and Path(path).read_bytes() == data):
             with open(path, "wb") as fh:
                 fh.write(data)
-        keys.append(key)
-    return keys
+        out.append((document_to_key(doc), _sighting(doc, planned)))
+    return out
 
 
 def _check_out(out: Path) -> Path:
@@ -98,16 +111,20 @@ def write_corpus(out: str | Path, regions: int, years: tuple[int, int], seed: in
     workers = workers or min(2, os.cpu_count() or 1)
     if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(workers) as pool:
-            keys = [k for part in pool.map(_write_chunk, chunks) for k in part]
+            made = [k for part in pool.map(_write_chunk, chunks) for k in part]
     else:
-        keys = [k for chunk in chunks for k in _write_chunk(chunk)]
+        made = [k for chunk in chunks for k in _write_chunk(chunk)]
+    links = link_truth([sighting for _, sighting in made])
+    keys = [{**key, "same_program_as": links[key["file"]]} for key, _ in made]
     wanted = {k["file"] for k in keys}
     for stale in folder.iterdir():  # files of an earlier, larger run with other arguments
         if stale.name not in wanted:
             stale.unlink()
     truth = {
         "about": "合成数据（synthetic）: what a correct extraction of these generated reports yields, in the "
-                 "answer-key shape of tests/seed_facts.json. Not real reports. Amounts in 万元.",
+                 "answer-key shape of tests/seed_facts.json. Not real reports. Amounts in 万元. "
+                 "same_program_as: projects that are an earlier year's programme of the same region and unit "
+                 "under another name (renamed), with the latest earlier year the corpus holds it.",
         "synthetic": True,
         "generator": {"regions": regions, "years": list(years), "seed": seed, "units": units, "formats": list(formats)},
         "documents": keys,

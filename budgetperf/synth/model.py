@@ -3,7 +3,9 @@
 Pure and deterministic: `plan_documents` draws regions, units and shapes from one
 `random.Random(seed)`; `make_document` draws one document's figures from its own
 `random.Random(f"{seed}:{index}")`, so documents can be made in any order and in
-parallel processes and still come out the same.
+parallel processes and still come out the same. Which projects a document tells of
+are drawn from its unit's programmes running that year (`synth.programmes`: a
+timeline per unit, so a programme keeps its name, or its rename, across documents).
 
 The truth follows the answer-key conventions (`tests/fixtures/devset/README.md`,
 "Key conventions"): amounts in 万元 whatever unit the document writes, one stated
@@ -19,6 +21,12 @@ import random
 from dataclasses import dataclass, field
 
 from budgetperf.synth import SYNTH_FILE_PREFIX
+from budgetperf.synth.programmes import (  # noqa: F401  (COMMON_PROJECTS: kept importable from here)
+    COMMON_PROJECTS,
+    DEPARTMENTS,
+    programmes_of,
+    rename_note,
+)
 from budgetperf.understanding.parsers.context import Reference, Region
 
 # ---------------------------------------------------------------------------
@@ -58,6 +66,8 @@ class SynthProject:
     spending_plan: list[dict] = field(default_factory=list)
     funding_source: str | None = None
     goal: str = ""
+    programme: int | None = None  # the unit's programme (`synth.programmes`); None: the department as a whole
+    rename_note: str | None = None  # the report's sentence on the programme's former name
 
 
 @dataclass
@@ -206,28 +216,6 @@ def pick_regions(ref: Reference, n: int, rng: random.Random) -> list[Region]:
 # ---------------------------------------------------------------------------
 # units and projects (generic, invented)
 
-# (department long form, is party organ, project names)
-DEPARTMENTS = (
-    ("教育局", False, ("学前教育发展资金", "义务教育薄弱环节改善", "学生资助补助经费", "教师培训经费", "校舍维修改造")),
-    ("卫生健康局", False, ("基本公共卫生服务", "家庭医生签约服务经费", "疾病预防控制经费", "妇幼健康服务", "医疗设备购置")),
-    ("农业农村局", False, ("高标准农田建设", "农业技术推广经费", "动物防疫补助", "农村人居环境整治", "耕地地力保护补贴")),
-    ("水利局", False, ("农村饮水安全维修养护经费", "河道清淤整治", "水土保持治理", "防汛抗旱经费", "小型水库除险加固")),
-    ("民政局", False, ("城乡低保资金", "特困人员供养经费", "养老服务体系建设", "临时救助资金", "社区服务站运行经费")),
-    ("人力资源和社会保障局", False, ("就业补助资金", "职业技能培训补贴", "公益性岗位补贴", "创业担保贷款贴息")),
-    ("住房和城乡建设局", False, ("老旧小区改造", "城市道路维护经费", "农村危房改造", "园林绿化养护经费")),
-    ("交通运输局", False, ("农村公路养护专项资金", "公路安全生命防护工程", "客运站运营补助", "桥梁维修加固")),
-    ("文化和旅游局", False, ("公共文化服务体系建设", "非物质文化遗产保护", "文化惠民演出经费", "图书馆免费开放补助")),
-    ("市场监督管理局", False, ("食品安全抽检经费", "特种设备安全监察", "计量检定经费")),
-    ("统计局", False, ("人口抽样调查经费", "统计调查工作经费", "经济普查经费")),
-    ("医疗保障局", False, ("医疗救助资金", "城乡居民医保经办经费", "医保基金监管经费")),
-    ("应急管理局", False, ("安全生产执法检查经费", "应急救援物资储备", "森林防火经费")),
-    ("生态环境局", False, ("大气污染防治", "农村环境综合整治", "环境监测能力建设")),
-    ("司法局", False, ("法律援助经费", "人民调解工作经费", "社区矫正工作经费")),
-    ("宣传部", True, ("新时代文明实践中心建设", "宣传文化工作经费", "融媒体中心运行经费")),
-)
-
-# Projects any department runs besides its own line of work.
-COMMON_PROJECTS = ("部门信息化建设经费", "业务工作经费", "办公设备购置", "人员培训经费", "政府购买服务经费", "档案数字化建设")
 FUNDING_SOURCES = ("财政拨款", "上级转移支付", "本级财政资金", "中央和省级补助资金")
 EXPENSE_ITEMS = ("劳务费", "办公费", "维修费", "设备购置费", "培训费", "差旅费", "印刷费", "委托业务费",
                  "材料费", "其他商品和服务支出")
@@ -523,7 +511,7 @@ def make_document(planned: PlannedDocument, seed: int) -> SynthDocument:
     """The truth of one planned document, from its own random stream."""
     rng = random.Random(f"{seed}:{planned.index}")
     region = planned.region
-    dept_name, is_party, projects_pool = DEPARTMENTS[planned.department]
+    dept_name, is_party, _ = DEPARTMENTS[planned.department]
     unit = f"中共{region.name}委{dept_name}" if is_party else f"{region.name}{dept_name}"
     level, city = key_level(region)
     doc = {"planted": set()}
@@ -531,9 +519,14 @@ def make_document(planned: PlannedDocument, seed: int) -> SynthDocument:
     # Year stated in a title or header for most; about one in eight must be inferred.
     explicit = rng.random() >= 0.12 or shape in ("selfeval_docx", "selfeval_xlsx", "department_report",
                                                  "selfeval_cells", "target_pdf")
-    names = list(projects_pool)
-    rng.shuffle(names)
-    names += rng.sample(COMMON_PROJECTS, len(COMMON_PROJECTS))  # own line of work first
+    # The programmes the unit runs this year (`synth.programmes`), own line of work first.
+    running = [p for p in programmes_of(seed, region.code, region.name, planned.department) if p.runs_in(year)]
+    own = [p for p in running if p.is_own_line]
+    rng.shuffle(own)
+    common = [p for p in running if not p.is_own_line]
+    rng.shuffle(common)
+    chosen = own + common
+    names = [p.name_in(year) for p in chosen]
     layout = {
         "amount_unit": "元" if rng.random() < 0.2 else "万元",
         "budget_header": rng.choice(("全年预算数", "调整后预算数", "调整预算数")),
@@ -622,6 +615,9 @@ def make_document(planned: PlannedDocument, seed: int) -> SynthDocument:
         kinds = ["project_evaluation"]
     if not explicit:
         doc["planted"].add("year_inferred")
+    for p, programme in zip([p for p in projects if p.kind != "department"], chosen):
+        p.programme = programme.key
+        p.rename_note = rename_note(seed, region.code, planned.department, programme, year, explicit)
     fmt = planned.fmt
     encoding = "gb18030" if fmt == "txt" and shape == "narrative" and rng.random() < 0.4 else "utf-8"
     file = f"{SYNTH_FILE_PREFIX}{planned.index:06d}-{region.code}-{year}-{shape.split('_')[0]}.{fmt}"

@@ -84,6 +84,8 @@ def render_docx(doc: SynthDocument) -> bytes:
     d.add_paragraph(_title(doc, p, "项目支出绩效评价报告"))
     d.add_paragraph("一、项目基本情况")
     d.add_paragraph(f"　　{p.name}项目由{doc.unit}组织实施，资金来源为{p.funding_source}。{_money_sentence(p, doc)}")
+    if p.rename_note:
+        d.add_paragraph(f"　　{p.rename_note}")
     if not doc.year_is_explicit:
         d.add_paragraph(inferred_year_sentence(doc))
     d.add_paragraph("附表：项目支出绩效自评表")
@@ -159,7 +161,10 @@ def render_xlsx(doc: SynthDocument) -> bytes:
     for a, b in _level1_spans(rows):
         ws.merge_cells(start_row=a + 1, start_column=1, end_row=b + 1, end_column=1)
     ws.column_dimensions[get_column_letter(3)].width = 24
-    ws.cell(row=len(rows) + 2, column=1, value=MARKER)
+    note = doc.projects[0].rename_note
+    if note:  # a workbook has no prose: the former name is a note under the table
+        ws.cell(row=len(rows) + 2, column=1, value=f"备注：{note}")
+    ws.cell(row=len(rows) + (3 if note else 2), column=1, value=MARKER)
     buf = io.BytesIO()
     wb.save(buf)
     return _stable_zip(buf.getvalue())
@@ -198,7 +203,7 @@ def render_pdf(doc: SynthDocument) -> bytes:
         ["项目编码", p.code, "", ""],
         ["主管部门", wrap(doc.unit), "实施单位", wrap(doc.unit)],
         ["预算数", fmt_num(p.budget_initial), "其中：财政拨款", fmt_num(p.budget_initial)],
-        ["年度绩效目标", Paragraph(f"完成{p.name}各项任务，提升公共服务水平。", cell), "", ""],
+        ["年度绩效目标", Paragraph(f"{p.rename_note or ''}完成{p.name}各项任务，提升公共服务水平。", cell), "", ""],
         *[[Paragraph(c, cell) if len(c) > 12 else c for c in row] for row in grid],
     ]
     spans = [("SPAN", (1, 0), (3, 0)), ("SPAN", (1, 1), (3, 1)), ("SPAN", (1, 4), (3, 4))]

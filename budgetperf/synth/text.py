@@ -169,6 +169,12 @@ def _title(doc: SynthDocument, p: SynthProject, what: str) -> str:
     return f"{year}{doc.unit}{p.name}{what}"
 
 
+def rename_lines(p: SynthProject) -> list[str]:
+    """The report's sentence on the programme's former name, on its own line where the
+    project is described (none when the report does not say)."""
+    return [p.rename_note] if p.rename_note else []
+
+
 def _money_sentence(p: SynthProject, doc: SynthDocument) -> str:
     budget = f"项目年初预算安排{amount_words(p.budget_initial, doc)}"
     if p.budget_adjusted is not None and p.budget_adjusted != p.budget_initial:
@@ -184,6 +190,7 @@ def render_selfeval_pipe(doc: SynthDocument) -> str:
         _title(doc, p, "项目支出绩效自评报告"), "",
         "一、项目基本情况",
         f"{p.name}项目由{doc.unit}组织实施，资金来源为{p.funding_source}。{_money_sentence(p, doc)}",
+        *rename_lines(p),
         "" if doc.year_is_explicit else inferred_year_sentence(doc),
         "二、自评结果",
         f"依据{citation(doc)}，经自评，{grade_sentence(p)}", "",
@@ -212,7 +219,7 @@ def render_selfeval_cells(doc: SynthDocument) -> str:
         conclusion = "综合评价" + grade_sentence(p).replace("项目综合评价", "")
         heading = "一、项目概况"
     parts = [
-        title, "", heading, intro, "",
+        title, "", heading, intro, *rename_lines(p), "",
         "二、" + ("部门整体支出绩效自评表" if p.kind == "department" else "项目支出绩效自评表"), "",
         "\n".join("\t" + line for line in _table_caption(p, doc)), "",
         flattened_table(_selfeval_grid(p, doc)), "", "",
@@ -243,6 +250,7 @@ def render_department_report(doc: SynthDocument) -> str:
             f"{p.name}项目支出绩效评价报告", "",
             "一、基本情况",
             f"{p.name}项目由{doc.unit}实施。{_money_sentence(p, doc)}",
+            *rename_lines(p),
             "二、综合评价情况及评价结论",
             f"{doc.unit}{doc.year}年{p.name}项目绩效评价得分{fmt_num(p.total_score)}分"
             + (f"，评价等级为“{p.grade_as_written}”。" if p.grade_as_written else "。"),
@@ -267,6 +275,7 @@ def render_narrative(doc: SynthDocument) -> str:
                      f"执行率为{pct(p.execution_rate)}。")
     else:
         lines.append(f"{year}{doc.unit}{p.name}{fmt_num(p.budget_initial)}万元，资金执行情况另行报送。")
+    lines += rename_lines(p)
     if not doc.year_is_explicit:
         lines.append(inferred_year_sentence(doc))
     grade = f"，评价等级为{p.grade_as_written}" if p.grade_as_written else ""
@@ -301,6 +310,7 @@ def render_special_fund(doc: SynthDocument) -> str:
         "二、项目基本概况",
         f"资金来源与预算安排：资金来源为{p.funding_source}，预算安排共需要{p.name}{amount_words(p.budget_initial, doc)}，"
         f"主要包括：{items}。",
+        *rename_lines(p),
         spent if doc.year_is_explicit else inferred_year_sentence(doc) + spent,
         "三、存在问题及改进建议",
         "项目资金拨付进度有待加快，下一步将加强跟踪管理。", "",
@@ -319,7 +329,7 @@ def render_target_sheet(doc: SynthDocument) -> str:
         ["预算数", fmt_num(p.budget_initial), "其中：财政资金", fmt_num(p.budget_initial)],
         ["资金支出计划（%）", *[f"{int(s['by'][:2])}月底" for s in plan]],
         ["", *[f"{s['share']}%" for s in plan]],
-        ["年度绩效目标", f"完成{p.name}各项任务，提升公共服务水平。"],
+        ["年度绩效目标", f"{p.rename_note or ''}完成{p.name}各项任务，提升公共服务水平。"],
         *target_grid(p),
     ]
     parts = [title, "", "单位：万元", "", pipe_table(rows), "", MARKER, ""]
