@@ -1,0 +1,158 @@
+"""What a rule may look at: the extracted facts, and the report's own text beside them.
+
+Most rules read facts only. Some read the report's words too (a scoring note, a
+deadline, a sentence that splits a total into parts): they use the text through
+`Evidence`, which finds each project's lines once and caches the compact text, so
+every rule stays linear in the size of the report. Without a source document (facts
+built by hand, or corrected facts without their file) the text rules find nothing.
+
+`Evidence.doubt` records why a rule did not run on a project (a value it needs was
+not read): `audit_document` turns these into review reasons, so a skipped rule is
+never silent.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from budgetperf.reading.blocks import Paragraph, SourceDocument, Table, compact
+from budgetperf.understanding.records import DocumentFacts, Project, Provenance, ReviewReason
+
+# doc_kinds of a document that only plans: target tables have no execution and no scores.
+TARGETS = "targets"
+DEPARTMENT_OVERALL = "department_overall"
+# a table cell this long holds a sentence (a goal, a result) rather than a label
+MIN_SENTENCE_CELL = 8
+
+
+@dataclass
+class Evidence:
+    """One document as the rules see it: its facts, its text (or None) and the doubts
+    the rules raised while reading it."""
+
+    facts: DocumentFacts
+    document: SourceDocument | None = None
+    doubts: list[tuple[Project, ReviewReason]] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # results shared by several rules (sum checks)
+
+    # ---------------------------------------------------------------- document
+
+    @property
+    def file(self) -> str:
+        return self.facts.file
+
+    @cached_property
+    def is_plan(self) -> bool:
+        """The document is a target table (绩效目标表) and nothing else: a plan has
+        no execution, no scores and no results to check."""
+        kinds = self.facts.doc_kinds
+        return bool(kinds) and all(k == TARGETS for k in kinds)
+
+    def is_evaluated(self, p: Project) -> bool:
+        """The project is evaluated here (not a target sheet, not a plan document)."""
+        return p.kind != "target" and not self.is_plan
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The report's lines, whitespace removed (line k is `lines[k - 1]`)."""
+        return [compact(line) for line in self.document.lines] if self.document else []
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.document.blocks if isinstance(b, Paragraph)] if self.document else []
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        return [b for b in self.document.blocks if isinstance(b, Table)] if self.document else []
+
+    @cached_property
+    def statements(self) -> list[tuple[int, str]]:
+        """(first line, compact text) of every paragraph and of every table cell long
+        enough to be a sentence: the places a report states things in words."""
+        out = [(p.line_start, compact(p.text)) for p in self.paragraphs]
+        out += [(c.line_start, compact(c.text)) for t in self.tables for row in t.rows for c in row
+                if len(c.text) >= MIN_SENTENCE_CELL]
+        return out
+
+    @cached_property
+    def text(self) -> str:
+        """The whole report as one compact string (for document-wide wording)."""
+        return "".join(self.lines)
+
+    def has(self, pattern: re.Pattern) -> re.Match | None:
+        return pattern.search(self.text)
+
+    def prov(self, line_start: int, line_end: int | None = None) -> Provenance:
+        """Provenance of report lines, with their text as the snippet."""
+        end = line_end or line_start
+        snippet = "".join(self.lines[line_start - 1:end])[:200] if self.lines else ""
+        return Provenance(self.file, line_start, end, snippet)
+
+    # ---------------------------------------------------------------- projects
+
+    @cached_property
+    def _anchors(self) -> dict[int, int]:
+        """Each project's first line. Projects that all claim the same first line (the
+        document's title) begin where their own figures do."""
+        projects = self.facts.projects
+        shared = {p.prov.line_start for p in projects if sum(q.prov.line_start == p.prov.line_start for q in projects) > 1}
+        return {id(p): (_first_value_line(p) or p.prov.line_start) if p.prov.line_start in shared else p.prov.line_start
+                for p in projects}
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return sorted(set(self._anchors.values()))
+
+    def span(self, p: Project) -> tuple[int, int]:
+        """Lines [first, last] the project owns: from its first line to the line
+        before the next project's; a document with one project owns every line."""
+        last_line = max(len(self.lines), 1)
+        if len(self._starts) <= 1:
+            return 1, last_line
+        first = self._anchors[id(p)]
+        later = [s for s in self._starts if s > first]
+        return first, (later[0] - 1 if later else last_line)
+
+    def project_lines(self, p: Project) -> list[tuple[int, str]]:
+        """(line number, compact text) of the lines the project owns."""
+        first, last = self.span(p)
+        return list(enumerate(self.lines[first - 1:last], start=first))
+
+    def project_text(self, p: Project) -> str:
+        key = ("text", id(p))
+        if key not in self.memo:
+            first, last = self.span(p)
+            self.memo[key] = "".join(self.lines[first - 1:last])
+        return self.memo[key]
+
+    def project_at(self, line: int) -> str | None:
+        """The name of the project whose lines hold `line`: the only project of a
+        one-project document; None where no single project owns it."""
+        projects = self.facts.projects
+        if len(projects) == 1:
+            return projects[0].name
+        owners = [p for p in projects if self.span(p)[0] <= line <= self.span(p)[1]]
+        return owners[0].name if len(owners) == 1 and len(self._starts) > 1 else None
+
+    def tables_of(self, p: Project) -> list[Table]:
+        first, last = self.span(p)
+        return [t for t in self.tables if first <= t.line_start <= last or t.line_start <= first <= t.line_end]
+
+    # ---------------------------------------------------------------- doubts
+
+    def doubt(self, p: Project, code: str, message_zh: str, prov: Provenance | None = None) -> None:
+        """Record that a rule was skipped on `p` because a value it needs was not read
+        (`code` is a review code of `understanding.doubts`)."""
+        self.doubts.append((p, ReviewReason(code, message_zh, prov or p.prov)))
+
+
+def _first_value_line(p: Project) -> int | None:
+    """The first line of any figure read for the project."""
+    values = [p.budget_initial, p.budget_adjusted, p.executed, p.execution_rate, p.total_score, *p.budget_lines,
+              *p.indicators, *p.section_scores]
+    lines = [x.prov.line_start for x in values if x is not None and getattr(x, "prov", None) is not None]
+    return min(lines) if lines else None
