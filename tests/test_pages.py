@@ -478,10 +478,10 @@ def test_sources_links_on_to_the_project_on_other_pages(dash_env):
 
 def test_audit(dash_env):
     at = open_app("pages/audit.py")
-    assert metrics(at) == {"未处理的错误": "2 条", "未处理的警告": "7 条", "未处理的提示": "2 条", "需复核文档": "2 份"}
+    assert metrics(at) == {"未处理的错误": "2 条", "未处理的警告": "7 条", "未处理的提示": "5 条", "需复核文档": "2 份"}
     assert charts_shown(at) == 2
     rules = table_with(at, "rule")
-    assert rules["findings"].sum() == 11 and rules.iloc[0]["severity_zh"] == "错误"
+    assert rules["findings"].sum() == 14 and rules.iloc[0]["severity_zh"] == "错误"
     assert all(isinstance(h, str) and h for h in rules["help"])
     findings = table_with(at, "message_zh")
     assert {"doc_name", "file", "line_start"} <= set(findings.columns)

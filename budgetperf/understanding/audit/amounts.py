@@ -29,7 +29,9 @@ _TO_WAN = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
 # what introduces the parts of a total in a sentence
 _PARTS_INTRO = re.compile(r"其中[:：]?|分别为[:：]?|[:：]")
 # parts of another measure than the total (a budget split into what was spent)
-_OTHER_MEASURE = re.compile(r"实际|执行|到位|结余|结转|支付|支出率|占")
+_OTHER_MEASURE = re.compile(r"实际|执行|到位|结余|结转|支付|拨付|下达|使用|完成|兑付|发放|支出率|占")
+# a colon list that says it is not the whole: 主要用于：…, …等
+_PARTIAL = re.compile(r"主要|重点|部分|包括|如[:：]?$")
 # pairs that are always the whole of their total
 KNOWN_PARTITIONS = (("基本支出", ("人员经费", "公用经费")), ("支出", ("基本支出", "项目支出")),
                     ("收入", ("财政拨款", "上年结转")))
@@ -55,7 +57,7 @@ def budget_line_comparisons(ev: Evidence) -> list[tuple[Project, list[tuple[str,
         return ev.memo["budget_lines"]
     out = []
     for p in ev.facts.projects:
-        if len(p.budget_lines) < 2 or not ev.is_evaluated(p):
+        if len(p.budget_lines) < 2 or not ev.spending_read(p):
             continue
         total, subs = p.budget_lines[0], p.budget_lines[1:]
         found, exact = [], 0
@@ -127,15 +129,19 @@ def table_total_comparisons(ev: Evidence) -> list[tuple[Table, int, str, Compari
                 break
             if header is None or len(body) < 2 or len(header) != len(row) or not _is_money_header(header):
                 continue
+            if any(re.search(r"小计|合计|总计", r[0].text) for r in body):
+                continue  # subtotals inside the body: the rows are not all parts of one level
             body = [r for r in body if not compact(r[0].text).startswith("其中")]
+            columns = []
             for j in range(1, len(row)):
                 stated = parse_cell_number(row[j].text)
                 values = [parse_cell_number(r[j].text) for r in body]
                 if stated is None or any(x is None for x in values) or "率" in header[j].text or "%" in row[j].text:
                     continue
-                c = compare_sum(values, stated)
-                if c.status != OK:
-                    out.append((table, k, compact(header[j].text), c))
+                columns.append((compact(header[j].text), compare_sum(values, stated)))
+            # the rows are all the parts only when some column of them adds up exactly
+            if any(c.status == OK for _, c in columns):
+                out += [(table, k, name, c) for name, c in columns if c.status != OK]
     ev.memo["table_totals"] = out
     return out
 
@@ -213,8 +219,8 @@ def _sentence_total(sentence: str, m: re.Match):
     c = compare_sum([x[1] for x in parts], total)
     if c.status == OK:
         return None
-    exhaustive = not m.group(0).startswith("其中") or _known_partition(total_label, [x[0] for x in parts]) \
-        or _announced(sentence, len(parts))
+    listed = not m.group(0).startswith("其中") and not _PARTIAL.search(head[-12:]) and not re.search(r"等(?:[^\d]{0,4})?$", tail)
+    exhaustive = listed or _known_partition(total_label, [x[0] for x in parts]) or _announced(sentence, len(parts))
     if c.computed > total + EPSILON or exhaustive:
         return total_text, parts, c
     return None
@@ -254,6 +260,10 @@ def _breakdown_checks(ev: Evidence) -> list[Check]:
     if len(found) < 2 or abs(found["收入"][0] - found["支出"][0]) < EPSILON:
         return []
     (income, a), (spending, b) = found["收入"], found["支出"]
+    totals = {x for p in ev.facts.projects for line in p.budget_lines[:1]
+              for x in (line.budget_initial_wan, line.budget_adjusted_wan, line.executed_wan) if x is not None}
+    if totals and all(any(abs(x - t) < EPSILON for t in totals) for x in (income, spending)):
+        return []  # each matches a column of the total row (the budget, the spending): two measures
     return [finding(
         "amounts_vs_total", f"按收入性质分合计 {fmt(income)} 万元，按支出性质分合计 {fmt(spending)} 万元，两者应相等",
         f"the total by source {fmt(income)} and by nature {fmt(spending)} differ", ev.project_at(a),

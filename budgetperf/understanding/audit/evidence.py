@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, Table, compact
-from budgetperf.understanding.records import DocumentFacts, Project, Provenance, ReviewReason
+from budgetperf.understanding.records import BudgetLine, DocumentFacts, Project, Provenance, ReviewReason
 
 # doc_kinds of a document that only plans: target tables have no execution and no scores.
 TARGETS = "targets"
 DEPARTMENT_OVERALL = "department_overall"
 # a table cell this long holds a sentence (a goal, a result) rather than a label
 MIN_SENTENCE_CELL = 8
+# a number as written in a cell (not one inside a longer number)
+_CELL_NUMBER = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?%?")
 
 
 @dataclass
@@ -142,12 +144,53 @@ class Evidence:
         first, last = self.span(p)
         return [t for t in self.tables if first <= t.line_start <= last or t.line_start <= first <= t.line_end]
 
+    # ---------------------------------------------------------------- rows read whole
+
+    def cells_accounted(self, line: BudgetLine) -> bool:
+        """Every number written on a funding row is one of the values read from it: a
+        number left over means the columns were read shifted (a rate taken for an
+        amount), and no sum or rate over them can be trusted. Without the text there is
+        nothing to check."""
+        if not self.document:
+            return True
+        raw = " ".join(self.document.lines[line.prov.line_start - 1:line.prov.line_end]).replace(line.label.strip(), " ", 1)
+        read = [x for x in (line.budget_initial_wan, line.budget_adjusted_wan, line.executed_wan, line.weight,
+                            line.rate_pct, line.score) if x is not None]
+        for m in _CELL_NUMBER.finditer(raw):
+            number = float(m.group(0).rstrip("%").replace(",", ""))
+            if not any(_same_number(number, x) for x in read):
+                return False
+        return True
+
+    def funding_in_doubt(self, p: Project) -> bool:
+        """The project's funding block (where its budget and spending are read from) has
+        a row whose numbers were not all read into its columns."""
+        key = ("funding", id(p))
+        if key not in self.memo:
+            self.memo[key] = not all(self.cells_accounted(line) for line in p.budget_lines)
+        return self.memo[key]
+
+    def spending_read(self, p: Project) -> bool:
+        """The project is evaluated here and its budget, spending and rate were read
+        whole (not from a funding row whose columns came out shifted). When they were
+        not, the doubt is recorded once and the execution rules leave the project."""
+        if not self.is_evaluated(p):
+            return False
+        if self.funding_in_doubt(p):
+            first = p.budget_lines[0]
+            self.doubt(p, "indicator_table_unread", f"指标表未识别：项目资金表第 {first.prov.line_start} 行有数字没有对应到栏目"
+                       "（可能错列）；资金合计与执行情况未审核", first.prov)
+            return False
+        return True
+
     # ---------------------------------------------------------------- doubts
 
     def doubt(self, p: Project, code: str, message_zh: str, prov: Provenance | None = None) -> None:
         """Record that a rule was skipped on `p` because a value it needs was not read
-        (`code` is a review code of `understanding.doubts`)."""
-        self.doubts.append((p, ReviewReason(code, message_zh, prov or p.prov)))
+        (`code` is a review code of `understanding.doubts`); the same doubt once."""
+        reason = ReviewReason(code, message_zh, prov or p.prov)
+        if (p, reason) not in self.doubts:
+            self.doubts.append((p, reason))
 
 
 def _first_value_line(p: Project) -> int | None:
@@ -156,3 +199,9 @@ def _first_value_line(p: Project) -> int | None:
               *p.indicators, *p.section_scores]
     lines = [x.prov.line_start for x in values if x is not None and getattr(x, "prov", None) is not None]
     return min(lines) if lines else None
+
+
+def _same_number(written: float, read: float) -> bool:
+    """A number as written and as read: equal, or the same in 万元 read from 元 (or 亿元),
+    or a share read as a percentage, to the decimals kept."""
+    return any(abs(written * factor - read) <= 1e-4 * max(1.0, abs(read)) for factor in (1, 0.0001, 10000, 100, 0.01))

@@ -53,7 +53,7 @@ def rate_comparisons(ev: Evidence) -> list[tuple[Project, object]]:
     out = []
     for p in ev.facts.projects:
         rate, executed = v(p.execution_rate), v(p.executed)
-        if rate is None or executed is None or not ev.is_evaluated(p):
+        if rate is None or executed is None or not ev.spending_read(p):
             continue
         c = compare_rate(rate, executed, budgets(p))
         if c is None or (c.status == ERROR and rate == 100 and c.computed > 100):
@@ -63,13 +63,41 @@ def rate_comparisons(ev: Evidence) -> list[tuple[Project, object]]:
     return out
 
 
+_STATED_RATE = re.compile(r"(?:执行率|支出率|支付率|执行进度)[^。；，\d]{0,6}?(\d+(?:\.\d+)?)%")
+
+
+def restates_rate(ev: Evidence, p: Project, computed: float) -> int | None:
+    """A line of the project's own text where the report states the rate its amounts
+    give (the rate read may be another cell, e.g. the 100% target beside it): the
+    mismatch then does not survive a second reading."""
+    for line_no, text in ev.project_lines(p):
+        for m in _STATED_RATE.finditer(text):
+            c = compare_rate(float(m.group(1)), computed, [100])
+            if c is not None and c.status != ERROR:
+                return line_no
+    return None
+
+
 def rule_execution_rate_mismatch(ev: Evidence) -> list[Check]:
-    return [finding(
+    out = []
+    for p, c in rate_comparisons(ev):
+        if c.status != ERROR:
+            continue
+        line = restates_rate(ev, p, c.computed)
+        if line is not None:
+            ev.doubt(p, "indicator_table_unread", f"指标表未识别：读出的执行率 {fmt(c.stated)}% 与第 {line} 行写的执行率不同，"
+                     "执行率未审核", ev.prov(line))
+            continue
+        out.append(_rate_mismatch(p, c))
+    return out
+
+
+def _rate_mismatch(p: Project, c) -> Check:
+    return finding(
         "execution_rate_mismatch",
         f"「{p.name}」执行率写为 {fmt(c.stated)}%，按执行数 {fmt(v(p.executed))} ÷ 预算算得 {c.computed:.2f}%",
         f"execution rate {fmt(c.stated)}% but executed/budget = {c.computed:.2f}%", p.name,
         (p.execution_rate, p.executed, p.budget_adjusted, p.budget_initial))
-        for p, c in rate_comparisons(ev) if c.status == ERROR]
 
 
 def rate_rounding(ev: Evidence) -> list[Check]:
@@ -84,7 +112,7 @@ def rule_low_execution(ev: Evidence) -> list[Check]:
     out = []
     for p in ev.facts.projects:
         share = spent_share(p)
-        if not ev.is_evaluated(p) or share is None or _zero_budget(p):
+        if share is None or _zero_budget(p) or not ev.spending_read(p):
             continue
         if share < LOW_EXECUTION_PCT - 1e-9:
             spent = f"执行数 {fmt(v(p.executed))} ÷ 预算 {fmt(budgets(p)[0])}" if v(p.executed) is not None and budgets(p) else "执行率"
@@ -105,7 +133,7 @@ def rule_budget_cut(ev: Evidence) -> list[Check]:
     out = []
     for p in ev.facts.projects:
         initial, adjusted = v(p.budget_initial), v(p.budget_adjusted)
-        if not ev.is_evaluated(p) or not initial or initial <= 0 or adjusted is None:
+        if not initial or initial <= 0 or adjusted is None or not ev.spending_read(p):
             continue
         if adjusted <= initial * BUDGET_CUT_SHARE + 1e-9:
             executed = v(p.executed)
@@ -140,7 +168,7 @@ def discloses_spending(ev: Evidence, p: Project) -> int | None:
 def rule_execution_missing(ev: Evidence) -> list[Check]:
     out = []
     for p in ev.facts.projects:
-        if not ev.is_evaluated(p):
+        if not ev.spending_read(p):
             continue
         if p.kind == "department" and DEPARTMENT_OVERALL not in ev.facts.doc_kinds:
             continue  # a department total mentioned in a project report is not evaluated here
@@ -164,7 +192,7 @@ def rule_outputs_vs_spending(ev: Evidence) -> list[Check]:
     out = []
     for p in ev.facts.projects:
         executed = v(p.executed)
-        if not ev.is_evaluated(p) or executed is None or not budgets(p):
+        if executed is None or not budgets(p) or not ev.spending_read(p):
             continue
         share = executed / max(budgets(p)) * 100
         outputs = [i for i in p.indicators if "产出" in (i.level1 or "") and not i.name.startswith("其中")]

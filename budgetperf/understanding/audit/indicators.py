@@ -22,10 +22,10 @@ from budgetperf.understanding.audit.outcomes import (
     has_full_marks,
     is_date,
     lost_points,
+    measure,
     outcome,
 )
 from budgetperf.understanding.audit.scoring_parts import is_sub_row
-from budgetperf.understanding.parsers.values import parse_measure
 from budgetperf.understanding.records import Indicator, Project
 
 LOW_SATISFACTION_PCT = 90.0
@@ -133,9 +133,11 @@ def rule_target_missed(ev: Evidence) -> list[Check]:
         rows = []
         for i in main_rows(p):
             o = outcome(i)
-            unfinished = o is None and parse_measure(i.target).is_numeric and not is_date(i.target) \
+            unfinished = o is None and measure(i.target).is_numeric and not is_date(i.target) \
                 and bool(UNFINISHED.search(compact(i.actual or "")))
-            if (o is not None and o.status == MISSED or unfinished) and (lost_points(i) or i.deviation_reason):
+            # a shortfall at full marks is actual_below_target's, not a remark
+            if (o is not None and o.status == MISSED or unfinished) and (lost_points(i) or i.deviation_reason) \
+                    and not has_full_marks(i):
                 rows.append(i)
         if rows:
             out.append(finding(
@@ -179,14 +181,14 @@ def quantified_share(indicators: list[Indicator]) -> float | None:
     with_target = [i for i in indicators if i.target]
     if not with_target:
         return None
-    return sum(parse_measure(i.target).is_numeric for i in with_target) / len(with_target)
+    return sum(measure(i.target).is_numeric for i in with_target) / len(with_target)
 
 
 def rule_qualitative_targets(ev: Evidence) -> list[Check]:
     out = []
     for p in ev.facts.projects:
         rows = [i for i in main_rows(p) if i.target]
-        vague = [i for i in rows if not parse_measure(i.target).is_numeric and not is_date(i.target)]
+        vague = [i for i in rows if not measure(i.target).is_numeric and not is_date(i.target)]
         if len(rows) < QUALITATIVE_MIN_ROWS or len(vague) < QUALITATIVE_MIN_VAGUE or len(vague) / len(rows) < QUALITATIVE_SHARE:
             continue
         words = "、".join(dict.fromkeys(i.target for i in vague))
@@ -205,8 +207,8 @@ def rule_satisfaction_vs_score(ev: Evidence) -> list[Check]:
         if section is None or section.max is None or section.score is None or section.score < section.max:
             continue
         for fact in p.output_facts:
-            measure = parse_measure(fact.value)
-            if "满意" in fact.name and measure.unit == "%" and measure.value < LOW_SATISFACTION_PCT:
+            survey = measure(fact.value)
+            if "满意" in fact.name and survey.unit == "%" and survey.value < LOW_SATISFACTION_PCT:
                 out.append(finding(
                     "satisfaction_vs_score",
                     f"「{p.name}」满意度调查仅 {fact.value}，满意度部分却得满分 {fmt(section.score)}/{fmt(section.max)}",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from budgetperf.reading.blocks import compact
 from budgetperf.understanding.parsers.values import Measure, parse_measure
@@ -40,15 +41,27 @@ class Outcome:
     actual: Measure
 
 
+# Several rules read every row's target and actual: reading each once keeps a long
+# table's audit cheap. Bounded, so a long-running app does not grow with every report.
+CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def measure(text: str | None) -> Measure:
+    """`parse_measure`, remembered (a Measure is immutable)."""
+    return parse_measure(text)
+
+
 def is_date(text: str | None) -> bool:
     return bool(text) and bool(_DATE.search(compact(text)))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def outcome(i: Indicator) -> Outcome | None:
     """MET or MISSED when target and actual are comparable numbers, else None."""
     if is_date(i.target) or is_date(i.actual) or not i.target or not i.actual:
         return None
-    target, actual = parse_measure(i.target), parse_measure(i.actual)
+    target, actual = measure(i.target), measure(i.actual)
     if not (target.is_numeric and actual.is_numeric) or target.value is None or actual.value is None:
         return None
     if actual.unit != target.unit and not (actual.unit is None and _bare_number(i.actual)):

@@ -16,8 +16,8 @@ from budgetperf.understanding.audit.checks import Check, finding, fmt
 from budgetperf.understanding.audit.evidence import Evidence
 from budgetperf.understanding.audit.execution import spent_share
 from budgetperf.understanding.audit.indicators import main_rows
-from budgetperf.understanding.audit.outcomes import COMPARATOR_TEXT
-from budgetperf.understanding.parsers.values import parse_cell_number, parse_measure
+from budgetperf.understanding.audit.outcomes import COMPARATOR_TEXT, measure
+from budgetperf.understanding.parsers.values import parse_cell_number
 from budgetperf.understanding.records import Project, Provenance, v
 
 # Spending this far short of the budget needs its reason in the form, unless the form
@@ -28,7 +28,7 @@ _REASON_HEADER = re.compile(r"原因")
 # a sentence that explains a shortfall
 _REASON_WORDS = re.compile(r"由于|因为|受[^。；]{1,12}影响|主要是|原因是|导致")
 # spending remarks
-_BUNCHED = re.compile(r"前三季度[^。；]{0,12}?(?:仅|只)?(?:占|为|达)?[^。；]{0,6}?\d+(?:\.\d+)?%|集中在(?:第四季度|四季度|年底|年末)|年底集中支付|年末集中(?:支付|支出)")
+_BUNCHED = re.compile(r"前三季度[^。；]{0,12}?(?:仅|只)[^。；]{0,6}?\d+(?:\.\d+)?%|集中在(?:第四季度|四季度|年底|年末)|年底集中支付|年末集中(?:支付|支出)")
 _UNPAID = re.compile(r"尚有\d+(?:\.\d+)?万?元(?:资金)?未(?:支付|拨付)|尚未支付(?:完毕)?\d|\d+(?:\.\d+)?万?元(?:尚)?未支付")
 _ISSUE_DATE = re.compile(r"^(20\d\d)年(12)月(\d{1,2})日$")
 _YEAR_END_DEADLINE = re.compile(r"12月(?:底|31日)(?:前|之前)")
@@ -94,7 +94,7 @@ def rule_reason_missing(ev: Evidence) -> list[Check]:
     reasons_given = bool(_REASON_WORDS.search(ev.text))
     form_asks = any(_REASON_HEADER.search(compact(c.text)) for t in ev.tables for r in t.rows for c in r)
     for p in ev.facts.projects:
-        if not ev.is_evaluated(p):
+        if not ev.spending_read(p):
             continue
         share = spent_share(p)
         if share is not None and share < threshold - 1e-9:
@@ -193,7 +193,7 @@ def rule_form_irregular(ev: Evidence) -> list[Check]:
 def _initial_blank(ev: Evidence, p: Project) -> bool:
     """The funding block's header asks for 年初预算数 and the total row leaves it blank."""
     total = p.budget_lines[0]
-    if total.budget_initial_wan is not None or total.budget_adjusted_wan is None or not ev.lines:
+    if total.budget_initial_wan is not None or total.budget_adjusted_wan is None or not ev.lines or ev.funding_in_doubt(p):
         return False
     first = total.prov.line_start
     return "年初预算" in "".join(ev.lines[max(0, first - 13):first])
@@ -206,7 +206,7 @@ def rule_units_and_comparators(ev: Evidence) -> list[Check]:
         out.append(finding("units_and_comparators", "表中金额以元为单位，正文却用万元",
                            "amounts in 元 in the table, 万元 in the text", None, in_yuan[:1]))
     for p in ev.facts.projects:
-        rows = [i for i in main_rows(p) if i.target and parse_measure(i.target).is_numeric]
+        rows = [i for i in main_rows(p) if i.target and measure(i.target).is_numeric]
         with_cmp = [i for i in rows if COMPARATOR_TEXT.match(compact(i.target))]
         without = [i for i in rows if not COMPARATOR_TEXT.match(compact(i.target)) and not re.search(r"\d{4}年", i.target)]
         # a table that writes comparators for most numeric targets but not for some

@@ -21,6 +21,8 @@ from budgetperf.understanding.audit.scoring_parts import (
     indicator_parts,
     score_parts,
     section_parts,
+    BUDGET_PART,
+    UNREAD_TABLE,
     stated_section_parts,
     unread_groups,
     weights_in_doubt,
@@ -30,7 +32,10 @@ from budgetperf.vocabulary import grade_for_score
 
 # a report that names the scoring form its section scores come from (根据《项目支出绩效
 # 自评表》…, 详见评分表): its total is supported even without the table in the text
-_FORM_REFERENCE = re.compile(r"《[^》]{0,30}(?:自评表|评分表|评价表)》|详见[^。；]{0,20}(?:自评表|评分表)|(?:自评表|评分表)[^。；]{0,6}另附")
+_FORM_REFERENCE = re.compile(r"《[^》]{0,30}(?:自评表|评分表|评价表)》|详见[^。；]{0,20}(?:自评表|评分表)|(?:自评表|评分表)[^。；]{0,6}另附"
+                             r"|(?:评分|得分)情况见下表")
+# a heading naming a score table: the table is in the report even where it was not read
+_FORM_HEADING = re.compile(r"^.{0,40}(?:评分表|自评表|评价表)$")
 # a grade scale with only 优秀/合格/不合格 makes 合格 cover 60–89: not checkable against the four bands
 _BROAD_GRADES = {"中"}
 
@@ -51,6 +56,8 @@ def total_comparisons(ev: Evidence) -> list[tuple[Project, Parts, object]]:
         parts = score_parts(p)
         if total is None or parts is None or not ev.is_evaluated(p):
             continue
+        if any(x.label == BUDGET_PART for x in parts.parts) and not ev.spending_read(p):
+            continue  # the budget row's points come from a funding row read shifted
         if parts.source == "indicators" and not adds_up(parts, p):
             doubt = weights_in_doubt(ev, p)
             if doubt:  # a row may not have been read: its score would be missing from the sum
@@ -142,9 +149,15 @@ def rule_grade_vs_score(ev: Evidence) -> list[Check]:
     return out
 
 
+# the report scores execution by its own steps (执行率90%以上得满分, 每低于1%扣0.1分)
+_STEP_RULE = re.compile(r"执行率[^。；]{0,15}(?:以上|≥|不低于|达到)[^。；]{0,10}得(?:满分|\d+分)|执行率每(?:降低|低于|减少|下降)")
+
+
 def rule_execution_score(ev: Evidence) -> list[Check]:
     out = []
     for p in ev.facts.projects:
+        if (ev.document and _STEP_RULE.search(ev.project_text(p))) or not ev.spending_read(p):
+            continue
         weight, score = v(p.budget_weight), v(p.budget_score)
         rate = _rate(p)
         if weight is None or score is None or rate is None:
@@ -180,12 +193,14 @@ def results_list(ev: Evidence) -> set[int]:
 
 def rule_score_unsupported(ev: Evidence) -> list[Check]:
     listed = results_list(ev)
-    names_form = bool(ev.has(_FORM_REFERENCE))
+    names_form = bool(ev.has(_FORM_REFERENCE)) or any(_FORM_HEADING.match(line) for line in ev.lines)
     out = []
     for p in ev.facts.projects:
         total = v(p.total_score)
         if total is None or id(p) in listed or any(i.score is not None for i in p.indicators):
             continue
+        if any(r.code in UNREAD_TABLE for r in p.review_reasons):
+            continue  # an indicator table is there but was not read: the review reason says so
         if p.section_scores and (names_form or not ev.document):
             continue  # section scores from a scoring form the report names
         what = "各部分得分" if p.section_scores else "指标表"
@@ -193,6 +208,10 @@ def rule_score_unsupported(ev: Evidence) -> list[Check]:
             "score_unsupported", f"「{p.name}」给出总分 {fmt(total)}，但报告中没有支撑它的指标表（{what}之外无逐项评分）",
             f"total score {fmt(total)} is given without an indicator table", p.name, (p.total_score, *p.section_scores)))
     return out
+
+
+# a score stated in the text that extraction did not read: "no score" is then in doubt
+_SCORE_WORDS = re.compile(r"(?:得分|评分|综合得分|总分)[为是：:]?\d+(?:\.\d+)?分")
 
 
 def rule_scoring_incomplete(ev: Evidence) -> list[Check]:
@@ -205,7 +224,7 @@ def rule_scoring_incomplete(ev: Evidence) -> list[Check]:
         graded = p.grade is not None and p.grade.raw
         scored = v(p.total_score) is not None or any(i.score is not None for i in p.indicators) \
             or any(s.score is not None for s in p.section_scores)
-        if graded and not scored:
+        if graded and not scored and not (ev.document and _SCORE_WORDS.search(ev.project_text(p))):
             out.append(finding("scoring_incomplete", f"「{p.name}」有等级「{p.grade.raw}」而无得分",
                                f"grade {p.grade.raw} without a score", p.name, (p.grade,)))
         elif not graded and not scored and p.indicators and all(i.weight is None for i in p.indicators) \

@@ -27,6 +27,7 @@ from budgetperf.understanding.audit.evidence import Evidence
 from budgetperf.understanding.records import Indicator, Project, Provenance, v
 
 FULL_SCORE = 100.0
+BUDGET_PART = "预算执行"
 # review reasons that say the indicator rows themselves were not read reliably
 UNREAD_TABLE = {"indicator_table_unread", "weights_off"}
 # a first-level group announced with its points: 产出指标（50分）, 预算执行情况（10分）
@@ -80,7 +81,7 @@ def _budget_part(p: Project) -> Part | None:
     if v(p.budget_weight) is None and v(p.budget_score) is None:
         return None
     prov = (p.budget_score or p.budget_weight).prov
-    return Part("预算执行", v(p.budget_weight), v(p.budget_score), prov)
+    return Part(BUDGET_PART, v(p.budget_weight), v(p.budget_score), prov)
 
 
 def full_score(p: Project) -> float:
@@ -125,7 +126,7 @@ def stated_section_parts(p: Project) -> Parts | None:
     they cover a whole scoring scheme (the budget row counting as its part)."""
     if not p.section_scores or any(s.score is None for s in p.section_scores):
         return None
-    names = [s.section for s in p.section_scores] + (["预算执行"] if v(p.budget_score) is not None else [])
+    names = [s.section for s in p.section_scores] + ([BUDGET_PART] if v(p.budget_score) is not None else [])
     if not covers_a_scheme(names):
         return None
     parts = [Part(s.section, s.max, s.score, s.prov) for s in p.section_scores]

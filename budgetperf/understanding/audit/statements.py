@@ -19,7 +19,8 @@ from budgetperf.understanding.audit.checks import Check, finding, fmt
 from budgetperf.understanding.audit.evidence import Evidence
 from budgetperf.understanding.audit.execution import spent_share
 from budgetperf.understanding.audit.indicators import main_rows
-from budgetperf.understanding.parsers.values import parse_cell_number, parse_measure
+from budgetperf.understanding.audit.outcomes import measure
+from budgetperf.understanding.parsers.values import parse_cell_number
 from budgetperf.understanding.records import Indicator, NarrativeFigure, Project, v
 from budgetperf.vocabulary import LOW_EXECUTION_PCT
 
@@ -44,14 +45,32 @@ def _unit(u: str | None) -> str:
 
 # ------------------------------------------------------------------ counts in the text vs the table
 
-def _figure_index(figures: list[NarrativeFigure]) -> dict[str, list[tuple[NarrativeFigure, set[str]]]]:
-    """Result figures by unit, each with its clause's bigrams: looking one up costs the
-    figures of that unit, not all of them."""
-    index: dict[str, list] = defaultdict(list)
-    for f in figures:
+# a bigram found in more figures than this names nothing in particular (服务, 资金):
+# it is not used to pair a row with a figure, which also keeps each lookup bounded
+COMMON_BIGRAM = 30
+
+
+def _figure_index(figures: list[NarrativeFigure]) -> dict[str, dict[str, list[int]]]:
+    """Result figures by unit, then by the bigrams of their clause (figure positions):
+    pairing a row costs the figures that share its distinctive bigrams, not all of them."""
+    index: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for k, f in enumerate(figures):
         if not PLAN.search(f.text):
-            index[_unit(f.unit)].append((f, bigrams(f.text)))
+            for gram in bigrams(f.text):
+                index[_unit(f.unit)][gram].append(k)
     return index
+
+
+def _candidates(index, figures, unit: str, name: str) -> list[tuple[NarrativeFigure, int]]:
+    """Figures of `unit` sharing at least two distinctive bigrams with `name`, with the count."""
+    shared: dict[int, int] = defaultdict(int)
+    by_gram = index.get(unit, {})
+    for gram in bigrams(name):
+        found = by_gram.get(gram, ())
+        if len(found) <= COMMON_BIGRAM:
+            for k in found:
+                shared[k] += 1
+    return [(figures[k], n) for k, n in shared.items() if n >= 2]
 
 
 def _agrees(f: NarrativeFigure, actual: float) -> bool:
@@ -73,11 +92,10 @@ def _counts_vs_table(ev: Evidence, p: Project) -> list[Check]:
     out, reported = [], set()
     index = _figure_index(p.narrative_figures)
     for i in main_rows(p):
-        actual = parse_measure(i.actual)
+        actual = measure(i.actual)
         if not actual.is_numeric or not actual.unit or actual.unit in ("%", "‰") or actual.is_approximate:
             continue
-        grams = bigrams(i.name)
-        candidates = [(f, len(grams & g)) for f, g in index.get(_unit(actual.unit), []) if len(grams & g) >= 2]
+        candidates = _candidates(index, p.narrative_figures, _unit(actual.unit), i.name)
         if not candidates or any(_agrees(f, actual.value) or _parts_agree(ev, f, actual.value, actual.unit)
                                  for f, _ in candidates):
             continue
@@ -94,7 +112,7 @@ def _counts_vs_table(ev: Evidence, p: Project) -> list[Check]:
 def _percents_vs_table(ev: Evidence, p: Project) -> list[Check]:
     """A result sentence that states a rate the table contradicts (达到95%以上 against an
     actual of 93.6%)."""
-    rows = [(i, parse_measure(i.actual)) for i in main_rows(p)]
+    rows = [(i, measure(i.actual)) for i in main_rows(p)]
     rows = [(i, a) for i, a in rows if a.is_numeric and a.unit == "%" and len(i.name) >= 4]
     if not rows:
         return []
@@ -104,7 +122,7 @@ def _percents_vs_table(ev: Evidence, p: Project) -> list[Check]:
         if not first <= line <= last:
             continue
         for clause in clauses(text):
-            if PLAN.search(clause) or "%" not in clause:
+            if PLAN.search(clause) or "%" not in clause or _OTHER_TIME.search(clause):
                 continue
             for i, actual in rows:
                 key = i.name[-4:]
@@ -122,6 +140,12 @@ def _percents_vs_table(ev: Evidence, p: Project) -> list[Check]:
     return out
 
 
+# a figure of another time or a change, not the year's level
+_OTHER_TIME = re.compile(r"上年|去年|同比|较上|提高|增长|下降|减少|增加|上升")
+# a goal clause of another scope than the year's target
+_GOAL_SCOPE = re.compile(r"累计|总计|其中|每|/|各|\d{4}年?[-—至到~]|三年|五年|期间")
+
+
 def _goal_vs_targets(ev: Evidence, p: Project) -> list[Check]:
     """The overall goal against the indicator targets: both are plans, so the same
     planned quantity must be the same number."""
@@ -130,11 +154,13 @@ def _goal_vs_targets(ev: Evidence, p: Project) -> list[Check]:
         return []
     goal_figures = []
     for clause in clauses(goal):
+        if _GOAL_SCOPE.search(clause):
+            continue
         for m in re.finditer(r"(\d+(?:\.\d+)?)(万|亿)?([\u4e00-\u9fff]{1,2})", clause):
             goal_figures.append((clause, float(m.group(1)), (m.group(2) or "") + m.group(3)))
     out = []
     for i in main_rows(p):
-        target = parse_measure(i.target)
+        target = measure(i.target)
         if not target.is_numeric or not target.unit or target.unit in ("%", "‰") or target.is_approximate:
             continue
         grams = bigrams(i.name)
@@ -177,10 +203,10 @@ _NEGATED = re.compile(r"未(?:能)?(?:按计划|全部|足额)|尚未|没有按"
 def _claim_vs_rate(ev: Evidence, p: Project) -> list[Check]:
     """A statement that spending kept to the budget while most of it was not spent."""
     share = spent_share(p)
-    if share is None or share >= LOW_EXECUTION_PCT:
+    if share is None or share >= LOW_EXECUTION_PCT or not ev.spending_read(p):
         return []
     for line_no, text in ev.project_lines(p):
-        if _NO_DEVIATION.search(text) and not _NEGATED.search(text):
+        if _NO_DEVIATION.search(text) and not _NEGATED.search(text) and re.search(r"执行|预算|支出|资金", text):
             return [finding(
                 "narrative_vs_table", f"「{p.name}」第 {line_no} 行称执行没有偏离预算，而执行率只有 {share:.2f}%",
                 f"the report says spending kept to budget ({text[:30]}) while only {share:.2f}% was spent", p.name,
@@ -189,6 +215,8 @@ def _claim_vs_rate(ev: Evidence, p: Project) -> list[Check]:
 
 
 _COUNTED_NOUN = re.compile(r"(\d+)(个|家|所|户|名|座|处)([\u4e00-\u9fff]{2,4})")
+# a count of another scope than the plain one (new, cumulative, a part, last year's)
+_OTHER_SCOPE = re.compile(r"累计|新增|新建|其中|另有|分别|剩余|余下|第\d|同比|上年|去年|较上|之一|以上|以下|超过|不足")
 
 
 def _same_count_twice(ev: Evidence) -> list[Check]:
@@ -197,7 +225,7 @@ def _same_count_twice(ev: Evidence) -> list[Check]:
     seen: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for line, text in ev.statements:
         for clause in clauses(text):
-            if PLAN.search(clause) or re.match(r"目标\d", clause):
+            if PLAN.search(clause) or re.match(r"目标\d", clause) or _OTHER_SCOPE.search(clause):
                 continue
             for m in _COUNTED_NOUN.finditer(clause):
                 seen[m.group(2) + m.group(3)].append((int(m.group(1)), line, clause))
@@ -291,6 +319,8 @@ def rule_narrative_vs_table(ev: Evidence) -> list[Check]:
 _DEADLINE = re.compile(r"(20\d\d)年(\d{1,2})月(?:(\d{1,2})日)?底?(?:前|之前|以前|止)")
 _CODE = re.compile(r"^(\d{6})(\d{2})[A-Z]\d{6,}")
 _YEAR_SPAN = re.compile(r"(20\d\d)年?[-—–至到~～](20\d\d)年")
+_PLANNED = re.compile(r"目标|计划|任务|要求")
+_DONE = re.compile(r"已|完成了|实际|截至|截止")
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -307,6 +337,9 @@ def rule_period_mismatch(ev: Evidence) -> list[Check]:
     for p in ev.facts.projects:
         spans = _spans(ev.project_text(p)) if ev.document else []
         texts = [(v(p.goal_expected), p.goal_expected)] + [(t, i) for i in p.indicators for t in (i.name, i.target)]
+        # goals stated in the text but not read into a field: a clause that plans (目标, 计划, 任务)
+        texts += [(clause, ev.prov(line)) for line, text in ev.statements if ev.span(p)[0] <= line <= ev.span(p)[1]
+                  for clause in clauses(text) if _PLANNED.search(clause) and not _DONE.search(clause)]
         for text, where in texts:
             m = _DEADLINE.search(compact(text or ""))
             if m and int(m.group(1)) < year and not any(a <= int(m.group(1)) < b for a, b in spans):
@@ -348,6 +381,8 @@ def _small_yuan(ev: Evidence) -> list[Check]:
 
 
 _RATE_NAME = re.compile(r"(?:率|进度|比例|占比)$")
+# a rate over 1000% is no rate: an amount or a count was written in its place
+RATE_IMPLAUSIBLE = 1000
 
 
 def _rate_filled_with_amount(p: Project) -> list[Check]:
@@ -356,9 +391,10 @@ def _rate_filled_with_amount(p: Project) -> list[Check]:
         name = re.sub(r"[（(][^）)]*[)）]$", "", i.name)
         if not _RATE_NAME.search(name) or not i.actual:
             continue
-        actual, target = parse_measure(i.actual), parse_measure(i.target)
+        actual, target = measure(i.actual), measure(i.target)
         money = actual.unit is not None and actual.unit.endswith("元")
-        bare_large = actual.unit is None and actual.value is not None and actual.value > 100 and target.unit in ("%", None)
+        bare_large = actual.unit is None and actual.value is not None and actual.value > RATE_IMPLAUSIBLE \
+            and target.unit in ("%", None)
         if actual.is_numeric and (money or bare_large) and not (target.unit or "").endswith("元"):
             out.append(_rate_check(p, i))
     return out
