@@ -172,6 +172,11 @@ SECTIONS_86_5 = [SectionScore("决策指标", 20, 17, P), SectionScore("过程�
     # a plan in the text is never compared with an actual
     (facts(project(indicators=[ind(name="培训基层干部人数", target="≥500人", actual="520人")],
                    narrative_figures=[NarrativeFigure("计划培训基层干部600人", 600, "人", False, P)])), "narrative_vs_table", False),
+    # a figure of the overall goal (a target) is never compared with an actual
+    (facts(project(goal_expected=val("采购脱毒种薯400万粒，免费发放给农户"),
+                   narrative_figures=[NarrativeFigure("采购脱毒种薯400万粒", 400, "万粒", False, P)],
+                   indicators=[ind(name="采购脱毒种薯", target="400万粒", actual="380万粒", score=9)])),
+     "narrative_vs_table", False),
     # the overall goal against an indicator's target (both plans)
     (facts(project(goal_expected=val("采购脱毒种薯400万粒，免费发放给农户"),
                    indicators=[ind(name="免费发放脱毒种薯", target="550万粒", actual="550万粒")])), "narrative_vs_table", True),
@@ -290,7 +295,7 @@ def test_a_truncated_rate_is_a_rounding_remark_not_an_error():
 # ---------------------------------------------------------------- doubts
 
 def test_a_table_that_was_not_read_stops_the_score_rules_and_says_so():
-    misread = project(indicators=nine_indicators()[:8], total_score=val(95), **FULL)
+    misread = project(indicators=nine_indicators()[:8], total_score=val(105), **FULL)
     assert {"weights_sum", "total_vs_parts"} <= kinds(facts(misread))
     misread.review_reasons = [ReviewReason("indicator_table_unread", "指标表未识别：指标表缺少表头")]
     found = kinds(facts(misread))
@@ -328,3 +333,92 @@ def test_a_row_without_a_score_stops_total_vs_parts():
 def test_provenances_are_distinct_and_in_order():
     a, b = Provenance("t.txt", 3, 3), Provenance("t.txt", 1, 1)
     assert provenances(a, val(1), b, a, None, "x") == (a, P, b)
+
+
+def test_a_row_not_read_may_have_lost_points_too():
+    # weights 90, and the total is 5 above the rows: one 10-point row not read, scored 5
+    p = project(indicators=nine_indicators(), total_score=val(95))
+    assert not {"weights_sum", "total_vs_parts"} & kinds(facts(p))
+    assert [r.code for r in p.review_reasons] == ["weights_off"]
+
+
+def test_a_total_row_that_adds_up_the_rows_read_vouches_for_them():
+    # the report's own 总分 row gives 90 for the weights read: nothing is missing, its weights are wrong
+    p = project(indicators=nine_indicators()[:8], total_score=val(95), total_weight=val(90), **FULL)
+    assert {"weights_sum", "total_vs_parts"} <= kinds(facts(p)) and p.review_reasons == []
+
+
+def test_a_summary_row_taken_for_a_project_is_left_alone():
+    summary = project(name="合计", budget_initial=val(300), executed=val(100), total_score=val(50))
+    assert kinds(facts(project(**FULL, indicators=nine_indicators(), total_score=val(100)), summary)) == set()
+
+
+# ---------------------------------------------------------------- with the report's text
+
+def text(*lines: str):
+    from budgetperf.reading.blocks import Paragraph, SourceDocument
+
+    return SourceDocument("t.txt", "txt", list(lines), [Paragraph(t, k, k) for k, t in enumerate(lines, 1)])
+
+
+def kinds_with_text(f: DocumentFacts, *lines: str) -> set[str]:
+    return {c.kind for c in audit_document(f, text(*lines))}
+
+
+def test_grade_against_the_reports_own_scale():
+    graded = facts(project(total_score=val(77), grade=val("良", "良好")))
+    assert "grade_vs_score" in kinds(graded)  # 77 is 中 on the usual bands
+    assert "grade_vs_score" not in kinds_with_text(graded, "评价等级：90分以上为优秀，75-89分为良好，60-74分为合格，60分以下为不合格。")
+
+
+@pytest.mark.parametrize("sentence, present", [
+    ("项目实际完成资金89.97万元：预算编制30万元，审计30万元，设计29.99万元。", True),  # a full list, a slip
+    ("项目资金200万元：用于培训50万元、设备购置80万元。", False),  # some uses of it
+    ("项目资金200万元，主要用于：培训50万元、设备购置80万元。", False),
+    ("全年支出3301.2万元，其中基本支出3120.45万元、项目支出180.75万元。", False),  # a known pair that holds
+    ("基本支出2299.98万元，其中人员经费2028.45万元、公用经费261.53万元。", True),  # a known pair that does not
+    ("共有项目21个，其中本级项目8个。", False),
+    ("总投资1200万元，其中中央资金800万元、省级资金500万元。", True),  # parts above their total
+    ("包括部门预算项目和专项预算两类，总预算2455.5万元，其中部门预算项目87.5万元、专项预算2350万元。", True),
+])
+def test_amounts_in_a_sentence(sentence, present):
+    assert ("amounts_vs_total" in kinds_with_text(facts(project()), sentence)) is present
+
+
+def test_a_budget_row_listed_again_among_the_indicators_counts_once():
+    rows = nine_indicators() + [ind(name="预算执行情况", target="100%", actual="100%", weight=10, score=10)]
+    assert not {"weights_sum", "total_vs_parts"} & kinds(facts(project(indicators=rows, total_score=val(100), **FULL)))
+
+
+def test_a_bare_target_of_something_that_should_not_happen_is_a_ceiling():
+    rows = [ind(name="城镇登记失业率", target="4.5%", actual="3.6%"), ind(name="单位服务成本", target="75元", actual="70元")]
+    assert "actual_below_target" not in kinds(facts(project(indicators=rows)))
+
+
+def test_a_rate_measured_on_the_funds_that_arrived_is_no_mismatch():
+    p = project(budget_initial=val(100), executed=val(78), execution_rate=val(97.5))
+    assert "execution_rate_mismatch" in kinds(facts(p))
+    assert "execution_rate_mismatch" not in kinds_with_text(facts(p), "项目预算100万元，实际到位资金80万元，支出78万元。")
+
+
+def test_a_mismatched_rate_the_report_states_right_elsewhere_is_a_doubt():
+    p = project(budget_initial=val(640), executed=val(612.4), execution_rate=val(100))
+    assert "execution_rate_mismatch" not in kinds_with_text(facts(p), "项目计划安排资金640万元，实际支出612.4万元，预算执行率95.69%。")
+    assert any("执行率" in r.message_zh for r in p.review_reasons)
+
+
+def test_spending_stated_in_words_is_not_missing():
+    p = project(budget_initial=val(30))
+    assert "execution_missing" in kinds_with_text(facts(p), "项目预算30万元，资金已全部到位。")
+    assert "execution_missing" not in kinds_with_text(facts(project(budget_initial=val(30))), "项目预算30万元，资金已全部支出完毕。")
+
+
+def test_a_score_table_that_was_not_read_is_no_unsupported_score():
+    from budgetperf.reading.blocks import Cell, SourceDocument, Table
+
+    lines = ["一级指标 三级指标 分值 得分", "产出指标 培训人数 10 10"]
+    table = Table(((Cell("一级指标", 1, 1), Cell("三级指标", 1, 1), Cell("分值", 1, 1), Cell("得分", 1, 1)),
+                   (Cell("产出指标", 2, 2), Cell("培训人数", 2, 2), Cell("10", 2, 2), Cell("10", 2, 2))), 1, 2)
+    p = project(total_score=val(95))
+    assert "score_unsupported" not in {c.kind for c in audit_document(facts(p), SourceDocument("t.txt", "txt", lines, [table]))}
+    assert any("评分表" in r.message_zh for r in p.review_reasons)

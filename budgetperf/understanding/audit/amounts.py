@@ -30,6 +30,7 @@ _TO_WAN = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
 _PARTS_INTRO = re.compile(r"其中[:：]?|分别为[:：]?|[:：]")
 # parts of another measure than the total (a budget split into what was spent)
 _OTHER_MEASURE = re.compile(r"实际|执行|到位|结余|结转|支付|拨付|下达|使用|完成|兑付|发放|支出率|占")
+COVERS_MOST = 0.9
 # a colon list that says it is not the whole: 主要用于：…, …等
 _PARTIAL = re.compile(r"主要|重点|部分|包括|如[:：]?$")
 # pairs that are always the whole of their total
@@ -56,7 +57,7 @@ def budget_line_comparisons(ev: Evidence) -> list[tuple[Project, list[tuple[str,
     if "budget_lines" in ev.memo:
         return ev.memo["budget_lines"]
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if len(p.budget_lines) < 2 or not ev.spending_read(p):
             continue
         total, subs = p.budget_lines[0], p.budget_lines[1:]
@@ -219,7 +220,10 @@ def _sentence_total(sentence: str, m: re.Match):
     c = compare_sum([x[1] for x in parts], total)
     if c.status == OK:
         return None
-    listed = not m.group(0).startswith("其中") and not _PARTIAL.search(head[-12:]) and not re.search(r"等(?:[^\d]{0,4})?$", tail)
+    # a list after a colon is all the parts when it says nothing of the kind and covers
+    # most of the total (a list of some uses falls far short; a slip in a full list does not)
+    listed = not m.group(0).startswith("其中") and not _PARTIAL.search(head[-12:]) \
+        and not re.search(r"等(?:[^\d]{0,4})?$", tail) and c.computed >= COVERS_MOST * total
     exhaustive = listed or _known_partition(total_label, [x[0] for x in parts]) or _announced(sentence, len(parts))
     if c.computed > total + EPSILON or exhaustive:
         return total_text, parts, c
@@ -260,7 +264,7 @@ def _breakdown_checks(ev: Evidence) -> list[Check]:
     if len(found) < 2 or abs(found["收入"][0] - found["支出"][0]) < EPSILON:
         return []
     (income, a), (spending, b) = found["收入"], found["支出"]
-    totals = {x for p in ev.facts.projects for line in p.budget_lines[:1]
+    totals = {x for p in ev.projects for line in p.budget_lines[:1]
               for x in (line.budget_initial_wan, line.budget_adjusted_wan, line.executed_wan) if x is not None}
     if totals and all(any(abs(x - t) < EPSILON for t in totals) for x in (income, spending)):
         return []  # each matches a column of the total row (the budget, the spending): two measures
@@ -299,8 +303,8 @@ def amounts_rounding(ev: Evidence) -> list[Check]:
 def rule_projects_vs_department(ev: Evidence) -> list[Check]:
     """The projects' budgets against the department's, like for like (initial with
     initial, adjusted with adjusted), only when the report evaluates every project."""
-    department = next((p for p in ev.facts.projects if p.kind == "department"), None)
-    projects = [p for p in ev.facts.projects if p.kind == "evaluation"]
+    department = next((p for p in ev.projects if p.kind == "department"), None)
+    projects = [p for p in ev.projects if p.kind == "evaluation"]
     if department is None or not projects or v(department.projects_evaluated) != len(projects):
         return []
     for field in ("budget_initial", "budget_adjusted"):
@@ -320,7 +324,7 @@ def rule_projects_vs_department(ev: Evidence) -> list[Check]:
 
 def rule_expenses_vs_budget(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         stated = [b for b in (v(p.budget_adjusted), v(p.budget_initial)) if b]
         if not p.expense_items or not stated:
             continue
@@ -340,7 +344,7 @@ _WHOLE_PROJECT = re.compile(r"合同|总投资|概算|中标|总价|总造价")
 
 def rule_cost_cap_over_budget(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         budget = v(p.budget_adjusted) or v(p.budget_initial)
         if not budget:
             continue

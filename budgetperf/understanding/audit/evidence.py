@@ -25,6 +25,7 @@ from budgetperf.understanding.records import BudgetLine, DocumentFacts, Project,
 # doc_kinds of a document that only plans: target tables have no execution and no scores.
 TARGETS = "targets"
 DEPARTMENT_OVERALL = "department_overall"
+_SUMMARY_ROW = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)$|^其中")
 # a table cell this long holds a sentence (a goal, a result) rather than a label
 MIN_SENTENCE_CELL = 8
 # a number as written in a cell (not one inside a longer number)
@@ -46,6 +47,12 @@ class Evidence:
     @property
     def file(self) -> str:
         return self.facts.file
+
+    @cached_property
+    def projects(self) -> list[Project]:
+        """The document's projects, without rows that only summarise others (合计,
+        总计, 小计) should extraction have taken one for a project."""
+        return [p for p in self.facts.projects if not _SUMMARY_ROW.match(p.name.strip())]
 
     @cached_property
     def is_plan(self) -> bool:
@@ -100,7 +107,7 @@ class Evidence:
     def _anchors(self) -> dict[int, int]:
         """Each project's first line. Projects that all claim the same first line (the
         document's title) begin where their own figures do."""
-        projects = self.facts.projects
+        projects = self.projects
         shared = {p.prov.line_start for p in projects if sum(q.prov.line_start == p.prov.line_start for q in projects) > 1}
         return {id(p): (_first_value_line(p) or p.prov.line_start) if p.prov.line_start in shared else p.prov.line_start
                 for p in projects}
@@ -134,7 +141,7 @@ class Evidence:
     def project_at(self, line: int) -> str | None:
         """The name of the project whose lines hold `line`: the only project of a
         one-project document; None where no single project owns it."""
-        projects = self.facts.projects
+        projects = self.projects
         if len(projects) == 1:
             return projects[0].name
         owners = [p for p in projects if self.span(p)[0] <= line <= self.span(p)[1]]

@@ -26,7 +26,8 @@ OUTPUTS_SPENDING_PCT = 50.0
 # project: the executed figure is then in doubt, not missing.
 _SPENDING_SENTENCE = re.compile(
     r"(?:执行率|支出实现率|支付率|支出率|执行进度)(?:为|是|达到?|达)?\d+(?:\.\d+)?%"
-    r"|(?:执行数|实际支出|已支付|支出金额|实际使用|累计支出)(?:为|是|达到?|共|合计)?\d[\d.,]*(?:万元|元|亿元)")
+    r"|(?:执行数|实际支出|已支付|支出金额|实际使用|累计支出)(?:为|是|达到?|共|合计)?\d[\d.,]*(?:万元|元|亿元)"
+    r"|(?:资金|经费|预算)?(?:已)?全部(?:支出|使用|支付)(?:完毕)?")
 _SPENDING_HEADER = re.compile(r"^(?:预算|全年|年度|实际)?(?:执行数|执行率|实际支出|支出实现率|实际支出金额|支出数|决算数)")
 _BARE_NUMBER = re.compile(r"^[\d,]+(?:\.\d+)?%?$")
 
@@ -45,17 +46,27 @@ def spent_share(p: Project) -> float | None:
     return v(p.execution_rate)
 
 
+_ARRIVED = re.compile(r"(?:实际)?到位(?:资金)?(?:为|共)?(\d[\d,]*(?:\.\d+)?)(万元|元|亿元)")
+_TO_WAN = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
+
+
+def arrived(ev: Evidence, p: Project) -> list[float]:
+    """Funds the report says arrived (到位): some reports measure the rate against them."""
+    return [float(m.group(1).replace(",", "")) * _TO_WAN[m.group(2)]
+            for _, text in ev.project_lines(p) for m in _ARRIVED.finditer(text)] if ev.document else []
+
+
 def rate_comparisons(ev: Evidence) -> list[tuple[Project, object]]:
     """The stated rate against executed ÷ each stated budget, for every project
     (computed once; the rounding rule shares it)."""
     if "rates" in ev.memo:
         return ev.memo["rates"]
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         rate, executed = v(p.execution_rate), v(p.executed)
         if rate is None or executed is None or not ev.spending_read(p):
             continue
-        c = compare_rate(rate, executed, budgets(p))
+        c = compare_rate(rate, executed, budgets(p) + arrived(ev, p))
         if c is None or (c.status == ERROR and rate == 100 and c.computed > 100):
             continue  # no budget, or a rate capped at 100% on spending above the budget
         out.append((p, c))
@@ -110,7 +121,7 @@ def rate_rounding(ev: Evidence) -> list[Check]:
 
 def rule_low_execution(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         share = spent_share(p)
         if share is None or _zero_budget(p) or not ev.spending_read(p):
             continue
@@ -131,7 +142,7 @@ def _zero_budget(p: Project) -> bool:
 
 def rule_budget_cut(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         initial, adjusted = v(p.budget_initial), v(p.budget_adjusted)
         if not initial or initial <= 0 or adjusted is None or not ev.spending_read(p):
             continue
@@ -167,7 +178,7 @@ def discloses_spending(ev: Evidence, p: Project) -> int | None:
 
 def rule_execution_missing(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if not ev.spending_read(p):
             continue
         if p.kind == "department" and DEPARTMENT_OVERALL not in ev.facts.doc_kinds:
@@ -190,7 +201,7 @@ def rule_execution_missing(ev: Evidence) -> list[Check]:
 
 def rule_outputs_vs_spending(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         executed = v(p.executed)
         if executed is None or not budgets(p) or not ev.spending_read(p):
             continue

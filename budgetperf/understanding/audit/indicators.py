@@ -62,7 +62,7 @@ def _rows_what(rows) -> str:
 
 def rule_actual_below_target(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         for i in main_rows(p):
             o = outcome(i)
             if o is None or o.status != MISSED or not has_full_marks(i):
@@ -89,7 +89,7 @@ def stated_rule(ev: Evidence, p: Project) -> str | None:
 
 def rule_score_vs_rule(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         rule = stated_rule(ev, p)
         if rule is None:
             continue
@@ -115,7 +115,7 @@ def rule_score_vs_rule(ev: Evidence) -> list[Check]:
 
 def rule_points_deducted(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if stated_rule(ev, p):
             continue  # with a stated rule the deduction is score_vs_rule's
         rows = [i for i in main_rows(p) if lost_points(i) and not i.deviation_reason
@@ -129,7 +129,7 @@ def rule_points_deducted(ev: Evidence) -> list[Check]:
 
 def rule_target_missed(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         rows = []
         for i in main_rows(p):
             o = outcome(i)
@@ -148,7 +148,7 @@ def rule_target_missed(ev: Evidence) -> list[Check]:
 
 def rule_target_underset(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         rows = []
         for i in main_rows(p):
             o = outcome(i)
@@ -165,7 +165,7 @@ def rule_target_underset(ev: Evidence) -> list[Check]:
 
 def rule_actual_restates_target(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if not ev.is_evaluated(p):
             continue
         rows = [i for i in main_rows(p) if i.actual and COMPARATOR_TEXT.match(compact(i.actual))]
@@ -186,7 +186,7 @@ def quantified_share(indicators: list[Indicator]) -> float | None:
 
 def rule_qualitative_targets(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         rows = [i for i in main_rows(p) if i.target]
         vague = [i for i in rows if not measure(i.target).is_numeric and not is_date(i.target)]
         if len(rows) < QUALITATIVE_MIN_ROWS or len(vague) < QUALITATIVE_MIN_VAGUE or len(vague) / len(rows) < QUALITATIVE_SHARE:
@@ -202,7 +202,7 @@ def rule_satisfaction_vs_score(ev: Evidence) -> list[Check]:
     """A surveyed satisfaction stated in the text that is low, while the satisfaction
     section got full marks (reports scored by section)."""
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         section = next((s for s in p.section_scores if "满意" in s.section), None)
         if section is None or section.max is None or section.score is None or section.score < section.max:
             continue

@@ -24,7 +24,8 @@ MET, MISSED = "met", "missed"
 # a deadline or a date is not a quantity to compare
 _DATE = re.compile(r"\d{4}年|\d{1,2}月|\d{4}[-./]\d{1,2}")
 # things that should not happen: a bare target is a ceiling
-_LOWER_IS_BETTER = re.compile(r"发生|事故|投诉|受灾|差错|失误|违规|违纪|死亡|损失|超支|逾期|返工|案件|不合格")
+_LOWER_IS_BETTER = re.compile(r"发生|事故|投诉|受灾|差错|失误|违规|违纪|死亡|损失|超支|逾期|返工|案件|不合格|失业|空置|误差"
+                              r"|损耗|超标|污染|排放|能耗|发病|病死|拖欠|欠薪|信访|上访|成本|费用|单价|价格|时长|时限|用时|天数|周期")
 # ...unless the indicator counts what was done against them (消除隐患户数, 处置投诉件数)
 _ACTING_AGAINST = re.compile(r"消除|减少|降低|防止|避免|处置|处理|整改|查处|办结|化解|排查")
 # an actual that says the work is not done (a shortfall without a number)
@@ -69,7 +70,8 @@ def outcome(i: Indicator) -> Outcome | None:
     if target.is_approximate or actual.is_approximate:
         return None
     comparator = target.comparator
-    if comparator is None and _LOWER_IS_BETTER.search(i.name) and not _ACTING_AGAINST.search(i.name):
+    if comparator is None and (_LOWER_IS_BETTER.search(i.name) or "成本" in (i.level2 or "")) \
+            and not _ACTING_AGAINST.search(i.name):
         comparator = "≤"
     if comparator in ("≤", "<"):
         met = actual.value <= target.value + 1e-9 if comparator == "≤" else actual.value < target.value

@@ -93,7 +93,7 @@ def rule_reason_missing(ev: Evidence) -> list[Check]:
     out = []
     reasons_given = bool(_REASON_WORDS.search(ev.text))
     form_asks = any(_REASON_HEADER.search(compact(c.text)) for t in ev.tables for r in t.rows for c in r)
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if not ev.spending_read(p):
             continue
         share = spent_share(p)
@@ -174,7 +174,7 @@ def _lines_below_plan(ev: Evidence) -> list[Check]:
 
 def rule_form_irregular(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if p.budget_lines and _initial_blank(ev, p):
             out.append(finding("form_irregular", f"「{p.name}」项目资金表的「年初预算数」空白，只填了全年预算数",
                                "the 年初预算数 cell is blank", p.name, p.budget_lines[:1]))
@@ -201,11 +201,11 @@ def _initial_blank(ev: Evidence, p: Project) -> bool:
 
 def rule_units_and_comparators(ev: Evidence) -> list[Check]:
     out = []
-    in_yuan = [p for p in ev.facts.projects if p.amount_unit_as_written == "元"]
+    in_yuan = [p for p in ev.projects if p.amount_unit_as_written == "元"]
     if in_yuan and re.search(r"\d万元", ev.text):
         out.append(finding("units_and_comparators", "表中金额以元为单位，正文却用万元",
                            "amounts in 元 in the table, 万元 in the text", None, in_yuan[:1]))
-    for p in ev.facts.projects:
+    for p in ev.projects:
         rows = [i for i in main_rows(p) if i.target and measure(i.target).is_numeric]
         with_cmp = [i for i in rows if COMPARATOR_TEXT.match(compact(i.target))]
         without = [i for i in rows if not COMPARATOR_TEXT.match(compact(i.target)) and not re.search(r"\d{4}年", i.target)]

@@ -25,7 +25,7 @@ def _balance_rounding(ev: Evidence) -> list[Check]:
     """A balance in 元 against budget − executed in 万元, where the two differ only as
     far as the 万元 figures are rounded."""
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         executed = v(p.executed)
         if executed is None or not budgets(p):
             continue

@@ -27,6 +27,7 @@ from budgetperf.understanding.audit.scoring_parts import (
     unread_groups,
     weights_in_doubt,
 )
+from budgetperf.understanding.parsers.values import normalize_grade
 from budgetperf.understanding.records import Project, v
 from budgetperf.vocabulary import grade_for_score
 
@@ -51,7 +52,7 @@ def total_comparisons(ev: Evidence) -> list[tuple[Project, Parts, object]]:
     if "totals" in ev.memo:
         return ev.memo["totals"]
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         total = v(p.total_score)
         parts = score_parts(p)
         if total is None or parts is None or not ev.is_evaluated(p):
@@ -97,7 +98,7 @@ def total_rounding(ev: Evidence) -> list[Check]:
 
 def rule_weights_sum(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if not ev.is_evaluated(p) or section_parts(p):
             continue  # sections that make the full score settle it
         parts = indicator_parts(p) if p.indicators else _section_weights(p)
@@ -132,15 +133,38 @@ def _record(ev: Evidence, p: Project, doubt: tuple[str, bool]) -> None:
         ev.doubt(p, "weights_off", f"权重合计异常：{why}；总分与分值合计未审核")
 
 
+# a grade scale the report states itself: 90分以上为优秀, 75-89分为良好, 60（含）-74分为合格
+_SCALE_STEP = re.compile(r"(\d+(?:\.\d+)?)分?(?:[（(]含[)）])?(?:以上|及以上|[-—~～至到]\d+(?:\.\d+)?分?)(?:的)?(?:为|评为|定为|属于)?"
+                         r"[“\"「]?(优秀|良好|合格|不合格|一般|较差|优|良|中|差)")
+
+
+def stated_scale(ev: Evidence) -> list[tuple[float, str]] | None:
+    """The report's own grade bands, (lowest score, grade) best first, when it states at
+    least two; grades normalized as the vocabulary's (优秀 → 优)."""
+    steps = {}
+    for m in _SCALE_STEP.finditer(ev.text):
+        grade = normalize_grade(m.group(2))
+        if grade:
+            steps.setdefault(grade, float(m.group(1)))
+    return sorted(((low, g) for g, low in steps.items()), reverse=True) if len(steps) >= 2 else None
+
+
+def band_of(score: float, scale: list[tuple[float, str]] | None) -> str | None:
+    if scale is None:
+        return grade_for_score(score)
+    return next((grade for low, grade in scale if score >= low), "差")
+
+
 def rule_grade_vs_score(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    scale = stated_scale(ev) if ev.document else None
+    for p in ev.projects:
         total = v(p.total_score)
         if p.grade is None or p.grade.raw is None or total is None:
             continue  # only a written grade can contradict the score
         grade = v(p.grade)
-        band = grade_for_score(total * 100 / full_score(p))
-        if band == grade or (grade in _BROAD_GRADES and 60 <= total < 90):
+        band = band_of(total * 100 / full_score(p), scale)
+        if band == grade or (scale is None and grade in _BROAD_GRADES and 60 <= total < 90):
             continue
         out.append(finding(
             "grade_vs_score", f"「{p.name}」总分 {fmt(total)} 应为「{band}」，报告写为「{p.grade.raw}」",
@@ -155,7 +179,7 @@ _STEP_RULE = re.compile(r"执行率[^。；]{0,15}(?:以上|≥|不低于|达到
 
 def rule_execution_score(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if (ev.document and _STEP_RULE.search(ev.project_text(p))) or not ev.spending_read(p):
             continue
         weight, score = v(p.budget_weight), v(p.budget_score)
@@ -185,7 +209,7 @@ def results_list(ev: Evidence) -> set[int]:
     for table in ev.tables:
         if not table.rows or not any("得分" in c.text or "分数" in c.text for c in table.rows[0]):
             continue
-        inside = [p for p in ev.facts.projects if table.line_start <= p.prov.line_start <= table.line_end]
+        inside = [p for p in ev.projects if table.line_start <= p.prov.line_start <= table.line_end]
         if len(inside) >= 2:
             out |= {id(p) for p in inside}
     return out
@@ -195,12 +219,18 @@ def rule_score_unsupported(ev: Evidence) -> list[Check]:
     listed = results_list(ev)
     names_form = bool(ev.has(_FORM_REFERENCE)) or any(_FORM_HEADING.match(line) for line in ev.lines)
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         total = v(p.total_score)
         if total is None or id(p) in listed or any(i.score is not None for i in p.indicators):
             continue
         if any(r.code in UNREAD_TABLE for r in p.review_reasons):
             continue  # an indicator table is there but was not read: the review reason says so
+        scored_table = next((t for t in ev.tables_of(p) if t.rows and any(
+            "得分" in c.text for c in t.rows[0]) and any("指标" in c.text for c in t.rows[0])), None)
+        if scored_table is not None:
+            ev.doubt(p, "indicator_table_unread", f"指标表未识别：第 {scored_table.line_start} 行起的评分表没有读出得分；"
+                     "总分是否有指标表支撑未审核", ev.prov(scored_table.line_start))
+            continue
         if p.section_scores and (names_form or not ev.document):
             continue  # section scores from a scoring form the report names
         what = "各部分得分" if p.section_scores else "指标表"
@@ -218,7 +248,7 @@ def rule_scoring_incomplete(ev: Evidence) -> list[Check]:
     """A grade without a score; an evaluation table with no weights, scores or grade;
     a results list whose grade column is left empty."""
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         if not ev.is_evaluated(p):
             continue
         graded = p.grade is not None and p.grade.raw

@@ -149,6 +149,12 @@ def indicator_parts(p: Project) -> Parts | None:
         return Parts(tuple(parts + ([budget] if budget else [])), "indicators")
 
     plain = assemble(main)
+    if budget and not adds_up(plain, p):
+        # the budget row may be one of the indicator rows under another name (预算执行情况):
+        # counted once when that is what makes the weights add up
+        alone = Parts(plain.parts[:-1], "indicators")
+        if adds_up(alone, p) and any(i.weight == budget.weight for i in main):
+            return alone
     weighted_subs = [i for i in p.indicators if is_sub_row(i) and i.weight is not None]
     if weighted_subs and not adds_up(plain, p):
         with_subs = assemble([i for i in p.indicators if not is_sub_row(i) or i.weight is not None])
@@ -208,12 +214,16 @@ def weights_in_doubt(ev: Evidence, p: Project) -> tuple[str, bool] | None:
     parts = indicator_parts(p)
     if parts and adds_up(parts, p):
         return None
+    if parts and parts.weights_complete and v(p.total_weight) is not None \
+            and abs(sum(parts.weights) - v(p.total_weight)) < EPSILON:
+        return None  # the report's own 总分 row adds up the rows read: none is missing
     unread = unread_groups(ev, p)
     if unread:
         return f"「{'」「'.join(unread)}」没有读出任何一行", True
     missing = implied_row(p)
     if missing:
-        return (f"分值合计比满分少 {missing:g} 分，总分比各行得分之和也正好多 {missing:g} 分："
+        weight, score = missing
+        return (f"分值合计比满分少 {weight:g} 分，总分比各行得分之和多 {score:g} 分："
                 "可能有一行（如预算执行）没有读出或没有列出"), True
     reasons = [r for r in p.review_reasons if r.code in UNREAD_TABLE]
     if reasons:
@@ -223,16 +233,20 @@ def weights_in_doubt(ev: Evidence, p: Project) -> tuple[str, bool] | None:
     return None
 
 
-def implied_row(p: Project) -> float | None:
+def implied_row(p: Project) -> tuple[float, float] | None:
     """The points of a row missing from the read ones: the weights fall short of the full
-    score by exactly what the stated total exceeds the read scores by (a row with full
-    marks that was not read, or not listed). None when there is no such gap."""
+    score, and the stated total exceeds the scores read by no more than that (one row
+    not read, or not listed, scored at most its points): (its points, its score), or
+    None when there is no such gap."""
     parts = indicator_parts(p)
     total = v(p.total_score)
     if parts is None or total is None or not parts.weights_complete or any(s is None for s in parts.scores):
         return None
     gap = full_score(p) - sum(parts.weights)
-    return gap if gap > EPSILON and abs(gap - (total - sum(parts.scores))) < EPSILON else None
+    missing_score = total - sum(parts.scores)
+    if gap > EPSILON and EPSILON < missing_score <= gap + EPSILON:
+        return round(gap, 6), round(missing_score, 6)
+    return None
 
 
 def states_full_score(ev: Evidence, p: Project) -> bool:

@@ -88,14 +88,24 @@ def _parts_agree(ev: Evidence, f: NarrativeFigure, actual: float, unit: str) -> 
     return len(numbers) > 1 and abs(sum(numbers) - actual) < EPSILON
 
 
+def _results(p: Project) -> list[NarrativeFigure]:
+    """The project's text figures that state results: not those of its overall goal
+    (a target is never compared with an actual)."""
+    goal = compact(v(p.goal_expected) or "")
+    goal_lines = p.goal_expected.prov if p.goal_expected is not None and p.goal_expected.prov else None
+    return [f for f in p.narrative_figures if not (goal and compact(f.text) in goal)
+            and not (goal_lines and goal_lines.line_start <= f.prov.line_start <= goal_lines.line_end)]
+
+
 def _counts_vs_table(ev: Evidence, p: Project) -> list[Check]:
     out, reported = [], set()
-    index = _figure_index(p.narrative_figures)
+    figures = _results(p)
+    index = _figure_index(figures)
     for i in main_rows(p):
         actual = measure(i.actual)
         if not actual.is_numeric or not actual.unit or actual.unit in ("%", "‰") or actual.is_approximate:
             continue
-        candidates = _candidates(index, p.narrative_figures, _unit(actual.unit), i.name)
+        candidates = _candidates(index, figures, _unit(actual.unit), i.name)
         if not candidates or any(_agrees(f, actual.value) or _parts_agree(ev, f, actual.value, actual.unit)
                                  for f, _ in candidates):
             continue
@@ -308,7 +318,7 @@ def _explanation_vs_target(ev: Evidence) -> list[Check]:
 
 def rule_narrative_vs_table(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         out += _counts_vs_table(ev, p) + _percents_vs_table(ev, p) + _goal_vs_targets(ev, p)
         out += _sections_restated(ev, p) + _claim_vs_rate(ev, p)
     return out + _same_count_twice(ev) + _same_label_two_amounts(ev) + _explanation_vs_target(ev)
@@ -334,7 +344,7 @@ def rule_period_mismatch(ev: Evidence) -> list[Check]:
     out = []
     if year is None:
         return out
-    for p in ev.facts.projects:
+    for p in ev.projects:
         spans = _spans(ev.project_text(p)) if ev.document else []
         texts = [(v(p.goal_expected), p.goal_expected)] + [(t, i) for i in p.indicators for t in (i.name, i.target)]
         # goals stated in the text but not read into a field: a clause that plans (目标, 计划, 任务)
@@ -407,6 +417,6 @@ def _rate_check(p: Project, i: Indicator) -> Check:
 
 def rule_unit_or_measure_wrong(ev: Evidence) -> list[Check]:
     out = []
-    for p in ev.facts.projects:
+    for p in ev.projects:
         out += _rate_filled_with_amount(p)
     return out + _small_yuan(ev)
