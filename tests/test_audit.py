@@ -422,3 +422,18 @@ def test_a_score_table_that_was_not_read_is_no_unsupported_score():
     p = project(total_score=val(95))
     assert "score_unsupported" not in {c.kind for c in audit_document(facts(p), SourceDocument("t.txt", "txt", lines, [table]))}
     assert any("评分表" in r.message_zh for r in p.review_reasons)
+
+
+@pytest.mark.parametrize("case, expected_kind, present", [
+    (facts(project(indicators=[ind(name="周边群众满意度", target="≥90%", actual="未开展调查")])), "claim_unsupported", True),
+    (facts(project(indicators=[ind(name="周边群众满意度", target="≥90%", actual="未开展调查", score=0)])), "claim_unsupported", False),
+    (facts(project(indicators=[ind(name="安全事故发生数", target="≥0次", actual="0次")])), "indicator_design", True),
+    (facts(project(indicators=[ind(name="验收合格率", target="≤100%", actual="100%")])), "indicator_design", True),
+    (facts(project(indicators=[ind(name="公用经费控制率", target="≤100%", actual="97.2%")])), "indicator_design", False),
+    (facts(project(goal_expected=val("完成全县农村公路养护任务120公里"), goal_actual=val("完成全县农村公路养护任务120公里。"))),
+     "copied_text", True),
+    (facts(project(goal_expected=val("完成全县农村公路养护任务120公里"), goal_actual=val("完成农村公路养护126公里"))),
+     "copied_text", False),
+])
+def test_remarks(case, expected_kind, present):
+    assert (expected_kind in kinds(case)) is present

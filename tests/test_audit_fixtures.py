@@ -234,7 +234,31 @@ def test_expenses_vs_budget(audited):
     assert "expenses_vs_budget" not in kinds(audited, "total_vs_parts.txt")
 
 
+def test_claim_unsupported(audited):
+    assert "未开展调查" in one(audited, "claim_unsupported.txt", "claim_unsupported").message_zh
+
+
+def test_claim_unsupported_near_miss_no_points_for_it(audited):
+    assert "claim_unsupported" not in kinds(audited, "claim_unsupported.near_miss.txt")
+
+
 # ---------------------------------------------------------------- remarks (info)
+
+def test_indicator_design(audited):
+    assert "≤100%" in one(audited, "indicator_design.txt", "indicator_design").message_zh
+
+
+def test_indicator_design_near_miss_a_spending_cap(audited):
+    assert "indicator_design" not in kinds(audited, "indicator_design.near_miss.txt")
+
+
+def test_copied_text(audited):
+    assert one(audited, "copied_text.txt", "copied_text").severity == "info"
+
+
+def test_copied_text_near_miss_a_result_written_out(audited):
+    assert "copied_text" not in kinds(audited, "copied_text.near_miss.txt")
+
 
 def test_qualitative_targets(audited):
     assert one(audited, "qualitative_targets.txt", "qualitative_targets").severity == "info"

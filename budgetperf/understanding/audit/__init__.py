@@ -13,8 +13,10 @@ own modules:
 - `amounts`: money and counts against their parts, projects against the department,
   expenses against the budget, cost caps;
 - `indicators`: targets missed at full marks, points deducted, targets missed or set
-  low, actuals that restate targets, qualitative targets, low satisfaction;
-- `statements`: two statements of one figure, dates and codes of another year, units;
+  low, actuals that restate targets, qualitative targets, low satisfaction, full marks
+  for results not there yet, targets nothing can miss;
+- `statements`: two statements of one figure, dates and codes of another year, units,
+  achievements copied from the goals;
 - `remarks`: year and region, reasons left out, spending remarks, the form, roles;
 - `rounding`: differences in the last digit only, from the comparisons above.
 
@@ -63,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     _rule("actual_below_target", "未达目标却得满分", indicators.rule_actual_below_target),
     _rule("score_vs_rule", "得分不符合报告自身的计分规则", indicators.rule_score_vs_rule),
     _rule("satisfaction_vs_score", "满意度偏低却得满分", indicators.rule_satisfaction_vs_score),
+    _rule("claim_unsupported", "实际值或满分缺少依据", indicators.rule_claim_unsupported),
     _rule("outputs_vs_spending", "资金大多未支出，产出却全部完成", execution.rule_outputs_vs_spending),
     _rule("actual_restates_target", "实际完成值照抄目标值", indicators.rule_actual_restates_target),
     _rule("narrative_vs_table", "同一数字两处表述不一", statements.rule_narrative_vs_table),
@@ -83,10 +86,12 @@ RULES: tuple[Rule, ...] = (
     _rule("target_missed", "指标未达目标（已扣分或说明）", indicators.rule_target_missed),
     _rule("points_deducted", "达标指标被扣分", indicators.rule_points_deducted),
     _rule("target_underset", "目标值偏低", indicators.rule_target_underset),
+    _rule("indicator_design", "指标设计不当", indicators.rule_indicator_design),
     _rule("units_and_comparators", "缺少单位或比较符号", remarks.rule_units_and_comparators),
     _rule("rounding", "尾数差异", rounding.rule_rounding),
     _rule("scoring_incomplete", "评分不完整", scores.rule_scoring_incomplete),
     _rule("form_irregular", "表格不完整或不规范", remarks.rule_form_irregular),
+    _rule("copied_text", "文字照抄目标", statements.rule_copied_text),
     _rule("unit_roles", "主管部门或评价方式异常", remarks.rule_unit_roles),
     _rule("execution_remark", "资金执行提示", remarks.rule_execution_remark),
 )

@@ -215,3 +215,44 @@ def rule_satisfaction_vs_score(ev: Evidence) -> list[Check]:
                     f"satisfaction surveyed at {fact.value} yet the satisfaction section got its full "
                     f"{fmt(section.score)} of {fmt(section.max)} points", p.name, (fact, section)))
     return out
+
+
+# an actual that says the result cannot be known yet
+_NOT_YET = re.compile(r"尚无法评价|无法评估|尚未显现|尚未开展|未开展调查|未开展|未到验收|尚未建成|尚未投用|尚未完工|建设中|在建")
+
+
+def rule_claim_unsupported(ev: Evidence) -> list[Check]:
+    """Full marks for a row whose actual itself says the result is not there yet."""
+    out = []
+    for p in ev.projects:
+        rows = [i for i in main_rows(p) if has_full_marks(i) and i.actual and _NOT_YET.search(compact(i.actual))]
+        if rows:
+            out.append(finding(
+                "claim_unsupported", f"「{p.name}」实际完成值写明尚无结果，却得满分：{_rows_text(rows)}",
+                f"full marks for results not there yet: {_rows_what(rows)}", p.name, rows))
+    return out
+
+
+_AT_LEAST_NOTHING = re.compile(r"^(?:≥|>=|≧)0(?:\.0+)?[^\d.]{0,4}$")
+_AT_MOST_ALL = re.compile(r"^(?:≤|<=|≦)100(?:\.0+)?%$")
+# shares that cannot exceed 100% by their nature (a 控制率 of spending can)
+_SHARE_OF_ALL = re.compile(r"合格率|满意度|满意率|覆盖率|知晓率|达标率|合规率|准确率|及时率|到位率")
+
+
+def rule_indicator_design(ev: Evidence) -> list[Check]:
+    """Targets no result can miss (≥0, ≤100% for a rate), and output rows with no
+    quantity indicator among several."""
+    out = []
+    for p in ev.projects:
+        degenerate = [i for i in main_rows(p) if i.target and (_AT_LEAST_NOTHING.match(compact(i.target)) or (
+            _AT_MOST_ALL.match(compact(i.target)) and _SHARE_OF_ALL.search(i.name)))]
+        if degenerate:
+            out.append(finding(
+                "indicator_design", f"「{p.name}」目标值无法不达到（如 ≥0、≤100%）：{_rows_text(degenerate)}",
+                f"targets nothing can miss: {_rows_what(degenerate)}", p.name, degenerate))
+        outputs = [i for i in main_rows(p) if "产出" in (i.level1 or "") and i.level2]
+        if len(outputs) >= 3 and not any("数量" in i.level2 for i in outputs):
+            out.append(finding(
+                "indicator_design", f"「{p.name}」产出指标中没有数量指标", "no quantity indicator among the outputs",
+                p.name, outputs[:1]))
+    return out

@@ -420,3 +420,25 @@ def rule_unit_or_measure_wrong(ev: Evidence) -> list[Check]:
     for p in ev.projects:
         out += _rate_filled_with_amount(p)
     return out + _small_yuan(ev)
+
+
+_PUNCTUATION = re.compile(r"[，,。；;：:、\s“”\"（）()]")
+
+
+def rule_copied_text(ev: Evidence) -> list[Check]:
+    """What was achieved written as the goal, word for word."""
+    out = []
+    for p in ev.projects:
+        goal, achieved = v(p.goal_expected), v(p.goal_actual)
+        if not goal or not achieved:
+            continue
+        a, b = _PUNCTUATION.sub("", goal), _PUNCTUATION.sub("", achieved)
+        if len(a) >= COPIED_MIN_CHARS and a == b:
+            out.append(finding(
+                "copied_text", f"「{p.name}」年度目标的实际完成情况照抄预期目标：「{achieved[:40]}」",
+                "the achieved text repeats the goal word for word", p.name, (p.goal_actual, p.goal_expected)))
+    return out
+
+
+# a text this long copied word for word is no coincidence
+COPIED_MIN_CHARS = 10
