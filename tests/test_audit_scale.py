@@ -60,8 +60,31 @@ def large_report(rows: int, seed: int = 42) -> tuple[DocumentFacts, SourceDocume
     return facts, SourceDocument("big.txt", "txt", lines, blocks)
 
 
-def calls_to_audit(rows: int) -> int:
-    facts, document = large_report(rows)
+def many_projects(count: int) -> tuple[DocumentFacts, SourceDocument]:
+    """A department report listing `count` projects: one task table with a reason
+    column (a row per project) and a sentence per project with its figures."""
+    lines = ["| 任务名称 | 项目 | 批复金额（万元） | 实际支出金额（万元） | 预算执行率 | 未完成原因和改进措施 |"]
+    rows = [tuple(Cell(t, 1, 1, k) for k, t in enumerate(["任务名称", "项目", "批复金额（万元）", "实际支出金额（万元）",
+                                                          "预算执行率", "未完成原因和改进措施"]))]
+    projects = []
+    for k in range(count):
+        line = len(lines) + 1
+        lines.append(f"| 任务{k} | 第{k}项工作经费 | 100 | {70 + k % 30} | {70 + k % 30}% | |")
+        rows.append(tuple(Cell(t, line, line, c) for c, t in enumerate([f"任务{k}", f"第{k}项工作经费", "100",
+                                                                         str(70 + k % 30), f"{70 + k % 30}%", ""])))
+        prov = Provenance("many.txt", line, line, lines[-1])
+        projects.append(Project(f"第{k}项工作经费", "evaluation", prov, budget_initial=Value(100, prov),
+                                executed=Value(70 + k % 30, prov), execution_rate=Value(70 + k % 30, prov)))
+    for k in range(count):
+        lines.append(f"第{k}项工作经费计划于2022年12月底前完成，预算执行率{70 + k % 30}%，合计支出{70 + k % 30}万元。")
+    blocks = [Table(tuple(rows), 1, count + 1)] + [Paragraph(t, i, i) for i, t in enumerate(lines, 1) if i > count + 1]
+    facts = DocumentFacts(file="many.txt", fmt="txt", year=Value(2023), year_is_explicit=True, region=Value("某县"),
+                          doc_kinds=["department_overall"], projects=projects)
+    return facts, SourceDocument("many.txt", "txt", lines, blocks)
+
+
+def calls_to_audit(rows: int, report=large_report) -> int:
+    facts, document = report(rows)
     count = 0
 
     def profile(frame, event, arg):
@@ -79,6 +102,11 @@ def calls_to_audit(rows: int) -> int:
 
 def test_twice_the_rows_costs_about_twice_the_work():
     small, large = calls_to_audit(1000), calls_to_audit(2000)
+    assert large < 2.3 * small, (small, large)
+
+
+def test_twice_the_projects_costs_about_twice_the_work():
+    small, large = calls_to_audit(400, many_projects), calls_to_audit(800, many_projects)
     assert large < 2.3 * small, (small, large)
 
 

@@ -107,7 +107,7 @@ def audit_document(facts: DocumentFacts, document: SourceDocument | None = None)
     checks: list[Check] = []
     for rule in RULES:
         checks.extend(rule.check(ev))
-    for project, reason in ev.doubts:
+    for project, reason in ev.doubts.values():
         if not any(r.code == reason.code and r.message_zh == reason.message_zh for r in project.review_reasons):
             project.review_reasons.append(reason)
     return checks

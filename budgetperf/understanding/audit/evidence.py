@@ -16,6 +16,8 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,7 +41,7 @@ class Evidence:
 
     facts: DocumentFacts
     document: SourceDocument | None = None
-    doubts: list[tuple[Project, ReviewReason]] = field(default_factory=list)
+    doubts: dict[tuple[int, ReviewReason], tuple[Project, ReviewReason]] = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # results shared by several rules (sum checks)
 
     # ---------------------------------------------------------------- document
@@ -81,10 +83,34 @@ class Evidence:
     @cached_property
     def statements(self) -> list[tuple[int, str]]:
         """(first line, compact text) of every paragraph and of every table cell long
-        enough to be a sentence: the places a report states things in words."""
+        enough to be a sentence, in line order: the places a report states things in words."""
         out = [(p.line_start, compact(p.text)) for p in self.paragraphs]
         out += [(c.line_start, compact(c.text)) for t in self.tables for row in t.rows for c in row
                 if len(c.text) >= MIN_SENTENCE_CELL]
+        return sorted(out, key=lambda s: s[0])
+
+    def statements_of(self, p: Project) -> list[tuple[int, str]]:
+        """The statements on the project's lines (found by bisection, not by a scan)."""
+        first, last = self.span(p)
+        lines = self._statement_lines
+        return self.statements[bisect_left(lines, first):bisect_right(lines, last)]
+
+    @cached_property
+    def _statement_lines(self) -> list[int]:
+        return [line for line, _ in self.statements]
+
+    def row_at(self, line: int) -> tuple[Table, tuple] | None:
+        """The table row one of whose cells sits on `line`, if any."""
+        return self._rows_by_line.get(line)
+
+    @cached_property
+    def _rows_by_line(self) -> dict[int, tuple[Table, tuple]]:
+        out: dict[int, tuple[Table, tuple]] = {}
+        for table in self.tables:
+            for row in table.rows:
+                for cell in row:
+                    for line in range(cell.line_start, cell.line_end + 1):
+                        out.setdefault(line, (table, row))
         return out
 
     @cached_property
@@ -108,8 +134,8 @@ class Evidence:
         """Each project's first line. Projects that all claim the same first line (the
         document's title) begin where their own figures do."""
         projects = self.projects
-        shared = {p.prov.line_start for p in projects if sum(q.prov.line_start == p.prov.line_start for q in projects) > 1}
-        return {id(p): (_first_value_line(p) or p.prov.line_start) if p.prov.line_start in shared else p.prov.line_start
+        claims = Counter(p.prov.line_start for p in projects)
+        return {id(p): (_first_value_line(p) or p.prov.line_start) if claims[p.prov.line_start] > 1 else p.prov.line_start
                 for p in projects}
 
     @cached_property
@@ -123,8 +149,8 @@ class Evidence:
         if len(self._starts) <= 1:
             return 1, last_line
         first = self._anchors[id(p)]
-        later = [s for s in self._starts if s > first]
-        return first, (later[0] - 1 if later else last_line)
+        k = bisect_right(self._starts, first)
+        return first, (self._starts[k] - 1 if k < len(self._starts) else last_line)
 
     def project_lines(self, p: Project) -> list[tuple[int, str]]:
         """(line number, compact text) of the lines the project owns."""
@@ -144,12 +170,41 @@ class Evidence:
         projects = self.projects
         if len(projects) == 1:
             return projects[0].name
-        owners = [p for p in projects if self.span(p)[0] <= line <= self.span(p)[1]]
-        return owners[0].name if len(owners) == 1 and len(self._starts) > 1 else None
+        k = bisect_right(self._starts, line) - 1
+        if len(self._starts) <= 1 or k < 0:
+            return None
+        owners = self._owners.get(self._starts[k], [])
+        return owners[0].name if len(owners) == 1 else None
+
+    @cached_property
+    def _owners(self) -> dict[int, list[Project]]:
+        out: dict[int, list[Project]] = {}
+        for p in self.projects:
+            out.setdefault(self._anchors[id(p)], []).append(p)
+        return out
 
     def tables_of(self, p: Project) -> list[Table]:
+        """Tables that start on the project's lines, or run into them."""
         first, last = self.span(p)
-        return [t for t in self.tables if first <= t.line_start <= last or t.line_start <= first <= t.line_end]
+        starts = self._table_starts
+        k = bisect_left(starts, first)
+        inside = self.tables[k:bisect_right(starts, last)]
+        before = [t for t in self.tables[max(0, k - 1):k] if t.line_end >= first]
+        return before + inside
+
+    @cached_property
+    def _table_starts(self) -> list[int]:
+        return [t.line_start for t in self.tables]
+
+    def projects_between(self, first: int, last: int) -> list[Project]:
+        """Projects whose first line lies in [first, last]."""
+        order = self._projects_by_line
+        lines = [p.prov.line_start for p in order]
+        return order[bisect_left(lines, first):bisect_right(lines, last)]
+
+    @cached_property
+    def _projects_by_line(self) -> list[Project]:
+        return sorted(self.projects, key=lambda p: p.prov.line_start)
 
     # ---------------------------------------------------------------- rows read whole
 
@@ -196,8 +251,7 @@ class Evidence:
         """Record that a rule was skipped on `p` because a value it needs was not read
         (`code` is a review code of `understanding.doubts`); the same doubt once."""
         reason = ReviewReason(code, message_zh, prov or p.prov)
-        if (p, reason) not in self.doubts:
-            self.doubts.append((p, reason))
+        self.doubts.setdefault((id(p), reason), (p, reason))
 
 
 def _first_value_line(p: Project) -> int | None:

@@ -71,20 +71,25 @@ def _threshold(ev: Evidence) -> float:
     return float(m.group(1)) if m else REASON_EXPECTED_BELOW_PCT
 
 
-def _reason_cell(table: Table, line: int) -> tuple[bool, int] | None:
-    """(is the reason cell of the row at `line` empty, its line) in a table whose header
-    has a reason column; None when the row or the column is not there."""
-    header = next((r for r in table.rows if any(_REASON_HEADER.search(compact(c.text)) for c in r)), None)
-    if header is None:
+def _reason_cell(ev: Evidence, line: int) -> tuple[bool, int] | None:
+    """(is the reason cell of the table row at `line` empty, the row's line) when its
+    table's header has a reason column; None when the row or the column is not there."""
+    at = ev.row_at(line)
+    if at is None:
         return None
-    col = next(k for k, c in enumerate(header) if _REASON_HEADER.search(compact(c.text)))
-    for row in table.rows:
-        if row is header or not any(c.line_start <= line <= c.line_end for c in row):
-            continue
-        if len(row) == len(header):
-            return not compact(row[col].text), row[0].line_start
-        if len(row) == len(header) - 1:
-            return True, row[0].line_start  # the empty last cell was dropped
+    table, row = at
+    key = ("reason_header", id(table))
+    if key not in ev.memo:
+        header = next((r for r in table.rows if any(_REASON_HEADER.search(compact(c.text)) for c in r)), None)
+        col = next(k for k, c in enumerate(header) if _REASON_HEADER.search(compact(c.text))) if header else None
+        ev.memo[key] = (header, col)
+    header, col = ev.memo[key]
+    if header is None or row is header:
+        return None
+    if len(row) == len(header):
+        return not compact(row[col].text), row[0].line_start
+    if len(row) == len(header) - 1 and col == len(header) - 1:
+        return True, row[0].line_start  # the empty last cell was dropped
     return None
 
 
@@ -98,7 +103,7 @@ def rule_reason_missing(ev: Evidence) -> list[Check]:
             continue
         share = spent_share(p)
         if share is not None and share < threshold - 1e-9:
-            cell = next((found for t in ev.tables if (found := _reason_cell(t, p.prov.line_start))), None)
+            cell = _reason_cell(ev, p.prov.line_start)
             if cell and cell[0]:
                 out.append(finding(
                     "reason_missing", f"「{p.name}」执行率 {share:.2f}%，「未完成原因」栏却空白",

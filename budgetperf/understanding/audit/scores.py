@@ -209,7 +209,7 @@ def results_list(ev: Evidence) -> set[int]:
     for table in ev.tables:
         if not table.rows or not any("得分" in c.text or "分数" in c.text for c in table.rows[0]):
             continue
-        inside = [p for p in ev.projects if table.line_start <= p.prov.line_start <= table.line_end]
+        inside = ev.projects_between(table.line_start, table.line_end)
         if len(inside) >= 2:
             out |= {id(p) for p in inside}
     return out

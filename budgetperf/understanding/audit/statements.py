@@ -127,10 +127,7 @@ def _percents_vs_table(ev: Evidence, p: Project) -> list[Check]:
     if not rows:
         return []
     out = []
-    first, last = ev.span(p)
-    for line, text in ev.statements:
-        if not first <= line <= last:
-            continue
+    for line, text in ev.statements_of(p):
         for clause in clauses(text):
             if PLAN.search(clause) or "%" not in clause or _OTHER_TIME.search(clause):
                 continue
@@ -348,7 +345,7 @@ def rule_period_mismatch(ev: Evidence) -> list[Check]:
         spans = _spans(ev.project_text(p)) if ev.document else []
         texts = [(v(p.goal_expected), p.goal_expected)] + [(t, i) for i in p.indicators for t in (i.name, i.target)]
         # goals stated in the text but not read into a field: a clause that plans (目标, 计划, 任务)
-        texts += [(clause, ev.prov(line)) for line, text in ev.statements if ev.span(p)[0] <= line <= ev.span(p)[1]
+        texts += [(clause, ev.prov(line)) for line, text in ev.statements_of(p)
                   for clause in clauses(text) if _PLANNED.search(clause) and not _DONE.search(clause)]
         for text, where in texts:
             m = _DEADLINE.search(compact(text or ""))
