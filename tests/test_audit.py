@@ -437,3 +437,10 @@ def test_a_score_table_that_was_not_read_is_no_unsupported_score():
 ])
 def test_remarks(case, expected_kind, present):
     assert (expected_kind in kinds(case)) is present
+
+
+def test_a_deadline_in_a_cited_document_title_is_not_the_reports():
+    p = project(budget_initial=val(10), executed=val(10))
+    lines = ["根据《关于2022年12月底前完成农村公路养护任务的通知》要求，年度目标为完成养护120公里。"]
+    assert "period_mismatch" not in kinds_with_text(facts(p, year=2023), *lines)
+    assert "period_mismatch" in kinds_with_text(facts(project(), year=2023), "年度目标：2022年12月底前完成养护120公里。")

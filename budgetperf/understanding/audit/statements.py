@@ -327,7 +327,9 @@ _DEADLINE = re.compile(r"(20\d\d)年(\d{1,2})月(?:(\d{1,2})日)?底?(?:前|之�
 _CODE = re.compile(r"^(\d{6})(\d{2})[A-Z]\d{6,}")
 _YEAR_SPAN = re.compile(r"(20\d\d)年?[-—–至到~～](20\d\d)年")
 _PLANNED = re.compile(r"目标|计划|任务|要求")
-_DONE = re.compile(r"已|完成了|实际|截至|截止")
+_DONE = re.compile(r"已|完成了|实际|截至|截止|上年|去年|以前年度")
+# a cited document's title (《关于…2022年12月底前完成…的通知》) is not the report's own deadline
+_CITED = re.compile(r"《[^》]*》")
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -348,7 +350,7 @@ def rule_period_mismatch(ev: Evidence) -> list[Check]:
         texts += [(clause, ev.prov(line)) for line, text in ev.statements_of(p)
                   for clause in clauses(text) if _PLANNED.search(clause) and not _DONE.search(clause)]
         for text, where in texts:
-            m = _DEADLINE.search(compact(text or ""))
+            m = _DEADLINE.search(_CITED.sub("", compact(text or "")))
             if m and int(m.group(1)) < year and not any(a <= int(m.group(1)) < b for a, b in spans):
                 out.append(finding(
                     "period_mismatch", f"「{p.name}」时限「{m.group(0)}」早于报告年度 {year} 年",
