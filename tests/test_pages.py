@@ -272,7 +272,7 @@ def test_overview(dash_env):
     at = open_app()
     m = metrics(at)
     assert m["预算（2021 年）"] == "197.00 万元" and m["加权执行率（2021 年）"] == "94.26%"
-    assert m["项目数（2021 年）"] == "4 个" and m["审核发现（2021 年）"] == "6 条"
+    assert m["项目数（2021 年）"] == "4 个" and m["审核发现（2021 年）"] == "7 条"
     table = table_with(at, "execution_rate_pct")
     assert table["execution_rate_pct"].tolist()[:2] == [89.72, 100.0]  # numbers, lowest first
     assert charts_shown(at) == 1 and "来源：4 份报告" in texts(at)

@@ -83,7 +83,7 @@ def rule_total_vs_parts(ev: Evidence) -> list[Check]:
         label = "各部分" if parts.source == "sections" else "各指标（含预算执行）"
         out.append(finding(
             "total_vs_parts",
-            f"「{p.name}」总分 {fmt(c.stated)}，而{label}得分 {_expr(parts.scores)} = {fmt(c.computed)}",
+            f"「{p.name}」总分 {fmt(c.stated)} 与各部分得分之和不一致：{label}得分 {_expr(parts.scores)} = {fmt(c.computed)}",
             f"reported total {fmt(c.stated)} but its parts {_expr(parts.scores)} add up to {fmt(c.computed)} ({parts.source})",
             p.name, (p.total_score, *parts.parts)))
     return out
