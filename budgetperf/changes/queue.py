@@ -56,6 +56,7 @@ ORDER = [
     "warning:cost_cap_over_budget",
     "warning:actual_below_target",
     "warning:satisfaction_vs_score",
+    "warning:claim_unsupported",
     "warning:outputs_vs_spending",
     "warning:actual_restates_target",
     "warning:period_mismatch",
