@@ -444,3 +444,16 @@ def test_a_deadline_in_a_cited_document_title_is_not_the_reports():
     lines = ["根据《关于2022年12月底前完成农村公路养护任务的通知》要求，年度目标为完成养护120公里。"]
     assert "period_mismatch" not in kinds_with_text(facts(p, year=2023), *lines)
     assert "period_mismatch" in kinds_with_text(facts(project(), year=2023), "年度目标：2022年12月底前完成养护120公里。")
+
+
+def test_a_budget_score_left_blank_counts_as_none_given():
+    row = BudgetLine("年度资金总额", 100, 100, None, 10, None, None, Provenance("t.txt", 1, 1))
+    p = project(indicators=nine_indicators(), total_score=val(93), budget_initial=val(100), budget_weight=val(10),
+                budget_lines=[row])
+    found = audit_document(facts(p), text("| 年度资金总额 | 100 | 100 | | 10 | | |"))
+    (check,) = [c for c in found if c.kind == "total_vs_parts"]
+    assert "空白" in check.message_zh  # 90 from the rows, the budget row's score cell empty: not 93
+    stated = project(indicators=nine_indicators(), total_score=val(93), budget_initial=val(100), budget_weight=val(10),
+                     budget_lines=[row])
+    lines = ["| 年度资金总额 | 100 | 100 | | 10 | | |", "预算执行率为93%，得3分。"]
+    assert "total_vs_parts" not in {c.kind for c in audit_document(facts(stated), text(*lines))}

@@ -10,19 +10,20 @@ would rely on were not all read.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from budgetperf.understanding.audit.arithmetic import ERROR, ROUNDING, compare_sum
 from budgetperf.understanding.audit.checks import Check, finding, fmt
 from budgetperf.understanding.audit.evidence import Evidence
 from budgetperf.understanding.audit.scoring_parts import (
+    BUDGET_PART,
+    UNREAD_TABLE,
     Parts,
     adds_up,
     full_score,
     indicator_parts,
     score_parts,
     section_parts,
-    BUDGET_PART,
-    UNREAD_TABLE,
     stated_section_parts,
     unread_groups,
     weights_in_doubt,
@@ -45,6 +46,21 @@ def _expr(values) -> str:
     return "+".join(fmt(x) for x in values)
 
 
+BLANK_BUDGET = "预算执行（得分栏空白，按 0 计）"
+# a budget-execution score stated in words (预算执行率…得9分)
+_BUDGET_SCORE_TEXT = re.compile(r"(?:预算执行|执行率)[^。；]{0,20}得(?:分)?\d+(?:\.\d+)?分")
+
+
+def _budget_score_left_blank(ev: Evidence, p: Project) -> bool:
+    """The funding row was read whole (its weight and amounts) and its score cell is
+    empty, and no sentence gives the score instead: the report states no budget score."""
+    if not p.budget_lines or not ev.document:
+        return False
+    row = p.budget_lines[0]
+    return row.weight is not None and row.score is None and ev.cells_accounted(row) \
+        and not _BUDGET_SCORE_TEXT.search(ev.project_text(p))
+
+
 def total_comparisons(ev: Evidence) -> list[tuple[Project, Parts, object]]:
     """Every project's total score against the sum of its parts, computed once and
     shared with the rounding rule. A project whose weights are in doubt is skipped
@@ -65,7 +81,10 @@ def total_comparisons(ev: Evidence) -> list[tuple[Project, Parts, object]]:
                 _record(ev, p, doubt)
                 continue
         unscored = [x.label for x in parts.parts if x.score is None]
-        if unscored:
+        if unscored == [BUDGET_PART] and _budget_score_left_blank(ev, p):
+            parts = Parts(tuple(replace(x, label=BLANK_BUDGET, score=0) if x.label == BUDGET_PART else x
+                                for x in parts.parts), parts.source)
+        elif unscored:
             ev.doubt(p, "indicator_table_unread", f"指标表未识别：「{'」「'.join(unscored[:3])}」没有读出得分；"
                      "总分与各部分之和未审核")
             continue
@@ -81,9 +100,11 @@ def rule_total_vs_parts(ev: Evidence) -> list[Check]:
         if c.status != ERROR:
             continue
         label = "各部分" if parts.source == "sections" else "各指标（含预算执行）"
+        blank = "；预算执行得分栏空白，按 0 计" if any(x.label == BLANK_BUDGET for x in parts.parts) else ""
         out.append(finding(
             "total_vs_parts",
-            f"「{p.name}」总分 {fmt(c.stated)} 与各部分得分之和不一致：{label}得分 {_expr(parts.scores)} = {fmt(c.computed)}",
+            f"「{p.name}」总分 {fmt(c.stated)} 与各部分得分之和不一致：{label}得分 {_expr(parts.scores)} = {fmt(c.computed)}"
+            f"{blank}",
             f"reported total {fmt(c.stated)} but its parts {_expr(parts.scores)} add up to {fmt(c.computed)} ({parts.source})",
             p.name, (p.total_score, *parts.parts)))
     return out
