@@ -8,6 +8,7 @@
 #   make test-fast    the inner loop: pytest -m 'not browser'
 #   make bench        python -m budgetperf bench --export: table + .bench/results.json
 #   make accuracy     extraction accuracy on the seeds and the devset (every miss), and the layouts matrix
+#   make audit-accuracy  audit findings against the seeds' and the devset's checks (recall, unmatched findings)
 #   make links-accuracy  programme links across years: precision and recall on 60 synthetic regions
 #   make clean        remove generated files (store, caches, screenshots, exports)
 #   make distclean    clean + remove .venv and the benchmark's cache (.bench/)
@@ -25,10 +26,10 @@ STAMP := $(VENV)/.installed
 DB := $(or $(BUDGETPERF_DB),data/budgetperf.duckdb)
 CHROMIUM := $(or $(BUDGETPERF_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: help venv system-deps store run test test-fast bench accuracy links-accuracy clean distclean
+.PHONY: help venv system-deps store run test test-fast bench accuracy audit-accuracy links-accuracy clean distclean
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 
@@ -91,6 +92,11 @@ accuracy: venv
 # The corpus is cached in .bench/ (BUDGETPERF_BENCH_DIR); the first run writes it (a minute or two).
 links-accuracy: venv
 	$(BIN)/python -m budgetperf bench --links
+
+# The same pairing rules as the shared compare_checks.py (budgetperf/bench/checks.py).
+audit-accuracy: venv
+	$(BIN)/python -m budgetperf check-score tests/seed_facts.json data/reports/*.txt --quiet | tail -n 2
+	$(BIN)/python -m budgetperf check-score tests/fixtures/devset/expected.json $$(ls tests/fixtures/devset/* | grep -v -e expected.json -e README.md)
 
 clean:
 	rm -rf data/*.duckdb data/*.duckdb.wal data/*.tmp data/*.tmp.wal data/*.lock screenshots/ exports/ .pytest_cache/

@@ -42,8 +42,7 @@ else:
         display.show_chart(charts.findings_by_region(regions), "审核发现最多的地区", regions)
 
     st.subheader("按规则分组")
-    with st.expander("三种严重程度是什么意思"):
-        st.markdown("\n".join(f"- **{s}**：{text}" for s, text in findings.SEVERITY_HELP.items()))
+    audit.kinds_explained()
     tables.show_table(by_rule, ["severity_zh", "rule", "findings", "regions", "docs", "help", "example_message"],
                   "审核规则汇总")
 

@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 KEY = json.loads((ROOT / "tests" / "seed_facts.json").read_text(encoding="utf-8"))
 
 # Findings beyond the key that are true of the reports (each checked by hand):
-# 购买舆情监测服务 has 6 of 9 targets without a number (涉乐舆情, 及时性, 长期, …).
-VERIFIED_EXTRA_CHECKS = {("000_c45d5bc83af97699.txt", "qualitative_targets", "info")}
+# 购买舆情监测服务 has 6 of 9 targets without a number (涉乐舆情, 及时性, 长期, …);
+# the target tables of 003 have 3 of 7 each (不断增强, 及时完成; 及时报送, 保持清朗, 保持稳定).
+VERIFIED_EXTRA_CHECKS = {("000_c45d5bc83af97699.txt", "qualitative_targets", "info"),
+                         ("003_5e5af2f25a3e5b2d.txt", "qualitative_targets", "info")}
 
 
 @pytest.fixture(scope="module")

@@ -272,7 +272,7 @@ def test_overview(dash_env):
     at = open_app()
     m = metrics(at)
     assert m["预算（2021 年）"] == "197.00 万元" and m["加权执行率（2021 年）"] == "94.26%"
-    assert m["项目数（2021 年）"] == "4 个" and m["审核发现（2021 年）"] == "6 条"
+    assert m["项目数（2021 年）"] == "4 个" and m["审核发现（2021 年）"] == "7 条"
     table = table_with(at, "execution_rate_pct")
     assert table["execution_rate_pct"].tolist()[:2] == [89.72, 100.0]  # numbers, lowest first
     assert charts_shown(at) == 1 and "来源：4 份报告" in texts(at)
@@ -478,10 +478,10 @@ def test_sources_links_on_to_the_project_on_other_pages(dash_env):
 
 def test_audit(dash_env):
     at = open_app("pages/audit.py")
-    assert metrics(at) == {"未处理的错误": "2 条", "未处理的警告": "7 条", "未处理的提示": "2 条", "需复核文档": "2 份"}
+    assert metrics(at) == {"未处理的错误": "2 条", "未处理的警告": "7 条", "未处理的提示": "5 条", "需复核文档": "2 份"}
     assert charts_shown(at) == 2
     rules = table_with(at, "rule")
-    assert rules["findings"].sum() == 11 and rules.iloc[0]["severity_zh"] == "错误"
+    assert rules["findings"].sum() == 14 and rules.iloc[0]["severity_zh"] == "错误"
     assert all(isinstance(h, str) and h for h in rules["help"])
     findings = table_with(at, "message_zh")
     assert {"doc_name", "file", "line_start"} <= set(findings.columns)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from budgetperf.storing.store import connect, list_queries, load_query, run_query
+from tests.test_extract_seeds import VERIFIED_EXTRA_CHECKS
 
 SEED_FACTS = json.loads((Path(__file__).parent / "seed_facts.json").read_text(encoding="utf-8"))
 
@@ -125,7 +126,7 @@ def test_overview_figures_equal_the_reports(con):
     assert by_year.loc[2021, "execution_rate_pct"] == pytest.approx(94.26)
     assert by_year.loc[2021, "projects"] == 4 and by_year.loc[2021, "regions"] == 2
     assert by_year.loc[2024, "budget_wan"] == pytest.approx(21.18) and math.isnan(by_year.loc[2024, "executed_wan"])
-    assert by_year["checks"].sum() == 11 and by_year["docs_review"].sum() == 2
+    assert by_year["checks"].sum() == 14 and by_year["docs_review"].sum() == 2
 
 
 def test_kpis_follow_the_project_filter(con):
@@ -229,16 +230,16 @@ def _seed_findings() -> set[tuple[str, str, str]]:
 
 def test_audit_findings_match_checks_and_filter_by_severity_and_rule(con):
     # Against the seeds the findings are exactly the inconsistencies the seed
-    # reports really contain (tests/seed_facts.json).
+    # reports really contain (tests/seed_facts.json, and the remarks verified by hand).
     everything = q(con, "audit/findings")
-    assert {(r.file, r.kind, r.severity) for r in everything.itertuples()} == _seed_findings()
+    assert {(r.file, r.kind, r.severity) for r in everything.itertuples()} == _seed_findings() | VERIFIED_EXTRA_CHECKS
     errors = q(con, "audit/findings", severities=["错误"])
     assert set(errors["kind"]) == {"total_vs_parts", "weights_sum"}
     assert q(con, "audit/findings", kinds=["weights_sum"])["kind"].tolist() == ["weights_sum"]
     by_rule = q(con, "audit/by_rule")
     assert by_rule["findings"].sum() == len(everything) and by_rule.iloc[0].severity == "error"
     summary = q(con, "audit/summary").iloc[0]
-    assert (summary.findings, summary.errors, summary.docs_review) == (11, 2, 2)
+    assert (summary.findings, summary.errors, summary.docs_review) == (14, 2, 2)
     review = q(con, "audit/review")
     assert set(review["code"]) == {"year_inferred"} and review["docs_total"].iloc[0] == 2
 

@@ -16,6 +16,8 @@ from budgetperf.app import writes
 from budgetperf.app.navigation import source_button
 from budgetperf.app.sources import source_context
 from budgetperf.changes import forms
+from budgetperf.understanding import findings
+from budgetperf.understanding.audit import KINDS, SEVERITY_ZH
 
 SEVERITY_KEY = "severities"
 
@@ -86,6 +88,16 @@ def finding_status_panel(finding: pd.Series, editor: str | None) -> None:
 def _finding_records(finding: dict, key: str, editor: str) -> list:
     return forms.finding_status(finding, finding["content_hash"], st.session_state.get(f"{key}.value"),
                                        reason=st.session_state.get(f"{key}.reason", ""), editor=editor)
+
+
+def kinds_explained() -> None:
+    """Every kind of finding the audit can raise, by severity: its title and what it
+    means (the words are ours, from `understanding.findings`)."""
+    with st.expander("每类审核发现是什么意思"):
+        for severity, severity_zh in SEVERITY_ZH.items():
+            kinds = [k for k, s in KINDS.items() if s == severity and k != "reading_note"]
+            st.markdown(f"**{severity_zh}**：{findings.SEVERITY_HELP[severity_zh]}")
+            st.markdown("\n".join(f"- **{findings.rule_title(k)}**：{findings.rule_help(k)}" for k in kinds))
 
 
 def select_statuses() -> list[str] | None:

@@ -43,20 +43,30 @@ ORDER = [
     "error:total_vs_parts",
     "error:weights_sum",
     "error:grade_vs_score",
+    "error:execution_rate_mismatch",
+    "error:amounts_vs_total",
     "review:project_name_missing",
     "review:region_unknown",
     "review:projects_count_off",
     "review:weights_off",
     "review:year_missing",
     "review:unit_missing",
-    "warning:execution_rate_mismatch",
     "warning:narrative_vs_table",
+    "warning:unit_or_measure_wrong",
     "warning:execution_score",
+    "warning:score_vs_rule",
     "warning:expenses_vs_budget",
     "warning:projects_vs_department",
     "warning:cost_cap_over_budget",
     "warning:actual_below_target",
     "warning:satisfaction_vs_score",
+    "warning:claim_unsupported",
+    "warning:outputs_vs_spending",
+    "warning:actual_restates_target",
+    "warning:period_mismatch",
+    "warning:low_execution",
+    "warning:budget_cut",
+    "warning:reason_missing",
     "warning:score_unsupported",
     "warning:execution_missing",
     "review:repeated_content",
@@ -69,7 +79,7 @@ FALLBACK = {"error": ORDER.index("review:project_name_missing"), "warning": ORDE
 
 # Audit warnings left out of the queue: they restate a review reason of the same
 # document (the reason is the item), so a person settles one, not two.
-SKIPPED_RULES = ["year_inferred", "region_unresolved"]
+SKIPPED_RULES = ["year_inferred", "year_missing", "region_unresolved"]
 
 
 def issue_key(source: str, code: str) -> str:

@@ -1,4 +1,4 @@
-"""Command line: `budgetperf build|ingest|delete|extract|score|check|info|export|log|editor-hash|corrections|synth|bench`.
+"""Command line: `budgetperf build|ingest|delete|extract|score|check-score|check|info|export|log|editor-hash|corrections|synth|bench`.
 
 Installed as the `budgetperf` console command (pyproject.toml; `make venv` installs
 it into .venv), and also runs as `python -m budgetperf`. Messages are Chinese;
@@ -178,6 +178,34 @@ def _cmd_score(args) -> int:
     return 0
 
 
+def _cmd_check_score(args) -> int:
+    from budgetperf.bench.checks import findings_of, findings_of_extractions, format_check_report, score_checks
+    from budgetperf.bench.scoring import documents_of
+    from budgetperf.reading import ReadError
+    from budgetperf.storing.extracting import extract_file
+    from budgetperf.storing.reference import load_reference
+
+    key = documents_of(json.loads(Path(args.key).read_text(encoding="utf-8")))
+    if args.findings:
+        findings = findings_of(json.loads(Path(args.findings).read_text(encoding="utf-8")))
+    else:
+        ref, extractions = load_reference(), []
+        for path in args.files:
+            try:
+                extractions.append(extract_file(path, ref))
+            except ReadError as exc:
+                print(f"REFUSED {Path(path).name}: {exc.message_en}")
+        findings = findings_of_extractions(extractions)
+        given = {Path(f).name for f in args.files}
+        key = [d for d in key if d["file"] in given]  # score what was given; a refused file still counts
+    score = score_checks(key, findings)
+    print(format_check_report(score, verbose=not args.quiet))
+    if args.floor is not None and score.pct_ew < args.floor:
+        print(f"below the floor: {score.pct_ew:.1f}% < {args.floor}%")
+        return 1
+    return 0
+
+
 def _cmd_check(args) -> int:
     from budgetperf.storing import health
     from budgetperf.storing.store import run_query
@@ -329,6 +357,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--floor", type=float, help="exit 1 when accuracy is below this percentage")
     p.add_argument("--quiet", action="store_true", help="totals only, no list of misses")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("check-score", help="审核发现与答案的 checks 比对（开发用；输出为英文）")
+    p.add_argument("key", help="answer key JSON whose documents carry `checks`")
+    p.add_argument("files", nargs="*", help="report files to extract and audit (or give --findings)")
+    p.add_argument("--findings", help="score this `check --json` output instead of extracting files")
+    p.add_argument("--floor", type=float, help="exit 1 when error+warning recall is below this percentage")
+    p.add_argument("--quiet", action="store_true", help="unmatched findings and totals only, no misses")
+    p.set_defaults(func=_cmd_check_score)
 
     p = sub.add_parser("check", help="显示审核发现")
     p.add_argument("--db", help="数据库路径")

@@ -269,7 +269,7 @@ def extract_file(path: str | Path, ref: Reference, display_name: str | None = No
         facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
     facts.content_hash = content_hash
     applied = apply_corrections(facts, mine, ref) if mine else []
-    checks = [] if facts.is_excluded else audit_document(facts)
+    checks = [] if facts.is_excluded else audit_document(facts, doc)
     return Extraction(doc, facts, checks, applied, mine)
 
 
