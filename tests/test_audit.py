@@ -7,6 +7,7 @@ import pytest
 from budgetperf.understanding.audit import KINDS, RULES, audit_document, quantified_share
 from budgetperf.understanding.audit.arithmetic import ERROR, OK, ROUNDING, compare_rate, compare_sum
 from budgetperf.understanding.audit.checks import finding, fmt, provenances
+from budgetperf.understanding.audit.evidence import Evidence
 from budgetperf.understanding.records import (
     BudgetLine,
     DocumentFacts,
@@ -115,6 +116,9 @@ SECTIONS_86_5 = [SectionScore("决策指标", 20, 17, P), SectionScore("过程�
     (facts(project(kind="target", budget_initial=val(61), indicators=[ind(target="≤61万元", actual=None, level2="成本指标")])), "cost_cap_over_budget", False),
     (facts(project(budget_initial=val(2), indicators=[ind(target="≤25000元", actual="2万", level2="成本指标")])), "cost_cap_over_budget", True),
     (facts(project(budget_initial=val(2), indicators=[ind(target="≤25000元/人", actual="2万", level2="成本指标")])), "cost_cap_over_budget", False),
+    # a cap set at the 年初预算 is not over it once the budget was adjusted down
+    (facts(project(budget_initial=val(90), budget_adjusted=val(89.974),
+                   indicators=[ind(target="≤90万元", actual="90", level2="成本指标")])), "cost_cap_over_budget", False),
     # projects vs department, like for like
     (facts(project(name="部门整体支出", kind="department", budget_initial=val(87), projects_evaluated=val(2)),
            project(name="甲", budget_initial=val(37)), project(name="乙", budget_initial=val(50))), "projects_vs_department", False),
@@ -140,7 +144,8 @@ SECTIONS_86_5 = [SectionScore("决策指标", 20, 17, P), SectionScore("过程�
     (facts(project(budget_initial=val(21.18))), "execution_missing", True),
     (facts(project(kind="target", budget_initial=val(20))), "execution_missing", False),
     (facts(project(budget_initial=val(20)), doc_kinds=["targets"]), "execution_missing", False),
-    (facts(project(name="部门整体支出", kind="department", budget_initial=val(100))), "execution_missing", False),
+    (facts(project(name="部门整体支出", kind="department", budget_initial=val(100)), project(name="甲", **FULL)),
+     "execution_missing", False),
     (facts(project(name="部门整体支出", kind="department", executed=val(1595.59)), doc_kinds=["department_overall"]),
      "execution_missing", True),
     (facts(project(budget_initial=val(10), execution_rate=val(90))), "execution_missing", False),
@@ -457,3 +462,33 @@ def test_a_budget_score_left_blank_counts_as_none_given():
                      budget_lines=[row])
     lines = ["| 年度资金总额 | 100 | 100 | | 10 | | |", "预算执行率为93%，得3分。"]
     assert "total_vs_parts" not in {c.kind for c in audit_document(facts(stated), text(*lines))}
+
+
+def test_an_execution_score_on_a_line_without_money_scores_nothing():
+    """年度资金总额 0 | 0 | 0 with its score 0, the money on the 其中 line: the block
+    contradicts itself (amounts_vs_total), the score is no execution_score finding."""
+    lines = [BudgetLine("年度资金总额", 0, 0, 0, 10, 0, 0, P), BudgetLine("其中：本年财政拨款", 90, 89.974, 89.974, None, None, None, P)]
+    f = facts(project(budget_initial=val(90), budget_adjusted=val(89.974), executed=val(89.974), execution_rate=val(100),
+                      budget_weight=val(10), budget_score=val(0), budget_lines=lines))
+    assert "execution_score" not in kinds(f)
+    f = facts(project(budget_initial=val(90), executed=val(90), execution_rate=val(100), budget_weight=val(10),
+                      budget_score=val(0)))
+    assert "execution_score" in kinds(f)
+
+
+def test_a_units_total_that_is_all_its_report_gives_is_audited_for_execution():
+    unit_only = facts(project(name="部门整体支出", kind="department", budget_initial=val(861.46)))
+    assert "execution_missing" in kinds(unit_only)
+    mentioned = facts(project(name="部门整体支出", kind="department", budget_initial=val(861.46)),
+                      project(name="甲", **FULL))
+    assert "execution_missing" not in kinds(mentioned)
+
+
+def test_a_project_listed_as_a_row_owns_that_row_only():
+    """A department target table listing its projects: a finding on the indicator
+    table below the list is the department's, not the last listed project's."""
+    department = project(name="部门整体支出", kind="department", prov=Provenance("t.txt", 1, 1, ""))
+    listed = project(name="甲经费", kind="target", prov=Provenance("t.txt", 18, 18, ""), listed=True)
+    ev = Evidence(facts(department, listed), None)
+    assert ev.span(listed) == (18, 18)
+    assert ev.project_at(26) == "部门整体支出" and ev.project_at(18) == "甲经费"

@@ -174,6 +174,7 @@ class Project:
     narrative_figures: list[NarrativeFigure] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     has_indicator_table: bool = False
+    listed: bool = False  # one row of a list of projects: its lines are that row's, not a section's
     review_reasons: list[ReviewReason] = field(default_factory=list)
 
 

@@ -345,7 +345,9 @@ _WHOLE_PROJECT = re.compile(r"合同|总投资|概算|中标|总价|总造价")
 def rule_cost_cap_over_budget(ev: Evidence) -> list[Check]:
     out = []
     for p in ev.projects:
-        budget = v(p.budget_adjusted) or v(p.budget_initial)
+        # The larger budget: a cap set at the 年初预算 is not over it because the
+        # budget was adjusted down afterwards.
+        budget = max((x for x in (v(p.budget_adjusted), v(p.budget_initial)) if x), default=None)
         if not budget:
             continue
         for i in p.indicators:

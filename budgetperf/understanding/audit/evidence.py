@@ -133,7 +133,9 @@ class Evidence:
     def _anchors(self) -> dict[int, int]:
         """Each project's first line. Projects that all claim the same first line (the
         document's title) begin where their own figures do."""
-        projects = self.projects
+        # A project listed as a row of a table owns that row only (`span`), and
+        # starts no section: the lines below it are the document's or the next project's.
+        projects = [p for p in self.projects if not p.listed]
         claims = Counter(p.prov.line_start for p in projects)
         return {id(p): (_first_value_line(p) or p.prov.line_start) if claims[p.prov.line_start] > 1 else p.prov.line_start
                 for p in projects}
@@ -146,6 +148,8 @@ class Evidence:
         """Lines [first, last] the project owns: from its first line to the line
         before the next project's; a document with one project owns every line."""
         last_line = max(len(self.lines), 1)
+        if p.listed:
+            return p.prov.line_start, p.prov.line_end
         if len(self._starts) <= 1:
             return 1, last_line
         first = self._anchors[id(p)]
@@ -170,6 +174,12 @@ class Evidence:
         projects = self.projects
         if len(projects) == 1:
             return projects[0].name
+        listed = [p for p in projects if p.listed and p.prov.line_start <= line <= p.prov.line_end]
+        if len(listed) == 1:
+            return listed[0].name
+        sections = [p for p in projects if not p.listed]
+        if len(sections) == 1:
+            return sections[0].name  # the one section's, wherever no listed row is
         k = bisect_right(self._starts, line) - 1
         if len(self._starts) <= 1 or k < 0:
             return None

@@ -181,8 +181,10 @@ def rule_execution_missing(ev: Evidence) -> list[Check]:
     for p in ev.projects:
         if not ev.spending_read(p):
             continue
-        if p.kind == "department" and DEPARTMENT_OVERALL not in ev.facts.doc_kinds:
+        if p.kind == "department" and DEPARTMENT_OVERALL not in ev.facts.doc_kinds \
+                and any(q.kind != "department" for q in ev.projects):
             continue  # a department total mentioned in a project report is not evaluated here
+            # (when it is all the report gives, a unit's report on its projects, it is)
         executed, rate = v(p.executed), v(p.execution_rate)
         if executed is None and rate is None:
             line = discloses_spending(ev, p)

@@ -205,7 +205,7 @@ def rule_execution_score(ev: Evidence) -> list[Check]:
             continue
         weight, score = v(p.budget_weight), v(p.budget_score)
         rate = _rate(p)
-        if weight is None or score is None or rate is None:
+        if weight is None or score is None or rate is None or _score_on_a_moneyless_line(p):
             continue
         expected = weight * min(rate, 100) / 100
         if score > weight + 1e-9 or abs(score - expected) > 1 + 1e-9:
@@ -214,6 +214,17 @@ def rule_execution_score(ev: Evidence) -> list[Check]:
                 f"execution score {fmt(score)} differs from weight x rate = {expected:.1f}", p.name,
                 (p.budget_score, p.execution_rate, p.executed)))
     return out
+
+
+def _score_on_a_moneyless_line(p: Project) -> bool:
+    """The execution score sits on a money-block line whose amounts are all 0 or
+    blank while another line holds the money (年度资金总额 0 | 其中：财政拨款 90): the
+    block contradicts itself (amounts_vs_total says so) and the score scores neither."""
+    lines = p.budget_lines
+    moneyless = [b for b in lines if b.score is not None
+                 and all(not x for x in (b.budget_initial_wan, b.budget_adjusted_wan, b.executed_wan))]
+    with_money = [b for b in lines if any((b.budget_initial_wan, b.budget_adjusted_wan, b.executed_wan))]
+    return bool(moneyless and with_money)
 
 
 def _rate(p: Project) -> float | None:

@@ -310,7 +310,7 @@ def _department_projects(section: Section, doc: SourceDocument) -> tuple[Project
 
 
 def _project_from_row(row: ProjectRow, kind: str) -> Project:
-    project = Project(name=row.name.value, kind=kind, prov=row.name.prov)
+    project = Project(name=row.name.value, kind=kind, prov=row.name.prov, listed=True)
     project.budget_initial = row.budget
     project.executed = row.executed
     project.execution_rate = row.rate

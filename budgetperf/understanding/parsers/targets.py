@@ -157,7 +157,7 @@ def _listed_projects(rows: list[ProjectRow], doc: SourceDocument) -> list[Projec
             by_name.setdefault(compact(row.name.value), []).append(row)
     projects = []
     for name, same in by_name.items():
-        project = Project(name=name, kind="target", prov=same[0].name.prov)
+        project = Project(name=name, kind="target", prov=same[0].name.prov, listed=True)
         amounts = [r.budget for r in same if r.budget is not None]
         if amounts:
             first, last = amounts[0].prov, amounts[-1].prov
