@@ -3,6 +3,7 @@
 import pytest
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument
+from budgetperf.storing.extracting import extract_to_dicts
 from budgetperf.understanding.parsers.cover import (
     read_cover_labels,
     signature_unit,
@@ -71,3 +72,15 @@ def test_the_supervisor_is_never_the_unit_label():
 def test_signature_unit_is_the_unit_above_the_date():
     paras, _ = doc_of(["一、基本情况", "正文……", "某市科学技术局", "2022年3月"])
     assert signature_unit(paras)[0] == "某市科学技术局"
+
+
+def test_a_title_whose_region_the_splitter_does_not_know_loses_the_unit_from_the_project(tmp_path, ref):
+    """A region named without 省/市/县/区 (a 群岛): the title is not cut at the unit,
+    but once the unit is resolved the project's name does not keep it."""
+    region = next(r.name for r in ref.regions if r.name[-1] not in "省市州盟县区旗" and len(r.name) >= 3)
+    path = tmp_path / "report.txt"
+    path.write_text(f"2024年度{region}医疗保障局医保经办服务能力建设项目支出绩效自评报告\n\n"
+                    f"一、项目支出基本情况\n项目预算35万元，实际支出31.5万元，执行率为90%。\n", encoding="utf-8")
+    documents, _ = extract_to_dicts([str(path)], ref)
+    assert documents[0]["unit"] == f"{region}医疗保障局"
+    assert [p["name"] for p in documents[0]["projects"]] == ["医保经办服务能力建设"]

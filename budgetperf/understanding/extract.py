@@ -96,12 +96,26 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             "not_recognized", "没有识别出报告的结构（评价报告、自评表或绩效目标表），已保留能读到的内容，请人工核对"))
     collapse_repeats(doc, facts)  # one report pasted N times is one report, flagged
     _resolve_context(doc, facts, unit_hints, ref)
+    _drop_unit_prefix(facts)
     for p in facts.projects:
         if p.grade is None and v(p.total_score) is not None and p.kind != "target":
             # Kept apart from `grade`: the band is our reading, not the report's words.
             p.grade_derived = grade_for_score(v(p.total_score))
     add_review_reasons(facts)
     return facts
+
+
+def _drop_unit_prefix(facts: DocumentFacts) -> None:
+    """A title read as "<unit><project>" where the unit's region was not one the
+    title splitter knows (a region ending in 岛): once the unit is resolved, a
+    project name that starts with it is the rest."""
+    unit = compact(v(facts.unit) or "")
+    if len(unit) < 4:
+        return
+    for p in facts.projects:
+        name = compact(p.name)
+        if name.startswith(unit) and len(name) - len(unit) >= 4:
+            p.name = name[len(unit):]
 
 
 def _take(result, facts: DocumentFacts, unit_hints: list[Value]) -> bool:
