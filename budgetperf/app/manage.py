@@ -32,6 +32,7 @@ _ROUND_KEY = "admin.round"
 _PREPARED_KEY = "admin.prepared"
 _REPORT_KEY = "admin.report"
 _COMMIT_KEY = "admin.commit.requested"
+_DUP_PROBLEM_KEY = "admin.dup.problem"
 
 
 PREVIEW_COLUMNS = {
@@ -215,27 +216,33 @@ def duplicates_panel(pairs: pd.DataFrame, editor: str | None) -> None:
         return
     labels = {(row.doc_id, row.original_doc_id): f"{row.file} ↔ {row.original_file}（{row.status_zh}）"
               for row in pairs.itertuples()}
-    with st.form("admin.dup.form", clear_on_submit=False, border=True):
-        chosen = st.selectbox("要判定的一对", list(labels), format_func=labels.get, key="admin.dup.pair")
-        verdict = st.radio("判定", list(duplicates.VERDICT_ZH), format_func=duplicates.VERDICT_ZH.get,
-                           horizontal=True, key="admin.dup.verdict",
-                           help="同一份报告：副本不计入任何统计（仍在库中、可查看）；不是同一份：两份都计入。")
-        reason = st.text_input("判定理由", key="admin.dup.reason", placeholder="例如：两份文件的正文与表格逐项核对一致")
-        if st.form_submit_button("保存判定", icon=":material/rule:"):
-            _decide(chosen, verdict, reason, editor)
+    with st.form("admin.dup.form", border=True):
+        st.selectbox("要判定的一对", list(labels), format_func=labels.get, key="admin.dup.pair")
+        st.radio("判定", list(duplicates.VERDICT_ZH), format_func=duplicates.VERDICT_ZH.get, horizontal=True,
+                 key="admin.dup.verdict",
+                 help="同一份报告：副本不计入任何统计（仍在库中、可查看）；不是同一份：两份都计入。")
+        st.text_input("判定理由", key="admin.dup.reason", placeholder="例如：两份文件的正文与表格逐项核对一致")
+        st.form_submit_button("保存判定", icon=":material/rule:", on_click=_decide, args=(editor,))
+    problem = st.session_state.pop(_DUP_PROBLEM_KEY, None)
+    if problem:  # nothing was written: say why beside the form
+        st.warning(problem, icon=":material/warning:")
 
 
-def _decide(pair: tuple[str, str] | None, verdict: str, reason: str, editor: str) -> None:
+def _decide(editor: str) -> None:
+    # A click callback: it runs before the next run draws the page, so that run
+    # already shows the store with the verdict in effect.
+    pair = st.session_state.get("admin.dup.pair")
     if pair is None:
-        st.warning("请先选择要判定的一对文件。", icon=":material/warning:")
+        st.session_state[_DUP_PROBLEM_KEY] = "请先选择要判定的一对文件。"
         return
-    report = deciding.decide(pair[0], verdict, reason, editor, original=pair[1], via="app")
-    if not report.ok:  # nothing was written: say why beside the form
-        st.warning(report.message_zh, icon=":material/warning:")
+    report = deciding.decide(pair[0], st.session_state.get("admin.dup.verdict"),
+                             st.session_state.get("admin.dup.reason", ""), editor, original=pair[1], via="app")
+    if not report.ok:
+        st.session_state[_DUP_PROBLEM_KEY] = report.message_zh
         return
     rows = [{"文件": report.decision.file, "结果": report.decision.verdict_zh, "说明": report.message_zh}]
     st.session_state[_REPORT_KEY] = (rows, report.log_problem, "判定完成")
-    st.rerun()
+    st.session_state["admin.dup.reason"] = ""
 
 
 def write_log_panel(limit: int = 50) -> None:
