@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 
 import duckdb
 import pandas as pd
@@ -14,10 +18,10 @@ import pytest
 
 from budgetperf.changes import duplicates, writelog
 from budgetperf.cli import main
-from budgetperf.storing import committing, intake, store
+from budgetperf.storing import committing, intake, journal, publish, store
 from budgetperf.storing import duplicates as deciding
 from budgetperf.synth.layouts import render_docx, render_pipe
-from tests.conftest import REPORTS_DIR, ingest, login, open_manage, preview_table
+from tests.conftest import REPORTS_DIR, ROOT, ingest, login, open_manage, preview_table
 from tests.test_layouts import _facts
 from tests.test_manage import commit, outcome_table, texts, upload
 
@@ -297,3 +301,26 @@ def test_the_page_refuses_a_verdict_without_a_reason(editor_env):
     at.run()
     assert not at.exception and "请写明判定理由" in texts(at)
     assert duplicates.load() == []
+
+
+@pytest.mark.parametrize("step", journal.STEPS)
+def test_a_verdict_killed_at_any_step_is_kept_exactly_when_the_store_has_it(env, ref, step):
+    """The verdict is one journaled write: killed before its commit point it never
+    happened; after it, the recovery appends it (once) to the log that keeps it."""
+    db = env["BUDGETPERF_DB"]
+    _ingest([env["incoming"] / SEED.name, env["incoming"] / COPY], ref)
+    killed = subprocess.run([sys.executable, "-m", "budgetperf", "duplicates", "decide", COPY, "同一份报告",
+                             "--reason", "核对一致"], cwd=ROOT, env={**os.environ, journal.DIE_AT: step},
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    publish.recover_pending(db)
+    status = _rows(db, "select status from duplicate_pairs")[0][0]
+    kept = [d.verdict for d in duplicates.load()]
+    logged = [e.outcome for e in writelog.read() if e.action == "duplicate"]
+    if step in ("draft", "intent"):
+        assert (status, kept, logged) == ("probable", [], [])
+    else:
+        assert (status, kept, logged) == ("same", ["same"], ["same"])
+    # and the next write sees the same: the store and the log agree
+    _rebuild()
+    assert _rows(db, "select status from duplicate_pairs")[0][0] == status
