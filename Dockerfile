@@ -49,6 +49,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     BUDGETPERF_WRITE_LOG=/data/write_log.jsonl \
     BUDGETPERF_CORRECTIONS=/data/corrections.jsonl \
     BUDGETPERF_FINDING_STATUSES=/data/finding_statuses.jsonl \
+    BUDGETPERF_DUPLICATE_DECISIONS=/data/duplicate_decisions.jsonl \
     BUDGETPERF_REFERENCE_EDITS=/data/reference_edits.jsonl \
     BUDGETPERF_CHROMIUM=/usr/bin/chromium
 

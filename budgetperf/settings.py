@@ -69,6 +69,12 @@ SETTINGS = (
         " / Editors' statuses of audit findings (one JSON line each); applied at every write, they survive rebuilds.",
     ),
     Setting(
+        "BUDGETPERF_DUPLICATE_DECISIONS",
+        "data/duplicate_decisions.jsonl",
+        "对「可能重复」的报告所作的判定（同一份报告/不是同一份，谁、何时、原因），写入时套用到数据库，重建后仍然保留。"
+        " / Editors' verdicts on probable duplicate reports (one JSON line each); applied at every write, they survive rebuilds.",
+    ),
+    Setting(
         "BUDGETPERF_REFERENCE_EDITS",
         "data/reference_edits.jsonl",
         "在应用中对地区表、单位简称表所做的修改（每行一条，含修改人、时间、原因），加载参考表时叠加在 CSV 之上。"

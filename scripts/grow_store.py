@@ -55,6 +55,9 @@ def _expr(table: str, column: str) -> str:
         return "'g' || r.k || '_' || t.file"
     if column == "content_hash":
         return "t.content_hash || '~' || r.k"
+    if table == "documents" and column in ("fingerprint", "report_key"):
+        # a replica moved to another region is another report, not a duplicate of its base
+        return f"t.{column} || '~' || r.k"
     if column in ("year", "earlier_year"):
         return f"t.{column}"
     if (table, column) in NAMED_COLUMNS:

@@ -49,6 +49,7 @@ def isolated_write_env(tmp_path_factory):
         "BUDGETPERF_WRITE_LOG": str(base / "write_log.jsonl"),
         "BUDGETPERF_CORRECTIONS": str(base / "corrections.jsonl"),
         "BUDGETPERF_FINDING_STATUSES": str(base / "finding_statuses.jsonl"),
+        "BUDGETPERF_DUPLICATE_DECISIONS": str(base / "duplicate_decisions.jsonl"),
         "BUDGETPERF_REFERENCE_EDITS": str(base / "reference_edits.jsonl"),
         "BUDGETPERF_EDITORS": "",
     }
@@ -72,6 +73,7 @@ def write_env(tmp_path, monkeypatch) -> dict[str, Path]:
         "BUDGETPERF_ARCHIVE_DIR": tmp_path / "archive",
         "BUDGETPERF_WRITE_LOG": tmp_path / "write_log.jsonl",
         "BUDGETPERF_FINDING_STATUSES": tmp_path / "finding_statuses.jsonl",
+        "BUDGETPERF_DUPLICATE_DECISIONS": tmp_path / "duplicate_decisions.jsonl",
     }
     paths["BUDGETPERF_DB"].parent.mkdir()
     paths["BUDGETPERF_REPORTS_DIR"].mkdir()

@@ -54,6 +54,8 @@ FILTERED = {
     "doc_id": "acd898e10a0d4b34",
     "project_id": "acd898e10a0d4b34:1",
     "project_ids": ["acd898e10a0d4b34:1"],
+    # probable duplicates on 数据管理 (issue 18)
+    "status": "probable",
 }
 # what "全部" means for the display params: every row, default order
 UNFILTERED = {"limit": None, "offset": 0, "top": 0}

@@ -11,7 +11,9 @@ session-state keys, all under ``admin.``:
   login rate limit (the limiter itself is process-wide, `editors.LIMITER`);
 - ``admin.round``: a counter in the uploader's key, bumped to empty it after a commit;
 - ``admin.prepared``: uploaded file id → `intake.Prepared` (each file is read once);
-- ``admin.report``: the outcome of the last upload or deletion, shown after rerun.
+- ``admin.report``: the outcome of the last upload, deletion or duplicate verdict,
+  shown after rerun;
+- ``admin.dup.*``: the duplicate verdict form (pair, verdict, reason).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf.app import login
-from budgetperf.changes import writelog
+from budgetperf.changes import duplicates, writelog
 from budgetperf.reading import formats, limits
+from budgetperf.storing import duplicates as deciding
 from budgetperf.storing import extracting, intake
 from budgetperf.storing.reference import load_reference
 
@@ -29,6 +32,7 @@ _ROUND_KEY = "admin.round"
 _PREPARED_KEY = "admin.prepared"
 _REPORT_KEY = "admin.report"
 _COMMIT_KEY = "admin.commit.requested"
+_DUP_PROBLEM_KEY = "admin.dup.problem"
 
 
 PREVIEW_COLUMNS = {
@@ -39,7 +43,12 @@ PREVIEW_COLUMNS = {
 DOCUMENT_COLUMNS = {
     "file": "文件", "region": "地区", "unit": "单位", "year": "年度", "fmt": "格式", "projects": "项目数",
     "indicators": "指标数", "errors": "审核错误", "warnings": "审核警告", "review_reasons": "需复核",
-    "ingested_at": "入库时间", "doc_id": "文档编号",
+    "ingested_at": "入库时间", "duplicate_note": "重复", "doc_id": "文档编号",
+}
+DUPLICATE_COLUMNS = {
+    "file": "副本", "original_file": "计入的文件", "region": "地区", "unit": "单位", "year": "年度",
+    "projects": "项目数", "budget_wan": "预算合计", "status_zh": "状态", "reason_zh": "为何视为同一份",
+    "decided_by": "判定人", "decided_at": "判定时间", "decision_reason": "判定理由",
 }
 
 
@@ -187,6 +196,53 @@ def _delete(doc_ids: list[str], editor: str) -> None:
     st.session_state[_REPORT_KEY] = (rows, report.log_problem, "删除完成")
     st.session_state["admin.delete.docs"] = []
     st.session_state["admin.delete.confirm"] = False
+
+
+# ---------------------------------------------------------------------------
+# probable duplicates: the same report in another file
+
+def duplicates_panel(pairs: pd.DataFrame, editor: str | None) -> None:
+    """Each probable duplicate beside the file that counts, why they are taken for
+    one report and any verdict; an editor settles a pair: 同一份报告 (the copy stays
+    out of every figure) or 不是同一份 (both count)."""
+    shown = pairs[list(DUPLICATE_COLUMNS)].rename(columns=DUPLICATE_COLUMNS)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "年度": st.column_config.NumberColumn(format="%d"),
+        "预算合计": st.column_config.NumberColumn(format="%.2f 万元"),
+        "为何视为同一份": st.column_config.TextColumn(width="large"),
+    })
+    if editor is None:
+        st.caption("登录为编辑后可判定每一对是否为同一份报告；也可运行 `budgetperf duplicates decide`。")
+        return
+    labels = {(row.doc_id, row.original_doc_id): f"{row.file} ↔ {row.original_file}（{row.status_zh}）"
+              for row in pairs.itertuples()}
+    with st.form("admin.dup.form", border=True):
+        st.selectbox("要判定的一对", list(labels), format_func=labels.get, key="admin.dup.pair")
+        st.radio("判定", list(duplicates.VERDICT_ZH), format_func=duplicates.VERDICT_ZH.get, horizontal=True,
+                 key="admin.dup.verdict",
+                 help="同一份报告：副本不计入任何统计（仍在库中、可查看）；不是同一份：两份都计入。")
+        st.text_input("判定理由", key="admin.dup.reason", placeholder="例如：两份文件的正文与表格逐项核对一致")
+        st.form_submit_button("保存判定", icon=":material/rule:", on_click=_decide, args=(editor,))
+    problem = st.session_state.pop(_DUP_PROBLEM_KEY, None)
+    if problem:  # nothing was written: say why beside the form
+        st.warning(problem, icon=":material/warning:")
+
+
+def _decide(editor: str) -> None:
+    # A click callback: it runs before the next run draws the page, so that run
+    # already shows the store with the verdict in effect.
+    pair = st.session_state.get("admin.dup.pair")
+    if pair is None:
+        st.session_state[_DUP_PROBLEM_KEY] = "请先选择要判定的一对文件。"
+        return
+    report = deciding.decide(pair[0], st.session_state.get("admin.dup.verdict"),
+                             st.session_state.get("admin.dup.reason", ""), editor, original=pair[1], via="app")
+    if not report.ok:
+        st.session_state[_DUP_PROBLEM_KEY] = report.message_zh
+        return
+    rows = [{"文件": report.decision.file, "结果": report.decision.verdict_zh, "说明": report.message_zh}]
+    st.session_state[_REPORT_KEY] = (rows, report.log_problem, "判定完成")
+    st.session_state["admin.dup.reason"] = ""
 
 
 def write_log_panel(limit: int = 50) -> None:

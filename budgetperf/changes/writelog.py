@@ -21,10 +21,12 @@ from budgetperf import settings, vocabulary
 from budgetperf.changes.jsonlines import append_lines, read_lines, records_of
 
 # Chinese labels for the page and the CLI.
-ACTION_ZH = {"add": "导入", "delete": "删除", "build": "重建", "correct": "更正", "reference": "修改参考表"}
+ACTION_ZH = {"add": "导入", "delete": "删除", "build": "重建", "correct": "更正", "reference": "修改参考表",
+             "duplicate": "判定重复"}
 # A file's outcomes are the vocabulary's (the upload page and the CLI say the same);
 # a write log entry adds the outcomes of whole-store writes.
-OUTCOME_ZH = {**vocabulary.OUTCOME_ZH, "built": "已重建", "corrected": "已更正", "undone": "已撤销"}
+OUTCOME_ZH = {**vocabulary.OUTCOME_ZH, "built": "已重建", "corrected": "已更正", "undone": "已撤销",
+              "same": "同一份报告", "distinct": "不是同一份"}
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Command line: `budgetperf build|ingest|delete|extract|score|check-score|check|info|export|log|editor-hash|corrections|synth|bench`.
+"""Command line: `budgetperf build|ingest|delete|extract|score|check-score|check|info|export|log|editor-hash|corrections|duplicates|synth|bench`.
 
 Installed as the `budgetperf` console command (pyproject.toml; `make venv` installs
 it into .venv), and also runs as `python -m budgetperf`. Messages are Chinese;
@@ -43,7 +43,9 @@ def _result_dict(p) -> dict:
     r = p.result
     return {"file": p.incoming.name, "stored_as": p.stored_as, "status": r.status, "status_zh": p.status_zh,
             "doc_id": r.doc_id, "projects": r.projects, "indicators": r.indicators, "checks": r.checks,
-            "duplicate_of": r.duplicate_of, "reason": r.reason_en, "reason_zh": r.reason_zh}
+            "duplicate_of": r.duplicate_of, "reason": r.reason_en, "reason_zh": r.reason_zh,
+            # the same report stored in another file (probable duplicate) or another version of it
+            "same_report": p.same_report.__dict__ if p.same_report else None}
 
 
 def _cmd_build(args) -> int:
@@ -70,6 +72,9 @@ def _cmd_build(args) -> int:
                 print(f"{_label('入库')}{r.file}：{r.projects} 个项目，{r.indicators} 个指标，{r.checks} 条审核发现{review}")
         print(f"已生成数据库：{db}")
         _print_summary(Path(db))
+        from budgetperf.cli.duplicates import print_flagged
+
+        print_flagged(Path(db))
     if log_problem:
         print(f"注意：{log_problem}", file=sys.stderr)
     return 1 if any(r.status == "failed" for r in results) else 0
@@ -408,8 +413,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from budgetperf.bench import add_arguments
     from budgetperf.cli.corrections import add_parser as add_corrections_parser
+    from budgetperf.cli.duplicates import add_parser as add_duplicates_parser
 
     add_corrections_parser(sub)
+    add_duplicates_parser(sub)
     p = sub.add_parser("bench", help="基准测试：抽取、建库、各页面与查询耗时、合成数据准确率（输出为英文）")
     add_arguments(p)
     p.set_defaults(func=_cmd_bench)

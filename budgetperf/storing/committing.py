@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from budgetperf import settings, vocabulary
-from budgetperf.changes import corrections, finding_status, reference_edits, writelog
+from budgetperf.changes import corrections, duplicates, finding_status, reference_edits, writelog
 from budgetperf.changes.corrections import Applied, Correction
 from budgetperf.errors import UserError
 from budgetperf.storing import extracting, journal, loading, publish, schema, store
@@ -314,8 +314,9 @@ TRAIL_COLUMNS = ("时间", "编辑", "文件", "对象", "字段", "原值", "�
 
 
 def trail_frame(limit: int | None = None) -> pd.DataFrame:
-    """Every correction and reference edit, newest first: fixes (生效 or 已撤销) and
-    the undo records themselves (撤销), with who, when, what and why."""
+    """Every correction, duplicate verdict and reference edit, newest first: fixes
+    (生效 or 已撤销: undone, or a verdict replaced by a later one on the same pair)
+    and the undo records themselves (撤销), with who, when, what and why."""
     fixes = [*corrections.load(), *corrections.load(finding_status.log_path())]
     undone = {c.undoes: c for c in fixes if c.undoes}
     rows = []
@@ -327,6 +328,11 @@ def trail_frame(limit: int | None = None) -> pd.DataFrame:
         rows.append((c.at, c.editor, c.file, c.target_zh.rsplit(" · ", 1)[0], c.label_zh,
                      c.old_value, c.new_value if c.field != "finding_status" else f"{c.new_value}（{c.finding}）",
                      c.reason, status, c.id))
+    verdicts = duplicates.load()
+    latest = {d.id for d in duplicates.current(verdicts).values()}
+    for d in verdicts:  # a later verdict on the same pair replaces an earlier one
+        rows.append((d.at, d.editor, d.file, f"与《{d.original_file}》", "重复判定", None, d.verdict_zh, d.reason,
+                     "生效" if d.id in latest else "已撤销", d.id))
     edits = reference_edits.load()
     undone_edits = {e.undoes for e in edits if e.undoes}
     for e in edits:

@@ -37,11 +37,12 @@ from pathlib import Path
 import pandas as pd
 
 from budgetperf import settings
-from budgetperf.changes import writelog
+from budgetperf.changes import duplicates, writelog
 from budgetperf.reading import ReadError, formats, limits
 from budgetperf.storing import building, extracting, journal, loading, publish, schema
 from budgetperf.storing.extracting import IngestResult
 from budgetperf.storing.reference import load_reference
+from budgetperf.understanding.duplicates import fingerprint, reason_zh
 from budgetperf.understanding.extract import Extraction
 from budgetperf.understanding.parsers.context import Reference
 from budgetperf.understanding.records import v
@@ -96,15 +97,36 @@ class Incoming:
         return self.data if self.data is not None else self.path.read_bytes()
 
 
+@dataclass(frozen=True)
+class SameReport:
+    """A stored document an incoming file's facts match: the same report in another
+    file (``duplicate``: the file is stored but counted once, until a person
+    decides), or the same unit, year, kind and projects with other figures
+    (``version``: perhaps a corrected resubmission; both count)."""
+
+    kind: str  # duplicate | version
+    file: str
+    reason_zh: str | None = None
+
+    @property
+    def message_zh(self) -> str:
+        if self.kind == "duplicate":
+            return (f"可能与已入库的《{self.file}》为同一份报告（{self.reason_zh}），"
+                    "暂不计入统计，请到「数据管理」页判定")
+        return f"与已入库的《{self.file}》单位、年度、类型和项目相同，但数字不同：如是修订版本，请删除旧版本"
+
+
 @dataclass
 class Prepared:
     """One incoming file after reading: its stored name, extraction and (provisional)
-    result. After `add_reports`, `result.status` is the outcome."""
+    result. After `add_reports`, `result.status` is the outcome and `same_report`
+    names a stored document it repeats, if any."""
 
     incoming: Incoming
     stored_as: str
     extraction: Extraction | None
     result: IngestResult
+    same_report: SameReport | None = None
 
     @property
     def status_zh(self) -> str:
@@ -122,9 +144,10 @@ class Prepared:
             counts += f"；需复核：{'；'.join(r.needs_review)}"
         if r.status == "unchanged":
             return f"与已入库的「{r.duplicate_of}」内容相同，未改动" if r.duplicate_of else "内容已在库中，未改动"
+        same = f"{self.same_report.message_zh}；" if self.same_report else ""
         if r.status == "replaced":
-            return f"已替换旧版本：{counts}{renamed}"
-        return f"{counts}{renamed}"
+            return f"已替换旧版本：{same}{counts}{renamed}"
+        return f"{same}{counts}{renamed}"
 
 
 def _failed(incoming: Incoming, stored_as: str, zh: str, en: str) -> Prepared:
@@ -181,6 +204,28 @@ def predict_status(prepared: Prepared, stored: pd.DataFrame) -> str:
     return "replaced" if prepared.stored_as in set(stored["file"]) else "added"
 
 
+def predict_same_report(prepared: Prepared, stored: pd.DataFrame) -> SameReport | None:
+    """The stored document (`file`, `content_hash`, `fingerprint`, `report_key`,
+    `duplicate_of` columns) an incoming file would repeat once committed: one that
+    counts with the same facts (a probable duplicate), else one with the same unit,
+    year, kind and projects but other figures (another version). A file of the same
+    name is left aside: committing replaces it."""
+    if prepared.extraction is None or stored.empty or "fingerprint" not in stored:
+        return None
+    same = fingerprint(prepared.extraction.facts)
+    if same is None:
+        return None
+    others = stored[(stored["file"] != prepared.stored_as) & stored["duplicate_of"].isna()
+                    & (stored["content_hash"] != prepared.extraction.facts.content_hash)]
+    facts = prepared.extraction.facts
+    twins = others[others["fingerprint"] == same.key]
+    if len(twins):
+        reason = reason_zh(facts.unit_short or v(facts.unit) or v(facts.region), v(facts.year), len(facts.projects))
+        return SameReport("duplicate", twins.iloc[0]["file"], reason)
+    versions = others[others["report_key"] == same.report_key]
+    return SameReport("version", versions.iloc[0]["file"]) if len(versions) else None
+
+
 def preview_row(prepared: Prepared, stored: pd.DataFrame) -> dict:
     """One row of the upload preview: the facts a user checks before committing
     (typed values; `app.manage` gives the Chinese headers and formats)."""
@@ -205,6 +250,9 @@ def preview_row(prepared: Prepared, stored: pd.DataFrame) -> dict:
         "note": ("与已入库文件内容相同，不会重复入库" if status == "unchanged"
                  else "将替换库中同名文件的旧版本" if status == "replaced" else None),
     })
+    same = predict_same_report(prepared, stored) if status in ("added", "replaced") else None
+    if same is not None:
+        row["note"] = "；".join(n for n in (row["note"], same.message_zh) if n)
     return row
 
 
@@ -292,7 +340,12 @@ def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_p
 
     def apply(con) -> bool:
         schema.prepare_draft(con, ref)
-        return loading.add_extractions(con, items)
+        changed = loading.add_extractions(con, items)
+        if changed:  # worked out again by the publish; here to say so in each file's result
+            schema.apply_duplicates(con)
+            for p in prepared:
+                p.same_report = _same_report(con, p)
+        return changed
 
     def entries() -> list[writelog.WriteEntry]:
         return [writelog.WriteEntry(
@@ -331,6 +384,23 @@ def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_p
                 if p.extraction is not None:
                     p.result.status, p.result.reason_zh, p.result.reason_en = "failed", exc.message_zh, exc.message_en
     return WriteReport(list(prepared), writelog.append_or_problem(entries()))
+
+
+def _same_report(con, prepared: Prepared) -> SameReport | None:
+    """The stored document a just-added file repeats (in the draft, duplicates worked
+    out): the copy that counts for it, or another version of it that counts."""
+    if prepared.extraction is None or prepared.result.status not in ("added", "replaced"):
+        return None
+    doc_id = prepared.extraction.facts.content_hash[:16]
+    row = con.execute("""select o.file, p.reason_zh from duplicate_pairs p join documents o on o.doc_id = p.original_doc_id
+                         where p.doc_id = ? and p.status <> ?""", [doc_id, duplicates.DISTINCT]).fetchone()
+    if row:
+        return SameReport("duplicate", row[0], row[1])
+    row = con.execute("""select o.file from documents d join documents o
+                         on o.report_key = d.report_key and o.fingerprint <> d.fingerprint and o.doc_id <> d.doc_id
+                         where d.doc_id = ? and o.duplicate_of is null
+                         order by o.ingested_at desc, o.file limit 1""", [doc_id]).fetchone()
+    return SameReport("version", row[0]) if row else None
 
 
 def _published(db_path: Path, apply, plan) -> journal.Intent | None:

@@ -221,6 +221,24 @@ def copy_links(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str
         con.execute("insert into program_links select * from previous.program_links semi join _reuse using (doc_id)")
 
 
+def carry_ingested_at(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Give documents the previous store holds (by content) the time they were first
+    ingested, so a rebuild keeps 入库时间 and, with it, which copy of a report in two
+    files counts (the earlier: `changes.duplicates`). Best effort: a previous store
+    that cannot be read leaves the build's own times."""
+    if not previous.exists():
+        return
+    with suppress(duckdb.Error):
+        con.execute("attach ? as previous (read_only)", [str(previous)])
+        try:
+            con.execute("""update documents d set ingested_at = p.ingested_at
+                           from previous.documents p
+                           where p.content_hash = d.content_hash and p.ingested_at is not null
+                             and p.ingested_at is distinct from d.ingested_at""")
+        finally:
+            con.execute("detach previous")
+
+
 def copy_documents(con: duckdb.DuckDBPyConnection, previous: Path, doc_ids: list[str]) -> None:
     """Copy every row of these documents from the previous store (attached read-only)."""
     if not doc_ids:
@@ -352,6 +370,8 @@ def load_build(con: duckdb.DuckDBPyConnection, paths: list[Path], ref: Reference
         insert_arrow(con, "program_links", to_arrow(schemas["program_links"], link_data))
     if kept:
         copy_links(con, Path(previous), kept)
+    if previous is not None:
+        carry_ingested_at(con, Path(previous))
     write_fingerprint(con, fingerprint)
     return results
 

@@ -8,6 +8,7 @@ batched, linked or copied is not.
 from __future__ import annotations
 
 from budgetperf.changes.corrections import FIELDS, STATUS_ZH, digest, finding_key
+from budgetperf.understanding.duplicates import fingerprint
 from budgetperf.understanding.extract import Extraction
 from budgetperf.understanding.parsers.values import parse_measure
 from budgetperf.understanding.records import Provenance, Value, v
@@ -21,7 +22,7 @@ DOCUMENT_TABLES = ("corrections_applied", "review_reasons", "checks", "output_fa
 DOCUMENT_COLUMNS = ("doc_id", "file", "fmt", "encoding", "content_hash", "region", "region_level", "city", "province",
                     "region_code", "unit", "unit_code", "year", "year_is_explicit", "year_evidence", "year_line",
                     "doc_kinds", "unit_project_budget_wan", "projects_total", "line_count", "unit_short",
-                    "is_synthetic", "is_excluded", "corrections_digest")
+                    "is_synthetic", "is_excluded", "corrections_digest", "fingerprint", "report_key")
 _PROJECT_FIELDS = ("code", "budget_initial", "budget_adjusted", "executed", "execution_rate", "budget_weight",
                    "budget_score", "total_score", "total_weight", "grade", "projects_evaluated", "special_projects",
                    "funding_source", "goal_expected", "goal_actual")
@@ -46,11 +47,14 @@ def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
     f = ex.facts
     doc_id = f.content_hash[:16]
     rows: dict[str, list[tuple]] = {t: [] for t in (*DOCUMENT_TABLES, "units")}
+    # the facts' fingerprint: the same report in another file has the same one
+    same = fingerprint(f)
     rows["documents"].append((
         doc_id, f.file, f.fmt, f.encoding, f.content_hash, v(f.region), f.region_level, f.city, f.province,
         f.region_code, v(f.unit), v(f.unit_code), v(f.year), f.year_is_explicit, f.year_evidence, f.year_line,
         list(f.doc_kinds), v(f.unit_project_budget), v(f.projects_total), f.line_count, f.unit_short,
         is_synthetic(ex), f.is_excluded, digest(ex.corrections),
+        same.key if same else None, same.report_key if same else None,
     ))
     rows["source_lines"] = [(doc_id, i + 1, line) for i, line in enumerate(ex.source.lines)]
     if f.is_excluded:  # 不是绩效报告: the file stays listed and readable, in no figure

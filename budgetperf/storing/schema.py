@@ -10,20 +10,24 @@
    at every write, and the table macros over them, one object per file.
 
 Every write ends with `refresh_derived`: the editors' finding statuses are laid
-over the stored findings (they change no extracted value, so they never need a
-re-extraction) and the marts are rebuilt whole (they are derived, never edited).
+over the stored findings and the probable duplicates worked out with the editors'
+decisions on them (neither changes an extracted value, so neither needs a
+re-extraction), and the marts are rebuilt whole (they are derived, never edited).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
 
 from budgetperf import vocabulary
-from budgetperf.changes import finding_status
+from budgetperf.changes import duplicates, finding_status
 from budgetperf.storing.arrow import insert_rows
+from budgetperf.understanding.duplicates import reason_zh
 from budgetperf.understanding.parsers.context import Reference
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -31,7 +35,7 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 STAGING = ("stg_projects", "stg_indicators", "stg_checks",
            "matches_filters", "matches_doc_filters", "matches_document_filters")
 MARTS = ("mart_documents", "mart_projects", "mart_indicators", "mart_checks", "mart_sections", "mart_expenses",
-         "mart_plans", "mart_passages", "mart_program_links", "agg_projects", "agg_checks", "agg_indicators", "agg_sections",
+         "mart_plans", "mart_passages", "mart_program_links", "mart_duplicates", "agg_projects", "agg_checks", "agg_indicators", "agg_sections",
          "agg_checks_kind", "mart_review_items", "evaluated_projects", "projects_by_region_year",
          "open_findings_by_region_year", "evaluated_by_region_year", "indicators_by_region_year")
 
@@ -101,10 +105,70 @@ def apply_finding_statuses(con: duckdb.DuckDBPyConnection, statuses: dict | None
             where d.content_hash = f.doc_hash and c.finding_key = f.finding_key) then 'applied' else 'orphan' end""")
 
 
+# A write that keeps new duplicate decisions stages them in this temp table of its
+# draft connection (`stage_decisions`), so they take effect in the very store that
+# publishes them, before their log holds them (the log is appended after the
+# commit point, `journal`).
+PENDING_DECISIONS = "pending_duplicate_decisions"
+
+
+def stage_decisions(con: duckdb.DuckDBPyConnection, records: list[duplicates.Decision]) -> None:
+    """Lay `records` over the logged decisions in this draft (see PENDING_DECISIONS)."""
+    con.execute(f"create or replace temp table {PENDING_DECISIONS} (record json)")
+    for r in records:
+        con.execute(f"insert into {PENDING_DECISIONS} values (?)", [json.dumps(asdict(r), ensure_ascii=False)])
+
+
+def _staged_decisions(con: duckdb.DuckDBPyConnection) -> list[duplicates.Decision]:
+    found = con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?",
+                        [PENDING_DECISIONS]).fetchone()[0]
+    if not found:
+        return []
+    return [duplicates.Decision(**json.loads(r)) for (r,) in con.execute(f"select record from {PENDING_DECISIONS}").fetchall()]
+
+
+def apply_duplicates(con: duckdb.DuckDBPyConnection, decisions: list[duplicates.Decision] | None = None) -> None:
+    """Work out the probable duplicates (`duplicates.assign`) from the documents'
+    fingerprints and the editors' decisions (the log's unless given, and those this
+    write stages): `duplicate_pairs` lists them, `documents.duplicate_of` names the
+    copy that counts for each one left out, `duplicate_decisions` says which
+    decisions still apply."""
+    records = [*(duplicates.load() if decisions is None else decisions), *_staged_decisions(con)]
+    latest = duplicates.current(records)
+    rows = con.execute("""
+        with shared as (
+            select fingerprint from documents
+            where fingerprint is not null and not coalesce(is_excluded, false)
+            group by fingerprint having count(*) > 1
+        )
+        select d.doc_id, d.content_hash, d.fingerprint, d.ingested_at, d.file,
+               coalesce(d.unit_short, d.unit, d.region), d.year,
+               (select count(*) from projects p where p.doc_id = d.doc_id)
+        from documents d
+        where d.fingerprint in (select fingerprint from shared) and not coalesce(d.is_excluded, false)""").fetchall()
+    copies = [duplicates.Copy(doc_id, h, fp, (at is None, at, file)) for doc_id, h, fp, at, file, *_ in rows]
+    why = {doc_id: reason_zh(unit, year, n) for doc_id, _, _, _, _, unit, year, n in rows}
+    pairs = duplicates.assign(copies, latest)
+    con.execute("delete from duplicate_pairs")
+    insert_rows(con, "duplicate_pairs", [
+        (p.doc_id, p.original_doc_id, p.status, duplicates.STATUS_ZH[p.status], why[p.doc_id], *(
+            (p.decision.id, p.decision.editor, p.decision.at, p.decision.reason) if p.decision else (None,) * 4))
+        for p in pairs])
+    con.execute("update documents set duplicate_of = null where duplicate_of is not null")
+    con.execute("""update documents d set duplicate_of = p.original_doc_id
+                   from duplicate_pairs p where p.doc_id = d.doc_id and p.status <> ?""", [duplicates.DISTINCT])
+    applied = duplicates.applied_ids(pairs)
+    con.execute("delete from duplicate_decisions")
+    insert_rows(con, "duplicate_decisions", [
+        (d.doc_hash, d.original_hash, d.verdict, d.editor, d.at, d.reason, d.id, d.file, d.original_file,
+         "applied" if d.id in applied else "orphan") for d in latest.values()])
+
+
 def refresh_derived(con: duckdb.DuckDBPyConnection, statuses: dict | None = None) -> None:
     """What every write ends with: finding statuses laid over (`statuses` when the
-    write is about to keep new ones), marts rebuilt."""
+    write is about to keep new ones), duplicates worked out, marts rebuilt."""
     apply_finding_statuses(con, statuses)
+    apply_duplicates(con)
     refresh_marts(con)
     con.execute("insert or replace into store_meta values ('schema_version', ?)", [schema_version()])
 

@@ -36,12 +36,18 @@ create table if not exists documents (
     unit_short varchar,               -- canonical short form of unit, for grouping (unit is as written)
     is_synthetic boolean default false,  -- made by `budgetperf synth` (合成数据), never a real report
     is_excluded boolean default false,   -- a person marked it 不是绩效报告: only this row and its source lines are kept
-    corrections_digest varchar           -- which corrections its rows carry (corrections.digest); NULL: none
+    corrections_digest varchar,          -- which corrections its rows carry (corrections.digest); NULL: none
+    fingerprint varchar,                 -- its facts (understanding/duplicates.py): equal for the same report in another file
+    report_key varchar,                  -- the same without figures: equal for another version of the report
+    duplicate_of varchar                 -- doc_id of the copy that counts, while this one is left out (derived at every write)
 );
--- Stores built before the flag existed get it on their next write.
+-- Stores built before a column existed get it on their next write.
 alter table documents add column if not exists is_synthetic boolean default false;
 alter table documents add column if not exists is_excluded boolean default false;
 alter table documents add column if not exists corrections_digest varchar;
+alter table documents add column if not exists fingerprint varchar;
+alter table documents add column if not exists report_key varchar;
+alter table documents add column if not exists duplicate_of varchar;
 
 -- The normalized text of every document, so any provenance range can be shown.
 create table if not exists source_lines (
@@ -238,6 +244,38 @@ create table if not exists finding_statuses (
     reason varchar,
     correction_id varchar not null,
     project_name varchar,
+    outcome varchar
+);
+
+-- Probable duplicates (budgetperf/changes/duplicates.py), derived at every write from
+-- the documents' fingerprints and the editors' decisions: one row per copy and the
+-- document it repeats. status: probable (not decided: the copy is left out), same
+-- (decided 同一份报告: left out), distinct (decided 不是同一份: both count).
+create table if not exists duplicate_pairs (
+    doc_id varchar not null,
+    original_doc_id varchar not null,
+    status varchar not null,
+    status_zh varchar not null,      -- 可能重复，待判定 | 已判定为同一份报告 | 已判定不是同一份
+    reason_zh varchar,               -- why they are taken for one report
+    decision_id varchar,
+    decided_by varchar,
+    decided_at varchar,
+    decision_reason varchar
+);
+
+-- Editors' decisions on duplicates, the latest per pair, loaded from their log at
+-- every write. `outcome`: applied (the pair still shares its fingerprint) or orphan
+-- (one of them is gone or no longer the same).
+create table if not exists duplicate_decisions (
+    doc_hash varchar not null,
+    original_hash varchar not null,
+    verdict varchar not null,        -- same | distinct
+    editor varchar,
+    made_at varchar,
+    reason varchar,
+    decision_id varchar not null,
+    file varchar,
+    original_file varchar,
     outcome varchar
 );
 

@@ -20,8 +20,11 @@ with kinds as (
             when 'province' then '省' else '未知' end as level_zh
     from documents d
     left join regions r on r.region = d.region and d.region_level is null
-    -- a document a person marked 不是绩效报告 is in no figure (数据管理 still lists it)
+    -- a document a person marked 不是绩效报告 is in no figure (数据管理 still lists it);
+    -- nor is a probable duplicate, the same report in another file, until a person
+    -- decides it is not one (its copy that counts stays; mart_duplicates pairs them)
     where not coalesce(d.is_excluded, false)
+      and d.duplicate_of is null
 ),
 project_counts as (
     select doc_id, count(*) as projects,
