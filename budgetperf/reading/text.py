@@ -266,6 +266,8 @@ def _is_tab_separated(lines: list[str], group: list[int]) -> bool:
     """Rows written one per line with cells between tabs (a spreadsheet or a viewer's
     copy), as opposed to a flattened Word table (one cell per tab-led line): most
     lines carry two cells or more."""
+    if not any("\t" in lines[k] for k in group):
+        return False
     rows = sum(len(_tab_fields(lines[k])) >= 2 for k in group)
     return rows >= 2 and rows * 10 >= len(group) * 6
 
@@ -340,7 +342,12 @@ def _display_width(text: str) -> int:
 def _fields_with_columns(line: str) -> list[tuple[int, str]]:
     """Fields separated by 2+ spaces or a tab, with their display-column start."""
     line = line.replace("\t", "    ")
-    return [(_display_width(line[: m.start()]), m.group(0)) for m in _ALIGNED_FIELD.finditer(line)]
+    out, width, at = [], 0, 0
+    for m in _ALIGNED_FIELD.finditer(line):
+        width += _display_width(line[at : m.start()])  # from the last field on, not from the line's start
+        at = m.start()
+        out.append((width, m.group(0)))
+    return out
 
 
 def _aligned_or_paragraphs(lines: list[str], group: list[int]) -> list[Block]:

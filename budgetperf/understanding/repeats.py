@@ -77,8 +77,11 @@ def collapse_repeats(doc: SourceDocument, facts: DocumentFacts) -> int:
     kept: list[Project] = []
     seen: dict[tuple, Project] = {}
     copies: Counter = Counter()
+    # Only projects sharing a name can be copies: the full fingerprint (a walk of
+    # every record) is taken for those alone.
+    named = Counter(project.name for project in facts.projects)
     for project in facts.projects:
-        key = project_fingerprint(project)
+        key = project_fingerprint(project) if named[project.name] > 1 else ("unique", id(project))
         if key in seen:
             copies[id(seen[key])] += 1
             continue

@@ -265,6 +265,8 @@ def _same_label_two_amounts(ev: Evidence) -> list[Check]:
         return []
     seen: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for line_no, raw in enumerate(ev.document.lines, start=1):
+        if not any(label in raw for label in _BUDGET_LABELS):
+            continue  # most lines name none of them: not worth splitting
         cells = [compact(c) for c in _CELL_SPLIT.split(raw) if c.strip()]
         amounts = [c for c in cells if _LABEL_AMOUNT.match(c)]
         labels = [c.rstrip("：:") for c in cells if c.rstrip("：:") in _BUDGET_LABELS]

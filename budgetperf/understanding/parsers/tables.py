@@ -35,6 +35,7 @@ import calendar
 import itertools
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from budgetperf.reading.blocks import Cell, SourceDocument, Table, compact
 from budgetperf.understanding.parsers.passages import passage_in_row
@@ -212,6 +213,7 @@ def _prov(doc: SourceDocument, cells) -> Provenance:
 # ---------------------------------------------------------------------------
 # labels
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def label_field(text: str) -> str | None:
     """What a label cell announces (name, unit, budget …), or None."""
     t = compact(text).rstrip("：:")
@@ -226,6 +228,7 @@ def label_field(text: str) -> str | None:
 _INLINE_LABEL = re.compile(r"^(?P<label>[^：:]{2,12})[：:]\s*(?P<value>\S.*)$")
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def inline_label(text: str) -> tuple[str, str] | None:
     """(field, value) of a cell that holds a label and its value together
     (填报单位：某县某局, as a merged spreadsheet cell above a table), else None."""
@@ -295,6 +298,7 @@ def _cell_is(texts: list[str], *words: str) -> bool:
     return any((_BRACKETED.sub("", t) if "(" in t or "（" in t else t) in words for t in texts)
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def budget_role(text: str) -> str | None:
     """What a money-block header cell holds, by its words and its formula: rate (a
     ratio formula or a …率), budget_initial (年初…预算/安排), budget_adjusted (调整后,

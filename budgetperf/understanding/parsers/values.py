@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from budgetperf.reading.blocks import compact
 from budgetperf.vocabulary import grade_for_score  # noqa: F401  (parsers import it from here)
@@ -19,6 +20,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
              "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def parse_number(text: str | None) -> float | None:
     """The first number in `text` (thousands separators allowed), else None."""
     if text is None:
@@ -32,6 +34,7 @@ def parse_number(text: str | None) -> float | None:
     return clean_float(float(match.group(0).replace(",", "")))
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def parse_cell_number(text: str | None) -> float | None:
     """A number from a cell that should hold only a number (分值, 得分, 预算数).
 
@@ -51,6 +54,7 @@ def parse_cell_number(text: str | None) -> float | None:
 _CELL_AMOUNT = re.compile(r"[-+]?[\d,]+(?:\.\d+)?\s*(?:亿元|万元|千元|亿|万|元)?")
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def parse_cell_amount(text: str | None) -> float | None:
     """The number of a money cell, which may carry its unit (12.5万元, 3,600.00元):
     the number as written (the unit is `amount_to_wan`'s to apply); None for words."""
@@ -139,6 +143,7 @@ def project_amount_to_wan(text: str | None) -> float | None:
     return amount_to_wan(text)
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def parse_percent(text: str | None) -> float | None:
     """89.72% -> 89.72. A bare fraction ≤ 1.5 without % (0.8972 from a spreadsheet)
     is read as a share and scaled."""
@@ -207,6 +212,7 @@ class Measure:
     is_approximate: bool
 
 
+@lru_cache(maxsize=16384)  # pure, and asked of the same cell texts again and again
 def parse_measure(text: str | None) -> Measure:
     """Read ≥200人, 2000余条, ≤22 万元, 不低于95%, 及时性 into a `Measure`.
 
