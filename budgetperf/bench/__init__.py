@@ -13,6 +13,9 @@ Measures, on this machine:
 4. accuracy against the synthetic truth, fields and planted inconsistencies
    (`accuracy`); and, with `--export`, the PNG export pack (`export`).
 
+`--ocr` runs only the OCR section (`ocr`): seconds per scanned page on one core, a
+10-page scanned report, and a build of 100 scanned reports (several minutes).
+
 Synthetic corpora and their stores are cached under `.bench/` (gitignored); the
 first full run writes ~45,000 reports and builds a million-indicator store (several
 minutes), later runs reuse them. `--smoke` is the seconds-long version CI runs
@@ -35,6 +38,8 @@ from budgetperf.bench import stores
 from budgetperf.bench.accuracy import planted_recall, score_corpus
 from budgetperf.bench.export import bench_export
 from budgetperf.bench.extraction import bench_extraction
+from budgetperf.bench.ocr import bench_ocr, default_reports
+from budgetperf.bench.ocr import render as render_ocr
 from budgetperf.bench.pages import bench_pages
 from budgetperf.bench.stores import SEED, SMOKE, X10K, X100, cache_dir
 from budgetperf.bench.timing import run_measured
@@ -49,6 +54,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skip-build", action="store_true", help="skip the 10,000-report build timings")
     p.add_argument("--export", action="store_true", help="also time the PNG export pack (needs chromium)")
     p.add_argument("--rebuild", action="store_true", help="rebuild cached stores (after extraction changed)")
+    p.add_argument("--ocr", action="store_true", help="only the OCR timings: seconds per scanned page, "
+                   "a 10-page scanned report, a build of 100 scanned reports (several minutes)")
     p.add_argument("--json", help="where to save the results (default .bench/results.json, smoke: .bench/smoke.json)")
 
 
@@ -60,11 +67,14 @@ def main(args) -> int:
     cache_dir().mkdir(parents=True, exist_ok=True)
     if args.smoke:
         _smoke(results, log)
+    elif getattr(args, "ocr", False):
+        results["ocr"] = bench_ocr(default_reports(), log)
     else:
         _full(results, args, log)
     results["machine"]["loadavg_end"] = _loadavg()
     results["seconds"] = round(time.time() - start, 1)
-    out = Path(args.json or (cache_dir() / ("smoke.json" if args.smoke else "results.json")))
+    default = "smoke.json" if args.smoke else "ocr.json" if getattr(args, "ocr", False) else "results.json"
+    out = Path(args.json or (cache_dir() / default))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(render(results))
@@ -242,6 +252,9 @@ def render(results: dict) -> str:
             for k, v in planted.items()))
     if results.get("export"):
         add(f"\n== export pack: {results['export']}")
+    if results.get("ocr"):
+        add(render_ocr(results["ocr"]))
+        return "\n".join(lines)
     add("\n== targets (issue 9)")
     add("\n".join(targets(results)))
     return "\n".join(lines)

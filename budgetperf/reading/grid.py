@@ -104,13 +104,14 @@ def _cluster(values: list[float], tol: float) -> list[float]:
 
 def ruled_grid(segments: list[Segment], tol: float) -> Grid | None:
     """The grid of one table's segments, or None when they do not make a table of at
-    least two rows and two columns (a frame around the page, an underline)."""
+    least two columns (a frame around the page, an underline). One row is enough: a
+    header row is often drawn as a table of its own."""
     hs = [(min(s[0], s[2]), max(s[0], s[2]), (s[1] + s[3]) / 2) for s in segments if _is_horizontal(s, tol)]
     vs = [(min(s[1], s[3]), max(s[1], s[3]), (s[0] + s[2]) / 2) for s in segments if _is_vertical(s, tol)]
-    if len(hs) < 3 or len(vs) < 3:
+    if len(hs) < 2 or len(vs) < 3:
         return None
     ys, xs = _cluster([h[2] for h in hs], tol), _cluster([v[2] for v in vs], tol)
-    if len(ys) < 3 or len(xs) < 3:
+    if len(ys) < 2 or len(xs) < 3:
         return None
     reach = 2 * tol  # a border drawn up to this close to a crossing still closes the cell
 

@@ -71,6 +71,7 @@ class PageTable:
     top: float
     x1: float
     row_pages: list[int] = field(default_factory=list)  # each row's page
+    col_xs: list[float] | None = None  # the grid's column borders, when it was ruled from lines
 
     def __post_init__(self) -> None:
         if not self.row_pages:
@@ -133,7 +134,7 @@ def join_split_tables(items: list[Item]) -> list[Item]:
                 held.append(item)
                 continue
             if isinstance(item, PageTable) and item.page == last.page + 1:
-                last.rows.extend(item.rows)
+                last.rows.extend(_on_columns_of(last, item))
                 last.row_pages.extend(item.row_pages)
                 last.page = item.page
                 continue
@@ -141,6 +142,29 @@ def join_split_tables(items: list[Item]) -> list[Item]:
         held.clear()
         out.append(item)
     out.extend(held)
+    return out
+
+
+def _on_columns_of(first: PageTable, then: PageTable) -> list[list[GridCell]]:
+    """The rows of `then` (the part of a table on the next page) on the columns of
+    `first`: a page whose rows merge two columns everywhere draws no border between
+    them, so its own grid has fewer columns; each cell goes to the column of `first`
+    its left border is nearest to, spanning the columns its right border covers."""
+    if not first.col_xs or not then.col_xs or first.col_xs == then.col_xs:
+        return then.rows
+    borders = first.col_xs
+
+    def nearest(x: float) -> int:
+        return min(range(len(borders)), key=lambda k: abs(borders[k] - x))
+
+    out = []
+    for row in then.rows:
+        cells = []
+        for cell in row:
+            left = nearest(then.col_xs[cell[1]])
+            right = nearest(then.col_xs[min(cell[1] + cell[2], len(then.col_xs) - 1)])
+            cells.append((cell[0], left, max(1, right - left), *cell[3:]))
+        out.append(cells)
     return out
 
 

@@ -426,7 +426,7 @@ def page_items(page: OcrPage, page_no: int) -> list[TextLine | PageTable]:
         inside = [p for p in pieces if grid.contains(p.cx, p.cy)]
         rows = fill(grid, inside)
         if rows:
-            items.append(PageTable(rows, page_no, grid.ys[0], grid.xs[-1]))
+            items.append(PageTable(rows, page_no, grid.ys[0], grid.xs[-1], col_xs=list(grid.xs)))
             pieces = [p for p in pieces if not grid.contains(p.cx, p.cy)]
     items.extend(text_lines(pieces, page_no))
     items.sort(key=lambda it: it.top)

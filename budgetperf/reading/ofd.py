@@ -237,7 +237,7 @@ def _page_items(pieces: list[Piece], segments: list[Segment], page_no: int) -> l
             continue
         rows = fill(grid, [p for p in pieces if grid.contains(p.cx, p.cy)])
         if rows:
-            items.append(PageTable(rows, page_no, grid.ys[0], grid.xs[-1]))
+            items.append(PageTable(rows, page_no, grid.ys[0], grid.xs[-1], col_xs=list(grid.xs)))
             pieces = [p for p in pieces if not grid.contains(p.cx, p.cy)]
     items.extend(text_lines(pieces, page_no))
     items.sort(key=lambda it: it.top)
