@@ -50,6 +50,11 @@ create table if not exists source_lines (
     text varchar,
     primary key (doc_id, line_no)
 );
+-- Where a line sits in the original (reading.blocks.Place), NULL where the format has
+-- no such place: the page (PDF, OFD, scan), the sheet (Excel), the 1-based table index.
+alter table source_lines add column if not exists page integer;
+alter table source_lines add column if not exists sheet varchar;
+alter table source_lines add column if not exists table_index integer;
 
 create table if not exists units (
     unit varchar not null,
