@@ -292,6 +292,9 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     body = root.find("body") if root.find("body") is not None else root
     container = main_container(body)
     lines, blocks = page_blocks(container)
+    if not any(line.strip() for line in lines):
+        raise ReadError("no report text on the page (an attachment link or an embedded file?)",
+                        "网页中没有报告正文（可能只是附件链接或嵌入的文件），请下载附件后上传附件本身")
     # The article title often sits just outside the content container (an <h1>), or
     # only in <title> followed by the site's name (…报告_某某市财政局).
     h1 = container.xpath("preceding::h1[1] | ancestor::*/preceding-sibling::h1[1]")
@@ -299,9 +302,6 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     if heading and not any(heading in line or line in heading for line in lines[:3] if line):
         lines.insert(0, heading)
         blocks = [Paragraph(heading, 1, 1)] + [_shift(b) for b in blocks]
-    if not any(line.strip() for line in lines):
-        raise ReadError("no report text on the page (an attachment link or an embedded file?)",
-                        "网页中没有报告正文（可能只是附件链接或嵌入的文件），请下载附件后上传附件本身")
     return SourceDocument(file=name, fmt="html", lines=lines, blocks=blocks, encoding=enc)
 
 
