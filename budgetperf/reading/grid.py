@@ -108,18 +108,32 @@ def ruled_grid(segments: list[Segment], tol: float) -> Grid | None:
     header row is often drawn as a table of its own."""
     hs = [(min(s[0], s[2]), max(s[0], s[2]), (s[1] + s[3]) / 2) for s in segments if _is_horizontal(s, tol)]
     vs = [(min(s[1], s[3]), max(s[1], s[3]), (s[0] + s[2]) / 2) for s in segments if _is_vertical(s, tol)]
-    if len(hs) < 2 or len(vs) < 3:
+    if len(hs) < 2:
         return None
-    ys, xs = _cluster([h[2] for h in hs], tol), _cluster([v[2] for v in vs], tol)
+    ys = _cluster([h[2] for h in hs], tol)
+    # A column border starts or ends at a row border (a scan may break it in the
+    # middle); an upright stroke of a character inside a cell touches neither.
+    vs = [v for v in vs if any(abs(v[0] - y) <= 2 * tol or abs(v[1] - y) <= 2 * tol for y in ys)]
+    if len(vs) < 3:
+        return None
+    xs = _cluster([v[2] for v in vs], tol)
     if len(ys) < 2 or len(xs) < 3:
         return None
-    reach = 2 * tol  # a border drawn up to this close to a crossing still closes the cell
+    def drawn(lines: list[tuple[float, float, float]], at: float, a: float, b: float) -> bool:
+        """A border at `at` runs along most of a..b: a scan breaks a ruling where
+        noise thins it or a character touches it, so three quarters drawn will do."""
+        runs = sorted((max(lo, a), min(hi, b)) for lo, hi, pos in lines if abs(pos - at) < tol and hi > a and lo < b)
+        covered, end = 0.0, a
+        for lo, hi in runs:
+            covered += max(0.0, hi - max(lo, end))
+            end = max(end, hi)
+        return covered >= 0.75 * (b - a) - 2 * tol
 
     def v_drawn(x: float, ya: float, yb: float) -> bool:
-        return any(abs(v[2] - x) < tol and v[0] - reach <= ya and v[1] + reach >= yb for v in vs)
+        return drawn(vs, x, ya, yb)
 
     def h_drawn(y: float, xa: float, xb: float) -> bool:
-        return any(abs(h[2] - y) < tol and h[0] - reach <= xa and h[1] + reach >= xb for h in hs)
+        return drawn(hs, y, xa, xb)
 
     covered: set[tuple[int, int]] = set()
     cells = []

@@ -314,8 +314,11 @@ def _rotate(gray, degrees: float):
 
 
 def find_rulings(gray) -> list[Segment]:
-    """Table rulings in a levelled page image: runs of ink at least a 40th of the
-    page long and a few pixels thick, horizontal and vertical, as segments (pixels)."""
+    """Table rulings in a levelled page image: runs of ink a few pixels thick and
+    longer than a character (a 50th of the page's width across, a 60th of its
+    height upright: a one-line row is short), as segments (pixels). Strokes of
+    characters that pass are left out by the grid, which wants borders from row
+    border to row border."""
     import cv2
 
     h, w = gray.shape
@@ -324,7 +327,7 @@ def find_rulings(gray) -> list[Segment]:
     bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
     out: list[Segment] = []
     for horizontal in (True, False):
-        length = max(20, (w if horizontal else h) // 40)
+        length = max(20, w // 50 if horizontal else h // 60)
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
         lines = cv2.morphologyEx(bw, cv2.MORPH_OPEN, kernel)
         # close small breaks left by noise or a faint scan
