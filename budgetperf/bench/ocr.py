@@ -28,8 +28,10 @@ from pathlib import Path
 from budgetperf import settings
 from budgetperf.bench.stores import cache_dir, cli_env
 from budgetperf.bench.timing import run_measured
+from budgetperf.reading import ocr
 from budgetperf.reading.blocks import SourceDocument, Table
 from budgetperf.reading.formats import read_document
+from budgetperf.reading.pdf import render_page
 
 DPI = 200
 REPORTS = 100
@@ -38,10 +40,10 @@ REPORTS = 100
 # ---------------------------------------------------------------------------
 # making scans
 
-# A run of spaces or a tab next to a Chinese character separated two fields of the
-# original page (a label and its value, two columns); drawn as one space it would
-# vanish on paper, so it is drawn as the gap the page had.
-_FIELD_GAP = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
+# A tab, a run of spaces, or a space next to a Chinese character separated two fields
+# of the original page (a label and its value, two columns); drawn as one space it
+# would vanish on paper, so it is drawn as the gap the page had.
+_FIELD_GAP = re.compile(r"\t+|  +|(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])")
 
 
 def render_pdf(doc: SourceDocument) -> bytes:
@@ -124,9 +126,6 @@ def scan_of(report: Path, seed: int = 42) -> bytes:
 
 def bench_ocr(reports: list[Path], log=print) -> dict:
     """OCR seconds per page, a 10-page scanned report, a build of 100 scanned reports."""
-    from budgetperf.reading import ocr
-    from budgetperf.reading.pdf import render_page
-
     work = cache_dir() / "ocr"
     if work.exists():
         shutil.rmtree(work)

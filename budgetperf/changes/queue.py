@@ -45,6 +45,7 @@ ORDER = [
     "review:weights_off",
     "review:year_missing",
     "review:unit_missing",
+    "review:ocr_low_confidence",
     "warning:execution_rate_mismatch",
     "warning:narrative_vs_table",
     "warning:execution_score",
@@ -57,6 +58,8 @@ ORDER = [
     "warning:execution_missing",
     "review:repeated_content",
     "review:year_inferred",
+    "review:ocr_corrected",
+    "review:ocr_scanned",
 ]
 # An audit error whose rule is not listed above ranks with the errors, a warning
 # with the warnings (a rule added later still shows, in a sensible place).

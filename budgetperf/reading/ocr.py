@@ -247,7 +247,7 @@ def _run(image) -> list[tuple[str, float, float, float, float, float, float]]:
 # Blank paper that belongs to a character, not to a gap: CJK punctuation is drawn
 # in one half of its square.
 # (OCR often writes the full-width forms as ASCII: the glyph on paper is still wide.)
-_HALF_BLANK = set("、，。；：！？）】》」』”’（【《「『“‘·():;,!?")
+_HALF_BLANK = set("、，。；：！？）】》」』”’（【《「『“‘·〔〕［］〈〉():;,!?")
 
 
 def _gap_needed(left: str, right: str) -> float:

@@ -30,6 +30,7 @@ REVIEW_CODES = {
     # scanned reports (understanding.scanned)
     "ocr_low_confidence": "识别可信度低",
     "ocr_corrected": "识别字形已更正",
+    "ocr_scanned": "扫描件（文字识别）",
 }
 
 UNNAMED_PROJECT = "未命名项目"

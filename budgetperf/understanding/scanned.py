@@ -7,8 +7,12 @@ character (三内峡市) is found under its real name (三门峡市); `add_ocr_r
 after them and adds review reasons (`doubts.REVIEW_CODES`): one on each project
 whose values come from a line with an OCR score under `blocks.LOW_CONFIDENCE`, one
 on the document for such lines no project value came from (a value may have been
-missed there) and for the document's own fields, and one naming every corrected slip.
-Documents without OCR'd lines are untouched. Pure functions; no I/O.
+missed there) and for the document's own fields, one naming every corrected slip,
+and one saying which pages were read by OCR at all: the engine misreads some
+characters with full confidence (门 as 内 at 0.998 on the devset renderings), so a
+scanned report's figures are worth a look against the original even where no
+score is low (it ranks last in the 数据校对 queue). Documents without OCR'd lines are
+untouched. Pure functions; no I/O.
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ def add_ocr_reasons(doc: SourceDocument, facts: DocumentFacts, slips: list[Slip]
     """Review reasons for OCR'd values a person should check (see module docstring)."""
     if not doc.confidence:
         return
+    pages = "、".join(map(str, doc.ocr_pages)) if doc.ocr_pages else ""
+    facts.review_reasons.append(reason(
+        "ocr_scanned", f"{'第 ' + pages + ' 页' if pages else '全文'}是扫描图像，由文字识别读出，个别字和数字可能认错，"
+                       "请对照原件抽查"))
     low = {n for n, score in doc.confidence.items() if score < LOW_CONFIDENCE}
     covered: set[int] = set()
     for p in facts.projects:
