@@ -62,7 +62,7 @@ FORMATS: tuple[Format, ...] = (
     Format("扫描图片", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), read_image,
            needs="文字识别组件（requirements.txt 中的 rapidocr、onnxruntime）"),
     Format("OFD", (".ofd",), read_ofd, is_zip_package=True, package_kind="OFD"),
-    Format("压缩包（批量）", (".zip",), _not_one_report, is_batch=True),
+    Format("压缩包", (".zip",), _not_one_report, is_batch=True),
 )
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(s for f in FORMATS for s in f.suffixes)
 # What a single report can be (a build reads these from the reports folder).
