@@ -40,10 +40,11 @@ REPORTS = 100
 # ---------------------------------------------------------------------------
 # making scans
 
-# A tab, a run of spaces, or a space next to a Chinese character separated two fields
-# of the original page (a label and its value, two columns); drawn as one space it
-# would vanish on paper, so it is drawn as the gap the page had.
-_FIELD_GAP = re.compile(r"\t+|  +|(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])")
+# A tab or a run of spaces separated two fields of the original page (a label and
+# its value, two columns), a single space next to a Chinese character a word from
+# the next (名称 网信…) or the letters of a spaced-out label (项 目 名 称); drawn as a
+# space they would vanish on paper, so they are drawn as the gaps the page had.
+_FIELD_GAP = re.compile(r"(\t+|  +|(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f]))")
 
 
 def render_pdf(doc: SourceDocument) -> bytes:
@@ -60,8 +61,16 @@ def render_pdf(doc: SourceDocument) -> bytes:
     text = ParagraphStyle("text", fontName="STSong-Light", fontSize=10, leading=14, wordWrap="CJK")
     small = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
 
+    # Spaces in this CID font are narrow and \u3000 is drawn narrow too: gaps are
+    # drawn as full-width characters in white, two for a field gap, half of one
+    # for a single space.
+    def gap(space: str, size: float) -> str:
+        return (f'<font color="white">口口</font>' if len(space) > 1 or "\t" in space
+                else f'<font color="white" size="{size / 2:g}">口</font>')
+
     def para(s: str, style) -> Paragraph:
-        return Paragraph(escape(_FIELD_GAP.sub("\u3000\u3000", s.strip())), style)
+        parts = _FIELD_GAP.split(s.strip())  # text, gap, text, gap, …
+        return Paragraph("".join(gap(p, style.fontSize) if k % 2 else escape(p) for k, p in enumerate(parts)), style)
 
     story = []
     for block in doc.blocks:

@@ -110,9 +110,11 @@ class SourceDocument:
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# A word OCR read with a lower score than this is worth a person's look: on the
-# devset renderings at 200 dpi every misread number scored below it, and
-# correct ones above it in all but a few percent of cells.
+# A line OCR read with a word scored lower than this is worth a person's look. The
+# engine scores clean print at 0.95-1.0 and garbled or half-read text (a line it
+# took upside down, specks read as characters) well below 0.9; it also misreads a
+# few characters with full confidence, which no threshold catches (see
+# `understanding.scanned`).
 LOW_CONFIDENCE = 0.9
 
 

@@ -14,7 +14,7 @@ create table if not exists regions (
 create table if not exists documents (
     doc_id varchar primary key,      -- first 16 hex digits of the content hash
     file varchar not null,
-    fmt varchar not null,            -- txt | docx | pdf | xlsx
+    fmt varchar not null,            -- txt | docx | pdf | xlsx | html | xls | doc | wps | et | image | ofd
     encoding varchar,
     content_hash varchar not null unique,
     region varchar,
