@@ -9,8 +9,8 @@ specks (`scan_pages`), and the images are bound into an image-only PDF
 Measured, on one core unless said: OCR seconds per page (recognition only, the
 engine warmed up); a 10-page scanned report read end to end (render, level,
 recognise, lay out) with an empty OCR cache, then again from the cache; and a
-build of 100 scanned reports with the CLI (two extraction workers, empty cache),
-then the same build again (every page from the cache). Figures are printed and
+build of 100 scanned reports of up to five pages with the CLI (two extraction
+workers, empty cache), then the same build again (every page from the cache). Figures are printed and
 saved, never asserted.
 """
 
@@ -169,7 +169,8 @@ def bench_ocr(reports: list[Path], log=print) -> dict:
         warm = time.perf_counter() - start
         results["report_10_pages"] = {"pages": _pages(ten), "seconds": round(cold, 1), "cached_seconds": round(warm, 2)}
         log(f"ocr: {REPORTS} scanned reports …")
-        names = sorted(scans)
+        # a typical scanned self-evaluation is a few pages: the long report is timed above
+        names = sorted(p for p in scans if _pages(scans[p]) <= 5) or sorted(scans)
         total_pages = 0
         for k in range(REPORTS):
             source = names[k % len(names)]

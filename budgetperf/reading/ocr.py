@@ -59,7 +59,7 @@ MAX_SIDE_PX = 2900
 MAX_PIXELS = 80_000_000  # a larger "image" is a decompression bomb, not a page
 MAX_IMAGE_PAGES = 200
 # Bump when what is cached changes shape or meaning, so old entries are ignored.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 NOT_INSTALLED = ReadError(
     "OCR engine not installed (rapidocr, onnxruntime, opencv-python-headless)",
@@ -77,7 +77,8 @@ class OcrPage:
     height: int
     dpi: float
     angle: float
-    words: list[tuple[str, float, float, float, float, float, float]] = field(default_factory=list)  # text, x0, y0, x1, y1, score, em
+    # text, x0, y0, x1, y1, score, character centres, blank runs: one per recognised line
+    words: list[tuple] = field(default_factory=list)
     rulings: list[Segment] = field(default_factory=list)
     turned: int = 0  # degrees the page was turned back (90/180/270)
 
@@ -88,6 +89,8 @@ class OcrPage:
     def from_json(cls, text: str) -> OcrPage:
         raw = json.loads(text)
         raw["words"] = [tuple(w) for w in raw["words"]]
+        if any(len(w) != 8 for w in raw["words"]):
+            raise ValueError("cached by an older pipeline")
         raw["rulings"] = [tuple(s) for s in raw["rulings"]]
         return cls(**raw)
 
@@ -200,15 +203,13 @@ def model_files() -> list[Path]:
     return sorted((Path(rapidocr.__file__).parent / "models").glob("*.onnx"))
 
 
-def _run(image) -> list[tuple[str, float, float, float, float, float, float]]:
-    """The words of one image: (text, x0, y0, x1, y1, score, em) each.
+def _run(image) -> list[tuple]:
+    """The recognised lines of one image, as cached: (text, x0, y0, x1, y1, score,
+    the x of each character's centre, the runs of blank paper inside the box).
 
     The engine returns a line of text per box and runs a form's label and value
-    together (项目名称 网信… comes back as one box); the gaps the word-gap grid and
-    the label parsers rely on are found again in the image: a recognised line is cut
-    where a run of blank paper wider than the characters' own margins crosses it
-    (`_gap_needed`), each
-    character going to the side its centre is on. The page is levelled and turned
+    together (项目名称 网信… comes back as one box); the blank runs let `split_line`
+    find the gaps again when the page is laid out. The page is levelled and turned
     upright before this, so the engine's per-line flip (which turned a line of
     circled numbers upside down now and then) is not used. All steps are always
     named in the call: RapidOCR keeps flags passed to a call for the calls after it."""
@@ -219,29 +220,38 @@ def _run(image) -> list[tuple[str, float, float, float, float, float, float]]:
     if out.boxes is None or out.txts is None:
         return []
     ink = cv2.threshold(cv2.medianBlur(image, 3), 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
-    words = []
+    lines = []
     for box, text, score, chars in zip(out.boxes, out.txts, out.scores, out.word_results or [None] * len(out.txts)):
         xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
         x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
-        centres = [(c, (min(p[0] for p in b) + max(p[0] for p in b)) / 2, max(p[0] for p in b) - min(p[0] for p in b))
-                   for c, _, b in chars] if chars else []
-        if len(centres) != len(text):  # a word box per several characters: no cutting
-            words.append((text, x0, top, x1, bottom, round(float(score), 4), 0.0))
-            continue
-        wide = sorted(w for c, _, w in centres if not c.isascii())
-        em = wide[len(wide) // 2] if wide else 0.65 * (bottom - top)
-        bounds = [x0]  # x where each word starts; the last word ends at x1
-        cut_at = [0]
-        for (run_start, run_end), width in _blank_columns(ink, x0, x1, top, bottom, em):
-            end = next((i for i, (_, cx, _) in enumerate(centres) if cx > (run_start + run_end) / 2), len(centres))
-            if cut_at[-1] < end < len(centres) and width >= _gap_needed(text[end - 1], text[end]) * em:
-                cut_at.append(end)
-                bounds[-1:] = [bounds[-1], run_start, run_end]
-        cut_at.append(len(centres))
-        for k in range(len(cut_at) - 1):
-            left, right = bounds[2 * k], (bounds[2 * k + 1] if 2 * k + 1 < len(bounds) else x1)
-            words.append((text[cut_at[k]:cut_at[k + 1]], left, top, right, bottom, round(float(score), 4), round(em, 2)))
-    return words
+        centres = [round((min(p[0] for p in b) + max(p[0] for p in b)) / 2, 1) for _, _, b in chars] if chars else []
+        blanks = _blank_columns(ink, x0, x1, top, bottom, 0.1 * (bottom - top))
+        lines.append((text, round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1), round(float(score), 4),
+                      centres if len(centres) == len(text) else [], blanks))
+    return lines
+
+
+def split_line(line: tuple) -> list[tuple[str, float, float, float, float, float, float]]:
+    """A recognised line cut into words where blank paper wider than the characters'
+    own margins crosses it (`_gap_needed`), each character going to the side its
+    centre is on: (text, x0, y0, x1, y1, score, em) per word. The em is the median
+    distance between neighbouring Chinese characters (their boxes from the engine
+    are rough, their centres are not)."""
+    text, x0, top, x1, bottom, score, centres, blanks = line
+    pitches = [b - a for (a, ca), (b, cb) in zip(zip(centres, text), zip(centres[1:], text[1:]))
+               if not ca.isascii() and not cb.isascii() and ca not in _HALF_BLANK and cb not in _HALF_BLANK]
+    em = sorted(pitches)[len(pitches) // 2] if len(pitches) >= 2 else 0.75 * (bottom - top)
+    if not centres:
+        return [(text, x0, top, x1, bottom, score, round(em, 2))]
+    bounds, cut_at = [x0], [0]
+    for run_start, run_end in blanks:
+        end = next((i for i, cx in enumerate(centres) if cx > (run_start + run_end) / 2), len(centres))
+        if cut_at[-1] < end < len(centres) and run_end - run_start >= _gap_needed(text[end - 1], text[end]) * em:
+            cut_at.append(end)
+            bounds[-1:] = [bounds[-1], run_start, run_end]
+    cut_at.append(len(centres))
+    return [(text[cut_at[k]:cut_at[k + 1]], bounds[2 * k], top, bounds[2 * k + 1] if 2 * k + 1 < len(bounds) else x1,
+             bottom, score, round(em, 2)) for k in range(len(cut_at) - 1)]
 
 
 # Blank paper that belongs to a character, not to a gap: CJK punctuation is drawn
@@ -251,19 +261,20 @@ _HALF_BLANK = set("、，。；：！？）】》」』”’（【《「『“�
 
 
 def _gap_needed(left: str, right: str) -> float:
-    """How wide (in em) blank paper between two characters must be to be a gap
-    between fields: more than a narrow glyph's margins (了, 1), and more again
-    after punctuation, which carries its own blank half. A single space typed
-    between two words is often no wider than their margins and is not found."""
+    """How wide (in em) blank paper between two characters must be to be a gap:
+    more than a narrow glyph's margins (了, 一, 1) between characters, more between
+    digits and letters (whose boxes are narrow), and more again after punctuation,
+    which carries its own blank half."""
     if left in _HALF_BLANK or right in _HALF_BLANK:
         return 1.5
-    return 0.7
+    if left.isascii() and right.isascii():
+        return 0.6
+    return 0.4
 
 
-def _blank_columns(ink, x0: float, x1: float, top: float, bottom: float,
-                   em: float) -> list[tuple[tuple[float, float], float]]:
-    """((start, end), width) of each run of blank columns at least 0.3 em wide
-    strictly inside the box [x0, x1] × [top, bottom] of a binary ink image."""
+def _blank_columns(ink, x0: float, x1: float, top: float, bottom: float, least: float) -> list[list[float]]:
+    """[start, end] of each run of blank columns at least `least` wide strictly
+    inside the box [x0, x1] × [top, bottom] of a binary ink image."""
     h, w = ink.shape
     a, b = max(0, int(x0)), min(w, int(x1) + 1)
     band = ink[max(0, int(top)):min(h, int(bottom) + 1), a:b]
@@ -276,8 +287,8 @@ def _blank_columns(ink, x0: float, x1: float, top: float, bottom: float,
         if is_blank and run_start is None:
             run_start = i
         elif not is_blank and run_start is not None:
-            if run_start > 0 and i < len(blank) and i - run_start >= 0.3 * em:
-                out.append(((float(a + run_start), float(a + i)), float(i - run_start)))
+            if run_start > 0 and i < len(blank) and i - run_start >= least:
+                out.append([float(a + run_start), float(a + i)])
             run_start = None
     return out
 
@@ -416,7 +427,7 @@ def page_items(page: OcrPage, page_no: int) -> list[TextLine | PageTable]:
     points (1/72 inch) like a PDF's text layer."""
     scale = 72.0 / (page.dpi or DPI)
     pieces = []
-    for text, x0, y0, x1, y1, score, em in page.words:
+    for text, x0, y0, x1, y1, score, em in (word for line in page.words for word in split_line(line)):
         text = tidy_text(text)
         if text:
             pieces.append(Piece(text, x0 * scale, y0 * scale, x1 * scale, y1 * scale, score, em * scale or None))
