@@ -62,11 +62,11 @@ def render_pdf(doc: SourceDocument) -> bytes:
     small = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
 
     # Spaces in this CID font are narrow and \u3000 is drawn narrow too: gaps are
-    # drawn as full-width characters in white, two for a field gap, half of one
-    # for a single space.
+    # drawn as full-width characters in white, two for a field gap, half of one for
+    # a single space.
     def gap(space: str, size: float) -> str:
-        return (f'<font color="white">口口</font>' if len(space) > 1 or "\t" in space
-                else f'<font color="white" size="{size / 2:g}">口</font>')
+        wide = len(space) > 1 or "\t" in space
+        return '<font color="white">口口</font>' if wide else f'<font color="white" size="{size / 2:g}">口</font>'
 
     def para(s: str, style) -> Paragraph:
         parts = _FIELD_GAP.split(s.strip())  # text, gap, text, gap, …

@@ -269,7 +269,9 @@ def _gap_needed(left: str, right: str) -> float:
         return 1.5
     if left.isascii() and right.isascii():
         return 0.6
-    return 0.4
+    if left.isascii() or right.isascii():
+        return 0.4  # a number and a word: their own margins are narrow
+    return 0.5
 
 
 def _blank_columns(ink, x0: float, x1: float, top: float, bottom: float, least: float) -> list[list[float]]:
