@@ -57,9 +57,9 @@ ORDER = [
     "warning:score_unsupported",
     "warning:execution_missing",
     "review:repeated_content",
-    "review:year_inferred",
     "review:ocr_corrected",
     "review:ocr_scanned",
+    "review:year_inferred",
 ]
 # An audit error whose rule is not listed above ranks with the errors, a warning
 # with the warnings (a rule added later still shows, in a sensible place).
