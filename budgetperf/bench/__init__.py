@@ -208,6 +208,8 @@ def _fmt(x, digits=0) -> str:
 
 
 def render(results: dict) -> str:
+    if results.get("ocr"):  # `bench --ocr` runs only the OCR section
+        return render_ocr(results["ocr"])
     lines = []
     add = lines.append
     add("\n== extraction, one core (read + parse + resolve + audit)")
@@ -252,9 +254,7 @@ def render(results: dict) -> str:
             for k, v in planted.items()))
     if results.get("export"):
         add(f"\n== export pack: {results['export']}")
-    if results.get("ocr"):
-        add(render_ocr(results["ocr"]))
-        return "\n".join(lines)
+
     add("\n== targets (issue 9)")
     add("\n".join(targets(results)))
     return "\n".join(lines)
