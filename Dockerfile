@@ -20,9 +20,12 @@ ENV DEBIAN_FRONTEND=noninteractive \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # What `make system-deps` installs: Chromium renders PNG exports (kaleido), the Noto CJK
-# font draws Chinese labels. tini reaps Chromium's child processes.
+# font draws Chinese labels, LibreOffice without its GUI (~300 MB) converts .doc/.wps/.et
+# reports. tini reaps Chromium's and LibreOffice's child processes; util-linux gives
+# prlimit, which bounds a conversion's memory.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends chromium fonts-noto-cjk tini \
+    && apt-get install -y --no-install-recommends chromium fonts-noto-cjk tini util-linux \
+       libreoffice-core-nogui libreoffice-writer-nogui libreoffice-calc-nogui \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -51,6 +54,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     BUDGETPERF_FINDING_STATUSES=/data/finding_statuses.jsonl \
     BUDGETPERF_DUPLICATE_DECISIONS=/data/duplicate_decisions.jsonl \
     BUDGETPERF_REFERENCE_EDITS=/data/reference_edits.jsonl \
+    BUDGETPERF_OCR_CACHE_DIR=/data/ocr_cache \
     BUDGETPERF_CHROMIUM=/usr/bin/chromium
 
 USER budgetperf

@@ -1,7 +1,7 @@
 # budgetperf: `make run` for the app, `make test` for everything (what CI runs).
 #
 #   make venv         .venv with requirements.txt and the budgetperf command (pip install -e .)
-#   make system-deps  Debian chromium + Noto CJK font via apt-get, when missing (never fails)
+#   make system-deps  Debian chromium, Noto CJK font and LibreOffice (no GUI) via apt-get, when missing (never fails)
 #   make store        build the DuckDB store from data/reports if it does not exist yet
 #   make run          venv + system-deps + store, then streamlit run app.py
 #   make test         the whole suite, browser tests included (CI: .ci/run)
@@ -25,6 +25,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB := $(or $(BUDGETPERF_DB),data/budgetperf.duckdb)
 CHROMIUM := $(or $(BUDGETPERF_CHROMIUM),/usr/bin/chromium)
+# LibreOffice without its GUI (~300 MB): converts .doc/.wps/.et reports (budgetperf/reading/legacy.py)
+LIBREOFFICE_PKGS := libreoffice-core-nogui libreoffice-writer-nogui libreoffice-calc-nogui
 
 .PHONY: help venv system-deps store run test test-fast bench accuracy audit-accuracy links-accuracy clean distclean
 
@@ -42,7 +44,8 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 # Chromium renders PNG exports (kaleido) and runs the browser tests (Playwright);
-# the Noto CJK font makes Chinese labels render instead of boxes. apt-get runs as
+# the Noto CJK font makes Chinese labels render instead of boxes; LibreOffice
+# (headless, no GUI packages) converts .doc/.wps/.et reports. apt-get runs as
 # root directly (CI containers), else through sudo when available; sudo is
 # non-interactive (-n) when there is no terminal, so CI never hangs on a password.
 # Every failure path prints a note and exits 0: tests that need the browser say so.
@@ -50,18 +53,24 @@ system-deps:
 	@missing=""; \
 	command -v "$(CHROMIUM)" >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	{ fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; } || ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
-	if [ -z "$$missing" ]; then echo "system-deps: chromium and Noto CJK font present"; exit 0; fi; \
-	echo "system-deps: missing:$$missing"; \
+	lo=""; command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || lo=" $(LIBREOFFICE_PKGS)"; \
+	if [ -z "$$missing$$lo" ]; then echo "system-deps: chromium, Noto CJK font and LibreOffice present"; exit 0; fi; \
+	echo "system-deps: missing:$$missing$$lo"; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
-	  echo "NOTE: apt-get not available; install Chromium and the Noto Sans CJK font with your package manager"; \
-	  echo "      (browser tests and PNG export need them; set BUDGETPERF_CHROMIUM to the browser). Continuing."; \
+	  echo "NOTE: apt-get not available; install Chromium, the Noto Sans CJK font and LibreOffice with your package manager"; \
+	  echo "      (browser tests and PNG export need the first two; .doc/.wps/.et reports need LibreOffice's soffice"; \
+	  echo "      on PATH; set BUDGETPERF_CHROMIUM to the browser). Continuing."; \
+	  echo "提示：本机没有 apt-get。请用本机的包管理器安装 Chromium、Noto Sans CJK 字体和 LibreOffice"; \
+	  echo "      （PNG 导出与浏览器测试需要前两者；读取 .doc/.wps/.et 报告需要 LibreOffice 的 soffice 命令）。继续。"; \
 	  exit 0; \
 	fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null 2>&1; then if [ -t 0 ]; then sudo="sudo"; else sudo="sudo -n"; fi; \
-	else echo "NOTE: not root and no sudo; run as root: apt-get install -y chromium fonts-noto-cjk. Continuing."; exit 0; fi; \
-	{ $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk; } \
-	  || echo "NOTE: apt-get install failed (offline? no permission?); install chromium fonts-noto-cjk yourself. Continuing."
+	else echo "NOTE: not root and no sudo; run as root: apt-get install -y$$missing$$lo. Continuing."; exit 0; fi; \
+	{ $$sudo apt-get update \
+	  && { [ -z "$$missing" ] || $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; } \
+	  && { [ -z "$$lo" ] || $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$lo; }; } \
+	  || echo "NOTE: apt-get install failed (offline? no permission?); install$$missing$$lo yourself. Continuing."
 
 store: $(DB)
 

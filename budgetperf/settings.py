@@ -130,6 +130,13 @@ SETTINGS = (
         is_path=False,
     ),
     Setting(
+        "BUDGETPERF_OCR_CACHE_DIR",
+        "data/ocr_cache",
+        "扫描件与图片的文字识别（OCR）结果缓存目录，按文件内容哈希保存：更正、重新导入、重建数据库时不再重新识别。可随时删除（下次读取时重新识别）。"
+        " / OCR results of scanned pages and images, keyed by content hash, so a correction, re-ingest or"
+        " rebuild never runs OCR again. Safe to delete (pages are recognised again when next read).",
+    ),
+    Setting(
         "BUDGETPERF_BENCH_DIR",
         ".bench",
         "`python -m budgetperf bench` 缓存合成语料、对应数据库与结果 JSON 的目录（不入库）。"

@@ -333,7 +333,7 @@ def test_pdf_without_text_layer_is_rejected():
     page.save()
     with pytest.raises(ReadError) as info:
         read_pdf(buf.getvalue(), "scan.pdf")
-    assert info.value.message_zh == "PDF 没有文字层（可能是扫描件），无法提取"
+    assert info.value.message_zh == "PDF 没有文字层，也没有可识别文字的页面图像，无法提取"
 
 
 def test_password_protected_pdf_is_rejected():

@@ -25,6 +25,7 @@ from budgetperf.app import login
 from budgetperf.changes import duplicates, writelog
 from budgetperf.reading import formats, limits
 from budgetperf.storing import duplicates as deciding
+from budgetperf.reading.ocr import progress_to
 from budgetperf.storing import extracting, intake
 from budgetperf.storing.reference import load_reference
 
@@ -93,7 +94,8 @@ def show_last_report() -> None:
 
 
 def _read_new_files(files) -> dict:
-    """Read each uploaded file once (a progress bar while they are read)."""
+    """Read each uploaded file once (a progress bar while they are read, page by page
+    for scans); a .zip batch becomes one prepared file per member."""
     prepared = st.session_state.setdefault(_PREPARED_KEY, {})
     new = [f for f in files if f.file_id not in prepared]
     if new:
@@ -101,8 +103,14 @@ def _read_new_files(files) -> dict:
         corrections = extracting.current_corrections()  # read once for the batch
         for i, f in enumerate(new, start=1):
             bar.progress((i - 1) / len(new), text=f"正在读取 {f.name}（{i}/{len(new)}）")
-            prepared[f.file_id] = intake.prepare_one(intake.Incoming(f.name, data=f.getvalue()), _reference(),
-                                                     corrections)
+
+            def page_done(name: str, page: int, pages: int, i=i, f=f) -> None:
+                bar.progress((i - 1 + page / pages) / len(new),
+                             text=f"正在识别扫描件 {name}：第 {page}/{pages} 页（{f.name}，{i}/{len(new)}）")
+
+            with progress_to(page_done):
+                prepared[f.file_id] = intake.prepare_all(intake.Incoming(f.name, data=f.getvalue()), _reference(),
+                                                         corrections)
         bar.progress(1.0, text=f"已读取 {len(new)} 个文件")
         bar.empty()
     current = {f.file_id for f in files}
@@ -117,13 +125,13 @@ def upload_panel(editor: str, stored: pd.DataFrame) -> None:
     n = st.session_state.setdefault(_ROUND_KEY, 0)
     files = st.file_uploader(
         f"选择报告文件（可多选）：{formats.supported_list_zh()}", accept_multiple_files=True, key=f"admin.upload.{n}",
-        help=f"单个文件不超过 {limits.max_file_bytes() / limits.MB:g} MB。"
-             "同名文件视为新版本，会替换库中旧版本（旧原件移到归档文件夹）。",
+        help=f"单个文件不超过 {limits.max_file_bytes() / limits.MB:g} MB；.zip 压缩包中的每个报告分别读取、各占一行结果。"
+             "扫描件与图片经文字识别读取，每页需数秒。同名文件视为新版本，会替换库中旧版本（旧原件移到归档文件夹）。",
     )
     if not files:
         return
     prepared = _read_new_files(files)
-    batch = [prepared[f.file_id] for f in files]
+    batch = [p for f in files for p in prepared[f.file_id]]
     preview = pd.DataFrame([intake.preview_row(p, stored) for p in batch]).astype(
         {"year": "Int64", "projects": "Int64", "indicators": "Int64", "warnings": "Int64", "budget_wan": "Float64"})
     st.markdown("**预览**：确认每个文件读出的地区、单位、年度和项目，再入库。")
@@ -150,7 +158,7 @@ def upload_panel(editor: str, stored: pd.DataFrame) -> None:
     if st.session_state.pop(_COMMIT_KEY, False) and usable:
         with st.spinner("正在写入数据库（其他用户照常查看）…"):
             report = intake.add_reports(batch, editor, via="app", ref=_reference())
-        rows = [{"文件": p.incoming.name, "结果": p.status_zh, "说明": p.message_zh} for p in report.items]
+        rows = [{"文件": p.incoming.shown, "结果": p.status_zh, "说明": p.message_zh} for p in report.items]
         st.session_state[_REPORT_KEY] = (rows, report.log_problem, "入库完成")
         st.session_state[_ROUND_KEY] = n + 1  # a new uploader key: the list empties
         st.session_state.pop(_PREPARED_KEY, None)

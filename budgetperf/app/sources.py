@@ -129,16 +129,33 @@ def select_project(names: Sequence[str]) -> str | None:
                         placeholder="选择项目，查看其数值、指标与原文出处")
 
 
+def place_label(page: object = None, sheet: object = None, table: object = None) -> str:
+    """Where a line is in the original file: 「第 2 页 · 表 3」, 「工作表 Sheet1」; "" when
+    the format has no pages, sheets or tables (a .txt line)."""
+    parts = []
+    if not pd.isna(page) and page is not None:
+        parts.append(f"第 {int(page)} 页")
+    if sheet is not None and not pd.isna(sheet) and str(sheet):
+        parts.append(f"工作表 {sheet}")
+    if not pd.isna(table) and table is not None:
+        parts.append(f"表 {int(table)}")
+    return " · ".join(parts)
+
+
 def source_lines_html(lines: pd.DataFrame, line_start: int, line_end: int) -> str:
-    """HTML table of source lines with the cited range [line_start, line_end] highlighted."""
+    """HTML table of source lines with the cited range [line_start, line_end] highlighted,
+    each line's place in the original (page, sheet, table) beside its number."""
     rows = []
-    for number, text in zip(lines["line_no"], lines["text"]):
+    places = [place_label(*(row.get(k) for k in ("page", "sheet", "table_index"))) for _, row in lines.iterrows()]
+    for number, text, place in zip(lines["line_no"], lines["text"], places):
         is_cited = line_start <= number <= line_end
         style = "background:#fff3c4;font-weight:600;" if is_cited else "color:#52606d;"
         mark = "▶" if is_cited else ""
         rows.append(
             f'<tr style="{style}"><td style="text-align:right;padding:2px 8px;color:#9aa5b1;'
             f'white-space:nowrap;vertical-align:top;">{mark} {int(number)}</td>'
+            f'<td style="padding:2px 8px;color:#9aa5b1;white-space:nowrap;vertical-align:top;font-size:0.8rem;">'
+            f'{html.escape(place)}</td>'
             f'<td style="padding:2px 8px;white-space:pre-wrap;">{html.escape(str(text or ""))}</td></tr>'
         )
     return ('<table style="border-collapse:collapse;width:100%;font-size:0.92rem;'
@@ -157,6 +174,10 @@ def source_context(file: str, line_start: object, line_end: object, *, context: 
     end = int(line_end) if not pd.isna(line_end) else start
     lines = query("sources/lines", doc=file, line_from=max(1, start - context), line_to=end + context)
     label = f"第 {start} 行" if start == end else f"第 {start}–{end} 行"
+    cited = lines[lines["line_no"] == start]
+    if not cited.empty and "page" in cited:
+        where = place_label(*(cited.iloc[0].get(k) for k in ("page", "sheet", "table_index")))
+        label += f"（{where}）" if where else ""
     title = f"{name}（文件 {file}）" if name else file
     st.markdown(f"**原文出处**：{html.escape(title)} {label}{('　' + html.escape(caption)) if caption else ''}")
     st.html(source_lines_html(lines, start, end))

@@ -16,6 +16,9 @@ Measures, on this machine:
    continue, end, start and get renamed: precision and recall (`links`); and, with
    `--export`, the PNG export pack (`export`).
 
+`--ocr` runs only the OCR section (`ocr`): seconds per scanned page on one core, a
+10-page scanned report, and a build of 100 scanned reports (several minutes).
+
 Synthetic corpora and their stores are cached under `.bench/` (gitignored); the
 first full run writes ~45,000 reports and builds a million-indicator store (several
 minutes), later runs reuse them. `--smoke` is the seconds-long version CI runs
@@ -39,6 +42,8 @@ from budgetperf.bench.accuracy import planted_recall, score_corpus
 from budgetperf.bench.export import bench_export
 from budgetperf.bench.extraction import bench_extraction
 from budgetperf.bench.links import LINKS, format_score, score_links
+from budgetperf.bench.ocr import bench_ocr, default_reports
+from budgetperf.bench.ocr import render as render_ocr
 from budgetperf.bench.pages import bench_pages
 from budgetperf.bench.stores import SEED, SMOKE, X10K, X100, cache_dir
 from budgetperf.bench.timing import run_measured
@@ -55,8 +60,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--links", action="store_true",
                    help="only programme links across years: precision and recall on 60 synthetic regions")
     p.add_argument("--rebuild", action="store_true", help="rebuild cached stores (after extraction changed)")
+    p.add_argument("--ocr", action="store_true", help="only the OCR timings: seconds per scanned page, "
+                   "a 10-page scanned report, a build of 100 scanned reports (several minutes)")
     p.add_argument("--json", help="where to save the results (default .bench/results.json, smoke: .bench/smoke.json, "
-                                  "links: .bench/links.json)")
+                                  "links: .bench/links.json, ocr: .bench/ocr.json)")
 
 
 def main(args) -> int:
@@ -70,11 +77,14 @@ def main(args) -> int:
     elif getattr(args, "links", False):
         stores.ensure_corpus(LINKS, log)
         results["links"] = score_links(LINKS.reports, LINKS.truth).as_dict()
+    elif getattr(args, "ocr", False):
+        results["ocr"] = bench_ocr(default_reports(), log)
     else:
         _full(results, args, log)
     results["machine"]["loadavg_end"] = _loadavg()
     results["seconds"] = round(time.time() - start, 1)
-    name = "smoke.json" if args.smoke else "links.json" if getattr(args, "links", False) else "results.json"
+    name = ("smoke.json" if args.smoke else "links.json" if getattr(args, "links", False)
+            else "ocr.json" if getattr(args, "ocr", False) else "results.json")
     out = Path(args.json or (cache_dir() / name))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
@@ -213,6 +223,8 @@ def _fmt(x, digits=0) -> str:
 
 
 def render(results: dict) -> str:
+    if results.get("ocr"):  # `bench --ocr` runs only the OCR section
+        return render_ocr(results["ocr"])
     lines = []
     add = lines.append
     if results.get("extraction"):  # absent from a --links run

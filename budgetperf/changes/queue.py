@@ -51,6 +51,7 @@ ORDER = [
     "review:weights_off",
     "review:year_missing",
     "review:unit_missing",
+    "review:ocr_low_confidence",
     "warning:narrative_vs_table",
     "warning:unit_or_measure_wrong",
     "warning:execution_score",
@@ -71,6 +72,8 @@ ORDER = [
     "warning:execution_missing",
     "review:repeated_content",
     "review:unit_inferred",
+    "review:ocr_corrected",
+    "review:ocr_scanned",
     "review:year_inferred",
 ]
 # An audit error whose rule is not listed above ranks with the errors, a warning

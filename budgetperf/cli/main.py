@@ -41,7 +41,8 @@ def _error(message: str) -> int:
 
 def _result_dict(p) -> dict:
     r = p.result
-    return {"file": p.incoming.name, "stored_as": p.stored_as, "status": r.status, "status_zh": p.status_zh,
+    return {"file": p.incoming.name, "batch": p.incoming.batch, "stored_as": p.stored_as, "status": r.status,
+            "status_zh": p.status_zh,
             "doc_id": r.doc_id, "projects": r.projects, "indicators": r.indicators, "checks": r.checks,
             "duplicate_of": r.duplicate_of, "reason": r.reason_en, "reason_zh": r.reason_zh,
             # the same report stored in another file (probable duplicate) or another version of it
@@ -80,12 +81,19 @@ def _cmd_build(args) -> int:
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
+def _ocr_progress(name: str, page: int, pages: int) -> None:
+    """Per-page progress of OCR on stderr (a scanned report takes seconds a page)."""
+    print(f"  文字识别 {name}：第 {page}/{pages} 页", file=sys.stderr, flush=True)
+
+
 def _cmd_ingest(args) -> int:
+    from budgetperf.reading.ocr import progress_to
     from budgetperf.storing import intake
     from budgetperf.storing.reference import load_reference
 
     ref = load_reference()
-    prepared = intake.prepare([intake.Incoming.from_path(f) for f in args.files], ref)
+    with progress_to(_ocr_progress):  # a .zip batch is unpacked: one result line per member
+        prepared = intake.prepare([intake.Incoming.from_path(f) for f in args.files], ref)
     report = intake.add_reports(prepared, intake.cli_editor(), via="cli", db_path=args.db,
                                 reports_dir=args.reports, ref=ref)
     if args.json:
@@ -93,7 +101,7 @@ def _cmd_ingest(args) -> int:
         print()
     else:
         for p in report.items:
-            print(f"{_label(p.status_zh)}{p.incoming.name}：{p.message_zh}")
+            print(f"{_label(p.status_zh)}{p.incoming.shown}：{p.message_zh}")
     if report.log_problem:
         print(f"注意：{report.log_problem}", file=sys.stderr)
     return 1 if report.has_failures else 0
@@ -337,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("ingest", help="导入报告文件（原件保存到报告文件夹）")
+    p = sub.add_parser("ingest", help="导入报告文件（.zip 压缩包逐个导入其中的报告；原件保存到报告文件夹）")
     p.add_argument("--db", help="数据库路径")
     p.add_argument("--reports", help="保存原件的报告文件夹（默认 BUDGETPERF_REPORTS_DIR）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")

@@ -43,6 +43,9 @@ class Cell:
     col: int | None = None
     col_span: int = 1
     is_continuation: bool = False
+    # OCR only: the lowest recognition score (0..1) of the words in the cell; None
+    # for text that was not recognised from an image (it is exact).
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,18 @@ class Table:
 Block = Paragraph | Table
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a line sits in the original file, beside its line number: the page
+    (PDF, OFD, scan; 1-based), the sheet (Excel) and the table (1-based count of
+    tables in the document, None outside tables). 数据来源 shows it next to the
+    line, so a person can find the value in the original."""
+
+    page: int | None = None
+    sheet: str | None = None
+    table: int | None = None
+
+
 @dataclass
 class SourceDocument:
     """A file turned into text lines plus ordered blocks.
@@ -76,6 +91,16 @@ class SourceDocument:
     lines: list[str]
     blocks: list[Block] = field(default_factory=list)
     encoding: str | None = None
+    # line number -> where it is in the file (see `Place`); lines not listed have
+    # no place beyond their number (a .txt file).
+    places: dict[int, Place] = field(default_factory=dict)
+    # line number -> the lowest OCR recognition score (0..1) of a word on that
+    # line, for lines recognised from a scanned page or image only. The extractor
+    # turns scores under `LOW_CONFIDENCE` on lines a value came from into a
+    # needs_review reason (`understanding.doubts`); exact text has no entry.
+    confidence: dict[int, float] = field(default_factory=dict)
+    # pages read by OCR (1-based), for the message that says a file was a scan
+    ocr_pages: tuple[int, ...] = ()
 
     def snippet(self, line_start: int, line_end: int, limit: int = 400) -> str:
         """The source text of a line range, trimmed for display."""
@@ -83,6 +108,28 @@ class SourceDocument:
             return ""
         text = "\n".join(self.lines[line_start - 1 : line_end]).strip()
         return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# A line OCR read with a word scored lower than this is worth a person's look. The
+# engine scores clean print at 0.95-1.0 and garbled or half-read text (a line it
+# took upside down, specks read as characters) well below 0.9; it also misreads a
+# few characters with full confidence, which no threshold catches (see
+# `understanding.scanned`).
+LOW_CONFIDENCE = 0.9
+
+
+def number_tables(doc: SourceDocument) -> SourceDocument:
+    """Fill `places[line].table` with the 1-based index of the table each table
+    line belongs to, keeping the page or sheet a reader already set."""
+    index = 0
+    for block in doc.blocks:
+        if not isinstance(block, Table):
+            continue
+        index += 1
+        for line in range(block.line_start, block.line_end + 1):
+            place = doc.places.get(line, Place())
+            doc.places[line] = Place(place.page, place.sheet, index)
+    return doc
 
 
 # Characters that Word/WPS exports and PDF text layers scatter through reports.

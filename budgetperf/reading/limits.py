@@ -16,6 +16,11 @@
   (`InflateBudget`, the same ``BUDGETPERF_MAX_UNPACKED_MB``), checked piece by
   piece, so a stream bomb is refused before it is held (pdf.py hands it to pdfminer).
 
+- .zip batches of reports: at most `MAX_BATCH_MEMBERS` members and the unpacked
+  total above; each member as large as one report may be, with a single report's
+  ratio limit, and no nested archive, encrypted member, link or climbing path
+  (`check_batch`, `check_batch_member`; `batches` applies them).
+
 Each check raises `ReadError` with a Chinese message for the UI and an English one
 for logs. No I/O beyond what it is given; the readers call it. Heavy files that
 pass every cap (a huge but honest table) are bounded by the worker process that
@@ -27,6 +32,8 @@ from __future__ import annotations
 import io
 import struct
 import threading
+import re
+import stat
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -213,3 +220,48 @@ def inflate(data: bytes, wbits: int = 15, *, complete: bool = True) -> bytes:
     if complete and not inflater.eof:
         raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
     return out
+
+
+# ---------------------------------------------------------------------------
+# .zip batches of reports: the archive as a whole, then each member, with the same
+# limits a single upload has (size, zip bomb) plus the ones only archives need.
+
+MAX_BATCH_MEMBERS = 1000
+NESTED_ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+
+
+def check_batch(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a batch with more members than MAX_BATCH_MEMBERS or whose members
+    declare more than BUDGETPERF_MAX_UNPACKED_MB in all (checked before unpacking)."""
+    if len(members) > MAX_BATCH_MEMBERS:
+        raise ReadError(f"batch has {len(members)} members (limit {MAX_BATCH_MEMBERS})",
+                        f"压缩包内有 {len(members)} 个文件，超过 {MAX_BATCH_MEMBERS} 个的上限，请分批上传。")
+    total = sum(m.file_size for m in members)
+    limit = max_unpacked_bytes()
+    if total > limit:
+        raise ReadError(f"batch unpacks to {_mb(total)}, over the {_mb(limit)} limit (BUDGETPERF_MAX_UNPACKED_MB)",
+                        f"压缩包解压后有 {_mb(total)}，超过上限 {_mb(limit)}，疑似压缩炸弹或内容过多，未读取"
+                        "（确需导入请分批上传，或调整设置 BUDGETPERF_MAX_UNPACKED_MB）。")
+
+
+def check_batch_member(member: zipfile.ZipInfo, path: str) -> None:
+    """Refuse one member of a batch: an archive inside the archive (not unpacked:
+    one level only), an encrypted or linked member, a path that climbs out of the
+    archive, a member larger than a single report may be, or one that expands like
+    a zip bomb. `path` is the member's decoded name."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    if path.startswith(("/", "\\")) or ".." in parts or (parts and re.match(r"^[A-Za-z]:", parts[0])):
+        raise ReadError(f"unsafe path in the archive: {path!r}",
+                        "压缩包中的文件路径不安全（绝对路径或含「..」），未读取")
+    if path.lower().endswith(NESTED_ARCHIVES):
+        raise ReadError("an archive inside the archive is not unpacked",
+                        "压缩包中又是压缩包：只解开一层，请把其中的报告直接放进压缩包后再上传")
+    if member.flag_bits & 0x1:
+        raise ReadError("encrypted member", "文件在压缩包中加了密码，无法读取")
+    if stat.S_ISLNK(member.external_attr >> 16):
+        raise ReadError("symbolic link in the archive", "压缩包中的这个条目是链接而不是文件，未读取")
+    check_file_size(member.file_size)
+    if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+        ratio = member.file_size / max(member.compress_size, 1)
+        raise ReadError(f"member expands {ratio:.0f}x (limit {MAX_RATIO}x; zip bomb?)",
+                        f"压缩比高达 {ratio:.0f} 倍（正常文件不超过 {MAX_RATIO} 倍），疑似压缩炸弹，未读取。")

@@ -1,45 +1,41 @@
-"""PDF reports with a text layer: ruled tables and the running text around them.
+"""PDF reports: ruled tables and the running text around them, from the text
+layer, or by OCR for pages that are scans.
 
-Owns turning a PDF into `SourceDocument` lines and blocks with pdfplumber. Per page,
-ruled tables (`find_tables`) become `Table` blocks and the text outside them is
-read line by line; both are kept in reading order (page, then top). `lines` holds
-the PDF's own text lines and one tab-joined line per table row, so provenance
-points at what the PDF shows. Lines that the PDF wrapped inside a sentence are
-joined into one `Paragraph` spanning the wrapped lines.
-
-Tables drawn without ruling lines are found from the gaps between words: a text
-line is cut into fields where the gap is wider than a character, and two or more
-consecutive lines of three or more fields become a table whose columns are the
-fields of its widest line (cells placed by overlap, as for space-aligned text).
-Known limitations: multi-column page layouts and text in images are not handled; the right
-margin used to spot wrapped lines is one for the whole file, so a mix of portrait
-and landscape pages can leave wraps unjoined; a PDF without a text layer (a scan)
-is rejected rather than OCR'd. Must not interpret the report.
+Owns turning a PDF into positioned lines and tables with pdfplumber. Per page,
+ruled tables (`find_tables`) become `PageTable`s and the text outside them is
+read line by line, each line cut into fields where the gap between two characters
+is wider than a character. A page without a text layer (a scanned page: no
+characters, an image) is rendered and read by OCR (`scanned_page_items`),
+page by page, so a PDF with some scanned pages reads whole. From there on
+`layout.assemble` does what every page-based format shares: borderless tables from
+aligned fields, tables broken by a page joined, wrapped lines joined, each line's
+page kept. `lines` holds the PDF's own text lines and one tab-joined line per
+table row, so provenance points at what the PDF shows.
+Known limitations: see `layout`; text in images on a page that also has a text
+layer (a logo, a pasted screenshot) is not read. Must not interpret the report.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 import zlib
-from dataclasses import dataclass, field
 
 from pdfminer import pdftypes
 from pdfminer.lzw import LZWDecoder
 
-from budgetperf.reading.blocks import (
-    Block,
-    Cell,
-    Paragraph,
-    SourceDocument,
-    Table,
-    join_wrapped,
-    normalize_text,
-)
 from budgetperf.reading.limits import BUDGET, inflate, inflate_budget, spend, stream_bomb
+from budgetperf.reading.ocr import (
+    DPI,
+    cache_key,
+    cached_page,
+    page_items as ocr_page_items,
+    recognise,
+    report_progress,
+)
+from budgetperf.reading.blocks import SourceDocument, join_wrapped, normalize_text
+from budgetperf.reading.layout import PageTable, TextLine, assemble
 from budgetperf.reading.problems import ReadError
-from budgetperf.reading.text import column_slot
 
 # pdfminer warns once per glyph for embedded fonts without a FontBBox (common in
 # Chrome and WPS exports); the warnings are not actionable and flood the CLI.
@@ -80,53 +76,31 @@ def _lzwdecode(data: bytes) -> bytes:
 # Installed once, for every read: outside `limits.inflate_budget` nothing is counted.
 pdftypes.zlib, pdftypes.decompress_corrupted, pdftypes.lzwdecode = _BudgetedZlib(), _decompress_corrupted, _lzwdecode
 
-# A sentence may end a line; anything else at the right margin is a wrap.
-_SENTENCE_END = tuple("。！？；：!?;:")
-# A line starting like this opens a new item even if the line above runs on.
-_NEW_ITEM = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?:[.．]\d{1,2})*[、.．](?!\d)"
-    r"|[①-⑳]|第[一二三四五六七八九十\d]+[章节条部分]|附[件表])"
-)
-_PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页(?:\s*[，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 
 def _clean(text: str) -> str:
     return normalize_text(text)
 
 
-@dataclass
-class _TextLine:
-    text: str
-    page: int
-    top: float
-    x0: float
-    x1: float
-    height: float
-    line_no: int = 0
-    fields: list[tuple[float, float, str]] = field(default_factory=list)  # cut at wide gaps
-
-
-@dataclass
-class _PageTable:
-    rows: list[list[tuple[str, int, int, bool]]]
-    page: int
-    top: float
-    x1: float
-
-
 def read_pdf(data: bytes, name: str) -> SourceDocument:
-    """Read a text-layer PDF report from bytes into paragraphs and tables.
+    """Read a PDF report from bytes into paragraphs and tables; pages without a text
+    layer are read by OCR.
 
-    Raises `ReadError` for data that is not a PDF, is encrypted or has no text layer.
+    Raises `ReadError` for data that is not a PDF, is encrypted, or holds no text
+    either in its text layer or on its scanned pages.
     """
     import pdfplumber
 
-    items: list[_TextLine | _PageTable] = []
-    has_chars = False
+    items: list[TextLine | PageTable] = []
+    scanned: list[int] = []
     try:
         with inflate_budget() as budget, pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
             for page_no, page in enumerate(pdf.pages, start=1):
-                has_chars = has_chars or any(c["text"].strip() for c in page.chars)
-                items.extend(_page_items(page, page_no))
+                if any(c["text"].strip() for c in page.chars):
+                    items.extend(_page_items(page, page_no))
+                elif page.images or page.curves:  # a scan, or text drawn as outlines
+                    scanned.append(page_no)
+                    items.extend(_scanned_page(data, page_no, pages, name))
                 if budget.exceeded:  # pdfminer may have swallowed the refusal somewhere
                     raise stream_bomb()
     except ReadError:
@@ -138,34 +112,52 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         if type(cause).__name__ == "PDFPasswordIncorrect":
             raise ReadError("pdf is password-protected", "PDF 文件已加密，需要密码才能打开，请提供未加密的文件") from exc
         raise ReadError(f"corrupt or unreadable .pdf: {exc}", f"PDF 文件已损坏或无法打开：{exc}") from exc
-    if not has_chars:
-        raise ReadError("pdf has no text layer (scanned image?)", "PDF 没有文字层（可能是扫描件），无法提取")
-    items = _join_split_tables(_aligned_tables(items))
-
-    lines: list[str] = []
-    tables: dict[int, Table] = {}
-    for index, item in enumerate(items):
-        if isinstance(item, _TextLine):
-            lines.append(item.text)
-            item.line_no = len(lines)
-        else:
-            rows = []
-            for cells in item.rows:
-                lines.append("\t".join(text for text, *_ in cells))
-                rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in cells))
-            tables[index] = Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end)
-    return SourceDocument(file=name, fmt="pdf", lines=lines, blocks=_blocks(items, tables))
+    if not items:
+        if scanned:
+            raise ReadError("no text recognised on the scanned pages",
+                            "PDF 是扫描件，但在页面图像中没有识别出文字（图像过于模糊或不是文字），无法提取")
+        raise ReadError("pdf has no text layer (and no page image to recognise)",
+                        "PDF 没有文字层，也没有可识别文字的页面图像，无法提取")
+    items.sort(key=lambda it: it.page)  # stable: each page's own order stays
+    return assemble(items, name, "pdf", ocr_pages=tuple(scanned))
 
 
-def _page_items(page, page_no: int) -> list[_TextLine | _PageTable]:
+def _scanned_page(data: bytes, page_no: int, pages: int, name: str) -> list[TextLine | PageTable]:
+    """OCR of one scanned page, from the cache when this file's page was read before."""
+    key = cache_key(data, f"pdf-page-{page_no}")
+    page = cached_page(key)
+    if page is None:
+        page = recognise(render_page(data, page_no), key)
+    report_progress(name, page_no, pages)
+    return ocr_page_items(page, page_no)
+
+
+def render_page(data: bytes, page_no: int, dpi: int = DPI):
+    """One PDF page as a grayscale image (numpy array) at `dpi`, via pypdfium2
+    (pdfplumber's own renderer)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[page_no - 1]
+        try:
+            return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _page_items(page, page_no: int) -> list[TextLine | PageTable]:
     """Tables and the text lines outside them on one page, sorted top to bottom."""
     found = page.find_tables()
     boxes = [t.bbox for t in found]
-    items: list[_TextLine | _PageTable] = []
+    items: list[TextLine | PageTable] = []
     for table in found:
         rows = [r for r in _table_texts(table) if any(text for text, *_ in r)]
         if rows:
-            items.append(_PageTable(rows, page_no, table.bbox[1], table.bbox[2]))
+            items.append(PageTable(rows, page_no, table.bbox[1], table.bbox[2]))
 
     def outside_tables(obj) -> bool:
         if obj.get("object_type") != "char":
@@ -175,17 +167,17 @@ def _page_items(page, page_no: int) -> list[_TextLine | _PageTable]:
 
     for line in page.filter(outside_tables).extract_text_lines(return_chars=True):
         fields = _fields(line["chars"])
-        text = "  ".join(t for _, _, t in fields) if len(fields) >= 3 else _clean(line["text"]).strip()
+        text = "  ".join(f[2] for f in fields) if len(fields) >= 3 else _clean(line["text"]).strip()
         if text:
-            items.append(_TextLine(text, page_no, line["top"], line["x0"], line["x1"], line["bottom"] - line["top"],
+            items.append(TextLine(text, page_no, line["top"], line["x0"], line["x1"], line["bottom"] - line["top"],
                                    fields=fields))
     items.sort(key=lambda it: it.top)
     return items
 
 
-def _fields(chars) -> list[tuple[float, float, str]]:
+def _fields(chars) -> list[tuple[float, float, str, None]]:
     """A line's text cut where the gap between two characters is wider than a
-    character: (x0, x1, text) per field. Words inside a field keep one space."""
+    character: (x0, x1, text, no OCR score) per field. Words inside a field keep one space."""
     fields: list[list] = []
     for ch in chars:
         text = ch["text"]
@@ -203,67 +195,7 @@ def _fields(chars) -> list[tuple[float, float, str]]:
     for x0, x1, text in fields:
         text = _clean(text).strip()
         if text:
-            out.append((x0, x1, text))
-    return out
-
-
-def _aligned_tables(items: list) -> list:
-    """Runs of two or more consecutive text lines of a page with three or more fields
-    each become a table (tables drawn without ruling lines)."""
-    out: list = []
-    run: list[_TextLine] = []
-
-    def flush() -> None:
-        if len(run) >= 2:
-            out.append(_table_from_lines(run))
-        else:
-            out.extend(run)
-        run.clear()
-
-    for item in items:
-        if isinstance(item, _TextLine) and len(item.fields) >= 3 and (not run or run[-1].page == item.page):
-            run.append(item)
-            continue
-        flush()
-        out.append(item)
-    flush()
-    return out
-
-
-def _table_from_lines(lines: list[_TextLine]) -> _PageTable:
-    """Cells under the columns of the widest line, each field placed by overlap."""
-    grid = max(lines, key=lambda ln: len(ln.fields))
-    spans = [(x0, x1) for x0, x1, _ in grid.fields]
-    rows = []
-    for line in lines:
-        texts = [""] * len(spans)
-        for x0, x1, text in line.fields:
-            slot = column_slot(spans, x0, x1)
-            texts[slot] = (texts[slot] + " " + text).strip()
-        rows.append([(t, k, 1, False) for k, t in enumerate(texts)])
-    return _PageTable(rows, lines[0].page, lines[0].top, max(ln.x1 for ln in lines))
-
-
-def _join_split_tables(items: list[_TextLine | _PageTable]) -> list[_TextLine | _PageTable]:
-    """A table that ends one page and one that starts the next are one table broken by
-    the page: join them so the rows on the second page keep the header above them.
-    The page number printed between them moves after the joined table."""
-    out: list[_TextLine | _PageTable] = []
-    held: list[_TextLine] = []  # page numbers printed after the last table
-    for item in items:
-        last = out[-1] if out else None
-        if isinstance(last, _PageTable):
-            if isinstance(item, _TextLine) and _PAGE_NUMBER.match(item.text):
-                held.append(item)
-                continue
-            if isinstance(item, _PageTable) and item.page == last.page + 1:
-                last.rows.extend(item.rows)
-                last.page = item.page
-                continue
-        out.extend(held)
-        held.clear()
-        out.append(item)
-    out.extend(held)
+            out.append((x0, x1, text, None))
     return out
 
 
@@ -286,45 +218,3 @@ def _table_texts(table) -> list[list[tuple[str, int, int, bool]]]:
                 cells.append(("", col, 1, True))
         out.append(cells)
     return out
-
-
-def _blocks(items: list[_TextLine | _PageTable], tables: dict[int, Table]) -> list[Block]:
-    """Paragraphs from runs of text lines (joining wraps) and the tables between them."""
-    text_lines = [it for it in items if isinstance(it, _TextLine)]
-    right = max([t.x1 for t in text_lines] + [it.x1 for it in items if isinstance(it, _PageTable)], default=0)
-    left = min((t.x0 for t in text_lines), default=0)
-    blocks: list[Block] = []
-    run: list[_TextLine] = []
-
-    def flush() -> None:
-        if run:
-            text = join_wrapped([t.text for t in run])
-            blocks.append(Paragraph(text, run[0].line_no, run[-1].line_no))
-            run.clear()
-
-    for index, item in enumerate(items):
-        if isinstance(item, _PageTable):
-            flush()
-            blocks.append(tables[index])
-            continue
-        if _PAGE_NUMBER.match(item.text):
-            continue  # a page number between two halves of a paragraph must not split it
-        if run and not _is_wrap(run[-1], item, left, right):
-            flush()
-        run.append(item)
-    flush()
-    return blocks
-
-
-def _is_wrap(above: _TextLine, below: _TextLine, left: float, right: float) -> bool:
-    """True when `below` continues the paragraph of `above`: `above` runs to the right
-    margin, and `below` is neither indented (a new paragraph) nor a numbered item or
-    heading. A line that ends a sentence continues only when it is completely full:
-    in justified CJK text a full line ending in 。 is still mid-paragraph."""
-    char = max(above.height, below.height, 1.0)
-    reach = char if above.text.endswith(_SENTENCE_END) else 2 * char
-    return (
-        above.x1 >= right - reach
-        and below.x0 <= left + char
-        and not _NEW_ITEM.match(below.text)
-    )

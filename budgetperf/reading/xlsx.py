@@ -28,6 +28,7 @@ import io
 from budgetperf.reading.blocks import (
     Block,
     Cell,
+    Place,
     SourceDocument,
     Table,
     join_wrapped,
@@ -54,17 +55,19 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
 
     lines: list[str] = []
     blocks: list[Block] = []
+    places: dict[int, Place] = {}
     formula_sheets = formulas.worksheets if formulas is not None else [None] * len(workbook.worksheets)
     for sheet, formula_sheet in zip(workbook.worksheets, formula_sheets):
         rows: list[tuple[Cell, ...]] = []
         for grid_cells in _sheet_rows(sheet, formula_sheet):
             lines.append("\t".join(c[0] for c in grid_cells))
+            places[len(lines)] = Place(sheet=sheet.title)
             rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in grid_cells))
         if rows:
             blocks.append(Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end))
     if not lines:
         raise ReadError("workbook has no data", "Excel 文件中没有数据")
-    return SourceDocument(file=name, fmt="xlsx", lines=lines, blocks=blocks)
+    return SourceDocument(file=name, fmt="xlsx", lines=lines, blocks=blocks, places=places)
 
 
 def _sheet_rows(sheet, formula_sheet=None) -> list[list[tuple[str, int, int, bool]]]:

@@ -5,7 +5,9 @@ is built from it, so every write keeps the two in step:
 
 - `prepare_one` reads and extracts one incoming file (upload bytes or a path) under
   a sanitized name (`sanitize_filename`: no folders, no control characters, a
-  bounded length), without touching the store: the page shows it as a preview;
+  bounded length), without touching the store: the page shows it as a preview; a
+  .zip batch is unpacked first (`unpack`, `prepare_all`): each member is one
+  incoming file with its own result, under the limits of a single upload;
 - `add_reports` publishes the prepared files in one write (`publish.publish`, via
   `loading.add_extractions`): each becomes 新增 (added), 重复 (unchanged: same content
   already stored), 替换 (replaced: a new version of a stored file name) or 失败
@@ -38,7 +40,7 @@ import pandas as pd
 
 from budgetperf import settings
 from budgetperf.changes import duplicates, writelog
-from budgetperf.reading import ReadError, formats, limits
+from budgetperf.reading import ReadError, batches, formats, limits
 from budgetperf.storing import building, extracting, journal, loading, publish, schema
 from budgetperf.storing.extracting import IngestResult
 from budgetperf.storing.reference import load_reference
@@ -79,11 +81,18 @@ def sanitize_filename(name: str) -> str:
 
 @dataclass
 class Incoming:
-    """A file to add: upload bytes (`data`) or a file on disk (`path`)."""
+    """A file to add: upload bytes (`data`) or a file on disk (`path`); a member of a
+    .zip batch names the batch it came from (`batch`)."""
 
     name: str
     data: bytes | None = None
     path: Path | None = None
+    batch: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """How a result line names it: the file, or the batch and the file in it."""
+        return f"{self.batch} › {self.name}" if self.batch else self.name
 
     @classmethod
     def from_path(cls, path: str | Path) -> Incoming:
@@ -166,6 +175,9 @@ def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = N
     if formats.format_for(suffix) is None:
         problem = formats.unsupported(suffix)
         return _failed(incoming, stored_as, problem.message_zh, problem.message_en)
+    if formats.is_batch(suffix):  # a .zip inside a batch, or handed here directly
+        return _failed(incoming, stored_as, "压缩包请整体上传或导入：其中每个文件分别读取（压缩包中的压缩包不解开）",
+                       "a .zip is unpacked only at the top level of an upload or ingest")
     try:
         limits.check_file_size(incoming.size())
     except ReadError as exc:
@@ -183,11 +195,42 @@ def prepare_one(incoming: Incoming, ref: Reference, corrections: dict | None = N
     return Prepared(incoming, stored_as, ex, result)
 
 
+def unpack(incoming: Incoming) -> tuple[list[Incoming], list[Prepared]]:
+    """A .zip batch as its members (each then goes through `prepare_one`, so every
+    member meets the limits of a single upload and gets its own result line), and
+    the members refused while unpacking (nested archives, unsafe paths, bombs …) as
+    failed results. Any other file comes back as it is."""
+    if not formats.is_batch(Path(incoming.name).suffix):
+        return [incoming], []
+    batch = incoming.name
+    try:
+        found = batches.members(incoming.read_bytes(), batch)
+    except ReadError as exc:
+        return [], [_failed(incoming, sanitize_filename(batch), exc.message_zh, exc.message_en)]
+    except OSError as exc:
+        return [], [_failed(incoming, sanitize_filename(batch), f"无法读取文件：{exc.strerror or exc}",
+                            f"cannot read: {exc}")]
+    members, refused = [], []
+    for m in found:
+        item = Incoming(m.name, data=m.data, batch=batch)
+        if m.problem is not None:
+            refused.append(_failed(item, sanitize_filename(m.name), m.problem.message_zh, m.problem.message_en))
+        else:
+            members.append(item)
+    return members, refused
+
+
+def prepare_all(incoming: Incoming, ref: Reference, corrections: dict | None = None) -> list[Prepared]:
+    """`prepare_one` for a file, or for each member of a .zip batch (`unpack`)."""
+    members, refused = unpack(incoming)
+    return refused + [prepare_one(item, ref, corrections) for item in members]
+
+
 def prepare(incoming: list[Incoming], ref: Reference | None = None) -> list[Prepared]:
-    """`prepare_one` for each file (the page calls prepare_one itself for its progress bar)."""
+    """`prepare_all` for each file (the page calls prepare_one itself for its progress bar)."""
     ref = ref or load_reference()
     corrections = extracting.current_corrections()
-    return [prepare_one(item, ref, corrections) for item in incoming]
+    return [p for item in incoming for p in prepare_all(item, ref, corrections)]
 
 
 # ---------------------------------------------------------------------------
@@ -230,7 +273,7 @@ def preview_row(prepared: Prepared, stored: pd.DataFrame) -> dict:
     """One row of the upload preview: the facts a user checks before committing
     (typed values; `app.manage` gives the Chinese headers and formats)."""
     status = predict_status(prepared, stored)
-    row = {"file": prepared.incoming.name, "stored_as": prepared.stored_as, "status": status,
+    row = {"file": prepared.incoming.shown, "stored_as": prepared.stored_as, "status": status,
            "status_zh": OUTCOME_ZH[status], "region": None, "unit": None, "year": None, "projects": None,
            "budget_wan": None, "indicators": None, "warnings": None, "review": None, "note": None}
     if prepared.extraction is None:
@@ -351,7 +394,8 @@ def add_reports(prepared: list[Prepared], editor: str, *, via: str = "app", db_p
         return [writelog.WriteEntry(
             "add", editor, p.result.status, file=p.stored_as, doc_id=p.result.doc_id, via=via,
             detail=p.result.reason_zh if p.result.status == "failed" else p.message_zh,
-            extra={"uploaded_as": p.incoming.name} if p.incoming.name != p.stored_as else {},
+            extra={**({"uploaded_as": p.incoming.name} if p.incoming.name != p.stored_as else {}),
+                   **({"batch": p.incoming.batch} if p.incoming.batch else {})},
         ) for p in prepared]
 
     def plan(changed: bool, intent: journal.Intent) -> None:

@@ -36,6 +36,11 @@ def _lines(p: Provenance | None) -> tuple[int | None, int | None, str | None]:
     return p.line_start, p.line_end, p.snippet
 
 
+def _place(place) -> tuple[int | None, str | None, int | None]:
+    """(page, sheet, table index) of a line, as `source_lines` stores them."""
+    return (place.page, place.sheet, place.table) if place is not None else (None, None, None)
+
+
 def is_synthetic(ex: Extraction) -> bool:
     """A document made by `budgetperf synth` carries its marker line."""
     return any(SYNTHETIC_MARKER in line for line in ex.source.lines[-40:])
@@ -56,7 +61,8 @@ def document_rows(ex: Extraction) -> dict[str, list[tuple]]:
         is_synthetic(ex), f.is_excluded, digest(ex.corrections),
         same.key if same else None, same.report_key if same else None,
     ))
-    rows["source_lines"] = [(doc_id, i + 1, line) for i, line in enumerate(ex.source.lines)]
+    places = ex.source.places
+    rows["source_lines"] = [(doc_id, i + 1, line, *_place(places.get(i + 1))) for i, line in enumerate(ex.source.lines)]
     if f.is_excluded:  # 不是绩效报告: the file stays listed and readable, in no figure
         rows["corrections_applied"] = _applied_rows(ex, doc_id, {})
         return rows

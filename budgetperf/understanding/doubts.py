@@ -35,6 +35,10 @@ REVIEW_CODES = {
     "region_unknown": "地区未识别",
     "unit_missing": "单位未识别",
     "repeated_content": "内容重复",
+    # scanned reports (understanding.scanned)
+    "ocr_low_confidence": "识别可信度低",
+    "ocr_corrected": "识别字形已更正",
+    "ocr_scanned": "扫描件（文字识别）",
 }
 
 UNNAMED_PROJECT = "未命名项目"

@@ -38,6 +38,7 @@ from budgetperf.understanding.records import (
     v,
 )
 from budgetperf.understanding.repeats import collapse_repeats
+from budgetperf.understanding.scanned import add_ocr_reasons, correct_slips
 
 
 class NotAReportError(ReadError):
@@ -68,6 +69,7 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
     the generic evaluation reading finds (possibly no project) and a review reason.
     Only a file with none of that vocabulary raises `NotAReportError`.
     """
+    slips = correct_slips(doc, ref)  # OCR'd lines only: 三内峡市 → 三门峡市 before anything reads them
     facts = DocumentFacts(file=doc.file, fmt=doc.fmt, encoding=doc.encoding, line_count=len(doc.lines))
     streams = with_stream_tables(doc)  # a PDF's word-stream tables rebuilt before any shape is judged
     doc = streams.doc
@@ -102,6 +104,7 @@ def extract_document(doc: SourceDocument, ref: Reference) -> DocumentFacts:
             # Kept apart from `grade`: the band is our reading, not the report's words.
             p.grade_derived = grade_for_score(v(p.total_score))
     add_review_reasons(facts)
+    add_ocr_reasons(doc, facts, slips)
     return facts
 
 

@@ -5,7 +5,7 @@ with docs as (
     select doc_id from documents where file = $doc
 ),
 final as (
-    select line_no, text
+    select line_no, text, page, sheet, table_index
     from source_lines
     where doc_id in (select doc_id from docs)
       and line_no between coalesce($line_from, 1) and coalesce($line_to, 2147483647)

@@ -14,7 +14,7 @@ create table if not exists regions (
 create table if not exists documents (
     doc_id varchar primary key,      -- first 16 hex digits of the content hash
     file varchar not null,
-    fmt varchar not null,            -- txt | docx | pdf | xlsx
+    fmt varchar not null,            -- txt | docx | pdf | xlsx | html | xls | doc | wps | et | image | ofd
     encoding varchar,
     content_hash varchar not null unique,
     region varchar,
@@ -56,6 +56,11 @@ create table if not exists source_lines (
     text varchar,
     primary key (doc_id, line_no)
 );
+-- Where a line sits in the original (reading.blocks.Place), NULL where the format has
+-- no such place: the page (PDF, OFD, scan), the sheet (Excel), the 1-based table index.
+alter table source_lines add column if not exists page integer;
+alter table source_lines add column if not exists sheet varchar;
+alter table source_lines add column if not exists table_index integer;
 
 create table if not exists units (
     unit varchar not null,
