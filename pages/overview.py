@@ -18,9 +18,12 @@ if year is None:
 
 k, prev = by_year.loc[year], briefing.previous_year(by_year, year)
 p = by_year.loc[prev] if prev else None
+others = {key: v for key, v in f.items() if key != "years"}
+like = store_cache.query("overview/like_for_like", **others, year=year, previous=prev).iloc[0] if prev else None
 ranking = store_cache.query("overview/region_ranking", **{**f, "years": [year]}, pins=sidebar.pins(), limit=charts.TOP_N, top=0)
 overview.headline(briefing.headline(year, k, ranking), ranking.iloc[0] if not ranking.empty else None)
-overview.briefing_cards(briefing.year_cards(year, k, p, prev))
+overview.briefing_cards(briefing.year_cards(year, k, p, prev, like=like))
+display.note(briefing.coverage_note(year, prev, like))
 if f["years"] and len(f["years"]) > 1:
     st.caption(f"选了多个年度：上面的句子和卡片说的是其中最近的 {year} 年；图和表包含所选的全部年度。")
 

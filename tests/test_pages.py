@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import shutil
 from pathlib import Path
@@ -326,11 +327,19 @@ def test_kpis_follow_the_project_filter(dash_env):
     assert m["审核发现（2021 年）"] == "1 条" and m["加权执行率（2021 年）"] == "100.00%"
 
 
-def test_kpis_compare_with_the_previous_year(province_env):
+def test_kpis_compare_with_the_previous_year_like_for_like(province_env):
+    # the province's copies put other counties in other years: whatever the two
+    # years share is what the cards compare, and the caption says how many
     at = open_app()
     rate = next(m for m in at.metric if m.label == "加权执行率（2021 年）")
     budget = next(m for m in at.metric if m.label == "预算（2021 年）")
-    assert "个百分点" in rate.delta and "万元" in budget.delta and "与 2020 年相比" in budget.help
+    projects = next(m for m in at.metric if m.label == "项目数（2021 年）")
+    assert "个" in projects.delta and "与 2020 年的全部项目相比" in projects.help  # the coverage change
+    covered = re.search(r"同比只比较两年都有的 ([\d,]+) 个项目（2021 年共 [\d,]+ 个，2020 年共 [\d,]+ 个）", texts(at))
+    if covered:
+        assert "个百分点" in rate.delta and "万元" in budget.delta and "两年都有的" in budget.help
+    else:
+        assert "2021 年与 2020 年没有相同的评价项目" in texts(at) and not rate.delta and not budget.delta
 
 
 def test_attention_lists_rank_regions_and_projects(province_env):
@@ -571,3 +580,34 @@ def test_pages_show_reports_without_year_or_known_region(make_store, monkeypatch
     assert any("年度未知" in json.dumps(f.to_plotly_json(), ensure_ascii=False, default=str) for f in figures)
     at = open_app("pages/audit.py")
     assert "地区未知" in texts(at)
+
+
+# ---------------------------------------------------------------------------
+# year-on-year like for like (issue 21): the change over the projects present in
+# both years, with the coverage change beside it
+
+@pytest.fixture(scope="module")
+def two_year_store(make_store, tmp_path_factory) -> Path:
+    """One county's project in 2020 and 2021 (110 万元 both years, executed 80.00
+    then 98.69) and a second, large project only in 2021 (500 万元)."""
+    folder = tmp_path_factory.mktemp("two_years")
+    seed = (ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt").read_text(encoding="utf-8")
+    (folder / "a2021.txt").write_text(seed, encoding="utf-8")
+    (folder / "a2020.txt").write_text(seed.replace("2021", "2020").replace("98.69", "80.00")
+                                      .replace("89.72%", "72.73%"), encoding="utf-8")
+    (folder / "b2021.txt").write_text(seed.replace("网络宣传管理和文化建设经费", "网络安全应急演练经费")
+                                      .replace("110万元", "500万元").replace("98.69", "500")
+                                      .replace("89.72%", "100%"), encoding="utf-8")
+    return make_store(sorted(folder.iterdir()), name="two_years")
+
+
+def test_year_on_year_compares_the_same_projects(two_year_store, monkeypatch):
+    monkeypatch.setenv("BUDGETPERF_DB", str(two_year_store))
+    at = open_app()
+    budget = next(m for m in at.metric if m.label == "预算（2021 年）")
+    rate = next(m for m in at.metric if m.label == "加权执行率（2021 年）")
+    projects = next(m for m in at.metric if m.label == "项目数（2021 年）")
+    assert budget.value == "610.00 万元" and budget.delta == "+0.00 万元（+0.0%）"  # not +500 (+454.5%)
+    assert rate.delta == "+16.99 个百分点"  # 89.72 against 72.73 on the same project
+    assert projects.delta == "+1 个"  # the coverage change, said as such
+    assert "同比只比较两年都有的 1 个项目（2021 年共 2 个，2020 年共 1 个）" in texts(at)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from budgetperf import charts
 from budgetperf.app import filter_specs, registry
+from budgetperf.charts import safe
 from budgetperf.app.frame import export_filename, record_export
 from budgetperf.app.navigation import on_chart_select
 from budgetperf.app.sidebar import figure_context, filter_params
@@ -52,6 +53,13 @@ def _years_in(df: pd.DataFrame | None) -> list[int]:
         if df is not None and column in df:
             return [int(y) for y in df["year"].dropna().unique()]
     return []
+
+
+def note(text: str | None) -> None:
+    """A one-line note under a block (what a comparison covers); nothing when None.
+    Its words may name regions or projects: shown as text (`safe.md`)."""
+    if text:
+        st.caption(safe.md(text))
 
 
 def empty_state(what: str, *, blockers: Sequence[str] = ()) -> None:
