@@ -51,10 +51,16 @@ def open_app(page: str | None = None, *, state: dict | None = None, query: dict 
     return at.run(timeout=TIMEOUT)
 
 
+def shown(markdown: str) -> str:
+    """Markdown as a reader sees it: the backslash escapes that keep a report's words
+    text (`charts.safe.md`) removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown))
+
+
 def texts(at: AppTest) -> str:
     """Everything a user reads on the page, as one string (metrics, tables, messages)."""
     parts = [m.label + " " + m.value for m in at.metric]
-    parts += [e.value for kind in ("title", "subheader", "caption", "info", "warning", "error", "markdown")
+    parts += [shown(e.value) for kind in ("title", "subheader", "caption", "info", "warning", "error", "markdown")
               for e in getattr(at, kind)]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)
@@ -282,7 +288,7 @@ def test_overview(dash_env):
 
 
 def headline(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### ")).removeprefix("### ")
+    return shown(next(m.value for m in at.markdown if m.value.startswith("### ")).removeprefix("### "))
 
 
 @pytest.mark.parametrize("state, sentence", [
@@ -299,7 +305,7 @@ def test_the_headline_answers_for_the_filters(dash_env, state, sentence):
 
 def test_the_headline_says_why_and_links_to_the_line(dash_env):
     at = open_app(state={"years": [2021]})
-    why = next(c.value for c in at.caption if c.value.startswith("三门峡市："))
+    why = next(shown(c.value) for c in at.caption if c.value.startswith("三门峡市："))
     assert "「网络宣传管理和文化建设经费」执行 98.69 / 110.00 万元，执行率 89.72%" in why
     assert "失分最多：「预算执行率」失 1 分" in why
     at.button(key="headline.source").click().run()
@@ -344,7 +350,7 @@ def test_kpis_compare_with_the_previous_year_like_for_like(province_env):
 
 def test_attention_lists_rank_regions_and_projects(province_env):
     at = open_app(state={"years": [2021]})
-    items = [m.value for m in at.markdown if m.value.startswith("**1. ")]
+    items = [shown(m.value) for m in at.markdown if shown(m.value).startswith("**1. ")]
     assert len(items) == 2 and "89.72%" in items[0] and "99 分" in items[1]
 
 
@@ -373,13 +379,13 @@ def test_tables_sort_numbers_as_numbers(dash_env):
     at = open_app("pages/execution.py")
     table = table_with(at, "budget_wan")
     assert table["budget_wan"].dtype.kind == "f" and table["execution_rate_pct"].dtype.kind == "f"
-    at.selectbox(key="sort.各项目预算执行明细").set_value("budget_wan").run()
+    at.selectbox(key="projects.sort").set_value("budget_wan").run()
     assert table_with(at, "budget_wan")["budget_wan"].tolist() == [2, 21.18, 35, 50, 110]
-    at.segmented_control(key="order.各项目预算执行明细").set_value("从高到低").run()
+    at.segmented_control(key="projects.order").set_value("desc").run()
     assert table_with(at, "budget_wan")["budget_wan"].tolist() == [110, 50, 35, 21.18, 2]
     rates = table_with(at, "execution_rate_pct")
-    at.selectbox(key="sort.各项目预算执行明细").set_value("execution_rate_pct").run()
-    at.segmented_control(key="order.各项目预算执行明细").set_value("从低到高").run()
+    at.selectbox(key="projects.sort").set_value("execution_rate_pct").run()
+    at.segmented_control(key="projects.order").set_value("asc").run()
     rates = table_with(at, "execution_rate_pct")["execution_rate_pct"].tolist()
     assert rates[:2] == [89.72, 100.0]  # not "100.00%" before "89.72%"
 
@@ -436,7 +442,7 @@ def test_scores(dash_env):
 
 def test_regions(dash_env):
     at = open_app("pages/regions.py")
-    assert charts_shown(at) == 4
+    assert charts_shown(at) == 6  # ranking, across years, A versus B, indicator mix, budgets, same project
     shown = texts(at)
     assert "购买舆情监测服务" in shown and "网络舆情搜集发现及网络安全保障服务" in shown
     links = table_with(at, "earlier_project_name")
@@ -611,3 +617,46 @@ def test_year_on_year_compares_the_same_projects(two_year_store, monkeypatch):
     assert rate.delta == "+16.99 个百分点"  # 89.72 against 72.73 on the same project
     assert projects.delta == "+1 个"  # the coverage change, said as such
     assert "同比只比较两年都有的 1 个项目（2021 年共 2 个，2020 年共 1 个）" in texts(at)
+
+
+# ---------------------------------------------------------------------------
+# 地区对比 (issue 21): 对比指标 changes every chart, also with few regions; a region
+# A-versus-B view that reads on a phone; the measure and the pair in the URL
+
+def figure_titles(at: AppTest) -> list[str]:
+    return [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
+
+
+def test_the_measure_changes_the_charts_with_few_regions(dash_env):
+    rate = open_app("pages/regions.py")
+    score = open_app("pages/regions.py", query={"measure": "平均得分"})  # a bound picker's URL holds its label
+    assert rate.session_state["measure"] == "execution_rate_pct" and score.session_state["measure"] == "avg_score"
+    changed = [a != b for a, b in zip(chart_specs(rate)[:3], chart_specs(score)[:3])]
+    assert all(changed), figure_titles(score)  # ranking, across years and A versus B all follow it
+    assert any("平均得分" in t for t in figure_titles(score)[:3])
+
+
+def test_two_regions_side_by_side_year_by_year(dash_env):
+    at = open_app("pages/regions.py", query={"a": "三门峡市", "b": "乐亭县"})
+    assert (at.session_state["a"], at.session_state["b"]) == ("三门峡市", "乐亭县")
+    pair = next(spec for spec in chart_specs(at) if "与" in spec["layout"]["title"]["text"])
+    assert pair["layout"]["title"]["text"].startswith("三门峡市 与 乐亭县")
+    bars = [t for t in pair["data"] if t["type"] == "bar"]
+    assert [t["name"] for t in bars] == ["三门峡市", "乐亭县"] and all(t["orientation"] == "h" for t in bars)
+    assert all(len(t["y"]) == 1 for t in bars)  # one row per year: 2021, whatever the number of projects
+    table = table_with(at, "same_projects")
+    assert set(table["region"]) == {"三门峡市", "乐亭县"} and "没有更早的评价年度" in table["same_projects"].iloc[0]
+
+
+def test_the_pair_compares_the_same_projects_across_years(two_year_store):
+    from budgetperf.charts import briefing
+
+    con = store.connect(two_year_store)
+    try:
+        rows = store.run_query("regions/pair", con=con, a="三门峡市", b="乐亭县").set_index("year")
+    finally:
+        con.close()
+    later = rows.loc[2021].to_dict()
+    assert later["projects"] == 2 and later["matched_projects"] == 1
+    assert briefing.matched_change(later, "execution_rate_pct") == "+16.99 个百分点（1 个项目，较 2020 年）"
+    assert briefing.matched_change(rows.loc[2020].to_dict(), "avg_score") == "—（没有更早的评价年度）"

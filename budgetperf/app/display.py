@@ -6,7 +6,6 @@ notices that fold long lists, and the one-line source note under a page.
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -23,15 +22,44 @@ from budgetperf.app.sidebar import figure_context, filter_params
 from budgetperf.app.store_cache import query
 
 
+# Plotly's own words in Chinese: the toolbar's tooltips and the dates it formats.
+# Streamlit's Plotly bundle registers no locale but English, so the dictionary
+# travels with each chart (config ``locales``), as plotly.js allows.
+PLOTLY_ZH = {
+    "dictionary": {
+        "Autoscale": "自动缩放", "Box Select": "矩形选择", "Lasso Select": "套索选择", "Pan": "平移", "Zoom": "缩放",
+        "Zoom in": "放大", "Zoom out": "缩小", "Reset axes": "重置坐标轴", "Reset view": "重置视图",
+        "Download plot as a png": "下载图片（PNG）", "Download plot as a PNG": "下载图片（PNG）",
+        "Download plot": "下载图片", "Toggle Spike Lines": "显示或隐藏参考线",
+        "Show closest data on hover": "悬停时显示最近的数据", "Compare data on hover": "悬停时比较数据",
+        "Double-click to zoom back out": "双击恢复原来的缩放", "Produced with Plotly.js": "由 Plotly.js 绘制",
+        "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候",
+        "Click to enter Plot title": "点击输入图表标题", "Click to enter X axis title": "点击输入 X 轴标题",
+        "Click to enter Y axis title": "点击输入 Y 轴标题", "Click to enter Colorscale title": "点击输入色阶标题",
+        "Snapshot succeeded": "图片已生成", "Sorry, there was a problem downloading your snapshot!": "抱歉，图片下载失败",
+        "trace": "数据系列", "new text": "新文本",
+    },
+    "format": {
+        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+        "months": ["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
+        "shortMonths": ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
+        "date": "%Y-%m-%d", "decimal": ".", "thousands": ",",
+    },
+}
+
+
 def plotly_config(export_name: str) -> dict:
     """The Plotly config every chart uses: no logo, a short toolbar (it sits above
-    the title), PNG at 2× named after the view, Chinese number separators."""
+    the title) whose tooltips are Chinese, PNG at 2× named after the view, Chinese
+    number separators."""
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": export_filename(export_name)},
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "zoomIn2d", "zoomOut2d",
                                    "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian"],
         "locale": "zh-CN",
+        "locales": {"zh-CN": PLOTLY_ZH},
     }
 
 
@@ -85,7 +113,7 @@ def folded_notice(message: str, items: Sequence[str], *, icon: str = ":material/
     st.warning(message, icon=icon)
     if items:
         with st.expander(f"{what}（{len(items):,}）"):
-            st.markdown("\n".join(f"- {html.escape(str(item))}" for item in items))
+            st.markdown("\n".join(f"- {safe.md(item)}" for item in items))
 
 
 class Kpi(NamedTuple):

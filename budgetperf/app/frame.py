@@ -12,25 +12,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budgetperf.app import registry
-from budgetperf.app.sidebar import filter_chips, filter_params
+from budgetperf.app.sidebar import filter_chips, filter_params, url_problems
+from budgetperf.app.store_cache import query
+from budgetperf.charts import safe
 from budgetperf.export import packs
-
-# Page files, for navigation from one page to another (paths relative to app.py).
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 _PAGE_KEY = "ui.page_title"
 
@@ -91,6 +76,29 @@ _STYLE = """
 [data-testid="InputInstructions"] { display: none !important; }
 [data-testid="stStatusWidget"] label { font-size: 0 !important; }
 [data-testid="stStatusWidget"] label::after { content: "正在更新…"; font-size: 0.875rem; }
+/* The toolbar over a table or chart speaks English (Download as CSV, Search,
+   Show/hide columns, Fullscreen): tables have 导出全部 N 行 below them, charts
+   Plotly's own toolbar in Chinese. */
+[data-testid="stElementToolbar"] { display: none !important; }
+/* A table that is one page of several: its headers would sort that page only, so
+   they take no clicks (the sort picker above sorts the whole result in SQL). */
+[class*="st-key-nosort_"] [data-testid="stDataFrame"] { position: relative; }
+[class*="st-key-nosort_"] [data-testid="stDataFrame"]::before { content: ""; position: absolute; left: 0; right: 0;
+  top: 0; height: 36px; z-index: 5; cursor: default; }
+/* Printing a page (or saving it as PDF): no sidebar, toolbar or buttons, cards
+   side by side and whole, charts not split across pages. */
+@media print {
+  section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stStatusWidget"], [data-testid="stDecoration"], .modebar-container, [data-testid="stPopover"],
+  [data-testid="stBaseButton-tertiary"], [data-testid="stDownloadButton"] { display: none !important; }
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] { margin: 0 !important; padding: 0.5rem !important;
+    max-width: 100% !important; width: 100% !important; }
+  [data-testid="stMetricDelta"] > div, [data-testid="stMetricLabel"] p { white-space: normal !important;
+    word-break: keep-all !important; overflow-wrap: normal !important; }
+  [data-testid="stLayoutWrapper"]:has(> [class*="_card_"]) { flex: 1 1 30% !important; min-width: 30% !important;
+    max-width: 33% !important; break-inside: avoid; }
+  .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+}
 </style>
 """
 
@@ -117,9 +125,31 @@ def page_header(title: str, *, clickable: bool = False) -> None:
         PagesManager.uses_pages_directory = False
         st.rerun()
     st.title(title)
+    synthetic_banner()
+    url_notice()
     filter_chips()
     if clickable:
         st.caption(CLICK_HINT)
+
+
+def synthetic_banner() -> None:
+    """On every page, while the store holds synthetic documents (`budgetperf synth`,
+    ``documents.is_synthetic``): say so before any figure is read."""
+    counts = query("common/synthetic")
+    if counts.empty or not int(counts["synthetic_docs"].iloc[0]):
+        return
+    synthetic, docs = int(counts["synthetic_docs"].iloc[0]), int(counts["docs"].iloc[0])
+    share = "全部" if synthetic == docs else f"其中 {synthetic:,} 份"
+    st.warning(f"**合成数据**：库中 {docs:,} 份文档{share}由程序生成（budgetperf synth），不是真实报告，"
+               "其中的地区、单位、项目和数字均为虚构，只供测试与演示。", icon="⚠️")
+
+
+def url_notice() -> None:
+    """The link's values that cannot be filters (a year that is no year), named once."""
+    problems = url_problems()
+    if problems:
+        listed = "、".join(f"{label}「{safe.md(value[:20])}」" for label, value in problems[:5])
+        st.info(f"链接中的筛选值无效，已忽略：{listed}。年度请写 4 位数字，如 2021。", icon="ℹ️")
 
 
 def page_title() -> str:

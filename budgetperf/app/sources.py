@@ -21,6 +21,7 @@ from budgetperf.app.navigation import (
     nav_button,
 )
 from budgetperf.app.store_cache import query
+from budgetperf.charts import safe
 
 
 def _reset_project() -> None:
@@ -158,6 +159,6 @@ def source_context(file: str, line_start: object, line_end: object, *, context: 
     lines = query("sources/lines", doc=file, line_from=max(1, start - context), line_to=end + context)
     label = f"第 {start} 行" if start == end else f"第 {start}–{end} 行"
     title = f"{name}（文件 {file}）" if name else file
-    st.markdown(f"**原文出处**：{html.escape(title)} {label}{('　' + html.escape(caption)) if caption else ''}")
+    st.markdown(f"**原文出处**：{safe.md(title)} {label}{('　' + safe.md(caption)) if caption else ''}")
     st.html(source_lines_html(lines, start, end))
 

@@ -132,6 +132,13 @@ def query_error_notice(exc: store.QueryError) -> None:
         st.code(f"查询 {exc.name} 失败：{type(exc.error).__name__}: {exc.error}\n{hint}", language=None)
 
 
+def program_error_notice() -> None:
+    """A page failed for a reason of the program's own (not a query, not the store):
+    said in Chinese, with no server path or traceback (those go to the log)."""
+    st.error("本页出错，暂时无法显示。请换一个筛选条件或稍后再试；如果一直出现，请告诉数据管理员出错的时间和页面。",
+             icon="⚠️")
+
+
 def query_all(name: str, **params) -> Callable[[], pd.DataFrame]:
     """A callable fetching every row of a paged query (for an XLSX of the whole list),
     run outside the script: it opens its own read-only connection."""

@@ -219,3 +219,23 @@ def year_cards(year: int, now: pd.Series, before: pd.Series | None, previous: in
         Card(f"需复核文档（{year} 年）", f"{int(now.docs_review):,} 份", "抽取时不确定、需人工看一眼的文档（年度为推断等）",
              link=("audit", "需复核的文档")),
     ]
+
+
+def matched_change(row: dict, measure: str) -> str:
+    """A `regions/pair` row's change against its previous evaluated year, over the
+    projects present in both (like for like): 「+3.20 个百分点（12 个项目，较 2020 年）」;
+    the budget of those projects for a measure that is not per project (量化率)."""
+    previous = row.get("previous_year")
+    if is_missing(previous):
+        return "—（没有更早的评价年度）"
+    matched = 0 if is_missing(row.get("matched_projects")) else int(row["matched_projects"])
+    if not matched:
+        return f"—（{int(previous)} 年没有相同的项目）"
+    where = f"（{matched:,} 个项目，较 {int(previous)} 年）"
+    pairs = {"execution_rate_pct": ("matched_rate_pct", "matched_before_rate_pct", "pct"),
+             "avg_score": ("matched_score", "matched_before_score", "score")}
+    now, before, kind = pairs.get(measure, ("matched_budget_wan", "matched_before_budget_wan", "wan"))
+    delta = change(row.get(now), row.get(before), kind, int(previous))
+    if delta.text is None:
+        return f"—（未披露）{where}"
+    return ("预算 " if kind == "wan" else "") + delta.text + where

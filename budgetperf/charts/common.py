@@ -161,6 +161,8 @@ LABELS: dict[str, str] = {
     "reason": "复核原因",
     # 数据校对 and 审核 (issue 12): a corrected value and a finding's status
     "is_corrected": "已人工更正",
+    # 地区对比's A-versus-B table (issue 21)
+    "same_projects": "较上年（同一批项目）",
     "finding_status": "处理状态",
     "status_by": "处理人",
 }
