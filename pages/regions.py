@@ -28,7 +28,7 @@ with right:
         cells = store_cache.query("regions/heatmap", **{**f, "regions": shown}, measure=measure)
         display.show_chart(charts.region_year_heatmap(cells, measure, order=shown), "地区历年对比", cells)
 
-comparison.pair_view(f, measure, comparison.store_regions())
+comparison.pair_view(f, measure, comparison.store_regions(), shown)
 
 mix = store_cache.query("regions/indicator_mix", **f, by_region=total <= 4)
 trend = store_cache.query("regions/trend", **f, by_region=total <= charts.MANY_REGIONS, pins=sidebar.pins())

@@ -660,3 +660,128 @@ def test_the_pair_compares_the_same_projects_across_years(two_year_store):
     assert later["projects"] == 2 and later["matched_projects"] == 1
     assert briefing.matched_change(later, "execution_rate_pct") == "+16.99 个百分点（1 个项目，较 2020 年）"
     assert briefing.matched_change(rows.loc[2020].to_dict(), "avg_score") == "—（没有更早的评价年度）"
+
+
+# ---------------------------------------------------------------------------
+# a link cannot crash a page (issue 19, item 6); a program fault shows no details
+
+@pytest.mark.parametrize("years", [["²"], ["9" * 40], ["20２1"], ["-1"]])
+def test_a_link_with_a_year_that_is_no_year_says_so(dash_env, years):
+    at = open_app(query={"years": years})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error  # not 「数据库由旧版本生成」, not a traceback
+    assert "链接中的筛选值无效，已忽略：年度「" in texts(at)
+    assert metrics(at)["预算（2021 年）"] == "197.00 万元"  # the rest of the page as without the value
+
+
+@pytest.mark.parametrize("value, year", [("2021", 2021), (" 2021 ", 2021), ("²", None), ("9" * 40, None),
+                                         ("１９９９", None), ("1200", None), ("2021.0", None), (True, None)])
+def test_a_year_is_four_ascii_digits_in_range(value, year):
+    assert filter_specs.valid_year(value) == year
+    assert filter_specs.to_params({"years": [value]})["years"] == ([year] if year else None)
+
+
+def test_a_fault_of_the_program_shows_no_paths(dash_env, monkeypatch):
+    from budgetperf.charts import briefing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("/srv/secret/budgetperf/app.py line 12")
+
+    monkeypatch.setattr(briefing, "headline", broken)
+    at = open_app()
+    assert not at.exception
+    assert "本页出错" in at.error[0].value and "/srv" not in texts(at)
+
+
+def test_users_are_shown_no_error_details():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+# ---------------------------------------------------------------------------
+# synthetic data says so on every page (issue 21)
+
+@pytest.fixture(scope="module")
+def synthetic_store(make_store, tmp_path_factory, ref) -> Path:
+    from budgetperf.synth.corpus import write_corpus
+
+    out = tmp_path_factory.mktemp("synthetic_corpus")
+    write_corpus(out, regions=1, years=(2024, 2024), seed=3, units=1, formats=("txt",), ref=ref)
+    return make_store(sorted((out / "reports").iterdir()), name="synthetic")
+
+
+@pytest.mark.parametrize("page", [None, "pages/execution.py", "pages/sources.py"])
+def test_synthetic_data_is_said_on_every_page(synthetic_store, monkeypatch, page):
+    monkeypatch.setenv("BUDGETPERF_DB", str(synthetic_store))
+    at = open_app(page)
+    assert not at.exception
+    assert any("合成数据" in w.value and "不是真实报告" in w.value for w in at.warning)
+
+
+def test_real_data_has_no_synthetic_banner(dash_env):
+    assert not any("合成数据" in w.value for w in open_app().warning)
+
+
+# ---------------------------------------------------------------------------
+# every table exports all its filtered rows (issue 21)
+
+def test_a_paged_table_exports_every_row(province_env):
+    from budgetperf.app import store_cache
+
+    at = open_app("pages/execution.py")
+    table = table_with(at, "budget_wan")
+    labels = [p.proto.popover.label for p in at.get("popover")]
+    exported = next(label for label in labels if label.startswith("导出全部"))
+    total = int(re.search(r"导出全部 ([\d,]+) 行", exported).group(1).replace(",", ""))
+    assert total > len(table) == tables.PAGE_SIZE  # the page is 50 rows; the export is all of them
+    rows = store_cache.query_all("execution/projects", **{k: None for k in filter_specs.FILTER_KEYS},
+                                 sort="execution_rate_pct", descending=False)()
+    data = tables.table_csv(rows, ["region", "year", "project_name", "budget_wan", "status"])
+    assert len(data.decode("utf-8-sig").splitlines()) == total + 1
+
+
+# ---------------------------------------------------------------------------
+# a report's words are text, never Markdown (issue 19, item 5)
+
+HOSTILE_NAME = "![图](http://evil.test/x.png)[点我](http://evil.test/)<img src=http://evil.test/y.png>宣传经费"
+
+
+@pytest.fixture(scope="module")
+def hostile_store(dash_store, tmp_path_factory) -> Path:
+    """The seed store with one project named with Markdown and HTML that would fetch
+    or link (whatever reads it: a report, an upload, a correction)."""
+    from budgetperf.storing import schema
+
+    db = tmp_path_factory.mktemp("hostile") / "budgetperf.duckdb"
+    shutil.copy(dash_store, db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("update projects set name = ? where name = '网络宣传管理和文化建设经费'", [HOSTILE_NAME])
+        schema.refresh_marts(con)
+    finally:
+        con.close()
+    return db
+
+
+UNESCAPED_LINK = re.compile(r"(?<!\\)\]\((?:http|www)|(?<!\\)<img|(?<!\\)<a ")
+
+
+def markdown_bodies(at: AppTest) -> list[str]:
+    bodies = [e.value for kind in ("title", "subheader", "caption", "info", "warning", "error", "markdown", "success")
+              for e in getattr(at, kind)]
+    bodies += [b.label for b in at.button] + [e.label for e in at.expander] + [m.label for m in at.metric]
+    return bodies
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/execution.py", "pages/sources.py", "pages/scores.py"])
+def test_a_project_named_with_markdown_stays_text(hostile_store, monkeypatch, page):
+    monkeypatch.setenv("BUDGETPERF_DB", str(hostile_store))
+    query = {"doc": "001_4f47e40a9e3722bd.txt", "project": HOSTILE_NAME} if page.endswith("sources.py") else {}
+    at = open_app(page, query=query)
+    assert not at.exception, [e.value for e in at.exception]
+    bodies = markdown_bodies(at)
+    if page.endswith(("overview.py", "sources.py")):
+        assert any("evil" in b for b in bodies), page  # the name is shown, as text
+    assert not [b for b in bodies if UNESCAPED_LINK.search(b)], page

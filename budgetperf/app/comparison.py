@@ -29,13 +29,14 @@ def _defaults(regions: list[str], chosen: list[str] | None) -> tuple[int | None,
     return (regions.index(picks[0]) if picks else None, regions.index(picks[1]) if len(picks) > 1 else None)
 
 
-def pair_view(f: dict, measure: str, regions: list[str]) -> None:
-    """Region A against region B on `measure`, side by side, year by year."""
+def pair_view(f: dict, measure: str, regions: list[str], ranked: list[str] = ()) -> None:
+    """Region A against region B on `measure`, side by side, year by year; by default
+    the first two regions of the 地区 filter, else the two lowest of the ranking."""
     st.subheader("两个地区对照")
     if len(regions) < 2:
         st.caption("库中只有一个地区，没有可对照的地区。")
         return
-    first, second = _defaults(regions, f.get("regions"))
+    first, second = _defaults(regions, [*(f.get("regions") or []), *ranked])
     with st.container(horizontal=True, wrap=True, gap="small", key="pair_pickers"):
         a = st.selectbox("地区 A", regions, index=first, key=PAIR_KEYS[0], bind="query-params", filter_mode="contains",
                          width=220)

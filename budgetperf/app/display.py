@@ -16,7 +16,7 @@ import streamlit as st
 from budgetperf import charts
 from budgetperf.app import filter_specs, registry
 from budgetperf.charts import safe
-from budgetperf.app.frame import export_filename, record_export
+from budgetperf.app.frame import export_filename, record_export, record_figures
 from budgetperf.app.navigation import on_chart_select
 from budgetperf.app.sidebar import figure_context, filter_params
 from budgetperf.app.store_cache import query
@@ -129,7 +129,10 @@ class Kpi(NamedTuple):
 
 def kpi_cards(cards: Sequence[Kpi], key: str = "kpi") -> None:
     """KPI cards in a grid that wraps with the screen width (4 a row on a laptop,
-    2 on a tablet, 1–2 on a phone); values wrap rather than being cut."""
+    2 on a tablet, 1–2 on a phone); values wrap rather than being cut. Recorded for
+    the deck's headline slide."""
+    record_figures([(c.label, c.value, (getattr(c.change, "text", None) or "") if c.change is not None else "")
+                    for c in cards])
     with st.container(horizontal=True, wrap=True, gap="small", key=key):
         for i, card in enumerate(cards):
             change = card.change if card.change is not None and getattr(card.change, "text", None) else None

@@ -9,7 +9,7 @@ import functools
 import streamlit as st
 
 from budgetperf import charts
-from budgetperf.app.frame import page_exports, page_title
+from budgetperf.app.frame import page_exports, page_summary, page_title
 from budgetperf.app.sidebar import filter_note, filter_params
 from budgetperf.app.store_cache import query
 from budgetperf.export import packs
@@ -27,8 +27,8 @@ def _png_zip(charts_: list[packs.ChartExport], stem: str) -> bytes:
     return packs.build_zip(charts_, packs.render_pngs(charts_), stem)
 
 
-def _pptx_deck(charts_: list[packs.ChartExport], note: str, title: str) -> bytes:
-    return packs.build_pptx(charts_, packs.render_pngs(charts_), note, title)
+def _pptx_deck(charts_: list[packs.ChartExport], note: str, title: str, summary: packs.Summary | None) -> bytes:
+    return packs.build_pptx(charts_, packs.render_pngs(charts_), note, title, summary)
 
 
 @st.fragment
@@ -57,7 +57,7 @@ def export_panel() -> None:
     st.download_button("PNG 图片（ZIP）", data=functools.partial(_png_zip, charts_, stem), file_name=f"{stem}.zip",
                        key="export.zip", on_click="ignore", icon=":material/image:", mime="application/zip",
                        width="stretch")
-    st.download_button("PPTX（会议材料）", data=functools.partial(_pptx_deck, charts_, note, title),
+    st.download_button("PPTX（会议材料）", data=functools.partial(_pptx_deck, charts_, note, title, page_summary()),
                        file_name=f"{stem}.pptx", key="export.pptx", on_click="ignore", icon=":material/slideshow:",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        width="stretch")

@@ -31,10 +31,32 @@ class Export(NamedTuple):
     df: pd.DataFrame | None
 
 
+SUMMARY_KEY = registry.SUMMARY_KEY
+
+
 def start_page(title: str) -> None:
     """Reset the per-run page context (app.py calls this before running a page)."""
     st.session_state[_PAGE_KEY] = title
     st.session_state[EXPORTS_KEY] = []
+    st.session_state[SUMMARY_KEY] = {"headline": None, "figures": []}
+
+
+def record_headline(sentence: str) -> None:
+    """The page's one-sentence answer, for the deck's headline slide."""
+    st.session_state.setdefault(SUMMARY_KEY, {"headline": None, "figures": []})["headline"] = sentence
+
+
+def record_figures(figures: list[tuple[str, str, str]]) -> None:
+    """The page's key figures (label, value, change), for the deck's headline slide."""
+    st.session_state.setdefault(SUMMARY_KEY, {"headline": None, "figures": []})["figures"].extend(figures)
+
+
+def page_summary() -> packs.Summary | None:
+    """The headline and key figures this run showed (None when it showed neither)."""
+    summary = st.session_state.get(SUMMARY_KEY) or {}
+    if not summary.get("headline") and not summary.get("figures"):
+        return None
+    return packs.Summary(summary.get("headline") or page_title(), tuple(summary.get("figures") or ()))
 
 
 CLICK_HINT = "点击图中的地区可筛选到该地区；点击项目的数值可打开它在原文中的出处（「数据来源」页）。"
@@ -64,6 +86,14 @@ _STYLE = """
   text-overflow: clip !important; overflow-wrap: anywhere; line-height: 1.15; }
 [data-testid="stMetricValue"] { font-size: clamp(1.25rem, 2.2vw, 1.9rem) !important; }
 [data-testid="stMetricLabel"] p { white-space: normal !important; }
+/* the 同比 under a value: it wraps between words (「-1,465.17 万元（-55.2%）」 then
+   「较 2020 年」), never cut and never a letter a line */
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap !important; row-gap: 0.2rem; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDeltaDescription"] { max-width: 100% !important; min-width: 0;
+  height: auto !important; }
+[data-testid="stMetricDelta"] p, [data-testid="stMetricDeltaDescription"] p, [data-testid="stMetricLabel"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  word-break: keep-all; overflow-wrap: anywhere; }
 @media (max-width: 1200px) and (min-width: 641px) {
   section[data-testid="stSidebar"] { width: 232px !important; min-width: 232px !important; }
 }
@@ -103,9 +133,50 @@ _STYLE = """
 """
 
 
+# Streamlit's own English that screen readers and tooltips read (aria-label, title:
+# "Help for …", "Open", "Fullscreen", "Link to heading", "Skip to main content"),
+# said in Chinese: CSS cannot reach attributes, so a small script of ours (no
+# text from a report or a user in it) rewrites them as they appear.
+_ZH_ATTRIBUTES = """
+<script>
+(() => {
+  if (window.__budgetperfZh) return;
+  window.__budgetperfZh = true;
+  const words = {"Open": "展开选项", "Close": "关闭", "Fullscreen": "全屏", "Exit fullscreen": "退出全屏",
+    "Close fullscreen": "退出全屏", "Skip to main content": "跳到正文", "Link to heading": "本节链接",
+    "Clear all": "全部清除", "Clear value": "清除", "Clear": "清除", "Remove": "移除", "Increment": "加一",
+    "Decrement": "减一", "Show password text": "显示密码", "Hide password text": "隐藏密码",
+    "Collapse sidebar": "收起侧边栏", "Expand sidebar": "展开侧边栏", "Close sidebar": "收起侧边栏",
+    "Open sidebar": "展开侧边栏", "Download": "下载", "Search": "查找", "Copy to clipboard": "复制"};
+  const say = (value) => words[value] || (value.startsWith("Help for ") ? value.slice(9) + "：说明" : null);
+  const fix = (el) => {
+    for (const name of ["aria-label", "title", "data-title"]) {
+      const value = el.getAttribute && el.getAttribute(name);
+      const zh = value && say(value);
+      if (zh) el.setAttribute(name, zh);
+    }
+    if ((el.tagName === "A" || el.tagName === "BUTTON") && !el.children.length && words[el.textContent.trim()]) {
+      el.textContent = words[el.textContent.trim()];
+    }
+  };
+  const within = (root) => { fix(root); root.querySelectorAll("[aria-label],[title],[data-title],a,button").forEach(fix); };
+  within(document.body);
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.type === "attributes") fix(change.target);
+      else change.addedNodes.forEach((node) => { if (node.nodeType === 1) within(node); });
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true,
+                             attributeFilter: ["aria-label", "title", "data-title"]});
+})();
+</script>
+"""
+
+
 def apply_style() -> None:
-    """Inject the layout CSS (app.py calls this once per run)."""
-    st.html(_STYLE)
+    """Inject the layout CSS and the script that says Streamlit's English labels in
+    Chinese (app.py calls this once per run)."""
+    st.html(_STYLE + _ZH_ATTRIBUTES, unsafe_allow_javascript=True)
 
 
 def page_header(title: str, *, clickable: bool = False) -> None:

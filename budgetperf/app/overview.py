@@ -14,6 +14,7 @@ import streamlit as st
 from budgetperf import charts
 from budgetperf.app import registry
 from budgetperf.app.display import Kpi, kpi_cards
+from budgetperf.app.frame import record_headline
 from budgetperf.app.navigation import apply_click, source_button
 from budgetperf.charts import briefing, safe
 
@@ -65,6 +66,7 @@ def headline(sentence: str, lowest: pd.Series | None) -> None:
     """The briefing's sentence, large, and under it why the lowest region is lowest,
     with buttons to filter to it and to open the line its figure came from."""
     st.markdown(f"### {safe.md(sentence)}")
+    record_headline(sentence)
     if lowest is None or charts.is_missing(lowest.get("execution_rate_pct")):
         return
     with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small", key="headline.why"):

@@ -18,8 +18,10 @@ from budgetperf.app.store_cache import query
 from budgetperf.export import packs
 from budgetperf.understanding import findings
 
-# Columns kept visible while a wide table scrolls sideways.
-_KEY_COLUMNS = {"region", "doc_name", "project_name", "indicator_name", "rule", "item"}
+# The column kept visible while a wide table scrolls sideways: one only (the first
+# of these a table has), or on a phone the pinned columns fill the width and the
+# figures beside them cannot be reached.
+_KEY_COLUMNS = ("project_name", "indicator_name", "doc_name", "item", "rule", "region")
 
 
 _INT_COLUMNS = {"year", "earlier_year", "later_year", "line_start", "line_end", "line_no", "year_line", "rank"}
@@ -43,9 +45,10 @@ def column_config(columns: Sequence[str]) -> dict:
     numeric) and get their look here: 万元 with thousands separators, percent,
     scores; key columns pinned."""
     config = {}
+    key = next((c for c in _KEY_COLUMNS if c in columns), None)
     for column in columns:
         label = charts.LABELS.get(column, column)
-        pinned = True if column in _KEY_COLUMNS else None
+        pinned = True if column == key else None
         if column.endswith("_wan"):
             config[column] = st.column_config.NumberColumn(label, format="%,.2f 万元")
         elif column.endswith("_pct"):

@@ -41,7 +41,7 @@ def findings_by_rule(df: pd.DataFrame, titles: Mapping[str, str] | None = None) 
         return empty_figure(title, "当前筛选下没有审核发现")
     titles = dict(titles or {})
     df = df.sort_values(["severity_order", "findings"], ascending=[True, False]).reset_index(drop=True)
-    labels = [short_label(titles.get(k, k), 16) for k in df["kind"]]
+    labels = [short_label(titles.get(k, k), 13) for k in df["kind"]]
     fig = go.Figure()
     for severity in SEVERITY_ORDER:
         part = df[df["severity_zh"] == severity]
@@ -49,9 +49,9 @@ def findings_by_rule(df: pd.DataFrame, titles: Mapping[str, str] | None = None) 
             continue
         fig.add_bar(y=[labels[i] for i in part.index], x=part["findings"], orientation="h", name=severity,
                     marker_color=SEVERITY_COLORS[severity],
-                    text=[f"{int(n):,} 条 · {int(r):,} 个地区" for n, r in zip(part["findings"], part["regions"])],
-                    textposition="outside", cliponaxis=False,
-                    hovertext=[svg(titles.get(k, k)) for k in part["kind"]],
+                    text=[f"{int(n):,} 条" for n in part["findings"]],
+                    textposition="auto", insidetextanchor="end", cliponaxis=False,
+                    hovertext=[f"{svg(titles.get(k, k))}（{int(r):,} 个地区）" for k, r in zip(part["kind"], part["regions"])],
                     hovertemplate="%{hovertext}<br>%{x:,} 条<extra>" + severity + "</extra>")
     fig.update_xaxes(title_text=axis_title("findings"), range=[0, float(df["findings"].max()) * 1.5 + 0.5])
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=labels)

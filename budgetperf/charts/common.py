@@ -329,17 +329,20 @@ def heat_scale(kind: str, warning_pct: float = WARNING_RATE_PCT) -> dict:
         cut, top = warning_pct / zmax, 100.0 / zmax
         scale = [[0, "#7F1D1D"], [cut - 1e-6, "#F2B8B5"], [cut, "#C8E6C9"], [top, "#2E7D32"],
                  [top + 1e-6, "#FFE0B2"], [1, "#EF8F00"]]
-        ticks = [0, 60, warning_pct, 100, 120]
-        text = ["0", "60", f"{warning_pct:g} 警戒线", "100", "120%"]
+        # 100% is where green turns amber, seen without a tick of its own: ticks
+        # closer than that would overlap on a phone
+        ticks = [0, 50, warning_pct]
+        text = ["0", "50", f"{warning_pct:g} 警戒线"]
     elif kind == "grade":
         zmin, zmax = 40.0, 100.0
         floors = sorted(floor for floor, _grade in GRADE_FLOORS)  # 60, 80, 90
         p = [(f - zmin) / (zmax - zmin) for f in floors]
         scale = [[0, "#7F1D1D"], [p[0] - 1e-6, "#F2B8B5"], [p[0], "#FFE0B2"], [p[1] - 1e-6, "#EF8F00"],
                  [p[1], "#DCEDC8"], [p[2] - 1e-6, "#8BC34A"], [p[2], "#A5D6A7"], [1, "#1B5E20"]]
-        ticks = [zmin, *floors, zmax]
+        # one character a band: 80 and 90 lie close on a phone's colour bar
+        ticks = [zmin, *floors]
         bands = {floor: grade for floor, grade in GRADE_FLOORS}
-        text = [f"{zmin:g}", *(f"{f:g} {bands[f]}" for f in floors), f"{zmax:g}"]
+        text = [f"{zmin:g}", *(bands[f] for f in floors)]
     else:
         zmin, zmax = 0.0, 100.0
         scale = [[0, "#EAF1F8"], [1, "#1F3A5F"]]
@@ -348,7 +351,7 @@ def heat_scale(kind: str, warning_pct: float = WARNING_RATE_PCT) -> dict:
     return {"zmin": zmin, "zmax": zmax, "colorscale": scale, "showscale": True,
             "colorbar": dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", yref="paper",
                              ypad=6, len=1, lenmode="fraction", thickness=10, outlinewidth=0, tickmode="array",
-                             tickvals=ticks, ticktext=text, tickfont=dict(size=11), ticks="",
+                             tickvals=ticks, ticktext=text, tickfont=dict(size=11), ticks="", tickangle=0,
                              ticklabelposition="outside top")}
 
 
@@ -358,7 +361,7 @@ def heat_scale(kind: str, warning_pct: float = WARNING_RATE_PCT) -> dict:
 TOP_N = 15            # a ranking names this many items; the rest are folded into a note
 MANY_REGIONS = 10     # above this, colour stops naming regions (the palette has 10 colours)
 FEW_PROJECTS = 15     # up to this, a chart may draw one bar per project
-MAX_HEIGHT = 720      # no chart grows taller than this, whatever the data
+MAX_HEIGHT = 900      # no chart grows taller than this, whatever the data (TOP_N two-line rows fit)
 MIN_HEIGHT = 300
 
 
@@ -515,9 +518,20 @@ def _top_margin(lines: int, legend: bool = False, extra: int = 0) -> int:
 
 
 def color_key(items: Sequence[tuple[str, str]], symbol: str = "■") -> str:
-    """A one-line colour key for the subtitle ("■ 错误 ■ 警告"): it takes no room of its
-    own and never overlaps the title, unlike a Plotly legend in a narrow chart."""
-    return "　".join(f"<span style='color:{color}'>{symbol}</span> {short_label(label, 14)}" for label, color in items)
+    """The colour key for the subtitle ("■ 错误　■ 警告"), packed into lines that fit a
+    phone (Plotly does not wrap): it never overlaps the title or the plot, unlike a
+    Plotly legend that wraps in a narrow chart."""
+    lines: list[list[str]] = [[]]
+    width = 0
+    for label, color in items:
+        text = cut_text(label, 14)
+        entry = f"<span style='color:{color}'>{symbol}</span> {svg(text)}"
+        if lines[-1] and width + 3 + len(text) > SUBTITLE_CHARS:
+            lines.append([])
+            width = 0
+        lines[-1].append(entry)
+        width += 3 + len(text)
+    return "<br>".join("　".join(line) for line in lines if line)
 
 
 def status_key(warning_pct: float = WARNING_RATE_PCT, statuses: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -552,13 +566,13 @@ def _subtitle(context: str, note: str, key: str = "") -> tuple[str, int]:
     """The subtitle's text: the filters and years (`context`, plain text: a region's
     or project's name is escaped here), the builder's note, each packed into lines
     that fit a phone, then the colour key; and its number of lines."""
-    lines = [svg(line) for line in _pack(context)] + _pack(note) + ([key] if key else [])
+    lines = [svg(line) for line in _pack(context)] + _pack(note) + (key.split("<br>") if key else [])
     return "<br>".join(lines), len(lines)
 
 
 def finish(fig: go.Figure, title: str, df: pd.DataFrame | None, *, height: int = 420,
            show_legend: bool = False, note: str = "", extra_top: int = 0,
-           key: Sequence[tuple[str, str]] = (), table: dict | None = None) -> go.Figure:
+           key: Sequence[tuple[str, str]] = (), table: dict | None = None, extra_bottom: int = 0) -> go.Figure:
     """Common layout: Chinese title; a subtitle with the builder's `note` (what is
     folded, what the colours mean) and the colour `key` (label, colour) — the
     filters go above them (`set_context`); CJK font, white background, one source
@@ -584,20 +598,28 @@ def finish(fig: go.Figure, title: str, df: pd.DataFrame | None, *, height: int =
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=int(min(MAX_HEIGHT, height)),
-        margin=dict(l=12, r=24, t=_top_margin(lines, show_legend, extra_top), b=56 + SOURCE_BOTTOM),
+        margin=dict(l=12, r=24, t=_top_margin(lines, show_legend, extra_top), b=56 + SOURCE_BOTTOM + extra_bottom),
         showlegend=show_legend,
         # one row above the plot, under the subtitle (its own row in the margin)
         legend=dict(title_text="", font=dict(size=12), orientation="h", x=0, xanchor="left", y=1.0,
                     yanchor="bottom"),
         hoverlabel=dict(font_family=FONT_FAMILY),
+        # a value label that would have to shrink below 10 px to fit its bar is left
+        # to the hover, never drawn at 4 px on a phone
+        uniformtext=dict(minsize=10, mode="hide"),
         separators=".,",
         modebar=dict(orientation="h", bgcolor="rgba(255,255,255,0.6)"),
     )
+    # a bar's value label keeps its size: beside the bar (or inside when it fits,
+    # "auto") never shrunk; a label that must stay inside (stacked bars) shrinks
+    # to fit its segment and, below 10 px, is left to the hover (uniformtext)
+    fig.for_each_trace(lambda t: t.update(constraintext="none" if t.textposition in ("outside", "auto") else "inside"),
+                       selector=dict(type="bar"))
     axes = dict(automargin=True, gridcolor=GRID_COLOR, linecolor=GRID_COLOR, zerolinecolor=GRID_COLOR,
                 zerolinewidth=1.5, title_standoff=10)
     fig.update_xaxes(**axes)
     fig.update_yaxes(**axes)
-    bottom = 56 + SOURCE_BOTTOM
+    bottom = 56 + SOURCE_BOTTOM + extra_bottom  # `extra_bottom`: x labels a phone turns upright
     fig.add_annotation(
         text=svg(source_line(df)), name="source", xref="paper", yref="paper", x=0, y=0, xanchor="left",
         yanchor="bottom", yshift=-(bottom - 6), showarrow=False, align="left", font=dict(size=11, color="#6b7785"),
@@ -611,8 +633,10 @@ def set_context(fig: go.Figure, context: str) -> go.Figure:
     alone in a meeting."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     text, lines = _subtitle(context, meta.get("note", ""), meta.get("key", ""))
-    fig.update_layout(title_subtitle_text=text,
-                      margin_t=_top_margin(lines, bool(meta.get("legend")), int(meta.get("extra_top", 0))))
+    top = _top_margin(lines, bool(meta.get("legend")), int(meta.get("extra_top", 0)))
+    # the plot keeps its height: the figure grows by what the subtitle added (bounded)
+    grown = (fig.layout.height or 420) + top - (fig.layout.margin.t or top)
+    fig.update_layout(title_subtitle_text=text, margin_t=top, height=int(min(MAX_HEIGHT, max(grown, MIN_HEIGHT))))
     return fig
 
 
@@ -635,6 +659,13 @@ def short_label(text: object, width: int = 16) -> str:
     """`text` cut to `width` characters with an ellipsis, as Plotly text (escaped:
     a report's words are never markup; the full text goes in the hover)."""
     return svg(cut_text(text, width))
+
+
+def upright_label(text: object, most: int = 6) -> str:
+    """A column label written top to bottom, one character a line (how Chinese is
+    set upright): 13 px wide whatever its length, so a dozen columns fit a phone
+    with no label over another; cut to `most` characters (the hover has it whole)."""
+    return "<br>".join(svg(ch) for ch in cut_text(text, most))
 
 
 def wrap_label(text: str, width: int) -> str:
@@ -761,6 +792,7 @@ __all__ = [
     "status_key",
     "tint",
     "unique_labels",
+    "upright_label",
     "wrap_label",
     "year_label",
 ]

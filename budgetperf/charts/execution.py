@@ -81,7 +81,7 @@ def budget_vs_executed(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     table = export_table([plain_project_label(r) for r in df.to_dict("records")],
                          {"预算": df["budget_wan"], "执行": df["executed_wan"]}, unit="万元", category="项目",
                          kind="barh")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=40), show_legend=False, table=table,
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=48, base=200), show_legend=False, table=table,
                   note="浅色为预算，深色为执行" + (f"；{folded}" if folded else ""))
 
 
@@ -123,7 +123,7 @@ def execution_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None,
     folded = fold_note(len(df), total, "个项目")
     table = export_table([plain_project_label(r) for r in df.to_dict("records")], {"执行率": df["execution_rate_pct"]},
                          unit="%", category="项目", kind="barh")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=36, base=170), show_legend=False,
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=42, base=200), show_legend=False,
                   note=f"虚线为 {warning_pct:g}% 警戒线" + (f"；{folded}" if folded else ""),
                   key=status_key(warning_pct, status), table=table)
 
@@ -203,7 +203,7 @@ def spending_plan(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
         color = PALETTE[n % len(PALETTE)]
         plan = tuple(zip(part["by_date"], part["planned_share_pct"]))
         if plan in seen:
-            same.append(f"{svg(seen[plan])}与{svg(name)}")
+            same.append(name)
         seen.setdefault(plan, name)
         series[name] = part.set_index("by_date")["planned_share_pct"].reindex(dates).tolist()
         fig.add_scatter(x=[_plan_date_label(d) for d in part["by_date"]], y=part["planned_share_pct"],
@@ -224,10 +224,11 @@ def spending_plan(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
                      categoryarray=[_plan_date_label(d) for d in dates], range=[-0.4, len(dates) - 0.6])
     total = int(first_value(df, "projects_total", len(groups)))
     folded = fold_note(len(groups), total, "个项目")
-    coincide = f"{same[0]}的计划相同，两线重合" if same else ""
+    coincide = f"{len(same) + 1} 个项目的计划相同，线条重合" if same else ""
     note = "；".join(p for p in (plan_note, folded, coincide) if p)
     table = export_table([_plan_date_label(d) for d in dates], series, unit="%", category="计划时点", kind="line")
-    return finish(fig, title, df, height=480, note=note, show_legend=True, table=table)
+    return finish(fig, title, df, height=480, note=note, table=table,
+                  key=[(name, PALETTE[n % len(PALETTE)]) for n, name in enumerate(series)])
 
 
 def spending_plan_summary(df: pd.DataFrame) -> go.Figure:
@@ -312,7 +313,7 @@ def expense_items(df: pd.DataFrame) -> go.Figure:
     total = float(df["amount_wan"].sum())
     fig = go.Figure(go.Bar(
         y=[short_label(i, 18) for i in df["item"]], x=df["amount_wan"], orientation="h", marker_color=NEUTRAL,
-        text=[f"{fmt_number(v)}（{v / total:.0%}）" for v in df["amount_wan"]], textposition="outside",
+        text=[f"{fmt_number(v)}（{v / total:.0%}）" for v in df["amount_wan"]], textposition="auto", insidetextanchor="end",
         cliponaxis=False, hovertext=[svg(i) for i in df["item"]],
         customdata=[("—" if pd.isna(p) else f"{int(p):,}") for p in df["projects"]],
         hovertemplate="%{hovertext}<br>%{x:,.2f} 万元（%{customdata} 个项目）<extra></extra>"))

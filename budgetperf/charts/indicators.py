@@ -29,7 +29,9 @@ from budgetperf.charts.common import (
     plain_project_label,
     project_label,
     region_label,
+    short_label,
     unique_labels,
+    upright_label,
     wrap_label,
     year_label,
 )
@@ -40,13 +42,32 @@ from budgetperf.charts.safe import svg
 HEATMAP_KIND = "grade"
 
 
+# Up to this many level-2 columns a cell holds its value; with more, the colour and
+# its scale say it (the hover the number). Beyond a few columns the names stand
+# upright, one character a line, so they never overlap on a phone.
+TEXT_COLUMNS = 8
+FLAT_COLUMNS = 4
+UPRIGHT_ROOM = 70
+
+
 def _level2_columns(df: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Level-2 names in level-1 order, and their wrapped column labels (the axis
-    title already says 二级指标, so the common suffix goes)."""
+    """Level-2 names in level-1 order, and their column labels (the axis title
+    already says 二级指标, so the common suffix goes)."""
     order = (df[["level1", "level2"]].drop_duplicates().sort_values(["level1", "level2"])["level2"]
              .drop_duplicates().tolist())
-    labels = [wrap_label(n[:-2] if n.endswith("指标") and len(n) > 2 else n, 5) for n in order]
+    names = [n[:-2] if n.endswith("指标") and len(n) > 2 else n for n in order]
+    labels = [wrap_label(n, 5) for n in names] if len(order) <= FLAT_COLUMNS else [upright_label(n) for n in names]
     return order, labels
+
+
+def _cell_text(grid: pd.DataFrame) -> list[list[str]]:
+    if grid.shape[1] > TEXT_COLUMNS:
+        return [["" for _ in row] for row in grid.to_numpy()]
+    return [["" if pd.isna(v) else f"{v:.0f}" for v in row] for row in grid.to_numpy()]
+
+
+def _upright_room(order: list[str]) -> int:
+    return UPRIGHT_ROOM if len(order) > FLAT_COLUMNS else 0
 
 
 def indicator_heatmap(df: pd.DataFrame) -> go.Figure:
@@ -67,9 +88,8 @@ def indicator_heatmap(df: pd.DataFrame) -> go.Figure:
     rows = [labels[p] for p in keys["project_id"]]
     grid = df.pivot_table(index="label", columns="level2", values="score_rate_pct", aggfunc="mean")
     grid = grid.reindex(index=rows, columns=order)
-    text = [["" if pd.isna(v) else f"{v:.0f}" for v in row] for row in grid.to_numpy()]
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=columns, y=rows, text=text, texttemplate="%{text}", textfont=dict(size=12),
+        z=grid.to_numpy(), x=columns, y=rows, text=_cell_text(grid), texttemplate="%{text}", textfont=dict(size=12),
         xgap=2, ygap=2, hovertemplate="%{y}<br>%{x}：%{z:.2f}%<extra></extra>", **heat_scale(HEATMAP_KIND),
     ))
     fig.update_xaxes(title_text=axis_title("level2"), tickangle=0, side="bottom")
@@ -78,8 +98,11 @@ def indicator_heatmap(df: pd.DataFrame) -> go.Figure:
     plain_rows = [plain_project_label(r) for r in keys.to_dict("records")]
     table = export_table(plain_rows, {name: grid[name].tolist() for name in order}, unit="%", category="项目",
                          kind="grid")
-    return finish(fig, title, df, height=bar_height(len(rows), per_bar=44, base=250), extra_top=LEGEND_ROW + 12,
-                  note="格中为得分率（%），按等级区间着色" + (f"；{folded}" if folded else ""), table=table)
+    many = len(order) > TEXT_COLUMNS
+    return finish(fig, title, df, height=bar_height(len(rows), per_bar=44, base=250 + _upright_room(order)),
+                  extra_top=LEGEND_ROW + 12, extra_bottom=_upright_room(order), table=table,
+                  note=("颜色为得分率（%），按等级区间着色" if many else "格中为得分率（%），按等级区间着色")
+                  + (f"；{folded}" if folded else ""))
 
 
 def indicator_heatmap_by_region(df: pd.DataFrame) -> go.Figure:
@@ -99,10 +122,9 @@ def indicator_heatmap_by_region(df: pd.DataFrame) -> go.Figure:
     order, columns = _level2_columns(df)
     grid = df.pivot_table(index="label", columns="level2", values="score_rate_pct", aggfunc="mean")
     grid = grid.reindex(index=rows, columns=order)
-    text = [["" if pd.isna(v) else f"{v:.0f}" for v in row] for row in grid.to_numpy()]
     custom = [[[r, None, None, None, None] for _ in order] for r in ranks["region"]]
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=columns, y=rows, text=text, texttemplate="%{text}", textfont=dict(size=12),
+        z=grid.to_numpy(), x=columns, y=rows, text=_cell_text(grid), texttemplate="%{text}", textfont=dict(size=12),
         customdata=custom, xgap=2, ygap=2, hovertemplate="%{y}<br>%{x}：%{z:.2f}%<extra>点击筛选到该地区</extra>",
         **heat_scale(HEATMAP_KIND),
     ))
@@ -111,8 +133,11 @@ def indicator_heatmap_by_region(df: pd.DataFrame) -> go.Figure:
     folded = fold_note(len(rows), total, "个地区", "得分率最低的")
     table = export_table([region_label(r) for r in ranks["region"]], {name: grid[name].tolist() for name in order},
                          unit="%", category="地区", kind="grid")
-    return finish(fig, title, df, height=bar_height(len(rows), per_bar=30, base=250), extra_top=LEGEND_ROW + 12,
-                  note="格中为得分率（%），按等级区间着色" + (f"；{folded}" if folded else ""), table=table)
+    many = len(order) > TEXT_COLUMNS
+    return finish(fig, title, df, height=bar_height(len(rows), per_bar=30, base=250 + _upright_room(order)),
+                  extra_top=LEGEND_ROW + 12, extra_bottom=_upright_room(order), table=table,
+                  note=("颜色为得分率（%），按等级区间着色" if many else "格中为得分率（%），按等级区间着色")
+                  + (f"；{folded}" if folded else ""))
 
 
 def quantified_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -135,7 +160,7 @@ def quantified_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
         marker=dict(color=[colors.get(r, NEUTRAL) for r in df["region"]],
                     line=dict(color=[HIGHLIGHT if p else "rgba(0,0,0,0)" for p in df["is_pinned"]], width=2)),
         text=[f"{fmt_pct(p)}（{q}/{n}）" for p, q, n in zip(df["quantified_pct"], df["quantified"], df["indicators"])],
-        textposition="outside", cliponaxis=False,
+        textposition="auto", insidetextanchor="end", cliponaxis=False,
         customdata=[[r, None if pd.isna(y) else int(y), None, None, None] for r, y in zip(df["region"], df["year"])],
         hovertemplate="%{y}<br>量化率：%{x:.2f}%<extra>点击筛选到该地区与年度</extra>"))
     fig.update_xaxes(title_text=axis_title("quantified_pct"), range=[0, 135], ticksuffix="%")
@@ -181,7 +206,7 @@ def attainment_mix(df: pd.DataFrame) -> go.Figure:
               .tolist() for cls in ATTAINMENT_COLORS if cls in set(df["attainment_zh"])}
     table = export_table([plain_project_label(r) for r in keys.to_dict("records")], counts, unit="个",
                          category="项目", kind="barh")
-    return finish(fig, title, df, height=bar_height(len(order), per_bar=40, base=200), key=_class_key(df),
+    return finish(fig, title, df, height=bar_height(len(order), per_bar=46, base=220), key=_class_key(df),
                   note=fold_note(len(order), total, "个项目", "未完成指标最多的"), table=table)
 
 

@@ -166,9 +166,11 @@ def region_year_heatmap(df: pd.DataFrame, measure: str = "execution_rate_pct", *
         hovertemplate="%{y} %{x}<br>" + word + "：%{hovertext}<extra>点击筛选到该地区与年度</extra>",
         **heat_scale(kind, warning_pct),
     ))
-    fig.update_xaxes(type="category", side="bottom", title_text="")
+    # many years in a half-width chart: the years stand upright rather than overlap
+    upright = len(years) > 5
+    fig.update_xaxes(type="category", side="bottom", title_text="", tickangle=-90 if upright else 0)
     fig.update_yaxes(autorange="reversed", type="category")
     table = export_table(regions, {y: grid[y].tolist() for y in years}, unit=unit, category="地区", kind="grid")
-    return finish(fig, title, df, height=bar_height(len(regions), per_bar=28, base=190), show_legend=False,
-                  extra_top=LEGEND_ROW + 12, table=table,
+    return finish(fig, title, df, height=bar_height(len(regions), per_bar=28, base=190 + (24 if upright else 0)),
+                  show_legend=False, extra_top=LEGEND_ROW + 12, extra_bottom=24 if upright else 0, table=table,
                   note=f"{word}（{unit}）：颜色表示状态，深浅表示高低" if kind != "plain" else f"{word}（{unit}）")

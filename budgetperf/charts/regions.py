@@ -82,18 +82,24 @@ def region_measures(df: pd.DataFrame, colors: Mapping[str, str] | None = None,
         table_kind = "barh"
         height = bar_height(len(one), per_bar=34, base=200)
     else:
+        grid = df.pivot_table(index="year", columns="region", values=measure, aggfunc="mean").reindex(years)
         for region in regions:
             part = df[df["region"] == region].set_index("year")[measure].reindex(years)
             series[region_label(region)] = part.tolist()
+            # values on the points for two regions (the lower one's under its point,
+            # so two close values never print over each other); more: the hover
+            above = [pd.isna(v) or v >= grid.loc[y].max() for y, v in zip(years, part)]
             fig.add_scatter(x=[str(y) for y in years], y=part, mode="lines+markers+text", name=svg(region_label(region)),
                             line=dict(color=colors.get(region, NEUTRAL), width=2.5), marker=dict(size=9),
                             text=[("" if pd.isna(v) else fmt_value(measure, v).replace(" 分", ""))
-                                  if len(regions) <= 3 else "" for v in part],
-                            textposition="top center", cliponaxis=False, connectgaps=False,
+                                  if len(regions) <= 2 else "" for v in part],
+                            textposition=["top center" if a else "bottom center" for a in above],
+                            cliponaxis=False, connectgaps=False,
                             customdata=[[region, y, None, None, None] for y in years],
                             hovertemplate=svg(region_label(region)) + " %{x}<br>" + word
                                           + "：%{y}<extra>点击筛选到该地区与年度</extra>")
-        fig.update_xaxes(type="category", title_text="")
+        # half a year of room at each end: the first point and its label clear the axis
+        fig.update_xaxes(type="category", title_text="", range=[-0.5, len(years) - 0.5])
         fig.update_yaxes(title_text=f"{word}（{unit}）", range=_measure_range(measure, df[measure]))
         categories = [str(y) for y in years]
         table_kind = "line"
@@ -160,9 +166,11 @@ def region_pair(df: pd.DataFrame, a: str, b: str, measure: str = "execution_rate
         part = df[df["region"] == region].set_index("year").reindex(years)
         series[region] = part[measure].tolist()
         counts = part["projects"].fillna(0).astype(int).tolist() if "projects" in part else [0] * len(years)
-        fig.add_bar(y=[str(y) for y in years], x=part[measure], orientation="h", name=svg(region),
+        # no value (no evaluation that year, or 未披露): no bar, and the words say which
+        fig.add_bar(y=[str(y) for y in years], x=part[measure].fillna(0), orientation="h", name=svg(region),
                     marker_color=color, cliponaxis=False, textposition="outside",
-                    text=["无数据" if pd.isna(v) else fmt_value(measure, v) for v in part[measure]],
+                    text=[("没有评价" if pd.isna(n) else fmt_value(measure, v)) if pd.isna(v) else fmt_value(measure, v)
+                          for v, n in zip(part[measure], part["projects"] if "projects" in part else part[measure])],
                     customdata=[[region, y, None, None, None, n] for y, n in zip(years, counts)],
                     hovertemplate=svg(region) + " %{y} 年<br>" + word
                                   + "：%{text}（%{customdata[5]} 个项目）<extra>点击筛选到该地区与年度</extra>")
@@ -234,7 +242,9 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
                             customdata=[[None if region == "全部地区" else region, None if pd.isna(y) else int(y),
                                          None, None, None] for y in evaluated["year"]],
                             name=f"{svg(region)} 评价", legendgroup=svg(region), line=dict(color=color, width=2.5),
-                            marker=dict(size=10), text=[fmt_number(v) for v in evaluated["budget_wan"]],
+                            # the latest value only: labels on every year run into each other
+                            marker=dict(size=10), text=_last_only([fmt_number(v) for v in evaluated["budget_wan"]],
+                                                                  df["region"].nunique() * 2),
                             textposition="top center",
                             hovertemplate=svg(region) + " %{x} 评价预算：%{y:,.2f} 万元<extra>点击筛选到该年度</extra>")
         if not targets.empty:
@@ -243,8 +253,9 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
             fig.add_scatter(x=line["year"], y=line["budget_wan"], mode="lines+markers+text",
                             name=f"{svg(region)} 目标", legendgroup=svg(region), line=dict(color=color, width=2, dash="dash"),
                             marker=dict(size=10, symbol="circle-open"),
-                            text=[""] * len(start) + [fmt_number(v) for v in targets["budget_wan"]],
-                            textposition="top center",
+                            text=[""] * len(start) + _last_only([fmt_number(v) for v in targets["budget_wan"]],
+                                                                df["region"].nunique() * 2),
+                            textposition="bottom center",  # under the line: the results' labels are above
                             hovertemplate=svg(region) + " %{x} 目标预算：%{y:,.2f} 万元<extra></extra>")
     top = float(df["budget_wan"].max(skipna=True) or 1)
     fig.update_xaxes(title_text=axis_title("year"), tickformat="d", dtick=1)
@@ -258,6 +269,17 @@ def region_trend(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
                   key=[(r, colors.get(r, NEUTRAL)) for r in sorted(df["region"].unique())])
 
 
+def _last_only(labels: list[str], lines: int = 1) -> list[str]:
+    # the latest value of each line; none when more than two lines would print over each other
+    if lines > 2:
+        return ["" for _ in labels]
+    return ["" for _ in labels[:-1]] + labels[-1:]
+
+
+# Three bars a programme: beyond this many the chart folds the rest (the table lists them).
+MAX_PROGRAMS = 8
+
+
 def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
     """Per linked programme: the earlier year's budget and executed vs the later target budget.
 
@@ -268,8 +290,13 @@ def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     if df.empty:
         return empty_figure(title, "当前筛选下没有可跨年对照的项目（需要同一地区较早年度的评价和当年的目标表）")
     colors = colors_for(df, colors)
-    labels = [f"{short_label(r['project_name'], 14)}（{svg(r['region'])}）<br><sub>对照 {int(r['earlier_year'])} 年"
-              f"「{short_label(r['earlier_project_name'], 12)}」</sub>" for r in df.to_dict("records")]
+    total = int(first_value(df, "links_total", len(df)))
+    df = df.head(MAX_PROGRAMS)
+    # short on both lines: on a phone the labels must leave the bars room (the hover has them whole)
+    labels = [f"{short_label(r['project_name'], 9)}<br><span style='font-size:11px;color:#6b7785'>"
+              f"{short_label(r['region'], 6)} 对照 {int(r['earlier_year'])} 年</span>" for r in df.to_dict("records")]
+    hover = [f"{svg(r['project_name'])}（{svg(r['region'])}）对照 {int(r['earlier_year'])} 年"
+             f"「{svg(r['earlier_project_name'])}」" for r in df.to_dict("records")]
     region_color = [colors.get(r, NEUTRAL) for r in df["region"]]
     earlier_year = "、".join(sorted({year_label(y) for y in df["earlier_year"]}))
     later_year = "、".join(sorted({year_label(y) for y in df["year"]}))
@@ -277,25 +304,25 @@ def program_comparison(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     fig.add_bar(y=labels, x=df["earlier_budget_wan"], orientation="h", name=f"{earlier_year} 年预算",
                 marker=dict(color=[tint(c) for c in region_color]),
                 text=[fmt_number(v) for v in df["earlier_budget_wan"]], textposition="outside",
-                hovertemplate="%{y}<br>较早年度预算：%{x:,.2f} 万元<extra></extra>")
+                hovertext=hover, hovertemplate="%{hovertext}<br>较早年度预算：%{x:,.2f} 万元<extra></extra>")
     fig.add_bar(y=labels, x=df["earlier_executed_wan"], orientation="h", name=f"{earlier_year} 年执行",
                 marker=dict(color=region_color),
                 text=[UNDISCLOSED if pd.isna(v) else fmt_number(v) for v in df["earlier_executed_wan"]],
-                textposition="outside", hovertemplate="%{y}<br>较早年度执行：%{x:,.2f} 万元<extra></extra>")
+                textposition="outside", hovertext=hover,
+                hovertemplate="%{hovertext}<br>较早年度执行：%{x:,.2f} 万元<extra></extra>")
     fig.add_bar(y=labels, x=df["budget_wan"], orientation="h", name=f"{later_year} 年目标预算",
                 marker=dict(color="white", line=dict(color=region_color, width=2),
                             pattern=dict(shape="/", fgcolor=region_color, size=7)),
                 text=[fmt_number(v) for v in df["budget_wan"]], textposition="outside",
-                hovertemplate="%{y}<br>目标预算：%{x:,.2f} 万元<extra></extra>")
+                hovertext=hover, hovertemplate="%{hovertext}<br>目标预算：%{x:,.2f} 万元<extra></extra>")
     top = float(pd.concat([df["earlier_budget_wan"], df["budget_wan"]]).max(skipna=True) or 1)
     fig.update_layout(barmode="group", bargap=0.3)
     fig.update_xaxes(title_text=axis_title("amount_wan"), range=[0, top * 1.3])
     fig.update_yaxes(autorange="reversed")
-    total = int(first_value(df, "links_total", len(df)))
     folded = fold_note(len(df), total, "组")
     table = export_table([f"{r['project_name']}（{r['region']}，对照 {int(r['earlier_year'])} 年「{r['earlier_project_name']}」）"
                           for r in df.to_dict("records")],
                          {f"{earlier_year} 年预算": df["earlier_budget_wan"], f"{earlier_year} 年执行": df["earlier_executed_wan"],
                           f"{later_year} 年目标预算": df["budget_wan"]}, unit="万元", category="项目", kind="barh")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=70, base=190), table=table,
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=84, base=200), table=table,
                   note="浅色为较早年度预算，深色为其执行；斜线为当年目标预算" + (f"；{folded}" if folded else ""))

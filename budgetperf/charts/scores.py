@@ -104,11 +104,17 @@ def score_histogram(df: pd.DataFrame) -> go.Figure:
     counts = counts.reindex(bands, fill_value=0)
     labels = ["<60" if b < 60 else f"{int(b)}" for b in bands]
     grades = [grade_band(max(b, 0)) for b in bands]
+    # a number axis, one bar a point: every few points labelled (never crowded on a
+    # phone), the empty points keep their place
+    step = next(s for s in (1, 2, 5, 10, 20) if len(bands) / s <= 8)
+    ticks = [b for b in bands if b % step == 0 or b == bands[0]]
     fig = go.Figure(go.Bar(
-        x=labels, y=counts.tolist(), marker_color=[GRADE_COLORS[g] for g in grades],
-        text=[f"{int(v):,}" if v else "" for v in counts], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x} 分：%{y:,} 个项目<extra></extra>"))
-    fig.update_xaxes(type="category", title_text="总得分（百分制，分）")
+        x=bands, y=counts.tolist(), width=0.85, marker_color=[GRADE_COLORS[g] for g in grades],
+        text=[f"{int(v):,}" if v else "" for v in counts] if len(bands) <= 12 else None,
+        textposition="outside", cliponaxis=False, customdata=labels,
+        hovertemplate="%{customdata} 分：%{y:,} 个项目<extra></extra>"))
+    fig.update_xaxes(type="linear", title_text="总得分（百分制，分）", tickmode="array", tickvals=ticks,
+                     ticktext=["<60" if b < 60 else str(int(b)) for b in ticks], range=[bands[0] - 0.6, bands[-1] + 0.6])
     fig.update_yaxes(title_text=axis_title("projects"), range=[0, float(counts.max()) * 1.2 + 1])
     table = export_table(labels, {"项目数": counts.tolist()}, unit="个", category="总得分（分）", kind="bar")
     return finish(fig, title, df, height=380, show_legend=False, key=grade_key(sorted(set(grades), key=GRADE_ORDER.index)),
@@ -141,8 +147,10 @@ def grade_counts(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> g
         for region, part in df.groupby("region", sort=True):
             counts = part.set_index("grade")["projects"].reindex(GRADE_ORDER).fillna(0)
             series[region] = counts.tolist()
+            # values on the bars while they are wide enough for them (three regions)
             fig.add_bar(x=list(GRADE_ORDER), y=counts, name=svg(region), marker_color=colors.get(region, NEUTRAL),
-                        text=[fmt_number(v) if v else "" for v in counts], textposition="outside",
+                        text=[fmt_number(v) if v else "" for v in counts] if df["region"].nunique() <= 3 else None,
+                        textposition="outside",
                         customdata=[[region, None, None, None, None]] * len(GRADE_ORDER),
                         hovertemplate=svg(region) + " %{x}：%{y} 个<extra></extra>")
     top = float(df.groupby("grade")["projects"].sum().max() if regions == ["全部地区"] else df["projects"].max())
@@ -170,7 +178,7 @@ def section_rates(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
         return empty_figure(title, "当前筛选下没有分项得分（报告未写各部分得分）")
     per_project = df["project_id"].notna().any()
     if per_project:
-        labels = unique_labels([f"{short_label(r['project_name'], 12)} · {svg(r['section'])}<br>"
+        labels = unique_labels([f"{short_label(r['project_name'], 9)} · {svg(r['section'])}<br>"
                                 f"<span style='font-size:11px;color:#6b7785'>{svg(region_label(r['region']))}</span>"
                                 for r in df.to_dict("records")])
         hover = [f"{project_label(r)} · {svg(r['section'])}" for r in df.to_dict("records")]
@@ -184,7 +192,7 @@ def section_rates(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
         marker_color=[GRADE_COLORS[grade_band(v) or "差"] for v in df["score_rate_pct"]],
         customdata=click_data(df, None) if per_project else None, hovertext=hover,
         text=[f"{fmt_number(s)}/{fmt_number(m)} 分" for s, m in zip(df["score"], df["max_score"])],
-        textposition="outside", cliponaxis=False, hovertemplate="%{hovertext}<br>得分率：%{x:.2f}%<extra></extra>"))
+        textposition="auto", insidetextanchor="end", cliponaxis=False, hovertemplate="%{hovertext}<br>得分率：%{x:.2f}%<extra></extra>"))
     fig.add_vline(x=100, line_color="#1f2933", line_width=1)
     fig.update_xaxes(title_text=axis_title("score_rate_pct"), range=[0, 130], ticksuffix="%")
     fig.update_yaxes(autorange="reversed", type="category")
@@ -192,7 +200,8 @@ def section_rates(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
     total = int(first_value(df, "projects_total", 0) or 0)
     shown = df["project_id"].nunique() if per_project else total
     table = export_table(plain_labels, {"得分率": df["score_rate_pct"]}, unit="%", category="评价部分", kind="barh")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=30, base=180), show_legend=False,
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=44 if per_project else 32, base=200),
+                  show_legend=False,
                   note=fold_note(shown, total, "个项目", "得分率最低的") if per_project else
                   f"{total:,} 个项目的各部分合计", table=table,
                   key=grade_key(sorted({grade_band(v) or "差" for v in df["score_rate_pct"]}, key=GRADE_ORDER.index)))
@@ -219,7 +228,7 @@ def lost_points(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go
         hovertext=[f"{project_label(r)} · {svg(r['item'])}（{r['item_kind']}）" for r in df.to_dict("records")],
         text=[f"失 {fmt_number(lost)} 分（{fmt_number(s)}/{fmt_number(m)}）"
               for lost, s, m in zip(df["lost_points"], df["score"], df["max_score"])],
-        textposition="outside", cliponaxis=False, hovertemplate="%{hovertext}<br>失分：%{x}<extra>点击查看原文</extra>"))
+        textposition="auto", insidetextanchor="end", cliponaxis=False, hovertemplate="%{hovertext}<br>失分：%{x}<extra>点击查看原文</extra>"))
     top = float(df["lost_points"].max())
     fig.update_xaxes(title_text=axis_title("lost_points"), range=[0, top * 1.7 + 0.5])
     fig.update_yaxes(autorange="reversed", type="category")
@@ -227,7 +236,7 @@ def lost_points(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go
     total = int(first_value(df, "total_rows", len(df)))
     table = export_table([f"{r['item']}（{plain_project_label(r)}）" for r in df.to_dict("records")],
                          {"失分": df["lost_points"]}, unit="分", category="条目", kind="barh")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=34, base=180), show_legend=False,
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=44, base=200), show_legend=False,
                   note=fold_note(len(df), total, "条", "失分最多的"), table=table)
 
 
@@ -247,9 +256,12 @@ def lost_items(df: pd.DataFrame) -> go.Figure:
         customdata=[[r["example_region"], None, r["example_file"], r["example_project"],
                      f"line:{r['example_line_start']}"] for r in df.to_dict("records")],
         hovertext=[f"{svg(i)}（{k}）" for i, k in zip(df["item"], df["item_kind"])],
-        text=[f"{fmt_number(v)} 分 · {int(n):,} 个项目" for v, n in zip(df["lost_points"], df["projects"])],
-        textposition="outside", cliponaxis=False,
+        # the points on the bar (a phone has room for no more); the projects in the hover
+        text=[f"{fmt_number(v)} 分" for v in df["lost_points"]],
+        textposition="auto", insidetextanchor="end", cliponaxis=False,
         hovertemplate="%{hovertext}<br>失分合计：%{x}<extra>点击查看失分最多的项目原文</extra>"))
+    fig.update_traces(hovertext=[f"{svg(i)}（{k}，{int(n):,} 个项目）"
+                                 for i, k, n in zip(df["item"], df["item_kind"], df["projects"])])
     fig.update_xaxes(title_text=axis_title("lost_points"), range=[0, float(df["lost_points"].max()) * 1.6 + 0.5])
     fig.update_yaxes(autorange="reversed", type="category")
     total = int(first_value(df, "items_total", len(df)))
