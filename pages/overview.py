@@ -38,16 +38,16 @@ with right:
 total = int(ranking["regions_total"].iloc[0]) if not ranking.empty else 0
 if total <= charts.overview.MAX_PANELS:
     detail = store_cache.query("overview/region_year", **f, sort="year", limit=None, offset=0)
-    display.show_chart(charts.overview_small_multiples(detail, sidebar.region_colors()), "各地区预算与执行", detail)
+    display.chart(charts.overview_small_multiples, detail, sidebar.region_colors(), name="各地区预算与执行")
 else:
     left, right = st.columns(2)
     with left:
-        display.show_chart(charts.region_ranking(ranking, title=f"{year} 年各地区执行率排名"),
-                      "地区执行率排名", ranking, years=[year])
+        display.chart(charts.region_ranking, ranking, title=f"{year} 年各地区执行率排名", name="地区执行率排名",
+                      years=[year])
     with right:
         cells = store_cache.query("overview/region_year", **{**f, "regions": ranking["region"].tolist()}, sort="year",
                          limit=None, offset=0)
-        display.show_chart(charts.region_year_heatmap(cells, order=ranking["region"].tolist()), "各地区历年执行率", cells)
+        display.chart(charts.region_year_heatmap, cells, order=ranking["region"].tolist(), name="各地区历年执行率")
 
 st.subheader("各地区各年度")
 table = tables.paged_query("overview/region_year", "各地区各年度关键数据", **f, sorts={

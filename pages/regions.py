@@ -19,14 +19,14 @@ total = int(ranking["regions_total"].iloc[0])
 shown = ranking["region"].tolist()
 left, right = st.columns(2)
 with left:
-    display.show_chart(charts.region_ranking(ranking, measure), "地区排名", ranking)
+    display.chart(charts.region_ranking, ranking, measure, name="地区排名")
 with right:
     if total <= charts.MANY_REGIONS:
         measures = store_cache.query("regions/measures", **f)
-        display.show_chart(charts.region_measures(measures, sidebar.region_colors(), measure), "地区历年对比", measures)
+        display.chart(charts.region_measures, measures, sidebar.region_colors(), measure, name="地区历年对比")
     else:
         cells = store_cache.query("regions/heatmap", **{**f, "regions": shown}, measure=measure)
-        display.show_chart(charts.region_year_heatmap(cells, measure, order=shown), "地区历年对比", cells)
+        display.chart(charts.region_year_heatmap, cells, measure, order=shown, name="地区历年对比")
 
 comparison.pair_view(f, measure, comparison.store_regions(), shown)
 
@@ -34,16 +34,16 @@ mix = store_cache.query("regions/indicator_mix", **f, by_region=total <= 4)
 trend = store_cache.query("regions/trend", **f, by_region=total <= charts.MANY_REGIONS, pins=sidebar.pins())
 left, right = st.columns(2)
 with left:
-    display.show_chart(charts.indicator_mix(mix), "指标结构", mix)
+    display.chart(charts.indicator_mix, mix, name="指标结构")
 with right:
-    display.show_chart(charts.region_trend(trend, sidebar.region_colors()), "历年预算", trend)
+    display.chart(charts.region_trend, trend, sidebar.region_colors(), name="历年预算")
 
 st.subheader("较早年度评价结果与当年绩效目标（同一项目）")
 links = store_cache.query("regions/program_links", **f, limit=charts.TOP_N)
 if links.empty:
     display.empty_state("可跨年对照的项目（同一地区的较早年度评价与当年目标表）")
 else:
-    display.show_chart(charts.program_comparison(links, sidebar.region_colors()), "跨年对照", links)
+    display.chart(charts.program_comparison, links, sidebar.region_colors(), name="跨年对照")
     tables.show_table(links, ["region", "project_name", "year", "budget_wan", "earlier_project_name", "earlier_year",
                               "earlier_budget_wan", "earlier_executed_wan", "earlier_execution_rate_pct",
                               "earlier_total_score"], "跨年对照")

@@ -54,7 +54,7 @@ def open_app(page: str | None = None, *, state: dict | None = None, query: dict 
 def shown(markdown: str) -> str:
     """Markdown as a reader sees it: the backslash escapes that keep a report's words
     text (`charts.safe.md`) removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown))
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
 
 
 def texts(at: AppTest) -> str:
@@ -115,7 +115,7 @@ def test_page_at_a_province_runs_with_bounded_charts(province_env, page):
     assert not at.exception, [e.value for e in at.exception]
     for spec in chart_specs(at):
         layout = spec["layout"]
-        assert layout["height"] <= charts.MAX_HEIGHT and layout["margin"]["b"] <= 100, layout["title"]
+        assert layout["height"] <= charts.MAX_HEIGHT and layout["margin"]["b"] <= 170, layout["title"]
         for trace in spec["data"]:
             names = trace.get("y") if trace.get("orientation") == "h" else None
             assert names is None or len(set(map(str, names))) <= charts.TOP_N + 10, layout["title"]
@@ -537,6 +537,10 @@ def test_filter_options_narrow_regions_by_level_and_keep_the_selection():
 # 导出 panel
 
 def download_labels(at: AppTest) -> list[str]:
+    """The 导出 panel's downloads, once asked for (准备导出 opens the panel)."""
+    prepare = [b for b in at.sidebar.button if b.key == "export.prepare"]
+    if prepare:
+        prepare[0].click().run()
     return [button.proto.label for button in at.get("download_button")]
 
 

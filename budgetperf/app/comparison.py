@@ -47,7 +47,7 @@ def pair_view(f: dict, measure: str, regions: list[str], ranked: list[str] = ())
         return
     others = {k: v for k, v in f.items() if k != "regions"}
     rows = store_cache.query("regions/pair", **others, a=a, b=b)
-    display.show_chart(charts.region_pair(rows, a, b, measure), "两个地区对照", rows)
+    display.chart(charts.region_pair, rows, a, b, measure, name="两个地区对照")
     if rows.empty:
         return
     word = charts.MEASURES[measure][0]

@@ -6,7 +6,7 @@ notices that fold long lists, and the one-line source note under a page.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from budgetperf import charts
-from budgetperf.app import filter_specs, registry
+from budgetperf.app import filter_specs, registry, store_cache
 from budgetperf.charts import safe
 from budgetperf.app.frame import export_filename, record_export, record_figures
 from budgetperf.app.navigation import on_chart_select
@@ -68,8 +68,28 @@ def show_chart(fig: go.Figure, export_name: str, df: pd.DataFrame | None = None,
     """Show a Plotly figure with the shared config, the filters it shows in its
     subtitle, and record it for export. A click on a point whose customdata is
     [region, year, file, project, field] (`charts.click_data`) filters the pages to
-    the region (and year), or opens the project's source line on 数据来源."""
+    the region (and year), or opens the project's source line on 数据来源.
+    `chart` does the same for a figure shared between sessions."""
     charts.set_context(fig, figure_context(years or _years_in(df)))
+    _plot(fig, export_name, df)
+
+
+def chart(builder: Callable[..., go.Figure], df: pd.DataFrame, *args, name: str, years: Sequence[int] = (),
+          **kwargs) -> None:
+    """Show `builder(df, *args, **kwargs)` as `show_chart` does, the figure built
+    once for everyone who asks for the same data, arguments and filters (every
+    session, until the store changes: `store_cache.cached_figure`)."""
+    context = figure_context(years or _years_in(df))
+    key = (builder.__module__, builder.__qualname__, store_cache.frame_key(df), repr(args),
+           repr(sorted(kwargs.items())), context)
+
+    def build() -> go.Figure:
+        return charts.set_context(builder(df, *args, **kwargs), context)
+
+    _plot(store_cache.cached_figure(key, build), name, df)
+
+
+def _plot(fig: go.Figure, export_name: str, df: pd.DataFrame | None) -> None:
     key = f"chart.{export_name}"
     st.plotly_chart(fig, width="stretch", theme=None, config=plotly_config(export_name), key=key,
                     on_select=functools.partial(on_chart_select, key), selection_mode="points")

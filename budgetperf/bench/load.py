@@ -1,19 +1,27 @@
-"""A room of users: N browser sessions opening pages of one running app at once.
+"""A room of users: N sessions opening pages of one running app at once.
 
 Starts ``streamlit run app.py`` on a free port against a store (as `make run`
 does), loads each page once to warm the server (a meeting's server has been up
-for a while), then opens N fresh browser contexts at the same moment (no shared
-cache, cookies or session: N people clicking the same link) and times each:
+for a while), then opens N sessions at the same moment, two ways:
 
-- ``first_chart_s``: from navigation until the first chart is drawn;
-- ``load_s``: until the page is complete: its script run finished, nothing stale
-  or a placeholder, and as many charts drawn as the warm-up load drew.
+- ``browser``: N fresh headless Chromium contexts (no shared cache, cookies or
+  session: N people clicking the same link), each timed to its first chart drawn
+  (``first_chart_s``) and to the page complete (``load_s``: its script run
+  finished, nothing stale or a placeholder, every chart drawn). All N browsers
+  run on this machine beside the server, as the issue's own trial did: each one
+  spends seconds of CPU parsing Streamlit's and Plotly's bundles and drawing, so
+  on 2 cores this measures the browsers as much as the app;
+- ``server``: N sessions that do on the wire what a browser with an empty cache
+  does (fetch the page and every script, style and font it names, and the chart
+  and table code a dashboard page loads; open Streamlit's websocket, ask for the
+  page with its link's query string) and are timed until the server has sent the
+  whole page (``script_finished``): what a room of people on their own laptops
+  asks of this server. Their own browser's drawing (one browser, alone: the
+  ``browser`` run of 1) comes on top.
 
 Prints and returns p50/p95/max per run; nothing is asserted (the issue's bar,
 p95 under 5 s at 20 sessions, is reported as met or missed by `bench`).
-Headless Debian chromium through Playwright's async API (one process, many
-contexts); skipped with a reason without them. The browser shares the machine
-with the server, as the issue's own trial did, so the figures are conservative.
+Skipped with a reason without Chromium or Playwright (the server run needs neither).
 """
 
 from __future__ import annotations
@@ -43,9 +51,11 @@ COMPLETE = """(charts) => {
   const status = document.querySelector('[data-testid="stStatusWidget"]');
   if (status && status.innerText.includes('Running')) return false;
   if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
-  return document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const drawn = plots.filter(p => p.querySelector('.main-svg .plot, .main-svg .treemaplayer')).length;
+  return drawn >= charts && drawn === plots.length;
 }"""
-FIRST_CHART = "() => document.querySelector('.js-plotly-plot .main-svg') !== null"
+FIRST_CHART = "() => document.querySelector('.js-plotly-plot .main-svg .plot, .js-plotly-plot .main-svg .treemaplayer')"
 
 
 def chromium_path() -> str | None:
@@ -68,14 +78,15 @@ class AppServer:
     """`streamlit run app.py` on a free local port against the store `db`, as a
     subprocess; `url` is its base address. The tests start theirs the same way."""
 
-    def __init__(self, db: Path, env: dict | None = None, *, options: tuple[str, ...] = (), start_timeout: float = 90):
+    def __init__(self, db: Path, env: dict | None = None, *, options: tuple[str, ...] = (), start_timeout: float = 90,
+                 root: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options],
-            cwd=ROOT, env={**os.environ, "BUDGETPERF_DB": str(db), **(env or {})},
+            cwd=root, env={**os.environ, "BUDGETPERF_DB": str(db), **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + start_timeout
@@ -84,6 +95,15 @@ class AppServer:
                 output = self.stop()
                 raise RuntimeError(f"streamlit did not start: {output[-2000:]}")
             time.sleep(0.3)
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server process has used (user + system), from /proc."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
 
     def is_healthy(self) -> bool:
         try:
@@ -141,8 +161,7 @@ async def _count_charts(browser, url: str, path: str) -> int:
         page = await context.new_page()
         await page.goto(f"{url}/{path}", timeout=TIMEOUT_S * 1000)
         await page.wait_for_function(COMPLETE, arg=0, timeout=TIMEOUT_S * 1000, polling=100)
-        await page.wait_for_timeout(1500)  # charts still drawing after the run ended
-        return await page.evaluate("() => document.querySelectorAll('.js-plotly-plot .main-svg').length")
+        return await page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
     finally:
         await context.close()
 
@@ -197,28 +216,137 @@ def _loadavg() -> float | None:
 
 def format_run(run: dict) -> str:
     load, first = run.get("load", {}), run.get("first_chart", {})
-    text = (f"load p50 {load.get('p50_s', '—')} s, p95 {load.get('p95_s', '—')} s, max {load.get('max_s', '—')} s; "
-            f"first chart p50 {first.get('p50_s', '—')} s, p95 {first.get('p95_s', '—')} s")
+    text = f"load p50 {load.get('p50_s', '—')} s, p95 {load.get('p95_s', '—')} s, max {load.get('max_s', '—')} s"
+    if first:
+        text += f"; first chart p50 {first.get('p50_s')} s, p95 {first.get('p95_s')} s"
+    if run.get("server_cpu_ms_per_session") is not None:
+        text += f"; server CPU {run['server_cpu_ms_per_session']} ms a session"
     return text + (f"; {run['failed']} failed" if run.get("failed") else "")
 
 
-def bench_load(db: Path, *, sessions: tuple[int, ...] = (1, 20), page_sets: tuple[tuple[str, ...], ...] = (
-        ("",), ("", "execution", "indicators", "scores", "regions")), log=print) -> dict:
-    """N sessions at once on each set of pages (sessions take the pages in turn):
-    the meeting case (everyone opens 总览) and a mix of the dashboard's pages."""
-    if chromium_path() is None:
-        return {"skipped": "chromium not installed (make system-deps)"}
+# ---------------------------------------------------------------------------
+# sessions on the wire: what a room of laptops asks of the server
+
+
+# The chart and table code a dashboard page loads after the page itself (lazily).
+LAZY_CHUNKS = ("PlotlyChart.", "DataFrame.", "arrowFormatUtils.", "recordbatch.", "serialization.", "moment.")
+
+
+def _assets(url: str, html: str) -> list[str]:
+    """What a browser with an empty cache fetches for a page: the scripts, styles and
+    fonts its HTML names, and the lazily loaded chart and table code."""
+    import re
+
+    import streamlit
+
+    named = [u for u in re.findall(r'(?:src|href)="\./([^"]+)"', html) if u.startswith("static/")]
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    lazy = [f"static/js/{p.name}" for p in sorted(folder.glob("*.js")) if p.name.startswith(LAZY_CHUNKS)]
+    return [f"{url}/{u}" for u in dict.fromkeys(named + lazy)]
+
+
+def _fetch_all(urls: list[str]) -> int:
+    total = 0
+    for u in urls:
+        with urllib.request.urlopen(u, timeout=TIMEOUT_S) as response:
+            total += len(response.read())
+    return total
+
+
+async def _wire_session(url: str, path: str, start: asyncio.Event, cold: bool = True) -> Load:
+    """One session as a browser opens it: the page's HTML and, with an empty cache
+    (`cold`), its assets; then Streamlit's websocket asking for `path` (with its
+    query string), timed until the run's last message."""
+    import urllib.parse
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    page, _, query = path.partition("?")
+    await start.wait()
+    t0 = time.perf_counter()
     try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return {"skipped": "playwright not installed"}
-    server = AppServer(db)
+        html = await asyncio.to_thread(lambda: urllib.request.urlopen(f"{url}/{path}", timeout=TIMEOUT_S).read())
+        if cold:
+            await asyncio.to_thread(_fetch_all, _assets(url, html.decode("utf-8", "replace")))
+        socket_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        async with websockets.connect(socket_url, subprotocols=["streamlit"], origin=url, max_size=None,
+                                      open_timeout=TIMEOUT_S) as ws:
+            request = BackMsg()
+            request.rerun_script.query_string = urllib.parse.unquote(query)
+            request.rerun_script.page_name = page
+            await ws.send(request.SerializeToString())
+            while True:
+                message = ForwardMsg()
+                message.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
+                if message.WhichOneof("type") == "script_finished" \
+                        and message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    return Load(path, None, time.perf_counter() - t0)
+    except Exception as exc:  # a timeout or a refused connection is a finding
+        return Load(path, None, None, f"{type(exc).__name__}: {str(exc)[:200]}")
+
+
+async def _run_wire(url: str, paths: list[str], sessions: list[int], log, server_cpu=lambda: None) -> list[dict]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    # a thread per session for the downloads: the default pool (a few threads) would
+    # queue the room on this side, not on the server's
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=max(sessions) + 2))
+    for path in paths:  # warm: every page's queries and figures once
+        await _wire_session(url, path, _started())
+    runs = []
+    # cold: a browser that never opened the app (fetches ~9 MB of code); warm: one
+    # that did (Streamlit's code is cached for a year: the usual case in a bureau)
+    for cold in (True, False):
+        mode = "wire-cold" if cold else "wire-warm"
+        for n in sessions:
+            start = asyncio.Event()
+            tasks = [asyncio.create_task(_wire_session(url, paths[i % len(paths)], start, cold)) for i in range(n)]
+            await asyncio.sleep(0.2)
+            cpu0 = server_cpu()
+            t0 = time.perf_counter()
+            start.set()
+            loads = await asyncio.gather(*tasks)
+            cpu = server_cpu()
+            per_session = round((cpu - cpu0) / n * 1000) if cpu is not None and cpu0 is not None else None
+            runs.append(summarize(n, paths, loads, time.perf_counter() - t0, {})
+                        | {"mode": mode, "server_cpu_ms_per_session": per_session})
+            log(f"    {n:>3} sessions ({mode}): {format_run(runs[-1])}")
+    return runs
+
+
+def _started() -> asyncio.Event:
+    event = asyncio.Event()
+    event.set()
+    return event
+
+
+def bench_load(db: Path, *, sessions: tuple[int, ...] = (1, 20), page_sets: tuple[tuple[str, ...], ...] = (
+        ("",), ("", "execution", "indicators", "scores", "regions")), modes: tuple[str, ...] = ("server", "browser"),
+        log=print, root: Path = ROOT) -> dict:
+    """N sessions at once on each set of pages (sessions take the pages in turn):
+    the meeting case (everyone opens 总览) and a mix of the dashboard's pages; on
+    the wire (``server``) and in real browsers on this machine (``browser``)."""
+    browser_problem = None
+    if chromium_path() is None:
+        browser_problem = "chromium not installed (make system-deps)"
+    else:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            browser_problem = "playwright not installed"
+    server = AppServer(db, root=root)  # `root`: another checkout of the app (a before-and-after)
     try:
         runs = []
         for paths in page_sets:
             log(f"  load: {', '.join('/' + p for p in paths)} …")
-            runs += asyncio.run(_run(server.url, list(paths), list(sessions), log))
-        return {"runs": runs, "cpus": os.cpu_count()}
+            if "server" in modes:
+                runs += asyncio.run(_run_wire(server.url, list(paths), list(sessions), log, server.cpu_seconds))
+            if "browser" in modes and not browser_problem:
+                runs += [r | {"mode": "browser"} for r in asyncio.run(_run(server.url, list(paths), list(sessions), log))]
+        out = {"runs": runs, "cpus": os.cpu_count(), "loadavg_end": _loadavg()}
+        return out | ({"browser_skipped": browser_problem} if browser_problem and "browser" in modes else {})
     finally:
         server.stop()
 
@@ -232,9 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=settings.get("BUDGETPERF_DB"))
     parser.add_argument("--sessions", default="1,20")
     parser.add_argument("--pages", default="", help="comma-separated url paths; '' is 总览")
+    parser.add_argument("--modes", default="server,browser")
+    parser.add_argument("--root", default=str(ROOT), help="the checkout whose app.py is served (before/after)")
     args = parser.parse_args(argv)
     result = bench_load(Path(args.db), sessions=tuple(int(n) for n in args.sessions.split(",")),
-                        page_sets=(tuple(args.pages.split(",")),))
+                        page_sets=(tuple(args.pages.split(",")),), modes=tuple(args.modes.split(",")),
+                        root=Path(args.root))
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 

@@ -7,8 +7,9 @@ in a Plotly label it would be a link. Each way of showing text has its escape:
 
 - `md`: Streamlit's Markdown (markdown, caption, alerts, titles, every widget
   label, help and tab): ASCII punctuation backslash-escaped (CommonMark allows it
-  for each), so no link, image, emphasis, list, heading, HTML tag, math,
-  ``:color[…]`` directive or autolink can start; it still reads the same;
+  for each), so no link, image, emphasis, list, heading, HTML tag, math or
+  ``:color[…]`` directive can start, and a word joiner inside an address, so GFM
+  does not make it a link; it still reads the same;
 - `svg`: Plotly text (labels, hover, titles, legend names, subtitles; PNGs are
   the same figures): ``&``, ``<`` and ``>`` as entities, so no tag (Plotly turns
   ``<a href>`` into a link) and no entity;
@@ -28,6 +29,11 @@ import re
 # them, and each of these starts some construct in Streamlit's Markdown (GFM,
 # math with $, directives with :, HTML with <, entities with &).
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# GFM turns an address in plain text into a link after the escapes are read
+# (``http://…``, ``www.…``, ``a@b.c``): a word joiner (U+2060, invisible, no width)
+# inside the pattern keeps it text.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<br\s*/?>", flags=re.I)
 
@@ -37,8 +43,9 @@ def _text(value: object) -> str:
 
 
 def md(value: object) -> str:
-    """`value` for Streamlit Markdown: shown exactly as written, never as markup."""
-    text = _MD_SPECIAL.sub(r"\\\1", _text(value))
+    """`value` for Streamlit Markdown: shown as written (an address with an invisible
+    word joiner in it), never as markup or a link."""
+    text = _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, _text(value)))
     # A line break would let the next line start a block of its own; one
     # paragraph keeps a name or a message where it was put.
     return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
