@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetperf import settings
+from budgetperf.app import wire
 from budgetperf.bench.timing import percentile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,61 +229,13 @@ def format_run(run: dict) -> str:
 # sessions on the wire: what a room of laptops asks of the server
 
 
-# The chart and table code a dashboard page loads after the page itself (lazily).
-LAZY_CHUNKS = ("PlotlyChart.", "DataFrame.", "arrowFormatUtils.", "recordbatch.", "serialization.", "moment.")
-
-
-def _assets(url: str, html: str) -> list[str]:
-    """What a browser with an empty cache fetches for a page: the scripts, styles and
-    fonts its HTML names, and the lazily loaded chart and table code."""
-    import re
-
-    import streamlit
-
-    named = [u for u in re.findall(r'(?:src|href)="\./([^"]+)"', html) if u.startswith("static/")]
-    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
-    lazy = [f"static/js/{p.name}" for p in sorted(folder.glob("*.js")) if p.name.startswith(LAZY_CHUNKS)]
-    return [f"{url}/{u}" for u in dict.fromkeys(named + lazy)]
-
-
-def _fetch_all(urls: list[str]) -> int:
-    total = 0
-    for u in urls:
-        with urllib.request.urlopen(u, timeout=TIMEOUT_S) as response:
-            total += len(response.read())
-    return total
-
-
 async def _wire_session(url: str, path: str, start: asyncio.Event, cold: bool = True) -> Load:
-    """One session as a browser opens it: the page's HTML and, with an empty cache
-    (`cold`), its assets; then Streamlit's websocket asking for `path` (with its
-    query string), timed until the run's last message."""
-    import urllib.parse
-
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    page, _, query = path.partition("?")
+    """One session on the wire (`app.wire.open_page`), timed from `start`."""
     await start.wait()
     t0 = time.perf_counter()
     try:
-        html = await asyncio.to_thread(lambda: urllib.request.urlopen(f"{url}/{path}", timeout=TIMEOUT_S).read())
-        if cold:
-            await asyncio.to_thread(_fetch_all, _assets(url, html.decode("utf-8", "replace")))
-        socket_url = url.replace("http://", "ws://") + "/_stcore/stream"
-        async with websockets.connect(socket_url, subprotocols=["streamlit"], origin=url, max_size=None,
-                                      open_timeout=TIMEOUT_S) as ws:
-            request = BackMsg()
-            request.rerun_script.query_string = urllib.parse.unquote(query)
-            request.rerun_script.page_name = page
-            await ws.send(request.SerializeToString())
-            while True:
-                message = ForwardMsg()
-                message.ParseFromString(await asyncio.wait_for(ws.recv(), TIMEOUT_S))
-                if message.WhichOneof("type") == "script_finished" \
-                        and message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
-                    return Load(path, None, time.perf_counter() - t0)
+        await wire.open_page(url, path, cold=cold, timeout=TIMEOUT_S)
+        return Load(path, None, time.perf_counter() - t0)
     except Exception as exc:  # a timeout or a refused connection is a finding
         return Load(path, None, None, f"{type(exc).__name__}: {str(exc)[:200]}")
 
