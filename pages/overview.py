@@ -24,6 +24,7 @@ ranking = store_cache.query("overview/region_ranking", **{**f, "years": [year]},
 overview.headline(briefing.headline(year, k, ranking), ranking.iloc[0] if not ranking.empty else None)
 overview.briefing_cards(briefing.year_cards(year, k, p, prev, like=like))
 display.note(briefing.coverage_note(year, prev, like))
+display.note(briefing.missing_pins(sidebar.pins(), ranking["region"].tolist(), year))
 if f["years"] and len(f["years"]) > 1:
     st.caption(f"选了多个年度：上面的句子和卡片说的是其中最近的 {year} 年；图和表包含所选的全部年度。")
 

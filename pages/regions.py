@@ -17,6 +17,7 @@ if ranking.empty:
 
 total = int(ranking["regions_total"].iloc[0])
 shown = ranking["region"].tolist()
+display.note(charts.briefing.missing_pins(sidebar.pins(), shown))
 left, right = st.columns(2)
 with left:
     display.chart(charts.region_ranking, ranking, measure, name="地区排名")

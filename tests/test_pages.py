@@ -789,3 +789,10 @@ def test_a_project_named_with_markdown_stays_text(hostile_store, monkeypatch, pa
     if page.endswith(("overview.py", "sources.py")):
         assert any("evil" in b for b in bodies), page  # the name is shown, as text
     assert not [b for b in bodies if UNESCAPED_LINK.search(b)], page
+
+
+def test_a_pinned_region_without_an_evaluation_is_named(dash_env):
+    # 丰南区 has no evaluation in 2021: pinned, it is said so, not dropped in silence
+    at = open_app(state={"years": [2021], "pins": ["丰南区"]})
+    assert "关注地区「丰南区」2021 年没有评价结果，排名中没有列出。" in texts(at)
+    assert "关注地区" not in texts(open_app(state={"years": [2021], "pins": ["三门峡市"]})).replace("关注地区：", "")

@@ -148,7 +148,10 @@ _ZH_ATTRIBUTES = """
     "Clear all": "全部清除", "Clear value": "清除", "Clear": "清除", "Remove": "移除", "Increment": "加一",
     "Decrement": "减一", "Show password text": "显示密码", "Hide password text": "隐藏密码",
     "Collapse sidebar": "收起侧边栏", "Expand sidebar": "展开侧边栏", "Close sidebar": "收起侧边栏",
-    "Open sidebar": "展开侧边栏", "Download": "下载", "Search": "查找", "Copy to clipboard": "复制"};
+    "Open sidebar": "展开侧边栏", "Download": "下载", "Search": "查找", "Copy to clipboard": "复制",
+    "Sidebar": "侧边栏", "App pages": "页面", "Show/hide columns": "显示或隐藏列", "Download as CSV": "下载 CSV",
+    "Clear search": "清除查找", "Close search": "关闭查找", "Sort ascending": "从低到高排序",
+    "Sort descending": "从高到低排序", "More options": "更多选项", "Main menu": "主菜单"};
   const say = (value) => words[value] || (value.startsWith("Help for ") ? value.slice(9) + "：说明" : null);
   const fix = (el) => {
     for (const name of ["aria-label", "title", "data-title"]) {

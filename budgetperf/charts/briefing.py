@@ -239,3 +239,14 @@ def matched_change(row: dict, measure: str) -> str:
     if delta.text is None:
         return f"—（未披露）{where}"
     return ("预算 " if kind == "wan" else "") + delta.text + where
+
+
+def missing_pins(pins: Sequence[str] | None, shown: Sequence[str], year: int | None = None) -> str | None:
+    """The sentence under a ranking for pinned regions (关注地区) it cannot show: they
+    have no evaluated project in the year (or under the filters), so they would
+    otherwise vanish without a word."""
+    missing = [p for p in (pins or []) if p not in set(shown)]
+    if not missing:
+        return None
+    when = f"{year} 年" if year else "当前筛选下"
+    return f"关注地区「{'、'.join(missing)}」{when}没有评价结果，排名中没有列出。"
