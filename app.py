@@ -7,6 +7,8 @@ switches; they are bound to the URL, so a link reproduces the view.
     streamlit run app.py      (or: make run)
 """
 
+import logging
+
 import streamlit as st
 
 from budgetperf.app import (
@@ -20,9 +22,10 @@ from budgetperf.app import (
 from budgetperf.storing import store
 
 # The sidebar starts open on a laptop or tablet and closed on a phone ("auto"); the
-# active filters are chips at the top of every page either way.
-st.set_page_config(page_title="预算绩效评价看板", page_icon=":material/analytics:", layout="wide",
-                   initial_sidebar_state="auto")
+# active filters are chips at the top of every page either way. The icon is an
+# emoji (drawn from a data: URL): a :material/…: page icon is fetched from
+# fonts.gstatic.com, and an intranet has no internet (issue 19, item 10).
+st.set_page_config(page_title="预算绩效评价看板", page_icon="📊", layout="wide", initial_sidebar_state="auto")
 
 # One registry (budgetperf/app/registry.py) lists the pages for the sidebar, the
 # links between pages and the export command.
@@ -47,3 +50,6 @@ except store_cache.StoreMissing:  # deleted while the app runs
     store_cache.missing_store_notice()
 except store.QueryError as exc:  # a store built by an older version, or a fault of the program
     store_cache.query_error_notice(exc)
+except Exception:  # a fault of the program: said in Chinese, the details in the server's log only
+    logging.getLogger("budgetperf.app").exception("page %s failed", page.title)
+    store_cache.program_error_notice()

@@ -22,12 +22,12 @@ else:
     lowest = store_cache.query("execution/lowest_rates", **f, limit=charts.TOP_N)
     left, right = st.columns(2)
     with left:
-        display.show_chart(charts.budget_vs_executed(gaps, sidebar.region_colors()), "各项目预算与执行", gaps)
+        display.chart(charts.budget_vs_executed, gaps, sidebar.region_colors(), name="各项目预算与执行")
     with right:
-        display.show_chart(charts.execution_rate(lowest), "各项目执行率", lowest)
+        display.chart(charts.execution_rate, lowest, name="各项目执行率")
     if summary.projects > charts.FEW_PROJECTS:
         bands = store_cache.query("execution/rate_histogram", **f)
-        display.show_chart(charts.rate_histogram(bands, undisclosed=int(summary.projects_undisclosed)), "执行率分布", bands)
+        display.chart(charts.rate_histogram, bands, undisclosed=int(summary.projects_undisclosed), name="执行率分布")
     st.subheader("全部项目")
     page = tables.paged_query("execution/projects", "各项目预算执行明细", **f, sorts={
         "execution_rate_pct": "执行率", "unexecuted_wan": "未执行金额", "budget_wan": "预算", "total_score": "总得分"})
@@ -41,20 +41,20 @@ plans = store_cache.query("execution/spending_plan_summary", **f)
 if plans.empty:
     display.empty_state("支出进度计划（只在绩效目标表中填写）")
 elif plans["projects"].max() > 4:
-    display.show_chart(charts.spending_plan_summary(plans), "支出进度计划", plans)
+    display.chart(charts.spending_plan_summary, plans, name="支出进度计划")
 else:
     detail = store_cache.query("execution/spending_plan", **f, limit=4)
     if detail["actual_share_pct"].isna().all():
         st.caption("实际支出进度尚未报告：下图只显示计划，待年度评价报告披露执行数后再对照。")
-    display.show_chart(charts.spending_plan(detail, sidebar.region_colors()), "支出进度计划", detail)
+    display.chart(charts.spending_plan, detail, sidebar.region_colors(), name="支出进度计划")
 
 st.subheader("支出明细")
 items = store_cache.query("execution/expense_items", **f, limit=12)
 if items.empty:
     display.empty_state("支出明细（报告列出的支出科目）")
 elif items["docs_total"].iloc[0] > 3:
-    display.show_chart(charts.expense_items(items), "支出科目合计", items)
+    display.chart(charts.expense_items, items, name="支出科目合计")
 else:
     expenses = store_cache.query("execution/expenses", **f, limit=8)
-    display.show_chart(charts.expense_treemap(expenses, sidebar.region_colors()), "支出明细构成", expenses)
+    display.chart(charts.expense_treemap, expenses, sidebar.region_colors(), name="支出明细构成")
 display.source_caption()

@@ -30,17 +30,17 @@ quantified = store_cache.query("indicators/quantified", **f, pins=sidebar.pins()
 if few:
     attainment = store_cache.query("indicators/attainment_by_project", **f, limit=charts.FEW_PROJECTS)
     heatmap = store_cache.query("indicators/heatmap_by_project", **f, limit=charts.FEW_PROJECTS)
-    figures = (charts.attainment_mix(attainment), charts.indicator_heatmap(heatmap))
+    builders = (charts.attainment_mix, charts.indicator_heatmap)
 else:
     attainment = store_cache.query("indicators/attainment_by_level2", **f)
     heatmap = store_cache.query("indicators/heatmap_by_region", **f, pins=sidebar.pins(), limit=charts.TOP_N)
-    figures = (charts.attainment_by_level2(attainment), charts.indicator_heatmap_by_region(heatmap))
+    builders = (charts.attainment_by_level2, charts.indicator_heatmap_by_region)
 left, right = st.columns(2)
 with left:
-    display.show_chart(charts.quantified_rate(quantified, sidebar.region_colors()), "量化率", quantified)
+    display.chart(charts.quantified_rate, quantified, sidebar.region_colors(), name="量化率")
 with right:
-    display.show_chart(figures[0], "指标完成情况", attainment)
-display.show_chart(figures[1], "二级指标得分率", heatmap)
+    display.chart(builders[0], attainment, name="指标完成情况")
+display.chart(builders[1], heatmap, name="二级指标得分率")
 
 st.subheader("指标明细")
 st.caption("完成情况：超额完成/完成/未完成 按数值目标判断；目标或实际为文字时为「定性」；尚无实际值（如绩效目标表）为「未评价」。"

@@ -18,9 +18,13 @@ if year is None:
 
 k, prev = by_year.loc[year], briefing.previous_year(by_year, year)
 p = by_year.loc[prev] if prev else None
+others = {key: v for key, v in f.items() if key != "years"}
+like = store_cache.query("overview/like_for_like", **others, year=year, previous=prev).iloc[0] if prev else None
 ranking = store_cache.query("overview/region_ranking", **{**f, "years": [year]}, pins=sidebar.pins(), limit=charts.TOP_N, top=0)
 overview.headline(briefing.headline(year, k, ranking), ranking.iloc[0] if not ranking.empty else None)
-overview.briefing_cards(briefing.year_cards(year, k, p, prev))
+overview.briefing_cards(briefing.year_cards(year, k, p, prev, like=like))
+display.note(briefing.coverage_note(year, prev, like))
+display.note(briefing.missing_pins(sidebar.pins(), ranking["region"].tolist(), year))
 if f["years"] and len(f["years"]) > 1:
     st.caption(f"选了多个年度：上面的句子和卡片说的是其中最近的 {year} 年；图和表包含所选的全部年度。")
 
@@ -35,16 +39,16 @@ with right:
 total = int(ranking["regions_total"].iloc[0]) if not ranking.empty else 0
 if total <= charts.overview.MAX_PANELS:
     detail = store_cache.query("overview/region_year", **f, sort="year", limit=None, offset=0)
-    display.show_chart(charts.overview_small_multiples(detail, sidebar.region_colors()), "各地区预算与执行", detail)
+    display.chart(charts.overview_small_multiples, detail, sidebar.region_colors(), name="各地区预算与执行")
 else:
     left, right = st.columns(2)
     with left:
-        display.show_chart(charts.region_ranking(ranking, title=f"{year} 年各地区执行率排名"),
-                      "地区执行率排名", ranking, years=[year])
+        display.chart(charts.region_ranking, ranking, title=f"{year} 年各地区执行率排名", name="地区执行率排名",
+                      years=[year])
     with right:
         cells = store_cache.query("overview/region_year", **{**f, "regions": ranking["region"].tolist()}, sort="year",
                          limit=None, offset=0)
-        display.show_chart(charts.region_year_heatmap(cells, order=ranking["region"].tolist()), "各地区历年执行率", cells)
+        display.chart(charts.region_year_heatmap, cells, order=ranking["region"].tolist(), name="各地区历年执行率")
 
 st.subheader("各地区各年度")
 table = tables.paged_query("overview/region_year", "各地区各年度关键数据", **f, sorts={

@@ -19,22 +19,24 @@ grades = store_cache.query("scores/grades", **f, by_region=bool(s.regions <= cha
 sections = store_cache.query("scores/sections", **f, by_project=bool(s.projects_scored <= 5), limit=5)
 left, right = st.columns(2)
 with left:
-    figure = charts.score_strip(projects, sidebar.region_colors()) if few else charts.score_histogram(projects)
-    display.show_chart(figure, "项目总得分分布", projects)
+    if few:
+        display.chart(charts.score_strip, projects, sidebar.region_colors(), name="项目总得分分布")
+    else:
+        display.chart(charts.score_histogram, projects, name="项目总得分分布")
 with right:
-    display.show_chart(charts.grade_counts(grades, sidebar.region_colors()), "评价等级分布", grades)
-display.show_chart(charts.section_rates(sections), "各评价部分得分率", sections)
+    display.chart(charts.grade_counts, grades, sidebar.region_colors(), name="评价等级分布")
+display.chart(charts.section_rates, sections, name="各评价部分得分率")
 
 st.subheader("失分项")
 st.caption("指标得分低于权重、评价部分得分低于分值的条目。点击图中条目或选中表中一行可查看原文出处。")
 items = store_cache.query("scores/lost_items", **f, limit=charts.TOP_N)
 if items.empty:
-    display.show_chart(charts.lost_points(items), "失分项", items)
+    display.chart(charts.lost_points, items, name="失分项")
 elif int(items["items_total"].iloc[0]) <= 3 or s.projects_scored <= 5:
     lost = store_cache.query("scores/lost_points", **f, limit=charts.TOP_N, offset=0)
-    display.show_chart(charts.lost_points(lost), "失分项", lost)
+    display.chart(charts.lost_points, lost, name="失分项")
 else:
-    display.show_chart(charts.lost_items(items), "失分最多的条目", items)
+    display.chart(charts.lost_items, items, name="失分最多的条目")
 if not items.empty:
     page = tables.paged_query("scores/lost_points", "失分项明细", **f)
     row = tables.show_table(page, ["region", "year", "project_name", "item_kind", "item", "max_score", "score",

@@ -43,7 +43,7 @@ if doc.empty:
     st.stop()
 
 d = doc.iloc[0]
-st.caption(f"文件：{d.file}（{d.fmt}，{int(d.line_count):,} 行）　年度依据：{d.year_evidence or '—'}")
+display.note(f"文件：{d.file}（{d.fmt}，{int(d.line_count):,} 行）　年度依据：{d.year_evidence or '—'}")
 provenance = store_cache.query("sources/provenance", doc=file, project=name)
 clicked = sources.clicked_field()
 if clicked:

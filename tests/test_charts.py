@@ -39,6 +39,7 @@ SOURCES = {
     "lost_points": ("scores/lost_points", dict(limit=charts.TOP_N, offset=0)),
     "lost_items": ("scores/lost_items", TOP),
     "region_measures": ("regions/measures", {}),
+    "region_pair": ("regions/pair", dict(a="乐亭县", b="三门峡市")),
     "indicator_mix": ("regions/indicator_mix", dict(by_region=True)),
     "region_trend": ("regions/trend", dict(by_region=True)),
     "program_comparison": ("regions/program_links", TOP),
@@ -71,6 +72,9 @@ def build(name: str, df: pd.DataFrame) -> go.Figure:
     import inspect
 
     builder = charts.BUILDERS[name]
+    if name == "region_pair":  # the two regions it compares, as the page passes them
+        regions = [r for r in df["region"].drop_duplicates()] if not df.empty else ["甲", "乙"]
+        return builder(df, *(regions + regions)[:2])
     return builder(df, COLORS) if "colors" in inspect.signature(builder).parameters else builder(df)
 
 
@@ -101,7 +105,9 @@ def test_builder_stays_bounded_at_a_province(province_frames, name):
     df = province_frames[name]
     fig = build(name, df)
     assert fig.layout.height <= charts.MAX_HEIGHT
-    assert fig.layout.margin.b <= 100 and fig.layout.margin.t <= 140
+    # margins are a few fixed rows (subtitle lines, the colour key packed for a phone,
+    # upright column names), never a function of the data's size
+    assert fig.layout.margin.b <= 170 and fig.layout.margin.t <= 230
     for trace in fig.data:
         axis = trace.y if getattr(trace, "orientation", None) == "h" else None
         if axis is not None:
@@ -262,3 +268,166 @@ def test_charts_is_pure():
 ])
 def test_axis_titles_come_from_the_label_mapping(column, title):
     assert charts.axis_title(column) == title
+
+
+# ---------------------------------------------------------------------------
+# text from a report is text (issue 19, item 5): no tag of a name reaches a chart
+
+HOSTILE = '<a href="http://evil.test/">点我</a><img src="http://evil.test/x.png">![图](http://evil.test/y.png)'
+# columns that hold a report's or a user's words (not our codes and ids)
+REPORT_TEXT = {"amount_raw", "doc_name", "earlier_doc_name", "earlier_file", "earlier_project_name", "earlier_region",
+               "earlier_unit", "example_doc_name", "example_file", "example_message", "example_project",
+               "example_region", "file", "grade_as_written", "item", "level1", "level2", "lost_item", "lost_project",
+               "low_project", "low_project_file", "project_name", "region", "section", "snippet", "unit"}
+
+
+def hostile(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with every report-text value prefixed by markup that would link or fetch."""
+    return df.assign(**{c: [HOSTILE + v if isinstance(v, str) else v for v in df[c]]
+                        for c in df.columns if c in REPORT_TEXT})
+
+
+def shown_text(fig: go.Figure) -> str:
+    """Everything of a figure Plotly renders as text (click data and export tables are not shown)."""
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("customdata", "meta")}
+        if isinstance(value, (list, tuple)):
+            return [strip(v) for v in value]
+        return value
+    import json
+
+    return json.dumps(strip(fig.to_plotly_json()), ensure_ascii=False, default=str)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_report_text_in_a_chart_stays_text(frames, name):
+    fig = build(name, hostile(frames[name]))
+    charts.set_context(fig, "2021 年；地区：" + HOSTILE)
+    text = shown_text(fig)
+    assert "<a " not in text and "<img" not in text, name
+    if any(c in REPORT_TEXT for c in frames[name].columns) and not frames[name].empty:
+        assert "&lt;a href" in text or "&lt;img" in text, name  # the name is shown, as text
+
+
+@pytest.mark.parametrize("value, md, svg", [
+    ("![图](http://h/x.png)", "\\!\\[图\\]\\(http\\:\u2060\\/\\/h\\/x\\.png\\)", "![图](http://h/x.png)"),
+    ("见 www.h.cn 或 a@b.cn", "见 www\u2060\\.h\\.cn 或 a\u2060\\@b\\.cn", "见 www.h.cn 或 a@b.cn"),
+    ("<b>粗</b> & 1. 项", r"\<b\>粗\<\/b\> \& 1\. 项", "&lt;b&gt;粗&lt;/b&gt; &amp; 1. 项"),
+    (":red[红] $x$ **强**", r"\:red\[红\] \$x\$ \*\*强\*\*", ":red[红] $x$ **强**"),
+    ("普通项目（2021）", "普通项目（2021）", "普通项目（2021）"),
+    (None, "", ""),
+])
+def test_one_escape_per_way_of_showing_text(value, md, svg):
+    from budgetperf.charts import safe
+
+    assert safe.md(value) == md and safe.svg(value) == svg
+    assert safe.plain(safe.svg(value)) == ("" if value is None else str(value))
+
+
+# ---------------------------------------------------------------------------
+# colour means one thing per chart (issue 21): status colours only for status,
+# with a key; regions in a neutral palette; graded heatmaps with a scale
+
+def _hue_sat(color: str) -> tuple[float, float]:
+    import colorsys
+
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, _l, s = colorsys.rgb_to_hls(r, g, b)
+    return h * 360, s
+
+
+STATUS_HUES = {_hue_sat(c)[0] for c in (*charts.STATUS_COLORS.values(), *charts.GRADE_COLORS.values())
+               if _hue_sat(c)[1] > 0.25}
+
+
+def test_region_colours_never_look_like_a_status():
+    # a region at 100% executed must not be drawn red, nor a treemap orange
+    for color in charts.PALETTE:
+        hue, saturation = _hue_sat(color)
+        assert saturation > 0.15, color  # grey means 未披露
+        assert min(min(abs(hue - s), 360 - abs(hue - s)) for s in STATUS_HUES) >= 35, color
+
+
+def _status_colours() -> set[str]:
+    return {c.upper() for c in (*charts.STATUS_COLORS.values(), *charts.GRADE_COLORS.values())}
+
+
+def _marker_colours(fig: go.Figure) -> set[str]:
+    out = set()
+    for trace in fig.data:
+        marker = getattr(trace, "marker", None)
+        color = getattr(marker, "color", None) if marker is not None else None
+        if color is None and getattr(trace, "line", None) is not None:
+            color = trace.line.color
+        values = [color] if isinstance(color, str) else list(color or [])
+        out |= {str(c).upper() for c in values if isinstance(c, str)}
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_status_colours_come_with_a_key(frames, name):
+    fig = build(name, frames[name])
+    used = _marker_colours(fig) & _status_colours()
+    if not used:
+        return
+    subtitle = fig.layout.title.subtitle.text or ""
+    words = (*charts.STATUS_COLORS, *charts.GRADE_COLORS, *charts.ATTAINMENT_COLORS, *charts.SEVERITY_COLORS, "警戒线")
+    named = [w for w in words if w in subtitle]
+    assert named or fig.layout.showlegend, (name, used)
+
+
+def test_one_panel_colours_by_status_and_the_next_by_region_no_more(frames):
+    fig = charts.region_measures(frames["region_measures"], COLORS)
+    meanings = set()
+    for trace in fig.data:
+        color = trace.marker.color if trace.marker.color is not None else trace.line.color
+        colours = {str(c).upper() for c in (color if not isinstance(color, str) else [color])}
+        meanings.add("status" if colours <= _status_colours() else "region")
+    assert len(meanings) == 1, meanings
+
+
+def _scale_colour(trace, value: float) -> str:
+    """The colour a heatmap draws `value` in (its colour scale at that point)."""
+    from plotly.colors import find_intermediate_color, hex_to_rgb, unlabel_rgb
+
+    scale = trace.colorscale
+    t = min(1.0, max(0.0, (value - trace.zmin) / (trace.zmax - trace.zmin)))
+    for (p0, c0), (p1, c1) in zip(scale, scale[1:]):
+        if p0 <= t <= p1:
+            def rgb(c):
+                return hex_to_rgb(c) if c.startswith("#") else unlabel_rgb(c)
+            if p1 == p0:
+                return str(rgb(c1))
+            return str(find_intermediate_color(rgb(c0), rgb(c1), (t - p0) / (p1 - p0)))
+    raise AssertionError(t)
+
+
+def test_the_heatmap_grades_its_colours_and_shows_the_scale():
+    # 32.70% and 89.83% were the same red: graded, and a colour bar says what they mean
+    df = pd.DataFrame({"region": ["甲", "乙", "丙"], "year": [2021, 2021, 2021],
+                       "execution_rate_pct": [32.70, 89.83, 100.0]})
+    heat = charts.region_year_heatmap(df).data[0]
+    assert _scale_colour(heat, 32.70) != _scale_colour(heat, 89.83)
+    assert _scale_colour(heat, 89.83) != _scale_colour(heat, 100.0)
+    assert heat.showscale and any("警戒线" in str(t) for t in heat.colorbar.ticktext)
+
+
+def test_the_score_histogram_keeps_empty_scores_on_its_axis():
+    df = pd.DataFrame({"band_start": [74, 77, 78, 80], "projects": [3, 1, 2, 5], "docs_total": [9] * 4})
+    fig = charts.score_histogram(df)
+    labels = [str(x) for x in fig.data[0].x]
+    assert labels == [str(b) for b in range(74, 81)]  # 75, 76 and 79 are there, with nothing in them
+
+
+def test_a_chart_with_data_names_its_source(province_store, province_frames):
+    # 「来源：无」 under a chart summarising 114 projects (the sections summed over all)
+    con = connect(province_store)
+    try:
+        summed = run_query("scores/sections", con=con, by_project=False, limit=5)
+    finally:
+        con.close()
+    assert not summed.empty and re.fullmatch(r"来源：[\d,]+ 份报告", source_text(charts.section_rates(summed)))
+    for name, df in province_frames.items():
+        if not df.empty:
+            assert source_text(build(name, df)) != "来源：无", name

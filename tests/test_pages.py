@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import shutil
 from pathlib import Path
@@ -50,10 +51,16 @@ def open_app(page: str | None = None, *, state: dict | None = None, query: dict 
     return at.run(timeout=TIMEOUT)
 
 
+def shown(markdown: str) -> str:
+    """Markdown as a reader sees it: the backslash escapes that keep a report's words
+    text (`charts.safe.md`) removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
+
+
 def texts(at: AppTest) -> str:
     """Everything a user reads on the page, as one string (metrics, tables, messages)."""
     parts = [m.label + " " + m.value for m in at.metric]
-    parts += [e.value for kind in ("title", "subheader", "caption", "info", "warning", "error", "markdown")
+    parts += [shown(e.value) for kind in ("title", "subheader", "caption", "info", "warning", "error", "markdown")
               for e in getattr(at, kind)]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)
@@ -108,7 +115,7 @@ def test_page_at_a_province_runs_with_bounded_charts(province_env, page):
     assert not at.exception, [e.value for e in at.exception]
     for spec in chart_specs(at):
         layout = spec["layout"]
-        assert layout["height"] <= charts.MAX_HEIGHT and layout["margin"]["b"] <= 100, layout["title"]
+        assert layout["height"] <= charts.MAX_HEIGHT and layout["margin"]["b"] <= 170, layout["title"]
         for trace in spec["data"]:
             names = trace.get("y") if trace.get("orientation") == "h" else None
             assert names is None or len(set(map(str, names))) <= charts.TOP_N + 10, layout["title"]
@@ -281,7 +288,7 @@ def test_overview(dash_env):
 
 
 def headline(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### ")).removeprefix("### ")
+    return shown(next(m.value for m in at.markdown if m.value.startswith("### ")).removeprefix("### "))
 
 
 @pytest.mark.parametrize("state, sentence", [
@@ -298,7 +305,7 @@ def test_the_headline_answers_for_the_filters(dash_env, state, sentence):
 
 def test_the_headline_says_why_and_links_to_the_line(dash_env):
     at = open_app(state={"years": [2021]})
-    why = next(c.value for c in at.caption if c.value.startswith("三门峡市："))
+    why = next(shown(c.value) for c in at.caption if c.value.startswith("三门峡市："))
     assert "「网络宣传管理和文化建设经费」执行 98.69 / 110.00 万元，执行率 89.72%" in why
     assert "失分最多：「预算执行率」失 1 分" in why
     at.button(key="headline.source").click().run()
@@ -326,16 +333,24 @@ def test_kpis_follow_the_project_filter(dash_env):
     assert m["审核发现（2021 年）"] == "1 条" and m["加权执行率（2021 年）"] == "100.00%"
 
 
-def test_kpis_compare_with_the_previous_year(province_env):
+def test_kpis_compare_with_the_previous_year_like_for_like(province_env):
+    # the province's copies put other counties in other years: whatever the two
+    # years share is what the cards compare, and the caption says how many
     at = open_app()
     rate = next(m for m in at.metric if m.label == "加权执行率（2021 年）")
     budget = next(m for m in at.metric if m.label == "预算（2021 年）")
-    assert "个百分点" in rate.delta and "万元" in budget.delta and "与 2020 年相比" in budget.help
+    projects = next(m for m in at.metric if m.label == "项目数（2021 年）")
+    assert "个" in projects.delta and "与 2020 年的全部项目相比" in projects.help  # the coverage change
+    covered = re.search(r"同比只比较两年都有的 ([\d,]+) 个项目（2021 年共 [\d,]+ 个，2020 年共 [\d,]+ 个）", texts(at))
+    if covered:
+        assert "个百分点" in rate.delta and "万元" in budget.delta and "两年都有的" in budget.help
+    else:
+        assert "2021 年与 2020 年没有相同的评价项目" in texts(at) and not rate.delta and not budget.delta
 
 
 def test_attention_lists_rank_regions_and_projects(province_env):
     at = open_app(state={"years": [2021]})
-    items = [m.value for m in at.markdown if m.value.startswith("**1. ")]
+    items = [shown(m.value) for m in at.markdown if shown(m.value).startswith("**1. ")]
     assert len(items) == 2 and "89.72%" in items[0] and "99 分" in items[1]
 
 
@@ -364,13 +379,13 @@ def test_tables_sort_numbers_as_numbers(dash_env):
     at = open_app("pages/execution.py")
     table = table_with(at, "budget_wan")
     assert table["budget_wan"].dtype.kind == "f" and table["execution_rate_pct"].dtype.kind == "f"
-    at.selectbox(key="sort.各项目预算执行明细").set_value("budget_wan").run()
+    at.selectbox(key="projects.sort").set_value("budget_wan").run()
     assert table_with(at, "budget_wan")["budget_wan"].tolist() == [2, 21.18, 35, 50, 110]
-    at.segmented_control(key="order.各项目预算执行明细").set_value("从高到低").run()
+    at.segmented_control(key="projects.order").set_value("desc").run()
     assert table_with(at, "budget_wan")["budget_wan"].tolist() == [110, 50, 35, 21.18, 2]
     rates = table_with(at, "execution_rate_pct")
-    at.selectbox(key="sort.各项目预算执行明细").set_value("execution_rate_pct").run()
-    at.segmented_control(key="order.各项目预算执行明细").set_value("从低到高").run()
+    at.selectbox(key="projects.sort").set_value("execution_rate_pct").run()
+    at.segmented_control(key="projects.order").set_value("asc").run()
     rates = table_with(at, "execution_rate_pct")["execution_rate_pct"].tolist()
     assert rates[:2] == [89.72, 100.0]  # not "100.00%" before "89.72%"
 
@@ -427,7 +442,7 @@ def test_scores(dash_env):
 
 def test_regions(dash_env):
     at = open_app("pages/regions.py")
-    assert charts_shown(at) == 4
+    assert charts_shown(at) == 6  # ranking, across years, A versus B, indicator mix, budgets, same project
     shown = texts(at)
     assert "购买舆情监测服务" in shown and "网络舆情搜集发现及网络安全保障服务" in shown
     links = table_with(at, "earlier_project_name")
@@ -522,6 +537,10 @@ def test_filter_options_narrow_regions_by_level_and_keep_the_selection():
 # 导出 panel
 
 def download_labels(at: AppTest) -> list[str]:
+    """The 导出 panel's downloads, once asked for (准备导出 opens the panel)."""
+    prepare = [b for b in at.sidebar.button if b.key == "export.prepare"]
+    if prepare:
+        prepare[0].click().run()
     return [button.proto.label for button in at.get("download_button")]
 
 
@@ -571,3 +590,209 @@ def test_pages_show_reports_without_year_or_known_region(make_store, monkeypatch
     assert any("年度未知" in json.dumps(f.to_plotly_json(), ensure_ascii=False, default=str) for f in figures)
     at = open_app("pages/audit.py")
     assert "地区未知" in texts(at)
+
+
+# ---------------------------------------------------------------------------
+# year-on-year like for like (issue 21): the change over the projects present in
+# both years, with the coverage change beside it
+
+@pytest.fixture(scope="module")
+def two_year_store(make_store, tmp_path_factory) -> Path:
+    """One county's project in 2020 and 2021 (110 万元 both years, executed 80.00
+    then 98.69) and a second, large project only in 2021 (500 万元)."""
+    folder = tmp_path_factory.mktemp("two_years")
+    seed = (ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt").read_text(encoding="utf-8")
+    (folder / "a2021.txt").write_text(seed, encoding="utf-8")
+    (folder / "a2020.txt").write_text(seed.replace("2021", "2020").replace("98.69", "80.00")
+                                      .replace("89.72%", "72.73%"), encoding="utf-8")
+    (folder / "b2021.txt").write_text(seed.replace("网络宣传管理和文化建设经费", "网络安全应急演练经费")
+                                      .replace("110万元", "500万元").replace("98.69", "500")
+                                      .replace("89.72%", "100%"), encoding="utf-8")
+    return make_store(sorted(folder.iterdir()), name="two_years")
+
+
+def test_year_on_year_compares_the_same_projects(two_year_store, monkeypatch):
+    monkeypatch.setenv("BUDGETPERF_DB", str(two_year_store))
+    at = open_app()
+    budget = next(m for m in at.metric if m.label == "预算（2021 年）")
+    rate = next(m for m in at.metric if m.label == "加权执行率（2021 年）")
+    projects = next(m for m in at.metric if m.label == "项目数（2021 年）")
+    assert budget.value == "610.00 万元" and budget.delta == "+0.00 万元（+0.0%）"  # not +500 (+454.5%)
+    assert rate.delta == "+16.99 个百分点"  # 89.72 against 72.73 on the same project
+    assert projects.delta == "+1 个"  # the coverage change, said as such
+    assert "同比只比较两年都有的 1 个项目（2021 年共 2 个，2020 年共 1 个）" in texts(at)
+
+
+# ---------------------------------------------------------------------------
+# 地区对比 (issue 21): 对比指标 changes every chart, also with few regions; a region
+# A-versus-B view that reads on a phone; the measure and the pair in the URL
+
+def figure_titles(at: AppTest) -> list[str]:
+    return [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
+
+
+def test_the_measure_changes_the_charts_with_few_regions(dash_env):
+    rate = open_app("pages/regions.py")
+    score = open_app("pages/regions.py", query={"measure": "平均得分"})  # a bound picker's URL holds its label
+    assert rate.session_state["measure"] == "execution_rate_pct" and score.session_state["measure"] == "avg_score"
+    changed = [a != b for a, b in zip(chart_specs(rate)[:3], chart_specs(score)[:3])]
+    assert all(changed), figure_titles(score)  # ranking, across years and A versus B all follow it
+    assert any("平均得分" in t for t in figure_titles(score)[:3])
+
+
+def test_two_regions_side_by_side_year_by_year(dash_env):
+    at = open_app("pages/regions.py", query={"a": "三门峡市", "b": "乐亭县"})
+    assert (at.session_state["a"], at.session_state["b"]) == ("三门峡市", "乐亭县")
+    pair = next(spec for spec in chart_specs(at) if "与" in spec["layout"]["title"]["text"])
+    assert pair["layout"]["title"]["text"].startswith("三门峡市 与 乐亭县")
+    bars = [t for t in pair["data"] if t["type"] == "bar"]
+    assert [t["name"] for t in bars] == ["三门峡市", "乐亭县"] and all(t["orientation"] == "h" for t in bars)
+    assert all(len(t["y"]) == 1 for t in bars)  # one row per year: 2021, whatever the number of projects
+    table = table_with(at, "same_projects")
+    assert set(table["region"]) == {"三门峡市", "乐亭县"} and "没有更早的评价年度" in table["same_projects"].iloc[0]
+
+
+def test_the_pair_compares_the_same_projects_across_years(two_year_store):
+    from budgetperf.charts import briefing
+
+    con = store.connect(two_year_store)
+    try:
+        rows = store.run_query("regions/pair", con=con, a="三门峡市", b="乐亭县").set_index("year")
+    finally:
+        con.close()
+    later = rows.loc[2021].to_dict()
+    assert later["projects"] == 2 and later["matched_projects"] == 1
+    assert briefing.matched_change(later, "execution_rate_pct") == "+16.99 个百分点（1 个项目，较 2020 年）"
+    assert briefing.matched_change(rows.loc[2020].to_dict(), "avg_score") == "—（没有更早的评价年度）"
+
+
+# ---------------------------------------------------------------------------
+# a link cannot crash a page (issue 19, item 6); a program fault shows no details
+
+@pytest.mark.parametrize("years", [["²"], ["9" * 40], ["20２1"], ["-1"]])
+def test_a_link_with_a_year_that_is_no_year_says_so(dash_env, years):
+    at = open_app(query={"years": years})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error  # not 「数据库由旧版本生成」, not a traceback
+    assert "链接中的筛选值无效，已忽略：年度「" in texts(at)
+    assert metrics(at)["预算（2021 年）"] == "197.00 万元"  # the rest of the page as without the value
+
+
+@pytest.mark.parametrize("value, year", [("2021", 2021), (" 2021 ", 2021), ("²", None), ("9" * 40, None),
+                                         ("１９９９", None), ("1200", None), ("2021.0", None), (True, None)])
+def test_a_year_is_four_ascii_digits_in_range(value, year):
+    assert filter_specs.valid_year(value) == year
+    assert filter_specs.to_params({"years": [value]})["years"] == ([year] if year else None)
+
+
+def test_a_fault_of_the_program_shows_no_paths(dash_env, monkeypatch):
+    from budgetperf.charts import briefing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("/srv/secret/budgetperf/app.py line 12")
+
+    monkeypatch.setattr(briefing, "headline", broken)
+    at = open_app()
+    assert not at.exception
+    assert "本页出错" in at.error[0].value and "/srv" not in texts(at)
+
+
+def test_users_are_shown_no_error_details():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+# ---------------------------------------------------------------------------
+# synthetic data says so on every page (issue 21)
+
+@pytest.fixture(scope="module")
+def synthetic_store(make_store, tmp_path_factory, ref) -> Path:
+    from budgetperf.synth.corpus import write_corpus
+
+    out = tmp_path_factory.mktemp("synthetic_corpus")
+    write_corpus(out, regions=1, years=(2024, 2024), seed=3, units=1, formats=("txt",), ref=ref)
+    return make_store(sorted((out / "reports").iterdir()), name="synthetic")
+
+
+@pytest.mark.parametrize("page", [None, "pages/execution.py", "pages/sources.py"])
+def test_synthetic_data_is_said_on_every_page(synthetic_store, monkeypatch, page):
+    monkeypatch.setenv("BUDGETPERF_DB", str(synthetic_store))
+    at = open_app(page)
+    assert not at.exception
+    assert any("合成数据" in w.value and "不是真实报告" in w.value for w in at.warning)
+
+
+def test_real_data_has_no_synthetic_banner(dash_env):
+    assert not any("合成数据" in w.value for w in open_app().warning)
+
+
+# ---------------------------------------------------------------------------
+# every table exports all its filtered rows (issue 21)
+
+def test_a_paged_table_exports_every_row(province_env):
+    from budgetperf.app import store_cache
+
+    at = open_app("pages/execution.py")
+    table = table_with(at, "budget_wan")
+    labels = [p.proto.popover.label for p in at.get("popover")]
+    exported = next(label for label in labels if label.startswith("导出全部"))
+    total = int(re.search(r"导出全部 ([\d,]+) 行", exported).group(1).replace(",", ""))
+    assert total > len(table) == tables.PAGE_SIZE  # the page is 50 rows; the export is all of them
+    rows = store_cache.query_all("execution/projects", **{k: None for k in filter_specs.FILTER_KEYS},
+                                 sort="execution_rate_pct", descending=False)()
+    data = tables.table_csv(rows, ["region", "year", "project_name", "budget_wan", "status"])
+    assert len(data.decode("utf-8-sig").splitlines()) == total + 1
+
+
+# ---------------------------------------------------------------------------
+# a report's words are text, never Markdown (issue 19, item 5)
+
+HOSTILE_NAME = "![图](http://evil.test/x.png)[点我](http://evil.test/)<img src=http://evil.test/y.png>宣传经费"
+
+
+@pytest.fixture(scope="module")
+def hostile_store(dash_store, tmp_path_factory) -> Path:
+    """The seed store with one project named with Markdown and HTML that would fetch
+    or link (whatever reads it: a report, an upload, a correction)."""
+    from budgetperf.storing import schema
+
+    db = tmp_path_factory.mktemp("hostile") / "budgetperf.duckdb"
+    shutil.copy(dash_store, db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("update projects set name = ? where name = '网络宣传管理和文化建设经费'", [HOSTILE_NAME])
+        schema.refresh_marts(con)
+    finally:
+        con.close()
+    return db
+
+
+UNESCAPED_LINK = re.compile(r"(?<!\\)\]\((?:http|www)|(?<!\\)<img|(?<!\\)<a ")
+
+
+def markdown_bodies(at: AppTest) -> list[str]:
+    bodies = [e.value for kind in ("title", "subheader", "caption", "info", "warning", "error", "markdown", "success")
+              for e in getattr(at, kind)]
+    bodies += [b.label for b in at.button] + [e.label for e in at.expander] + [m.label for m in at.metric]
+    return bodies
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/execution.py", "pages/sources.py", "pages/scores.py"])
+def test_a_project_named_with_markdown_stays_text(hostile_store, monkeypatch, page):
+    monkeypatch.setenv("BUDGETPERF_DB", str(hostile_store))
+    query = {"doc": "001_4f47e40a9e3722bd.txt", "project": HOSTILE_NAME} if page.endswith("sources.py") else {}
+    at = open_app(page, query=query)
+    assert not at.exception, [e.value for e in at.exception]
+    bodies = markdown_bodies(at)
+    if page.endswith(("overview.py", "sources.py")):
+        assert any("evil" in b for b in bodies), page  # the name is shown, as text
+    assert not [b for b in bodies if UNESCAPED_LINK.search(b)], page
+
+
+def test_a_pinned_region_without_an_evaluation_is_named(dash_env):
+    # 丰南区 has no evaluation in 2021: pinned, it is said so, not dropped in silence
+    at = open_app(state={"years": [2021], "pins": ["丰南区"]})
+    assert "关注地区「丰南区」2021 年没有评价结果，排名中没有列出。" in texts(at)
+    assert "关注地区" not in texts(open_app(state={"years": [2021], "pins": ["三门峡市"]})).replace("关注地区：", "")

@@ -46,20 +46,62 @@ LEVEL_ORDER = ("县", "区", "市", "省", "未知")
 DOC_TYPE_ORDER = ("评价", "目标")
 
 
+# A year a report can be about; anything else in a link is not a year.
+YEAR_RANGE = (1949, 2100)
+# A name longer than this, or with control characters, is no region, unit or project.
+MAX_VALUE_CHARS = 200
+
+
+def valid_year(value: object) -> int | None:
+    """`value` as a year when it is one: ASCII digits (``²`` passes ``isdigit`` and
+    fails ``int``) within `YEAR_RANGE` (a 40-digit number overflows the store's
+    integers); else None."""
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        return None
+    year = int(text)
+    return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
+
+
+def valid_value(key: str, value: object) -> object | None:
+    """A filter value as the query takes it, or None when it cannot be one (a
+    year that is not a year, a name too long or with control characters)."""
+    if value is None or value == "":
+        return None
+    if key == "years":
+        return valid_year(value)
+    text = str(value)
+    if len(text) > MAX_VALUE_CHARS or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return None
+    return text
+
+
+def invalid_values(state: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(label, value) of every filter value that is not valid (from a link): what
+    the page says it ignored."""
+    out = []
+    for spec in FILTERS:
+        value = state.get(spec.key)
+        values = [value] if isinstance(value, str) else list(value or [])
+        out += [(spec.label, str(v)) for v in values if v not in (None, "") and valid_value(spec.key, v) is None]
+    return out
+
+
 def to_params(state: Mapping[str, object]) -> dict[str, list | None]:
     """Query params from widget values: an empty selection ("全部") becomes None.
 
-    Years come back as ints whatever the widget held (URL values are strings).
+    Years come back as ints whatever the widget held (URL values are strings);
+    values that cannot be a filter's (`valid_value`) are left out, never passed on.
     """
     params: dict[str, list | None] = {}
     for spec in FILTERS:
         value = state.get(spec.key)
         if value is None or isinstance(value, str):
             value = [value] if value else []
-        chosen = [v for v in value if v is not None and v != ""]
-        if spec.key == "years":
-            chosen = [int(v) for v in chosen if str(v).lstrip("-").isdigit()]
-        params[spec.key] = chosen or None
+        chosen = [valid_value(spec.key, v) for v in value]
+        params[spec.key] = [v for v in chosen if v is not None] or None
     return params
 
 
@@ -103,7 +145,7 @@ def ordered(values: Iterable, key: str) -> list:
     doc types in their fixed order, everything else sorted."""
     values = [v for v in pd.unique(pd.Series(list(values), dtype=object)) if v is not None and not pd.isna(v)]
     if key == "years":
-        return sorted({int(v) for v in values}, reverse=True)  # latest first
+        return sorted({y for y in map(valid_year, values) if y is not None}, reverse=True)  # latest first
     order = {"levels": LEVEL_ORDER, "doc_types": DOC_TYPE_ORDER}.get(key)
     if order:
         return sorted(values, key=lambda v: (order.index(v) if v in order else len(order), v))

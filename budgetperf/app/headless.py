@@ -44,6 +44,14 @@ def resolve_page(name: str) -> registry.PageSpec:
 def collect_page_charts(page: str, years: list[int] | None,
                         regions: list[str] | None) -> tuple[str, list[packs.ChartExport]]:
     """Run the page headless with these filters; return its title and charts."""
+    title, charts_, _summary = collect_page(page, years, regions)
+    return title, charts_
+
+
+def collect_page(page: str, years: list[int] | None,
+                 regions: list[str] | None) -> tuple[str, list[packs.ChartExport], packs.Summary | None]:
+    """Run the page headless with these filters; return its title, its charts and
+    its headline and key figures (the deck's headline slide)."""
     quiet_streamlit()
     spec = resolve_page(page)
     at = AppTest.from_file(str(APP), default_timeout=120)
@@ -61,7 +69,10 @@ def collect_page_charts(page: str, years: list[int] | None,
         raise PageRunError(f"page {spec.key} shows an error: {problems[0]}",
                            f"页面「{spec.title}」显示错误：{problems[0]}")
     items = at.session_state[registry.EXPORTS_KEY] if registry.EXPORTS_KEY in at.session_state else []
-    return spec.title, packs.chart_exports(items, charts.LABELS, charts.source_line)
+    recorded = at.session_state[registry.SUMMARY_KEY] if registry.SUMMARY_KEY in at.session_state else {}
+    summary = (packs.Summary(recorded.get("headline") or spec.title, tuple(recorded.get("figures") or ()))
+               if recorded and (recorded.get("headline") or recorded.get("figures")) else None)
+    return spec.title, packs.chart_exports(items, charts.LABELS, charts.source_line), summary
 
 
 def fresh_page(page_path: str, timeout: float) -> AppTest:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf.app import navigation, registry, store_cache, writes
+from budgetperf.charts import safe
 
 CORRECTED_MARK = "✎"
 
@@ -41,7 +42,7 @@ def history_panel(doc_id: str, project_id: str | None, editor: str | None) -> No
     for row in rows.itertuples():
         what = f"{row.label_zh}：{row.extracted_value or '空'} → {row.new_value or '空'}"
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            st.caption(f"{when(row.made_at)} {row.editor}　{what}")
+            st.caption(safe.md(f"{when(row.made_at)} {row.editor}　{what}"))
             st.button("撤销", key=f"review.undo.{row.correction_id}", icon=":material/undo:", type="tertiary",
                       on_click=writes.undo, args=(row.correction_id, what))
 

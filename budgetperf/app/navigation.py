@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf.app import filter_specs, registry
+from budgetperf.charts import safe
 
 # Keys of the sources page's detail view; also its URL params (?doc=…&project=…).
 # The 数据校对 page's item (a project_id, or a doc_id for a document's own issues):
@@ -95,13 +96,14 @@ def open_project(file: str, project: str, field: str | None = None) -> None:
 
 
 def nav_button(label: str, page: str, state: dict, key: str, *, url: dict | None = None) -> None:
-    """A button that sets session state (e.g. filters) and then opens `page`."""
-    st.button(label, key=key, on_click=_go_to, args=(page, state, url))
+    """A button that sets session state (e.g. filters) and then opens `page`; its
+    label may hold a project's or region's name: shown as text."""
+    st.button(safe.md(label), key=key, on_click=_go_to, args=(page, state, url))
 
 
 def source_button(label: str, file: str, project: str | None, field: str | None, key: str) -> None:
     """A button that opens 数据来源 at `file`'s `project` (at the line of `field`)."""
-    st.button(label, key=key, on_click=_open_source, args=(file, project, field), type="tertiary",
+    st.button(safe.md(label), key=key, on_click=_open_source, args=(file, project, field), type="tertiary",
               icon=":material/description:")
 
 

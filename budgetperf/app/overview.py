@@ -5,7 +5,6 @@ the source line. The words come from `charts.briefing` (pure).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -15,8 +14,9 @@ import streamlit as st
 from budgetperf import charts
 from budgetperf.app import registry
 from budgetperf.app.display import Kpi, kpi_cards
+from budgetperf.app.frame import record_headline
 from budgetperf.app.navigation import apply_click, source_button
-from budgetperf.charts import briefing
+from budgetperf.charts import briefing, safe
 
 
 def briefing_cards(cards) -> None:
@@ -65,12 +65,13 @@ def score_attention(low: pd.DataFrame) -> list[Attention]:
 def headline(sentence: str, lowest: pd.Series | None) -> None:
     """The briefing's sentence, large, and under it why the lowest region is lowest,
     with buttons to filter to it and to open the line its figure came from."""
-    st.markdown(f"### {html.escape(sentence)}")
+    st.markdown(f"### {safe.md(sentence)}")
+    record_headline(sentence)
     if lowest is None or charts.is_missing(lowest.get("execution_rate_pct")):
         return
     with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small", key="headline.why"):
-        st.caption(f"{charts.region_label(lowest.region)}：{briefing.region_reason(lowest)}")
-        st.button(f"筛选到{lowest.region}", key="headline.filter", type="tertiary", icon=":material/filter_alt:",
+        st.caption(safe.md(f"{charts.region_label(lowest.region)}：{briefing.region_reason(lowest)}"))
+        st.button(f"筛选到{safe.md(lowest.region)}", key="headline.filter", type="tertiary",
                   on_click=apply_click, args=([lowest.region, None, None, None, None],))
         if isinstance(lowest.get("low_project"), str):
             source_button("查看原文", lowest.low_project_file, lowest.low_project, "execution_rate", key="headline.source")
@@ -79,21 +80,21 @@ def headline(sentence: str, lowest: pd.Series | None) -> None:
 def attention_list(heading: str, items: Sequence[Attention], key: str, empty: str) -> None:
     """A short ranked list with, per line, the figure, its status, the reason and
     buttons to filter to the region and to open the source line."""
-    st.markdown(f"**{heading}**")
+    st.markdown(f"**{safe.md(heading)}**")
     if not items:
         st.caption(empty)
         return
     for i, item in enumerate(items):
         with st.container(border=True, key=f"{key}_item_{i}", gap="xsmall"):
             with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small"):
-                st.markdown(f"**{i + 1}. {html.escape(item.title)}**　{html.escape(item.value)}")
+                st.markdown(f"**{i + 1}\\. {safe.md(item.title)}**　{safe.md(item.value)}")
                 if item.status:
                     st.badge(item.status[0], color=item.status[1])
             with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small"):
-                st.caption(item.reason)
+                st.caption(safe.md(item.reason))
                 if item.region:
-                    st.button(f"筛选到{item.region}", key=f"{key}.{i}.filter", type="tertiary",
-                              icon=":material/filter_alt:", on_click=apply_click,
+                    st.button(f"筛选到{safe.md(item.region)}", key=f"{key}.{i}.filter", type="tertiary",
+                              on_click=apply_click,
                               args=([item.region, item.year, None, None, None],))
                 if item.source:
                     source_button("查看原文", *item.source, key=f"{key}.{i}.source")

@@ -45,6 +45,9 @@ _BY_KEY = {p.key: p for p in PAGES}
 # Where a page run records the charts and tables it showed (`frame.record_export`),
 # read by the 导出 panel and by a headless run (`headless.collect_page_charts`).
 EXPORTS_KEY = "ui.exports"
+# Where a page run records its headline and key figures (`frame.record_headline`,
+# `frame.record_figures`), for the deck's headline slide.
+SUMMARY_KEY = "ui.summary"
 
 
 def page(key: str) -> PageSpec:

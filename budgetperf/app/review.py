@@ -19,7 +19,6 @@ when one record is bad. Session-state keys, all under ``review.``:
 from __future__ import annotations
 
 import functools
-import html
 
 import pandas as pd
 import streamlit as st
@@ -35,6 +34,7 @@ from budgetperf.app import (
     writes,
 )
 from budgetperf.changes import forms, queue, reference_edits
+from budgetperf.charts import safe
 from budgetperf.storing import committing
 from budgetperf.understanding.findings import rule_help
 
@@ -159,10 +159,10 @@ def item_panel(editor: str | None) -> None:
         st.warning("这个项目已不在文档中（可能已被更名或撤销新增）；下面显示整份文档。", icon=":material/warning:")
         project_id = None
     name = item.project_name if project_id else None
-    st.markdown(f"#### {html.escape(queue.item_title(str(item.doc_name or item.file), name))}")
+    st.markdown(f"#### {safe.md(queue.item_title(str(item.doc_name or item.file), name))}")
     with st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small"):
-        st.caption(f"文件 {item.file}（{item.fmt}，{int(item.line_count or 0):,} 行）　地区 {item.region or '未识别'}　"
-                   f"年度 {'' if pd.isna(item.year) else int(item.year)}")
+        st.caption(safe.md(f"文件 {item.file}（{item.fmt}，{int(item.line_count or 0):,} 行）　地区 {item.region or '未识别'}　"
+                           f"年度 {'' if pd.isna(item.year) else int(item.year)}"))
         if item.is_excluded:
             st.badge("已标为不是绩效报告", color="gray")
         navigation.source_button("在「数据来源」页查看", item.file, name, None, key="review.to_sources")
@@ -216,8 +216,8 @@ def _issues_view(item: pd.Series, issues: pd.DataFrame) -> None:
         status = f"　（{issue.status}：{issue.status_by or ''} {issue.status_reason or ''}）" if settled else ""
         help_text = rule_help(issue.code) if issue.source != "review" else ""
         with st.container(border=True, key=f"review.issue.{position}"):
-            st.markdown(f"**{html.escape(severity)} · {html.escape(label)}**{html.escape(status)}")
-            st.markdown(html.escape(str(issue.message_zh)))
+            st.markdown(f"**{safe.md(severity)} · {safe.md(label)}**{safe.md(status)}")
+            st.markdown(safe.md(issue.message_zh))
             if help_text:
                 st.caption(help_text)
             start, end = issue.line_start, issue.line_end

@@ -13,6 +13,7 @@ import streamlit as st
 
 from budgetperf import charts
 from budgetperf.app import filter_specs
+from budgetperf.charts import safe
 from budgetperf.app.store_cache import query
 
 # Above this many options a cascading filter (单位, 项目) asks for the filters
@@ -28,11 +29,28 @@ def filter_option_rows() -> pd.DataFrame:
     return query("common/filter_options")
 
 
+URL_PROBLEMS_KEY = "ui.url_problems"
+
+
 def _selection(key: str) -> list:
-    """A filter's current values: session state, else the URL (before the widget registers)."""
+    """A filter's current values: session state, else the URL (before the widget
+    registers), its invalid values left out (`url_problems` names them)."""
     if key in st.session_state:
         return list(st.session_state[key] or [])
-    return st.query_params.get_all(key)
+    return [v for v in st.query_params.get_all(key) if filter_specs.valid_value(key, v) is not None]
+
+
+def _note_url_problems() -> None:
+    # Values in the link that cannot be a filter's, said once on the page
+    # (`frame.page_header`); the bound widgets drop them from the URL.
+    url = {k: st.query_params.get_all(k) for k in (*filter_specs.FILTER_KEYS, PINS_KEY) if k not in st.session_state}
+    st.session_state[URL_PROBLEMS_KEY] = filter_specs.invalid_values(
+        {**url, "regions": [*url.get("regions", []), *url.get(PINS_KEY, [])]})
+
+
+def url_problems() -> list[tuple[str, str]]:
+    """(label, value) of the link's values this run ignored."""
+    return list(st.session_state.get(URL_PROBLEMS_KEY) or [])
 
 
 def _clear_filters() -> None:
@@ -71,6 +89,7 @@ def render_filters() -> None:
     at most MAX_OPTIONS). Below them, 关注地区 pins regions: rankings always show
     them, highlighted, wherever they rank.
     """
+    _note_url_problems()
     rows = filter_option_rows()
     with st.sidebar:
         st.subheader("筛选")
@@ -102,7 +121,7 @@ def filter_params() -> dict[str, list | None]:
 
 def pins() -> list[str] | None:
     """The pinned regions (关注地区), as a query param (None = none pinned)."""
-    chosen = [str(v) for v in (st.session_state.get(PINS_KEY) or []) if v]
+    chosen = [str(v) for v in (st.session_state.get(PINS_KEY) or []) if filter_specs.valid_value(PINS_KEY, v)]
     return chosen or None
 
 
@@ -117,7 +136,7 @@ def filter_chips() -> None:
             return
         st.caption("筛选：", width="content")
         for key, label, value in chips:
-            st.button(label, key=f"chip.{key}.{value}", icon=":material/close:", icon_position="right",
+            st.button(safe.md(label), key=f"chip.{key}.{value}", icon=":material/close:", icon_position="right",
                       on_click=_remove_filter_value, args=(key, value), help="点击取消这一筛选", type="secondary")
         st.button("清除全部", key="chip.clear", on_click=_clear_filters, type="tertiary")
 

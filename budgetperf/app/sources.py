@@ -21,6 +21,7 @@ from budgetperf.app.navigation import (
     nav_button,
 )
 from budgetperf.app.store_cache import query
+from budgetperf.charts import safe
 
 
 def _reset_project() -> None:
@@ -179,6 +180,6 @@ def source_context(file: str, line_start: object, line_end: object, *, context: 
         where = place_label(*(cited.iloc[0].get(k) for k in ("page", "sheet", "table_index")))
         label += f"（{where}）" if where else ""
     title = f"{name}（文件 {file}）" if name else file
-    st.markdown(f"**原文出处**：{html.escape(title)} {label}{('　' + html.escape(caption)) if caption else ''}")
+    st.markdown(f"**原文出处**：{safe.md(title)} {label}{('　' + safe.md(caption)) if caption else ''}")
     st.html(source_lines_html(lines, start, end))
 

@@ -1,6 +1,6 @@
 """Tables: typed values with Chinese headers and display formats (numbers stay
-numbers, so sorting and exports see numbers), server-side paging and sorting, and XLSX
-downloads of a table.
+numbers, so sorting and exports see numbers), server-side paging and sorting kept in
+the URL, and every table's rows (all of them, not the page) as XLSX and CSV.
 """
 
 from __future__ import annotations
@@ -11,14 +11,17 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf import charts, vocabulary
-from budgetperf.app.frame import record_export
+from budgetperf.app import store_cache
+from budgetperf.app.frame import export_filename, record_export
 from budgetperf.app.sidebar import filter_note
 from budgetperf.app.store_cache import query
 from budgetperf.export import packs
 from budgetperf.understanding import findings
 
-# Columns kept visible while a wide table scrolls sideways.
-_KEY_COLUMNS = {"region", "doc_name", "project_name", "indicator_name", "rule", "item"}
+# The column kept visible while a wide table scrolls sideways: one only (the first
+# of these a table has), or on a phone the pinned columns fill the width and the
+# figures beside them cannot be reached.
+_KEY_COLUMNS = ("project_name", "indicator_name", "doc_name", "item", "rule", "region")
 
 
 _INT_COLUMNS = {"year", "earlier_year", "later_year", "line_start", "line_end", "line_no", "year_line", "rank"}
@@ -42,9 +45,10 @@ def column_config(columns: Sequence[str]) -> dict:
     numeric) and get their look here: 万元 with thousands separators, percent,
     scores; key columns pinned."""
     config = {}
+    key = next((c for c in _KEY_COLUMNS if c in columns), None)
     for column in columns:
         label = charts.LABELS.get(column, column)
-        pinned = True if column in _KEY_COLUMNS else None
+        pinned = True if column == key else None
         if column.endswith("_wan"):
             config[column] = st.column_config.NumberColumn(label, format="%,.2f 万元")
         elif column.endswith("_pct"):
@@ -110,72 +114,132 @@ def table_frame(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 def show_table(df: pd.DataFrame, columns: Sequence[str], export_name: str, *, height: int | str = "auto",
                selectable: bool = False, key: str | None = None) -> int | None:
     """Show `df`'s `columns` with Chinese headers and display formats (values stay
-    typed); record them for export. With ``selectable=True`` one row can be
-    selected; returns its position in `df` (or None)."""
+    typed); record them for export; offer every row as XLSX and CSV (a page of a
+    paged query: every row of the whole result, fetched on click). A table that is
+    one page of several cannot be sorted by its headers (that would sort the page
+    only): the sort picker above it sorts the whole result in SQL. With
+    ``selectable=True`` one row can be selected; returns its position in `df` (or None)."""
     columns = [c for c in columns]
+    paged = df.attrs.get("paged")
     df = with_derived(df, columns)
     shown = table_frame(df, columns)
     record_export(export_name, None, df[[c for c in columns if c in df]])
     kwargs = dict(hide_index=True, width="stretch", height=height, column_config=column_config(columns),
                   placeholder="—")
-    if not selectable:
-        st.dataframe(shown, key=key, **kwargs)
-        return None
-    event = st.dataframe(shown, key=key or f"table.{export_name}", on_select="rerun", selection_mode="single-row",
-                         **kwargs)
-    rows = event.selection.rows if event else []
-    return rows[0] if rows and rows[0] < len(df) else None
+    is_part = bool(paged) and paged["total"] > len(df)
+    holder = st.container(key=f"nosort_{paged['key']}" if is_part else None)
+    with holder:
+        if not selectable:
+            st.dataframe(shown, key=key, **kwargs)
+            row = None
+        else:
+            event = st.dataframe(shown, key=key or f"table.{export_name}", on_select="rerun",
+                                 selection_mode="single-row", **kwargs)
+            rows = event.selection.rows if event else []
+            row = rows[0] if rows and rows[0] < len(df) else None
+    source = store_cache.query_all(paged["name"], **paged["params"]) if paged else df
+    download_all(export_name, source, columns, paged["total"] if paged else len(df), key=key or export_name)
+    return row
 
 
 PAGE_SIZE = 50
+ORDERS = {"asc": "从低到高", "desc": "从高到低"}
+
+
+def url_key(name: str) -> str:
+    """The URL prefix of a paged query's sort, order and page (``?projects.sort=…``):
+    the query's own name (``execution/projects`` → ``projects``)."""
+    return name.rsplit("/", 1)[-1]
 
 
 def paged_query(name: str, export_name: str, *, sorts: dict[str, str] | None = None, page_size: int = PAGE_SIZE,
-                **params) -> pd.DataFrame:
+                key: str | None = None, **params) -> pd.DataFrame:
     """Run a paged named query (params ``limit``/``offset``, optional ``sort``/
     ``descending``) with a sort picker (`sorts`: column → Chinese label) and a
     page picker drawn above the table; returns the page (its ``total_rows`` column
-    counts every row). Sorting is in SQL, over all rows, not just the page."""
+    counts every row). Sorting is in SQL, over all rows, not just the page; sort,
+    order and page are in the URL (``?projects.sort=budget_wan&projects.order=desc
+    &projects.page=2``), so a shared link shows the same rows. `show_table` reads
+    ``df.attrs["paged"]`` to export every row and to turn header sorting off."""
+    key = key or url_key(name)
     sort, descending = None, False
-    controls = st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key=f"pager.{export_name}")
+    controls = st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key=f"pager_{key}")
     if sorts:
         with controls:
-            choice = st.selectbox("排序", list(sorts), format_func=sorts.get, key=f"sort.{export_name}",
-                                  width=220)
-            order = st.segmented_control("方向", ["从低到高", "从高到低"], default="从低到高",
-                                         key=f"order.{export_name}", label_visibility="collapsed")
-        sort, descending = choice, order == "从高到低"
+            sort = st.selectbox("排序", list(sorts), format_func=sorts.get, key=f"{key}.sort", width=220,
+                                bind="query-params")
+            order = st.segmented_control("方向", list(ORDERS), format_func=ORDERS.get, default="asc",
+                                         key=f"{key}.order", label_visibility="collapsed", bind="query-params")
+        sort, descending = sort or next(iter(sorts)), order == "desc"
         params.update(sort=sort, descending=descending)
-    page_key = f"page.{export_name}"
-    page = int(st.session_state.get(page_key, 1) or 1)
+    page_key = f"{key}.page"
+    page = page_number(page_key)
     df = query(name, **params, limit=page_size, offset=(page - 1) * page_size)
     total = int(df["total_rows"].iloc[0]) if not df.empty else 0
     pages = max(1, -(-total // page_size))
-    if page > pages:  # filters changed under the page number: back to the first page
-        st.session_state.pop(page_key, None)
+    if page > pages:  # filters changed under the page number (or a link named too far a page): the first page
+        st.session_state[page_key] = 1
         page = 1
         df = query(name, **params, limit=page_size, offset=0)
     with controls:
         if pages > 1:
-            st.number_input("页", min_value=1, max_value=pages, step=1, key=page_key, width=110)
+            st.number_input("页", min_value=1, max_value=pages, step=1, key=page_key, width=110, bind="query-params")
         first = (page - 1) * page_size + 1
         if total:
             st.caption(f"第 {first:,}–{min(total, page * page_size):,} 行，共 {total:,} 行")
+    df.attrs["paged"] = {"name": name, "params": dict(params), "total": total, "key": key}
     return df
+
+
+def page_number(page_key: str) -> int:
+    """The page asked for: the widget's state, else the URL; anything but a whole
+    number from 1 on is page 1."""
+    raw = st.session_state.get(page_key)
+    if raw is None:
+        raw = st.query_params.get(page_key)
+    try:
+        page = int(str(raw).strip()) if raw not in (None, "") else 1
+    except ValueError:
+        return 1
+    return page if 1 <= page <= 1_000_000 else 1
+
+
+def export_frame(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`df[columns]` as a spreadsheet gets it: derived columns filled, Chinese headers,
+    values typed (numbers stay numbers)."""
+    return with_derived(df, columns).reindex(columns=list(columns)).rename(columns=charts.LABELS)
 
 
 def table_xlsx(df: pd.DataFrame, columns: Sequence[str], *, sheet: str, title: str, note: str) -> bytes:
     """An XLSX of `df[columns]` with Chinese headers, formatted like the 导出 workbooks
     (`packs.build_table_xlsx`: title and filter note on top, frozen header, widths);
     no chart, which a findings list has no use for."""
-    shown = with_derived(df, columns).reindex(columns=list(columns)).rename(columns=charts.LABELS)
-    return packs.build_table_xlsx(shown, sheet=sheet, title=title, filters_note=note)
+    return packs.build_table_xlsx(export_frame(df, columns), sheet=sheet, title=title, filters_note=note)
+
+
+def table_csv(df: pd.DataFrame, columns: Sequence[str]) -> bytes:
+    """A CSV of `df[columns]` with Chinese headers (`packs.build_csv`: text never a formula)."""
+    return packs.build_csv(export_frame(df, columns))
+
+
+def download_all(export_name: str, source: pd.DataFrame | Callable[[], pd.DataFrame], columns: Sequence[str],
+                 total: int, *, key: str) -> None:
+    """「导出全部 N 行」: every row of a table as XLSX and as CSV, built only when
+    clicked (`source` may be a callable fetching all rows of a paged query)."""
+    if not total:
+        return
+    stem = export_filename(export_name)
+    with st.popover(f"导出全部 {total:,} 行", width="content"):
+        download_xlsx("XLSX", xlsx_builder(source, columns, sheet=export_name, title=export_name), stem,
+                      key=f"xlsx.{key}")
+        st.download_button("CSV", data=csv_builder(source, columns), file_name=f"{stem}.csv", key=f"csv.{key}",
+                           on_click="ignore", mime="text/csv")
 
 
 def download_xlsx(label: str, build: Callable[[], bytes], file_stem: str, key: str) -> None:
     """A download button for an XLSX built only when clicked (deferred callable, no rerun)."""
     st.download_button(
-        label, data=build, file_name=f"{file_stem}.xlsx", key=key, on_click="ignore", icon=":material/download:",
+        label, data=build, file_name=f"{file_stem}.xlsx", key=key, on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -190,3 +254,10 @@ def xlsx_builder(df: pd.DataFrame | Callable[[], pd.DataFrame], columns: Sequenc
         return table_xlsx(frame, list(columns), sheet=sheet, title=title, note=note)
     return build
 
+
+def csv_builder(df: pd.DataFrame | Callable[[], pd.DataFrame], columns: Sequence[str]) -> Callable[[], bytes]:
+    """As `xlsx_builder`, for a CSV."""
+    def build(source=df.copy() if isinstance(df, pd.DataFrame) else df) -> bytes:
+        frame = source() if callable(source) else source
+        return table_csv(frame, list(columns))
+    return build

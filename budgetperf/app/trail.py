@@ -12,6 +12,7 @@ import streamlit as st
 
 from budgetperf.app import frame, tables
 from budgetperf.changes import corrections, reference_edits, trail_filters
+from budgetperf.charts import safe
 from budgetperf.export import packs
 from budgetperf.storing import committing, publish
 
@@ -35,7 +36,7 @@ def trail_filter_form(trail: pd.DataFrame) -> trail_filters.TrailFilter:
 
 def trail_table(shown: pd.DataFrame, total: int) -> None:
     """The filtered trail, newest first, and its XLSX download."""
-    st.caption(trail_filters.summary(shown, total))
+    st.caption(safe.md(trail_filters.summary(shown, total)))
     if shown.empty:
         return
     rows = trail_filters.export_frame(shown)

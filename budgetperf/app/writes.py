@@ -17,6 +17,7 @@ import streamlit as st
 from budgetperf.app import login
 from budgetperf.changes import corrections, reference_edits
 from budgetperf.changes.corrections import CorrectionError
+from budgetperf.charts import safe
 from budgetperf.storing import committing
 
 _ROUND_KEY = "review.round"
@@ -77,7 +78,7 @@ def show_result(where: str = "item") -> None:
         return
     del st.session_state[RESULT_KEY]
     _, ok, message, rows = result
-    (st.success if ok else st.error)(message, icon=":material/task_alt:" if ok else ":material/error:")
+    (st.success if ok else st.error)(safe.md(message), icon=":material/task_alt:" if ok else ":material/error:")
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 

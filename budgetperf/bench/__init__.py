@@ -14,7 +14,9 @@ Measures, on this machine:
    (`accuracy`);
 5. programme links across years against the truth of 60 regions whose programmes
    continue, end, start and get renamed: precision and recall (`links`); and, with
-   `--export`, the PNG export pack (`export`).
+   `--export`, the PNG export pack (`export`);
+6. a room of users (`load`): 1 and 20 sessions opening 总览 (and a mix of pages)
+   at once on the seed store, on the wire and in real browsers, p50/p95.
 
 `--ocr` runs only the OCR section (`ocr`): seconds per scanned page on one core, a
 10-page scanned report, and a build of 100 scanned reports (several minutes).
@@ -44,12 +46,14 @@ from budgetperf.bench.extraction import bench_extraction
 from budgetperf.bench.links import LINKS, format_score, score_links
 from budgetperf.bench.ocr import bench_ocr, default_reports
 from budgetperf.bench.ocr import render as render_ocr
+from budgetperf.bench.load import bench_load, format_run
 from budgetperf.bench.pages import bench_pages
 from budgetperf.bench.stores import SEED, SMOKE, X10K, X100, cache_dir
 from budgetperf.bench.timing import run_measured
 
 BUILD_10K = 10_000
-TARGETS = {"build_10k_s": 60, "page_rerun_ms": 500, "query_p95_ms": 50, "app_vs_duckdb": 1.5, "pandas_vs_app": 10}
+TARGETS = {"build_10k_s": 60, "page_rerun_ms": 500, "query_p95_ms": 50, "app_vs_duckdb": 1.5, "pandas_vs_app": 10,
+           "room_p95_s": 5.0, "first_chart_s": 2.0}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -64,6 +68,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "a 10-page scanned report, a build of 100 scanned reports (several minutes)")
     p.add_argument("--json", help="where to save the results (default .bench/results.json, smoke: .bench/smoke.json, "
                                   "links: .bench/links.json, ocr: .bench/ocr.json)")
+    p.add_argument("--skip-load", action="store_true", help="skip the room-of-users load run (browsers and sessions)")
+    p.add_argument("--load-sessions", default="1,20", help="concurrent sessions per load run (default 1,20)")
 
 
 def main(args) -> int:
@@ -163,6 +169,10 @@ def _full(results: dict, args, log) -> None:
     if args.export:
         log("export pack …")
         results["export"] = bench_export(SEED.db)
+    if not args.skip_load:
+        log("a room of users: sessions opening pages at once (seed store) …")
+        stores.ensure_store(SEED, log=log)
+        results["load"] = bench_load(SEED.db, sessions=tuple(int(n) for n in args.load_sessions.split(",")), log=log)
 
 
 def _build_10k(log) -> list[dict]:
@@ -273,6 +283,14 @@ def render(results: dict) -> str:
         add("\n== " + format_score(results["links"]))
     if results.get("export"):
         add(f"\n== export pack: {results['export']}")
+    load = results.get("load")
+    if load:
+        add(f"\n== a room of users: sessions opening pages at once (seed store, {load.get('cpus')} CPUs, "
+            f"load {load.get('loadavg_end')} at the end)")
+        for run in load.get("runs", []):
+            add(f"  {run.get('mode', ''):<8}{run['sessions']:>3} × {','.join(run['pages']):<44} {format_run(run)}")
+        if load.get("browser_skipped"):
+            add(f"  browsers skipped: {load['browser_skipped']}")
     met = targets(results)
     if met:
         add("\n== targets (issue 9)")
@@ -284,6 +302,7 @@ def targets(results: dict) -> list[str]:
     """Issue 9's targets: no page error at any size; the speed targets at the
     million-indicator store (x10k), where they are stated."""
     out = []
+    out += _load_targets(results.get("load") or {})
     for b in results.get("builds", []):
         if b["what"].startswith("build 10,000"):
             ok = b["seconds"] < TARGETS["build_10k_s"]
@@ -311,4 +330,23 @@ def targets(results: dict) -> list[str]:
         near = sorted({q["query"] for q in queries if q["pandas_vs_app"] < TARGETS["pandas_vs_app"]})
         out.append(line(not near, f"load-all pandas ≥ 10× slower than the app ({len(near)} under"
                         + (f": {', '.join(near)})" if near else ")")))
+    return out
+
+
+def _load_targets(load: dict) -> list[str]:
+    """Issue 21's: 20 sessions at once with p95 under 5 s (the server's side: each
+    person's browser on their own machine), and the first chart on 总览 under 2 s
+    for one browser."""
+    out = []
+    for run in load.get("runs", []):
+        p95 = run.get("load", {}).get("p95_s")
+        if run["pages"] == ["/"] and run["sessions"] >= 20 and p95 is not None:
+            ok = p95 < TARGETS["room_p95_s"]
+            where = ("on the wire" if run.get("mode") == "server" else "in browsers on this machine (their CPU counted)")
+            out.append(f"  {'met ' if ok else 'MISSED'}  {run['sessions']} sessions open 总览 at once, p95 {p95} s "
+                       f"{where} (target < 5 s)")
+        first = run.get("first_chart", {}).get("p50_s")
+        if run.get("mode") == "browser" and run["pages"] == ["/"] and run["sessions"] == 1 and first is not None:
+            ok = first < TARGETS["first_chart_s"]
+            out.append(f"  {'met ' if ok else 'MISSED'}  first chart on 总览 in one browser {first} s (target < 2 s)")
     return out

@@ -4,7 +4,8 @@ The package owns how the dashboard looks. `common` holds what every chart shares
 the region→colour mapping and status colours, Chinese labels for query columns
 (`LABELS`), 万元 and % formatting, the common layout with its Chinese title and
 one-line source note. One module per page family holds that page's builders:
-`overview`, `execution`, `indicators`, `scores`, `regions`, `audit`.
+`overview`, `execution`, `indicators`, `scores`, `regions`, `audit`; `safe` escapes
+a report's or a user's words for each way of showing them (Markdown, Plotly).
 
 Nothing here imports streamlit or runs SQL: builders take the DataFrame a named
 query returned (columns named with their unit, e.g. ``budget_wan``,
@@ -47,6 +48,7 @@ from budgetperf.charts.regions import (
     indicator_mix,
     program_comparison,
     region_measures,
+    region_pair,
     region_trend,
 )
 from budgetperf.charts.scores import (
@@ -82,6 +84,7 @@ BUILDERS = {
     "lost_points": lost_points,
     "lost_items": lost_items,
     "region_measures": region_measures,
+    "region_pair": region_pair,
     "indicator_mix": indicator_mix,
     "region_trend": region_trend,
     "program_comparison": program_comparison,

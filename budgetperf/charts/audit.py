@@ -17,12 +17,14 @@ from budgetperf.charts.common import (
     axis_title,
     bar_height,
     empty_figure,
+    export_table,
     finish,
     first_value,
     fold_note,
     region_label,
     short_label,
 )
+from budgetperf.charts.safe import svg
 
 
 def _severity_key(df: pd.DataFrame) -> list[tuple[str, str]]:
@@ -39,7 +41,7 @@ def findings_by_rule(df: pd.DataFrame, titles: Mapping[str, str] | None = None) 
         return empty_figure(title, "当前筛选下没有审核发现")
     titles = dict(titles or {})
     df = df.sort_values(["severity_order", "findings"], ascending=[True, False]).reset_index(drop=True)
-    labels = [short_label(titles.get(k, k), 16) for k in df["kind"]]
+    labels = [short_label(titles.get(k, k), 13) for k in df["kind"]]
     fig = go.Figure()
     for severity in SEVERITY_ORDER:
         part = df[df["severity_zh"] == severity]
@@ -47,14 +49,17 @@ def findings_by_rule(df: pd.DataFrame, titles: Mapping[str, str] | None = None) 
             continue
         fig.add_bar(y=[labels[i] for i in part.index], x=part["findings"], orientation="h", name=severity,
                     marker_color=SEVERITY_COLORS[severity],
-                    text=[f"{int(n):,} 条 · {int(r):,} 个地区" for n, r in zip(part["findings"], part["regions"])],
-                    textposition="outside", cliponaxis=False,
-                    hovertext=[titles.get(k, k) for k in part["kind"]],
+                    text=[f"{int(n):,} 条" for n in part["findings"]],
+                    textposition="auto", insidetextanchor="end", cliponaxis=False,
+                    hovertext=[f"{svg(titles.get(k, k))}（{int(r):,} 个地区）" for k, r in zip(part["kind"], part["regions"])],
                     hovertemplate="%{hovertext}<br>%{x:,} 条<extra>" + severity + "</extra>")
     fig.update_xaxes(title_text=axis_title("findings"), range=[0, float(df["findings"].max()) * 1.5 + 0.5])
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=labels)
     fig.update_layout(barmode="stack", bargap=0.3)
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=30, base=170), key=_severity_key(df))
+    table = export_table([titles.get(k, k) for k in df["kind"]], {"发现数": df["findings"]}, unit="条",
+                         category="审核规则", kind="barh")
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=30, base=170), key=_severity_key(df),
+                  table=table)
 
 
 def findings_by_region(df: pd.DataFrame) -> go.Figure:
@@ -67,12 +72,14 @@ def findings_by_region(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty_figure(title, "当前筛选下没有审核发现")
     ranks = df.drop_duplicates("region").sort_values("rank")
-    labels = {r: f"{'★ ' if p else ''}{region_label(r)}" for r, p in zip(ranks["region"], ranks["is_pinned"])}
+    labels = {r: f"{'★ ' if p else ''}{svg(region_label(r))}" for r, p in zip(ranks["region"], ranks["is_pinned"])}
     order = [labels[r] for r in ranks["region"]]
     fig = go.Figure()
+    series = {}
     for severity in SEVERITY_ORDER:
         part = df[df["severity_zh"] == severity].set_index("region").reindex(ranks["region"])
         if part["findings"].notna().any():
+            series[severity] = part["findings"].tolist()
             fig.add_bar(y=order, x=part["findings"], orientation="h", name=severity,
                         marker_color=SEVERITY_COLORS[severity],
                         customdata=[[r, None, None, None, None] for r in ranks["region"]],
@@ -84,5 +91,6 @@ def findings_by_region(df: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=order)
     fig.update_layout(barmode="stack", bargap=0.3)
     total = int(first_value(df, "regions_total", len(ranks)))
+    table = export_table([region_label(r) for r in ranks["region"]], series, unit="条", category="地区", kind="barh")
     return finish(fig, title, df, height=bar_height(len(ranks), per_bar=28, base=170), key=_severity_key(df),
-                  note=fold_note(len(ranks), total, "个地区", "发现最多的"))
+                  note=fold_note(len(ranks), total, "个地区", "发现最多的"), table=table)

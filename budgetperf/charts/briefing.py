@@ -161,15 +161,44 @@ class Card:
     link: tuple[str, str] | None = None  # (page key, link text)
 
 
+def _matched(like: pd.Series | None) -> int:
+    if like is None or is_missing(like.get("matched_projects")):
+        return 0
+    return int(like["matched_projects"])
+
+
+def coverage_note(year: int, previous: int | None, like: pd.Series | None) -> str | None:
+    """What the 同比 compares, said beside the cards: the projects present in both
+    years, and how many each year has (the coverage change), e.g.
+    「同比只比较两年都有的 290 个项目（2021 年共 404 个，2020 年共 310 个）」."""
+    if previous is None or like is None:
+        return None
+    counts = f"{year} 年共 {int(like['projects']):,} 个，{previous} 年共 {int(like['before_projects']):,} 个"
+    if not _matched(like):
+        return f"{year} 年与 {previous} 年没有相同的评价项目，金额、执行率与得分不计同比（{counts}）。"
+    return f"同比只比较两年都有的 {_matched(like):,} 个项目（{counts}）。"
+
+
 def year_cards(year: int, now: pd.Series, before: pd.Series | None, previous: int | None,
-               warning_pct: float = WARNING_RATE_PCT) -> list[Card]:
+               warning_pct: float = WARNING_RATE_PCT, like: pd.Series | None = None) -> list[Card]:
     """The 总览 cards for `year` (`overview/kpis_by_year` rows for it and for the
     previous year): every card names its year, compares with the previous year
-    where there is one, and the rate and score carry their status."""
-    since = f"同比：与 {previous} 年相比（不受年度筛选限制）。" if previous else "没有上一年的数据，不计同比。"
+    where there is one, and the rate and score carry their status.
+
+    Money, rate and score compare like for like: `like` is the `overview/like_for_like`
+    row (the projects present in both years), so a year with 94 more projects does
+    not read as a budget up 37%; the project count compares all projects (the
+    coverage change). Without `like`, those cards carry no 同比."""
+    matched = _matched(like)
+    since = (f"同比：与 {previous} 年两年都有的 {matched:,} 个项目相比（不受年度筛选限制）。" if previous and matched
+             else f"{previous} 年没有相同的项目，不计同比。" if previous else "没有上一年的数据，不计同比。")
 
     def delta(column: str, kind: str) -> Change:
-        return change(now[column], None if before is None else before.get(column), kind, previous)
+        if kind == "count" or kind == "findings":  # counts: all of them, the coverage change
+            return change(now[column], None if before is None else before.get(column), kind, previous)
+        if not matched:
+            return Change(None)
+        return change(like[column], like[f"before_{column}"], kind, previous)
 
     return [
         Card(f"加权执行率（{year} 年）", fmt_pct(now.execution_rate_pct), "执行合计 ÷ 披露执行数的预算合计。" + since,
@@ -181,9 +210,43 @@ def year_cards(year: int, now: pd.Series, before: pd.Series | None, previous: in
              f"不含未披露执行数的项目（{int(now.projects_undisclosed)} 个）。" + since, delta("executed_wan", "wan")),
         Card(f"平均得分（{year} 年）", fmt_number(now.avg_score), "评价项目总得分的平均。" + since,
              delta("avg_score", "score"), score_status(now.avg_score), ("scores", "得分分布与失分")),
-        Card(f"项目数（{year} 年）", f"{int(now.projects):,} 个", since, delta("projects", "count")),
-        Card(f"审核发现（{year} 年）", f"{int(now.checks):,} 条", f"其中错误 {int(now.errors)} 条。" + since,
-             delta("checks", "findings"), link=("audit", "审核")),
+        Card(f"项目数（{year} 年）", f"{int(now.projects):,} 个",
+             f"全部评价项目，与 {previous} 年的全部项目相比。" if previous else "没有上一年的数据，不计同比。",
+             delta("projects", "count")),
+        Card(f"审核发现（{year} 年）", f"{int(now.checks):,} 条", f"其中错误 {int(now.errors)} 条。"
+             + (f"与 {previous} 年的全部发现相比。" if previous else ""), delta("checks", "findings"),
+             link=("audit", "审核")),
         Card(f"需复核文档（{year} 年）", f"{int(now.docs_review):,} 份", "抽取时不确定、需人工看一眼的文档（年度为推断等）",
              link=("audit", "需复核的文档")),
     ]
+
+
+def matched_change(row: dict, measure: str) -> str:
+    """A `regions/pair` row's change against its previous evaluated year, over the
+    projects present in both (like for like): 「+3.20 个百分点（12 个项目，较 2020 年）」;
+    the budget of those projects for a measure that is not per project (量化率)."""
+    previous = row.get("previous_year")
+    if is_missing(previous):
+        return "—（没有更早的评价年度）"
+    matched = 0 if is_missing(row.get("matched_projects")) else int(row["matched_projects"])
+    if not matched:
+        return f"—（{int(previous)} 年没有相同的项目）"
+    where = f"（{matched:,} 个项目，较 {int(previous)} 年）"
+    pairs = {"execution_rate_pct": ("matched_rate_pct", "matched_before_rate_pct", "pct"),
+             "avg_score": ("matched_score", "matched_before_score", "score")}
+    now, before, kind = pairs.get(measure, ("matched_budget_wan", "matched_before_budget_wan", "wan"))
+    delta = change(row.get(now), row.get(before), kind, int(previous))
+    if delta.text is None:
+        return f"—（未披露）{where}"
+    return ("预算 " if kind == "wan" else "") + delta.text + where
+
+
+def missing_pins(pins: Sequence[str] | None, shown: Sequence[str], year: int | None = None) -> str | None:
+    """The sentence under a ranking for pinned regions (关注地区) it cannot show: they
+    have no evaluated project in the year (or under the filters), so they would
+    otherwise vanish without a word."""
+    missing = [p for p in (pins or []) if p not in set(shown)]
+    if not missing:
+        return None
+    when = f"{year} 年" if year else "当前筛选下"
+    return f"关注地区「{'、'.join(missing)}」{when}没有评价结果，排名中没有列出。"

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from budgetperf.charts.safe import plain, svg
 from budgetperf.vocabulary import (
     FACT_LABELS,
+    GRADE_FLOORS,
     UNDISCLOSED,
     WARNING_RATE_PCT,
     execution_status,
@@ -28,11 +30,13 @@ from budgetperf.vocabulary import (
 # one; without a CJK font Chinese renders as boxes (fonts-noto-cjk on Debian).
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
-# Tableau 10: distinguishable, colour-blind friendly. Regions get colours in sorted
-# name order (see `region_colors`); more than 10 regions repeat the palette.
+# Which region: a neutral categorical palette, blues, teals and purples only, so a
+# region never looks like a status (red below the 警戒线, green met, amber over
+# budget, grey 未披露: `STATUS_COLORS`). Most distinct first; regions get them in
+# sorted name order (see `region_colors`), and never more than 10 regions at once.
 PALETTE = (
-    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
-    "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
+    "#4E79A7", "#B07AA1", "#76B7B2", "#6B6ECF", "#CE6DBD",
+    "#17BECF", "#393B79", "#D4A6C8", "#A0CBE8", "#9467BD",
 )
 BUDGET_OPACITY = 0.38  # budget bars: the region colour, light; executed: solid
 GRID_COLOR = "#E4E9F0"
@@ -43,7 +47,9 @@ ATTAINMENT_COLORS = {
     "超额完成": "#2E7D32", "完成": "#81C784", "未完成": "#C62828", "定性": "#B0BEC5", "未评价": "#E0E0E0",
 }
 GRADE_ORDER = ("优", "良", "中", "差")
-LEVEL1_COLORS = {"产出指标": "#4E79A7", "效益指标": "#59A14F", "满意度指标": "#F28E2B"}
+# Level-1 classes are categories, not statuses: palette colours, never green or amber.
+LEVEL1_COLORS = {"产出指标": "#4E79A7", "效益指标": "#76B7B2", "满意度指标": "#B07AA1"}
+LEVEL1_OTHER = "#A0CBE8"
 
 # Chinese labels for query columns: axis titles, hover and table headers.
 LABELS: dict[str, str] = {
@@ -155,6 +161,8 @@ LABELS: dict[str, str] = {
     "reason": "复核原因",
     # 数据校对 and 审核 (issue 12): a corrected value and a finding's status
     "is_corrected": "已人工更正",
+    # 地区对比's A-versus-B table (issue 21)
+    "same_projects": "较上年（同一批项目）",
     "finding_status": "处理状态",
     "status_by": "处理人",
 }
@@ -290,12 +298,70 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
+# what a chart draws, for a spreadsheet's native chart
+
+def _number(value: object) -> float | None:
+    return None if is_missing(value) else float(value)
+
+
+def export_table(categories: Sequence[object], series: Mapping[str, Sequence[object]], *, unit: str,
+                 category: str = "", kind: str = "bar") -> dict:
+    """What a chart draws, as a spreadsheet's native chart needs it: the category
+    labels a reader sees (plain text, full names: never file names), one series per
+    measure drawn, every series in the one `unit` of the value axis (万元, %, 个, 分),
+    and the chart `kind`: ``bar`` (columns), ``barh`` (horizontal bars), ``line``,
+    ``grid`` (a heatmap: coloured cells, no chart). Kept in the figure's
+    ``layout.meta`` by `finish`."""
+    return {"category": category, "categories": [plain(c) for c in categories], "unit": unit, "kind": kind,
+            "series": [{"name": plain(name), "values": [_number(v) for v in values]} for name, values in series.items()]}
+
+
+# ---------------------------------------------------------------------------
+# graded colour scales: a heatmap's colours say status, and their shade the value
+
+def heat_scale(kind: str, warning_pct: float = WARNING_RATE_PCT) -> dict:
+    """A heatmap's colour scale for a measure coloured by `kind`: ``status`` (an
+    execution rate: reds graded below the 警戒线, greens up to 100%, ambers above),
+    ``grade`` (a score: the grade bands, each graded) or ``plain`` (blues), with
+    the colour bar's ticks at the thresholds. Keys are go.Heatmap arguments."""
+    if kind == "status":
+        zmin, zmax = 0.0, 120.0
+        cut, top = warning_pct / zmax, 100.0 / zmax
+        scale = [[0, "#7F1D1D"], [cut - 1e-6, "#F2B8B5"], [cut, "#C8E6C9"], [top, "#2E7D32"],
+                 [top + 1e-6, "#FFE0B2"], [1, "#EF8F00"]]
+        # 100% is where green turns amber, seen without a tick of its own: ticks
+        # closer than that would overlap on a phone
+        ticks = [0, 50, warning_pct]
+        text = ["0", "50", f"{warning_pct:g} 警戒线"]
+    elif kind == "grade":
+        zmin, zmax = 40.0, 100.0
+        floors = sorted(floor for floor, _grade in GRADE_FLOORS)  # 60, 80, 90
+        p = [(f - zmin) / (zmax - zmin) for f in floors]
+        scale = [[0, "#7F1D1D"], [p[0] - 1e-6, "#F2B8B5"], [p[0], "#FFE0B2"], [p[1] - 1e-6, "#EF8F00"],
+                 [p[1], "#DCEDC8"], [p[2] - 1e-6, "#8BC34A"], [p[2], "#A5D6A7"], [1, "#1B5E20"]]
+        # one character a band: 80 and 90 lie close on a phone's colour bar
+        ticks = [zmin, *floors]
+        bands = {floor: grade for floor, grade in GRADE_FLOORS}
+        text = [f"{zmin:g}", *(bands[f] for f in floors)]
+    else:
+        zmin, zmax = 0.0, 100.0
+        scale = [[0, "#EAF1F8"], [1, "#1F3A5F"]]
+        ticks = [0, 50, 100]
+        text = ["0", "50", "100%"]
+    return {"zmin": zmin, "zmax": zmax, "colorscale": scale, "showscale": True,
+            "colorbar": dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", yref="paper",
+                             ypad=6, len=1, lenmode="fraction", thickness=10, outlinewidth=0, tickmode="array",
+                             tickvals=ticks, ticktext=text, tickfont=dict(size=11), ticks="", tickangle=0,
+                             ticklabelposition="outside top")}
+
+
+# ---------------------------------------------------------------------------
 # how many items a chart names, and how tall it may grow
 
 TOP_N = 15            # a ranking names this many items; the rest are folded into a note
 MANY_REGIONS = 10     # above this, colour stops naming regions (the palette has 10 colours)
 FEW_PROJECTS = 15     # up to this, a chart may draw one bar per project
-MAX_HEIGHT = 720      # no chart grows taller than this, whatever the data
+MAX_HEIGHT = 900      # no chart grows taller than this, whatever the data (TOP_N two-line rows fit)
 MIN_HEIGHT = 300
 
 
@@ -416,12 +482,20 @@ def source_count(df: pd.DataFrame | None) -> int:
 
 
 def source_line(df: pd.DataFrame | None) -> str:
-    """The one source line under a chart: the document's name when there is one
-    (and it fits a phone), else 「来源：388 份报告」 (the page's caption links to
-    their list on 数据来源). Never more than one line."""
+    """The one source line under a chart, as plain text: the document's name when
+    there is one (and it fits a phone), else 「来源：388 份报告」 (the page's caption
+    links to their list on 数据来源). Never more than one line, and never 「来源：无」
+    under a chart that has data: a result that counts no documents says how many
+    projects (or rows) it summarises."""
     count = source_count(df) if df is not None else 0
     if count == 0:
-        return "来源：无"
+        if df is None or df.empty:
+            return "来源：无"
+        for column in ("projects_total", "projects"):
+            if column in df and df[column].notna().any():
+                total = first_value(df, column, 0) if column == "projects_total" else df[column].max()
+                return f"来源：{int(total):,} 个项目的报告"
+        return f"来源：{len(df):,} 条记录"
     names = source_names(df)
     if len(names) == count == 1 and len(names[0]) <= 22:
         return "来源：" + names[0]
@@ -444,9 +518,34 @@ def _top_margin(lines: int, legend: bool = False, extra: int = 0) -> int:
 
 
 def color_key(items: Sequence[tuple[str, str]], symbol: str = "■") -> str:
-    """A one-line colour key for the subtitle ("■ 错误 ■ 警告"): it takes no room of its
-    own and never overlaps the title, unlike a Plotly legend in a narrow chart."""
-    return "　".join(f"<span style='color:{color}'>{symbol}</span> {short_label(label, 14)}" for label, color in items)
+    """The colour key for the subtitle ("■ 错误　■ 警告"), packed into lines that fit a
+    phone (Plotly does not wrap): it never overlaps the title or the plot, unlike a
+    Plotly legend that wraps in a narrow chart."""
+    lines: list[list[str]] = [[]]
+    width = 0
+    for label, color in items:
+        text = cut_text(label, 14)
+        entry = f"<span style='color:{color}'>{symbol}</span> {svg(text)}"
+        if lines[-1] and width + 3 + len(text) > SUBTITLE_CHARS:
+            lines.append([])
+            width = 0
+        lines[-1].append(entry)
+        width += 3 + len(text)
+    return "<br>".join("　".join(line) for line in lines if line)
+
+
+def status_key(warning_pct: float = WARNING_RATE_PCT, statuses: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The colour key of a chart coloured by execution status: (label, colour), the
+    警戒线 named with its value; `statuses` limits it to those drawn."""
+    words = {"低于警戒线": f"低于 {warning_pct:g}% 警戒线", "达标": "达标", "超过预算": "超过预算", UNDISCLOSED: UNDISCLOSED}
+    return [(words[s], STATUS_COLORS[s]) for s in STATUS_COLORS if not statuses or s in set(statuses)]
+
+
+def grade_key(grades: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The colour key of a chart coloured by grade band: 优 ≥90, 良 ≥80, 中 ≥60, 差."""
+    floors = {grade: floor for floor, grade in GRADE_FLOORS}
+    return [(f"{g} ≥{floors[g]:g}" if g in floors else f"{g} <{min(floors.values()):g}", GRADE_COLORS[g])
+            for g in GRADE_ORDER if not grades or g in set(grades)]
 
 
 def _pack(text: str, width: int = SUBTITLE_CHARS, most: int = 2) -> list[str]:
@@ -457,23 +556,23 @@ def _pack(text: str, width: int = SUBTITLE_CHARS, most: int = 2) -> list[str]:
         if lines and len(lines[-1]) + 1 + len(part) <= width:
             lines[-1] += "；" + part
         else:
-            lines.append(short_label(part, width))
+            lines.append(cut_text(part, width))
     if len(lines) > most:
-        lines = lines[: most - 1] + [short_label("；".join(lines[most - 1:]), width)]
+        lines = lines[: most - 1] + [cut_text("；".join(lines[most - 1:]), width)]
     return lines
 
 
 def _subtitle(context: str, note: str, key: str = "") -> tuple[str, int]:
-    """The subtitle's text: the filters and years (`context`), the builder's note,
-    each packed into lines that fit a phone, then the colour key; and its number
-    of lines."""
-    lines = _pack(context) + _pack(note) + ([key] if key else [])
+    """The subtitle's text: the filters and years (`context`, plain text: a region's
+    or project's name is escaped here), the builder's note, each packed into lines
+    that fit a phone, then the colour key; and its number of lines."""
+    lines = [svg(line) for line in _pack(context)] + _pack(note) + (key.split("<br>") if key else [])
     return "<br>".join(lines), len(lines)
 
 
 def finish(fig: go.Figure, title: str, df: pd.DataFrame | None, *, height: int = 420,
            show_legend: bool = False, note: str = "", extra_top: int = 0,
-           key: Sequence[tuple[str, str]] = ()) -> go.Figure:
+           key: Sequence[tuple[str, str]] = (), table: dict | None = None, extra_bottom: int = 0) -> go.Figure:
     """Common layout: Chinese title; a subtitle with the builder's `note` (what is
     folded, what the colours mean) and the colour `key` (label, colour) — the
     filters go above them (`set_context`); CJK font, white background, one source
@@ -494,27 +593,35 @@ def finish(fig: go.Figure, title: str, df: pd.DataFrame | None, *, height: int =
         title=dict(text=title, x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
                    pad=dict(t=TITLE_TOP, l=12), font=dict(size=16),
                    subtitle=dict(text=text, font=dict(size=12, color="#52606d"))),
-        meta=dict(note=note, key=key_text, legend=show_legend, extra_top=extra_top),
+        meta=dict(note=note, key=key_text, legend=show_legend, extra_top=extra_top, table=table),
         font=dict(family=FONT_FAMILY, size=13, color="#1f2933"),
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=int(min(MAX_HEIGHT, height)),
-        margin=dict(l=12, r=24, t=_top_margin(lines, show_legend, extra_top), b=56 + SOURCE_BOTTOM),
+        margin=dict(l=12, r=24, t=_top_margin(lines, show_legend, extra_top), b=56 + SOURCE_BOTTOM + extra_bottom),
         showlegend=show_legend,
         # one row above the plot, under the subtitle (its own row in the margin)
         legend=dict(title_text="", font=dict(size=12), orientation="h", x=0, xanchor="left", y=1.0,
                     yanchor="bottom"),
         hoverlabel=dict(font_family=FONT_FAMILY),
+        # a value label that would have to shrink below 10 px to fit its bar is left
+        # to the hover, never drawn at 4 px on a phone
+        uniformtext=dict(minsize=10, mode="hide"),
         separators=".,",
         modebar=dict(orientation="h", bgcolor="rgba(255,255,255,0.6)"),
     )
+    # a bar's value label keeps its size: beside the bar (or inside when it fits,
+    # "auto") never shrunk; a label that must stay inside (stacked bars) shrinks
+    # to fit its segment and, below 10 px, is left to the hover (uniformtext)
+    fig.for_each_trace(lambda t: t.update(constraintext="none" if t.textposition in ("outside", "auto") else "inside"),
+                       selector=dict(type="bar"))
     axes = dict(automargin=True, gridcolor=GRID_COLOR, linecolor=GRID_COLOR, zerolinecolor=GRID_COLOR,
                 zerolinewidth=1.5, title_standoff=10)
     fig.update_xaxes(**axes)
     fig.update_yaxes(**axes)
-    bottom = 56 + SOURCE_BOTTOM
+    bottom = 56 + SOURCE_BOTTOM + extra_bottom  # `extra_bottom`: x labels a phone turns upright
     fig.add_annotation(
-        text=source_line(df), name="source", xref="paper", yref="paper", x=0, y=0, xanchor="left",
+        text=svg(source_line(df)), name="source", xref="paper", yref="paper", x=0, y=0, xanchor="left",
         yanchor="bottom", yshift=-(bottom - 6), showarrow=False, align="left", font=dict(size=11, color="#6b7785"),
     )
     return fig
@@ -526,8 +633,10 @@ def set_context(fig: go.Figure, context: str) -> go.Figure:
     alone in a meeting."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     text, lines = _subtitle(context, meta.get("note", ""), meta.get("key", ""))
-    fig.update_layout(title_subtitle_text=text,
-                      margin_t=_top_margin(lines, bool(meta.get("legend")), int(meta.get("extra_top", 0))))
+    top = _top_margin(lines, bool(meta.get("legend")), int(meta.get("extra_top", 0)))
+    # the plot keeps its height: the figure grows by what the subtitle added (bounded)
+    grown = (fig.layout.height or 420) + top - (fig.layout.margin.t or top)
+    fig.update_layout(title_subtitle_text=text, margin_t=top, height=int(min(MAX_HEIGHT, max(grown, MIN_HEIGHT))))
     return fig
 
 
@@ -541,21 +650,40 @@ def empty_figure(title: str, message: str = "当前筛选下没有数据") -> go
     return finish(fig, title, None, height=260, show_legend=False)
 
 
-def short_label(text: object, width: int = 16) -> str:
-    """`text` cut to `width` characters with an ellipsis (the full text goes in the hover)."""
+def cut_text(text: object, width: int) -> str:
     text = str(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def short_label(text: object, width: int = 16) -> str:
+    """`text` cut to `width` characters with an ellipsis, as Plotly text (escaped:
+    a report's words are never markup; the full text goes in the hover)."""
+    return svg(cut_text(text, width))
+
+
+def upright_label(text: object, most: int = 6) -> str:
+    """A column label written top to bottom, one character a line (how Chinese is
+    set upright): 13 px wide whatever its length, so a dozen columns fit a phone
+    with no label over another; cut to `most` characters (the hover has it whole)."""
+    return "<br>".join(svg(ch) for ch in cut_text(text, most))
+
+
 def wrap_label(text: str, width: int) -> str:
-    """Break a long Chinese label into balanced lines of at most `width` characters (Plotly <br>)."""
+    """Break a long Chinese label into balanced lines of at most `width` characters
+    (Plotly <br>), each line escaped."""
     text = str(text)
     lines = max(1, math.ceil(len(text) / width))
     per = math.ceil(len(text) / lines)
-    return "<br>".join(text[i:i + per] for i in range(0, len(text), per))
+    return "<br>".join(svg(text[i:i + per]) for i in range(0, len(text), per))
 
 
 def project_label(row: Mapping) -> str:
+    """「项目（地区 年度）」 as Plotly text (escaped)."""
+    return svg(plain_project_label(row))
+
+
+def plain_project_label(row: Mapping) -> str:
+    """「项目（地区 年度）」 as plain text (a spreadsheet's category)."""
     return f"{row['project_name']}（{region_label(row['region'])} {year_label(row['year'])}）"
 
 
@@ -563,7 +691,7 @@ def axis_label(row: Mapping, width: int = 11) -> str:
     """A project's axis label on two lines: its name cut to `width` characters,
     then region and year, smaller (the full name is in the hover)."""
     return (f"{short_label(row['project_name'], width)}<br><span style='font-size:11px;color:#6b7785'>"
-            f"{region_label(row['region'])} {year_label(row['year'])}</span>")
+            f"{svg(region_label(row['region']))} {year_label(row['year'])}</span>")
 
 
 def unique_labels(labels: Sequence[str]) -> list[str]:
@@ -610,7 +738,9 @@ __all__ = [
     "HIGHLIGHT",
     "KIND_LABELS",
     "LABELS",
+    "LEGEND_ROW",
     "LEVEL1_COLORS",
+    "LEVEL1_OTHER",
     "MANY_REGIONS",
     "MAX_HEIGHT",
     "MIN_HEIGHT",
@@ -631,9 +761,11 @@ __all__ = [
     "bar_height",
     "click_data",
     "colors_for",
+    "cut_text",
     "empty_figure",
     "execution_status",
     "export_frame",
+    "export_table",
     "finish",
     "first_value",
     "fmt_list",
@@ -643,8 +775,11 @@ __all__ = [
     "fold_note",
     "format_table",
     "grade_band",
+    "grade_key",
+    "heat_scale",
     "is_listlike",
     "is_missing",
+    "plain_project_label",
     "project_label",
     "region_colors",
     "region_label",
@@ -654,8 +789,10 @@ __all__ = [
     "source_files",
     "source_line",
     "source_names",
+    "status_key",
     "tint",
     "unique_labels",
+    "upright_label",
     "wrap_label",
     "year_label",
 ]

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from budgetperf.charts.common import (
     NEUTRAL,
+    PALETTE,
     STATUS_COLORS,
     UNDISCLOSED,
     WARNING_RATE_PCT,
@@ -22,20 +23,26 @@ from budgetperf.charts.common import (
     bar_height,
     click_data,
     colors_for,
+    cut_text,
     empty_figure,
     execution_status,
+    export_table,
     finish,
     first_value,
     fmt_number,
     fmt_pct,
     fold_note,
+    plain_project_label,
     project_label,
     region_label,
     short_label,
+    status_key,
     tint,
     unique_labels,
     year_label,
 )
+
+from budgetperf.charts.safe import svg
 
 
 def budget_vs_executed(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
@@ -71,7 +78,10 @@ def budget_vs_executed(df: pd.DataFrame, colors: Mapping[str, str] | None = None
     fig.update_xaxes(title_text=axis_title("amount_wan"), range=[0, top * 1.35], tickformat=",")
     fig.update_yaxes(autorange="reversed", title_text="", type="category")
     folded = fold_note(len(df), total, "个项目")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=40), show_legend=False,
+    table = export_table([plain_project_label(r) for r in df.to_dict("records")],
+                         {"预算": df["budget_wan"], "执行": df["executed_wan"]}, unit="万元", category="项目",
+                         kind="barh")
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=48, base=200), show_legend=False, table=table,
                   note="浅色为预算，深色为执行" + (f"；{folded}" if folded else ""))
 
 
@@ -111,8 +121,11 @@ def execution_rate(df: pd.DataFrame, colors: Mapping[str, str] | None = None,
     fig.update_yaxes(autorange="reversed", type="category", categoryorder="array", categoryarray=labels)
     fig.update_layout(bargap=0.35)
     folded = fold_note(len(df), total, "个项目")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=36, base=170), show_legend=False,
-                  note=f"红色低于 {warning_pct:g}% 警戒线（虚线）" + (f"；{folded}" if folded else ""))
+    table = export_table([plain_project_label(r) for r in df.to_dict("records")], {"执行率": df["execution_rate_pct"]},
+                         unit="%", category="项目", kind="barh")
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=42, base=200), show_legend=False,
+                  note=f"虚线为 {warning_pct:g}% 警戒线" + (f"；{folded}" if folded else ""),
+                  key=status_key(warning_pct, status), table=table)
 
 
 def rate_histogram(df: pd.DataFrame, warning_pct: float = WARNING_RATE_PCT, undisclosed: int = 0) -> go.Figure:
@@ -125,7 +138,7 @@ def rate_histogram(df: pd.DataFrame, warning_pct: float = WARNING_RATE_PCT, undi
     title = "执行率分布（项目数）"
     if df.empty:
         return empty_figure(title, "当前筛选下没有披露执行率的项目")
-    labels, colors = [], []
+    labels, colors, statuses = [], [], []
     for start in df["band_start"]:
         start = float(start)
         if start <= 45:
@@ -139,15 +152,17 @@ def rate_histogram(df: pd.DataFrame, warning_pct: float = WARNING_RATE_PCT, undi
         else:
             label, rate = f"{start:g}–{start + 5:g}%", start
         labels.append(label)
-        colors.append(STATUS_COLORS[execution_status(rate, warning_pct)])
+        statuses.append(execution_status(rate, warning_pct))
+        colors.append(STATUS_COLORS[statuses[-1]])
     fig = go.Figure(go.Bar(x=labels, y=df["projects"], marker_color=colors, text=[f"{int(v):,}" for v in df["projects"]],
                            textposition="outside", cliponaxis=False,
                            hovertemplate="执行率 %{x}：%{y:,} 个项目<extra></extra>"))
     fig.update_xaxes(type="category", title_text=axis_title("execution_rate_pct"))
     fig.update_yaxes(title_text=axis_title("projects"), range=[0, float(df["projects"].max()) * 1.2 + 1])
-    note = f"红色低于 {warning_pct:g}% 警戒线，绿色达标，橙色超过预算" + (
-        f"；另有 {undisclosed:,} 个项目未披露执行数" if undisclosed else "")
-    return finish(fig, title, df, height=380, show_legend=False, note=note)
+    note = f"另有 {undisclosed:,} 个项目未披露执行数" if undisclosed else ""
+    table = export_table(labels, {"项目数": df["projects"]}, unit="个", category="执行率", kind="bar")
+    return finish(fig, title, df, height=380, show_legend=False, note=note, key=status_key(warning_pct, statuses),
+                  table=table)
 
 
 def _plan_date_label(by_date: str) -> str:
@@ -162,7 +177,10 @@ def spending_plan(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
     """Planned cumulative spending (% of budget) by date, one line per project.
 
     Expects `execution/spending_plan` columns (the largest projects' plans,
-    ``projects_total`` counting all). Actual progress is drawn only where known
+    ``projects_total`` counting all). Each line is a project: its own colour, dash
+    and marker, named in the legend (two projects of one region are two colours,
+    not one). Plans that are identical would draw on top of each other: the note
+    says which coincide. Actual progress is drawn only where known
     (``actual_share_pct``, year-end of evaluated projects); otherwise the plan
     stands alone and the title says the actual is not yet reported.
     """
@@ -171,36 +189,46 @@ def spending_plan(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> 
     plan_note = "计划累计支出与实际" if has_actual else "实际进度尚未报告，仅显示计划"
     if df.empty:
         return empty_figure("支出进度计划", "当前筛选下没有支出进度计划（只有绩效目标表填写）")
-    colors = colors_for(df, colors)
     fig = go.Figure()
-    dashes = ("solid", "dot", "dash", "longdash", "dashdot")
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash")
+    symbols = ("circle", "square", "diamond", "triangle-up", "cross")
     groups = list(df.groupby(["region", "year", "project_id"], sort=True, dropna=False))
+    dates = df["by_date"].drop_duplicates().sort_values().tolist()
+    seen: dict[tuple, str] = {}
+    same: list[str] = []
+    series = {}
     for n, ((region, year, _pid), part) in enumerate(groups):
         part = part.sort_values("by_date")
-        label = f"{short_label(part['project_name'].iloc[0], 14)}（{region_label(region)} {year_label(year)}）"
+        name = f"{cut_text(part['project_name'].iloc[0], 14)}（{region_label(region)} {year_label(year)}）"
+        color = PALETTE[n % len(PALETTE)]
+        plan = tuple(zip(part["by_date"], part["planned_share_pct"]))
+        if plan in seen:
+            same.append(name)
+        seen.setdefault(plan, name)
+        series[name] = part.set_index("by_date")["planned_share_pct"].reindex(dates).tolist()
         fig.add_scatter(x=[_plan_date_label(d) for d in part["by_date"]], y=part["planned_share_pct"],
-                        mode="lines+markers+text", name=f"{label} 计划", line=dict(color=colors.get(region, NEUTRAL),
-                        dash=dashes[n % len(dashes)], width=2.5), marker=dict(size=8),
-                        # identical plans draw on top of each other: alternate the label side
-                        # and name the amount, so every project's plan stays readable
-                        text=[f"{v:g}%（{fmt_number(w)} 万元）" for v, w in
-                              zip(part["planned_share_pct"], part["planned_cum_wan"])],
-                        textposition="top center" if n % 2 == 0 else "bottom center", cliponaxis=False,
+                        mode="lines+markers", name=svg(name) + " 计划",
+                        line=dict(color=color, dash=dashes[n % len(dashes)], width=2.5),
+                        marker=dict(size=9, symbol=symbols[n % len(symbols)]),
                         customdata=list(zip(part["planned_cum_wan"], part["file"], part["project_name"])),
-                        hovertemplate=label + "<br>%{x} 计划累计：%{y:.0f}%（%{customdata[0]:,.2f} 万元）<extra></extra>")
+                        hovertemplate=svg(name) + "<br>%{x} 计划累计：%{y:.0f}%（%{customdata[0]:,.2f} 万元）"
+                                      "<extra></extra>")
         actual = part[part["actual_share_pct"].notna()]
         if not actual.empty:
             fig.add_scatter(x=[_plan_date_label(d) for d in actual["by_date"]], y=actual["actual_share_pct"],
-                            mode="markers", name=f"{label} 实际", marker=dict(color=colors.get(region, NEUTRAL),
-                            size=13, symbol="diamond"), hovertemplate=label + "<br>%{x} 实际：%{y:.2f}%<extra></extra>")
+                            mode="markers", name=svg(name) + " 实际", marker=dict(color=color, size=13, symbol="star"),
+                            hovertemplate=svg(name) + "<br>%{x} 实际：%{y:.2f}%<extra></extra>")
     fig.update_yaxes(title_text=axis_title("planned_share_pct"), range=[0, 112], ticksuffix="%")
-    dates = df["by_date"].drop_duplicates().sort_values().tolist()
-    # half a category of room on each side for the end labels
+    # half a category of room on each side of the end points
     fig.update_xaxes(title_text=axis_title("by_date"), type="category", categoryorder="array",
-                     categoryarray=[_plan_date_label(d) for d in dates], range=[-0.6, len(dates) - 0.4])
+                     categoryarray=[_plan_date_label(d) for d in dates], range=[-0.4, len(dates) - 0.6])
     total = int(first_value(df, "projects_total", len(groups)))
     folded = fold_note(len(groups), total, "个项目")
-    return finish(fig, title, df, height=480, note=plan_note + (f"；{folded}" if folded else ""), show_legend=True)
+    coincide = f"{len(same) + 1} 个项目的计划相同，线条重合" if same else ""
+    note = "；".join(p for p in (plan_note, folded, coincide) if p)
+    table = export_table([_plan_date_label(d) for d in dates], series, unit="%", category="计划时点", kind="line")
+    return finish(fig, title, df, height=480, note=note, table=table,
+                  key=[(name, PALETTE[n % len(PALETTE)]) for n, name in enumerate(series)])
 
 
 def spending_plan_summary(df: pd.DataFrame) -> go.Figure:
@@ -224,15 +252,19 @@ def spending_plan_summary(df: pd.DataFrame) -> go.Figure:
                     hovertemplate="%{x} 加权平均计划：%{y:.1f}%（%{customdata:,} 个项目）<extra></extra>")
     fig.update_yaxes(title_text=axis_title("planned_share_pct"), range=[0, 112], ticksuffix="%")
     fig.update_xaxes(title_text=axis_title("by_date"), type="category")
+    table = export_table(x, {"按预算加权平均": df["weighted_share_pct"], "中位数": df["median_share_pct"],
+                             "25% 分位": df["p25_share_pct"], "75% 分位": df["p75_share_pct"]},
+                         unit="%", category="计划时点", kind="line")
     return finish(fig, title, df, height=440, note=f"{int(df['projects'].max()):,} 个项目的计划：加权平均与分布",
                   key=[("按预算加权平均", "#1F3A5F"), ("中间一半项目", "rgba(91,122,153,0.55)"),
-                       ("最低–最高", "rgba(91,122,153,0.25)")])
+                       ("最低–最高", "rgba(91,122,153,0.25)")], table=table)
 
 
 def expense_treemap(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go.Figure:
     """Treemap of expense items (万元): region → project → item, for a few projects.
 
     Expects `execution/expenses` columns (region, year, project_id, project_name, item, amount_wan).
+    Regions take their (neutral) colours; the items are the region's, lighter.
     """
     title = "支出明细构成（万元）"
     df = df[df["amount_wan"].notna()] if not df.empty else df
@@ -240,17 +272,20 @@ def expense_treemap(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
         return empty_figure(title, "当前筛选下没有支出明细（报告未列出支出科目）")
     colors = colors_for(df, colors)
     ids, labels, parents, values, node_colors = [], [], [], [], []
+    rows = []
     for region, rpart in df.groupby("region", sort=True):
         color = colors.get(region, NEUTRAL)
-        ids.append(region), labels.append(region), parents.append(""), values.append(rpart["amount_wan"].sum())
+        root = svg(region)  # node ids are Plotly text too
+        ids.append(root), labels.append(svg(region)), parents.append(""), values.append(rpart["amount_wan"].sum())
         node_colors.append(color)
         for (pid, project, year), ppart in rpart.groupby(["project_id", "project_name", "year"], sort=True):
-            node = f"{region}/{pid}"
-            ids.append(node), labels.append(f"{short_label(project, 16)}（{year_label(year)}）"), parents.append(region)
-            values.append(ppart["amount_wan"].sum()), node_colors.append(color)
+            node = f"{root}/{pid}"
+            ids.append(node), labels.append(f"{short_label(project, 16)}（{year_label(year)}）"), parents.append(root)
+            values.append(ppart["amount_wan"].sum()), node_colors.append(tint(color, 0.7))
             for k, (item, amount) in enumerate(zip(ppart["item"], ppart["amount_wan"])):
-                ids.append(f"{node}/{k}"), labels.append(item), parents.append(node), values.append(amount)
-                node_colors.append(color)
+                ids.append(f"{node}/{k}"), labels.append(svg(item)), parents.append(node), values.append(amount)
+                node_colors.append(tint(color, 0.45))
+                rows.append((f"{item}（{project} {region_label(region)} {year_label(year)}）", amount))
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         marker=dict(colors=node_colors, line=dict(color="white", width=2)),
@@ -259,7 +294,9 @@ def expense_treemap(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -
         tiling=dict(pad=3), pathbar=dict(visible=True),
     ))
     total = int(first_value(df, "projects_total", df["project_id"].nunique()))
-    return finish(fig, title, df, height=440, show_legend=False,
+    table = export_table([r[0] for r in rows], {"金额": [r[1] for r in rows]}, unit="万元", category="支出科目",
+                         kind="barh")
+    return finish(fig, title, df, height=440, show_legend=False, table=table,
                   note=fold_note(df["project_id"].nunique(), total, "个项目", "列出支出最多的"))
 
 
@@ -276,11 +313,12 @@ def expense_items(df: pd.DataFrame) -> go.Figure:
     total = float(df["amount_wan"].sum())
     fig = go.Figure(go.Bar(
         y=[short_label(i, 18) for i in df["item"]], x=df["amount_wan"], orientation="h", marker_color=NEUTRAL,
-        text=[f"{fmt_number(v)}（{v / total:.0%}）" for v in df["amount_wan"]], textposition="outside",
-        cliponaxis=False, hovertext=df["item"],
+        text=[f"{fmt_number(v)}（{v / total:.0%}）" for v in df["amount_wan"]], textposition="auto", insidetextanchor="end",
+        cliponaxis=False, hovertext=[svg(i) for i in df["item"]],
         customdata=[("—" if pd.isna(p) else f"{int(p):,}") for p in df["projects"]],
         hovertemplate="%{hovertext}<br>%{x:,.2f} 万元（%{customdata} 个项目）<extra></extra>"))
     fig.update_xaxes(title_text=axis_title("amount_wan"), range=[0, float(df["amount_wan"].max()) * 1.4],
                      tickformat=",")
     fig.update_yaxes(autorange="reversed", type="category")
-    return finish(fig, title, df, height=bar_height(len(df), per_bar=30), show_legend=False)
+    table = export_table(df["item"].tolist(), {"金额": df["amount_wan"]}, unit="万元", category="支出科目", kind="barh")
+    return finish(fig, title, df, height=bar_height(len(df), per_bar=30), show_legend=False, table=table)

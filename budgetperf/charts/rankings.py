@@ -4,7 +4,8 @@ highest N, pinned ones, the rest folded) and a region × year heatmap.
 Both are bounded whatever the number of regions: the query returns the ranked
 rows only (``rank``, ``rank_desc``, ``regions_total``, ``is_pinned``), and the
 height is fixed by the rows shown. Rates and scores are coloured by status (below
-the 警戒线, grade bands); the region is named by position and label.
+the 警戒线, grade bands) with the key in the subtitle, the heatmap by a graded
+scale with its colour bar; the region is named by position and label.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import plotly.graph_objects as go
 from budgetperf.charts.common import (
     GRADE_COLORS,
     HIGHLIGHT,
+    LEGEND_ROW,
     NEUTRAL,
     STATUS_COLORS,
     UNDISCLOSED,
@@ -22,15 +24,20 @@ from budgetperf.charts.common import (
     bar_height,
     empty_figure,
     execution_status,
+    export_table,
     finish,
     first_value,
     fmt_number,
     fmt_pct,
     grade_band,
+    grade_key,
+    heat_scale,
     is_missing,
     region_label,
+    status_key,
     year_label,
 )
+from budgetperf.charts.safe import svg
 
 # measure → (title word, unit, how it is coloured)
 MEASURES = {
@@ -81,7 +88,7 @@ def region_ranking(df: pd.DataFrame, measure: str = "execution_rate_pct", *, tit
         if rank > previous + 1 and previous:
             gaps.append((len(labels), int(rank - previous - 1)))
         previous = int(rank)
-        labels.append(f"{'★ ' if pinned else ''}{int(rank)}. {region_label(region)}")
+        labels.append(f"{'★ ' if pinned else ''}{int(rank)}. {svg(region_label(region))}")
     colors = [value_color(measure, v, warning_pct) for v in values]
     fig = go.Figure(go.Bar(
         y=labels, x=values.fillna(0), orientation="h", marker=dict(
@@ -111,15 +118,31 @@ def region_ranking(df: pd.DataFrame, measure: str = "execution_rate_pct", *, tit
     fig.update_layout(bargap=0.3)
     note = (f"显示 {len(df)} / 共 {total:,} 个地区" + ("；★ 为关注地区" if df.get("is_pinned", pd.Series()).any()
                                                     else "")) if total > len(df) else ""
+    table = export_table([label.split(". ", 1)[-1] for label in labels], {word: values}, unit=unit,
+                         category="地区", kind="barh")
     return finish(fig, title, df, height=bar_height(len(df) + len(gaps), per_bar=28, base=150),
-                  show_legend=False, note=note)
+                  show_legend=False, note=note, key=_key(measure, values, warning_pct), table=table)
+
+
+def _key(measure: str, values: pd.Series, warning_pct: float) -> list[tuple[str, str]]:
+    """The colour key of a ranking: the statuses or grade bands drawn (none for a
+    measure drawn in one neutral colour)."""
+    kind = MEASURES.get(measure, ("", "", "plain"))[2]
+    if kind == "status":
+        return status_key(warning_pct, [execution_status(v, warning_pct) for v in values])
+    if kind == "grade":
+        return grade_key([grade_band(v) for v in values if not is_missing(v)])
+    return []
 
 
 def region_year_heatmap(df: pd.DataFrame, measure: str = "execution_rate_pct", *, title: str | None = None,
                         order: list[str] | None = None, warning_pct: float = WARNING_RATE_PCT) -> go.Figure:
     """Heatmap of `measure` by region (rows, in `order`) and year (columns), each
-    cell coloured by status and labelled with its value. A click on a cell filters
-    the pages to that region and year.
+    cell labelled with its value and coloured on a graded scale whose hue is the
+    status (an execution rate red below the 警戒线, green to 100%, amber above; a
+    score by grade band) and whose shade is the value, with the colour bar above
+    the plot: 32.70% and 89.83% are both red, not the same red. A click on a cell
+    filters the pages to that region and year.
 
     Expects region, year and the measure column (or ``value``)."""
     word, unit, kind = MEASURES.get(measure, (measure, "", "plain"))
@@ -132,25 +155,22 @@ def region_year_heatmap(df: pd.DataFrame, measure: str = "execution_rate_pct", *
     years = sorted(df["year_label"].unique())
     grid = df.pivot_table(index="region", columns="year_label", values=col, aggfunc="mean").reindex(
         index=regions, columns=years)
-    text = [["" if pd.isna(v) else fmt_value(measure, v).replace(" 分", "") for v in row] for row in grid.to_numpy()]
-    if kind == "status":
-        # stepped: below the 警戒线 red, up to 100% green, above amber (60%..110%)
-        zmin, zmax = 60.0, 110.0
-        cut1, cut2 = (warning_pct - zmin) / (zmax - zmin), (100.0001 - zmin) / (zmax - zmin)
-        scale = [[0, "#E57373"], [cut1, "#E57373"], [cut1, "#81C784"], [cut2, "#81C784"], [cut2, "#FFB74D"],
-                 [1, "#FFB74D"]]
-    elif kind == "grade":
-        zmin, zmax = 50.0, 100.0
-        scale = [[0, "#E57373"], [0.2, "#E57373"], [0.2, "#FFB74D"], [0.6, "#FFB74D"], [0.6, "#C5E1A5"],
-                 [0.8, "#C5E1A5"], [0.8, "#81C784"], [1, "#81C784"]]
-    else:
-        zmin, zmax, scale = 0.0, 100.0, "Blues"
+    # one decimal, no unit: the colour bar and the hover carry it, and the figure
+    # stays legible in a 40 px cell on a phone
+    text = [["" if pd.isna(v) else f"{v:.1f}" for v in row] for row in grid.to_numpy()]
+    hover = [["" if pd.isna(v) else fmt_value(measure, v) for v in row] for row in grid.to_numpy()]
     custom = [[[r, int(y) if y.isdigit() else None, None, None, None] for y in years] for r in regions]
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=years, y=regions, text=text, texttemplate="%{text}", zmin=zmin, zmax=zmax,
-        colorscale=scale, xgap=2, ygap=2, showscale=False, customdata=custom,
-        hovertemplate="%{y} %{x}<br>" + word + "：%{text}<extra>点击筛选到该地区与年度</extra>",
+        z=grid.to_numpy(), x=years, y=[svg(r) for r in regions], text=text, texttemplate="%{text}",
+        hovertext=hover, textfont=dict(size=12), xgap=2, ygap=2, customdata=custom,
+        hovertemplate="%{y} %{x}<br>" + word + "：%{hovertext}<extra>点击筛选到该地区与年度</extra>",
+        **heat_scale(kind, warning_pct),
     ))
-    fig.update_xaxes(type="category", side="bottom", title_text="")
+    # many years in a half-width chart: the years stand upright rather than overlap
+    upright = len(years) > 5
+    fig.update_xaxes(type="category", side="bottom", title_text="", tickangle=-90 if upright else 0)
     fig.update_yaxes(autorange="reversed", type="category")
-    return finish(fig, title, df, height=bar_height(len(regions), per_bar=26, base=160), show_legend=False)
+    table = export_table(regions, {y: grid[y].tolist() for y in years}, unit=unit, category="地区", kind="grid")
+    return finish(fig, title, df, height=bar_height(len(regions), per_bar=28, base=190 + (24 if upright else 0)),
+                  show_legend=False, extra_top=LEGEND_ROW + 12, extra_bottom=24 if upright else 0, table=table,
+                  note=f"{word}（{unit}）：颜色表示状态，深浅表示高低" if kind != "plain" else f"{word}（{unit}）")

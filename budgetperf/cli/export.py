@@ -28,7 +28,7 @@ def run_export(args) -> int:
         print(f"错误：找不到数据库：{settings.get('BUDGETPERF_DB')}（请先运行 `budgetperf build` 生成）", file=sys.stderr)
         return 2
     try:
-        title, charts_ = headless.collect_page_charts(args.page, args.year, args.region)
+        title, charts_, summary = headless.collect_page(args.page, args.year, args.region)
     except headless.PageRunError as exc:
         print(f"错误：{exc.message_zh}", file=sys.stderr)
         return 2
@@ -49,7 +49,7 @@ def run_export(args) -> int:
                 out.write_bytes(packs.build_zip(charts_, pngs, stem))
                 written = [out]
             elif args.format == "pptx":
-                out.write_bytes(packs.build_pptx(charts_, pngs, note, f"{title}（{note}）"))
+                out.write_bytes(packs.build_pptx(charts_, pngs, note, f"{title}（{note}）", summary))
                 written = [out]
             else:
                 written = _write_pngs(out, charts_, pngs, title, args)

@@ -35,7 +35,8 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 STAGING = ("stg_projects", "stg_indicators", "stg_checks",
            "matches_filters", "matches_doc_filters", "matches_document_filters")
 MARTS = ("mart_documents", "mart_projects", "mart_indicators", "mart_checks", "mart_sections", "mart_expenses",
-         "mart_plans", "mart_passages", "mart_program_links", "mart_duplicates", "agg_projects", "agg_checks", "agg_indicators", "agg_sections",
+         "mart_plans", "mart_passages", "mart_program_links", "mart_project_matches", "mart_duplicates",
+         "agg_projects", "agg_checks", "agg_indicators", "agg_sections",
          "agg_checks_kind", "mart_review_items", "evaluated_projects", "projects_by_region_year",
          "open_findings_by_region_year", "evaluated_by_region_year", "indicators_by_region_year")
 

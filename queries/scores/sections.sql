@@ -10,7 +10,8 @@ with sections as (
           $years, $regions, $levels, $units, $projects, $doc_types)
 ),
 counted as (
-    select count(distinct project_no) as projects_total from sections
+    -- the documents too: an aggregated chart names its sources (never 「来源：无」)
+    select count(distinct project_no) as projects_total, count(distinct doc_id) as docs_total from sections
 ),
 -- the projects with the lowest section score rate, only when drawn per project
 per_project as (
@@ -29,7 +30,7 @@ by_project as (
         s.project_id, s.file, s.doc_name, s.region, s.year, s.project_name, s.section,
         s.max_score, s.score, round(s.score / s.max_score * 100, 2) as score_rate_pct,
         s.max_score - s.score as lost_points, s.line_start, s.line_end,
-        1 as projects, counted.projects_total
+        1 as projects, counted.projects_total, counted.docs_total
     from sections s
     semi join chosen using (project_no)
     cross join counted
@@ -59,8 +60,9 @@ by_section as (
         round(sum(score) / sum(max_score) * 100, 2) as score_rate_pct,
         sum(max_score) - sum(score) as lost_points, null as line_start, null as line_end,
         sum(projects)::bigint as projects,
-        (select count(distinct project_no) from sections) as projects_total
+        any_value(counted.projects_total) as projects_total, any_value(counted.docs_total) as docs_total
     from section_sums
+    cross join counted
     group by section
 ),
 final as (
