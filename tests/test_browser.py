@@ -157,6 +157,8 @@ def test_filter_changes_the_view_and_the_url(server, page):
     pick_region(page, "三门峡市")
     page.wait_for_function("() => decodeURIComponent(location.search).includes('regions=三门峡市')",
                            timeout=LOAD_TIMEOUT_MS)
+    # the URL changes as the run starts: wait for what the run draws, then for its end
+    wait_text(page, '[data-testid="stMain"]', "地区：三门峡市", without="网信乐亭")
     wait_idle(page, 2)
     assert_no_error(page)
     body = page.locator('[data-testid="stMain"]').inner_text()
@@ -355,6 +357,14 @@ def test_pages_fit_laptop_tablet_and_phone(server, browser, device):
         context.close()
 
 
+def wait_text(pg, selector: str, text: str, *, without: str | None = None) -> None:
+    """Wait until the first element matching `selector` shows `text` (and no longer
+    shows `without`): what a rerun draws, not the URL it sets as it starts."""
+    pg.wait_for_function("([sel, text, without]) => { const el = document.querySelector(sel);"
+                         " return !!el && el.innerText.includes(text) && !(without && el.innerText.includes(without)); }",
+                         arg=[selector, text, without], timeout=LOAD_TIMEOUT_MS, polling=100)
+
+
 def wait_settled(pg) -> None:
     """Wait until no element is stale or a skeleton (a rerun's leftovers)."""
     pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
@@ -393,6 +403,7 @@ def test_clicking_a_region_filters_the_pages_and_the_url(server, page):
     click_point(page, x, y)
     page.wait_for_function("() => decodeURIComponent(location.search).includes('regions=三门峡市')",
                            timeout=LOAD_TIMEOUT_MS)
+    wait_text(page, ".st-key-chips", "地区：三门峡市")
     wait_idle(page, 1)
     query = parse_qs(urlparse(page.url).query)
     assert query["regions"] == ["三门峡市"] and query["years"] == ["2021"]
@@ -668,6 +679,7 @@ def test_sort_order_and_page_travel_with_a_link(province_server, browser):
         box.fill("2")
         box.press("Enter")
         pg.wait_for_function("() => location.search.includes('projects.page=2')", timeout=LOAD_TIMEOUT_MS)
+        wait_text(pg, ".st-key-pager_projects", "第 51–100 行")
         wait_idle(pg, 4)
         wait_settled(pg)
         table = pg.locator('[class*="st-key-nosort_projects"] [data-testid="stDataFrame"]')
