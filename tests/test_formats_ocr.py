@@ -236,3 +236,20 @@ def test_exact_text_never_gets_ocr_reasons():
     facts = DocumentFacts("r.txt", "txt")
     add_ocr_reasons(SourceDocument("r.txt", "txt", ["x"]), facts, [])
     assert facts.review_reasons == []
+
+
+def test_a_scan_read_for_the_first_time_is_not_refused_by_the_file_limits(page_images, tmp_path):
+    """Uploads and ingests read a file in a child limited to what a hostile file may
+    take (1 GB, 20 s); OCR needs more, and is granted it page by page, with the
+    pages' progress passed on to the caller (the upload page, the CLI)."""
+    from budgetperf.storing.extracting import extract_isolated
+    from budgetperf.storing.reference import load_reference
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scanned_pdf([page_images[0], page_images[0]]))
+    seen = []
+    with ocr.progress_to(lambda name, page, pages: seen.append((page, pages))):
+        ex, result = extract_isolated(path, load_reference())
+    assert result.status == "added", result.reason_en
+    assert seen == [(1, 2), (2, 2)]
+    assert "部分资金拨付滞后" in "".join(ex.source.lines)

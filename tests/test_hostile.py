@@ -117,6 +117,59 @@ def test_the_child_reads_the_callers_settings(monkeypatch):
     assert isolation.run_limited(os.environ.get, "BUDGETPERF_MAX_FILE_MB") == "7"
 
 
+def _reserve_after_allow(n: int, memory_bytes: int) -> int:
+    """Address space (not touched: nothing resident) after asking for `memory_bytes`."""
+    import mmap
+
+    isolation.allow(memory_bytes=memory_bytes)
+    with mmap.mmap(-1, n) as block:
+        return len(block)
+
+
+def _cpu_limit_after_allow(seconds: float) -> tuple[int, int]:
+    before = resource.getrlimit(resource.RLIMIT_CPU)[0]
+    isolation.allow(cpu_seconds=seconds)
+    return before, resource.getrlimit(resource.RLIMIT_CPU)[0]
+
+
+def _say_three_things() -> str:
+    for n in range(3):
+        isolation.send(n)
+    return "done"
+
+
+def test_honest_work_may_ask_for_more_memory_within_a_child():
+    want = isolation.MEMORY_BYTES + 512 * MB
+    with pytest.raises(isolation.LimitExceeded):  # past the cap unasked
+        isolation.run_limited(_reserve_after_allow, want, 0)
+    assert isolation.run_limited(_reserve_after_allow, want, want + 512 * MB) == want
+
+
+def test_more_cpu_time_only_up_to_the_ceiling_the_caller_set():
+    with pytest.raises(isolation.NeedsMore):  # no ceiling: the caller decides whether to run it again
+        isolation.run_limited(_cpu_limit_after_allow, 30)
+    # the limit is counted from the child's start: 20 s, then 30 s more from now
+    before, after = isolation.run_limited(_cpu_limit_after_allow, 30, cpu_ceiling=100)
+    assert after >= 30 and after > before
+    before, after = isolation.run_limited(_cpu_limit_after_allow, 10_000, cpu_ceiling=100)
+    assert after <= before - isolation.CPU_SECONDS + 100
+
+
+def test_a_child_passes_messages_to_its_parent_as_it_goes():
+    seen = []
+    assert isolation.run_limited(_say_three_things, on_message=seen.append) == "done"
+    assert seen == [0, 1, 2]
+
+
+def test_a_pool_worker_file_budget_grows_when_asked():
+    import signal
+
+    with isolation.cpu_budget(5):
+        isolation.allow(cpu_seconds=20)
+        assert signal.getitimer(signal.ITIMER_PROF)[0] > 19
+    assert signal.getitimer(signal.ITIMER_PROF)[0] == 0
+
+
 def test_a_hostile_upload_costs_the_app_nothing(editor_env):
     """Through the 数据管理 page (a process with threads: the fork server's children)."""
     from tests.conftest import login, open_manage, preview_table

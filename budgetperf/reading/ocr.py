@@ -112,10 +112,31 @@ def progress_to(callback: Callable[[str, int, int], None]) -> Iterator[None]:
         _PROGRESS.reset(token)
 
 
+def current_progress() -> Callable[[str, int, int], None] | None:
+    """The callback `progress_to` set here, to hand on to another process's pages."""
+    return _PROGRESS.get()
+
+
 def report_progress(name: str, page: int, pages: int) -> None:
     callback = _PROGRESS.get()
     if callback is not None:
         callback(name, page, pages)
+
+
+_BEFORE_PAGE: ContextVar[Callable[[], None] | None] = ContextVar("ocr_before_page", default=None)
+
+
+@contextlib.contextmanager
+def before_recognising(callback: Callable[[], None]) -> Iterator[None]:
+    """Within this block, `callback()` is called before the engine recognises a page
+    (not for a page read from the cache): recognising needs more memory and CPU time
+    than the limits a file is read under, and the caller grants them there
+    (`storing.isolation.allow`)."""
+    token = _BEFORE_PAGE.set(callback)
+    try:
+        yield
+    finally:
+        _BEFORE_PAGE.reset(token)
 
 
 # ---------------------------------------------------------------------------
@@ -360,6 +381,9 @@ def recognise(image, key: str | None = None, dpi: float = DPI) -> OcrPage:
     `key` when one is given."""
     import numpy as np
 
+    before = _BEFORE_PAGE.get()
+    if before is not None:
+        before()
     gray = np.ascontiguousarray(image)
     angle = skew_angle(gray)
     if abs(angle) >= 0.1:

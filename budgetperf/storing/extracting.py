@@ -8,6 +8,7 @@ function (`reextract_stored`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -25,7 +26,7 @@ from budgetperf.changes.corrections import (
     by_document,
     load,
 )
-from budgetperf.reading import ReadError, read_document
+from budgetperf.reading import ReadError, ocr, read_document
 from budgetperf.storing import isolation
 from budgetperf.storing.arrow import to_arrow
 from budgetperf.storing.linking import LinkInput, link_input
@@ -95,14 +96,29 @@ def current_corrections() -> dict:
     return by_document(load())
 
 
+# OCR of a scanned page needs more than the limits a file is read under
+# (isolation: 1 GB, 20 s): ~1.4 GB of address space and a few CPU seconds a page
+# (docs/scale.md). Each page recognised is granted this much; a document may not
+# take more than the ceiling in all.
+OCR_MEMORY_BYTES = 3072 * isolation.MB
+OCR_CPU_PER_PAGE = 60
+OCR_CPU_CEILING = 3600
+
+
+def _grant_ocr_page() -> None:
+    isolation.allow(OCR_MEMORY_BYTES, OCR_CPU_PER_PAGE)
+
+
 def extract_safely(path: Path, ref: Reference, *, display_name: str | None = None,
                    corrections=None) -> tuple[Extraction | None, IngestResult]:
     """`extract_file` that never raises for a bad file: (the extraction or None, its
     outcome), a failure carrying a Chinese reason for the user and an English one for
-    the log. Every caller that takes files in (build, ingest, upload) goes through here."""
+    the log. Every caller that takes files in (build, ingest, upload) goes through here.
+    Pages recognised by OCR are granted their own memory and time (`_grant_ocr_page`)."""
     name = display_name or path.name
     try:
-        ex = extract_file(path, ref, display_name=display_name, corrections=corrections or {})
+        with ocr.before_recognising(_grant_ocr_page):
+            ex = extract_file(path, ref, display_name=display_name, corrections=corrections or {})
     except (MemoryError, isolation.OutOfTime) as exc:  # a limited process (isolation) out of room
         return None, _refused(name, isolation.refusal("memory" if isinstance(exc, MemoryError) else "time"))
     except ReadError as exc:
@@ -140,11 +156,28 @@ def extract_isolated(path: Path, ref: Reference, *, display_name: str | None = N
     Chinese reason, and this process (the app, the CLI) is not touched. Uploads,
     ingests and the files of a small build are extracted this way."""
     path = Path(path).absolute()
+    relay = functools.partial(_relay_progress, ocr.current_progress())
     try:
-        return isolation.run_limited(extract_safely, path, ref, display_name=display_name,
-                                     corrections=corrections)
+        try:
+            return isolation.run_limited(_extract_in_child, path, ref, display_name, corrections,
+                                         on_message=relay)
+        except isolation.NeedsMore:  # a scan: again, with room for its OCR (cached pages are not redone)
+            return isolation.run_limited(_extract_in_child, path, ref, display_name, corrections,
+                                         cpu_ceiling=OCR_CPU_CEILING, on_message=relay)
     except isolation.LimitExceeded as why:
         return None, _refused(display_name or path.name, why)
+
+
+def _extract_in_child(path: Path, ref: Reference, display_name: str | None, corrections):
+    """`extract_safely` in a `run_limited` child: OCR progress goes to the parent
+    (which shows it, and knows the child is working, not blocked)."""
+    with ocr.progress_to(lambda name, page, pages: isolation.send((name, page, pages))):
+        return extract_safely(path, ref, display_name=display_name, corrections=corrections)
+
+
+def _relay_progress(callback, message) -> None:
+    if callback is not None:
+        callback(*message)
 
 
 def extract_one(path: Path, ref: Reference, index: int, corrections: dict | None = None):

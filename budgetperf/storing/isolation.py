@@ -21,6 +21,15 @@ script in every child (Streamlit's ``app.py``), which is worse.
 `limit_this_process` puts the memory cap on a long-lived worker (the build's
 pool), where `MemoryError` then fails one file instead of the process. No
 streamlit here; nothing here knows about reports.
+
+Some honest work needs more than a hostile file may take (OCR of a scanned page:
+~1.4 GB of address space and seconds of CPU a page). The code doing it asks with
+`allow(memory_bytes, cpu_seconds)` as it goes, which raises the limits up to the
+ceiling the caller set (`run_limited(cpu_ceiling=…)`); a child that may not have
+more raises `NeedsMore`, and the caller decides whether to run it again with a
+ceiling. `send(message)` passes a progress message to the parent, which hands it
+to `on_message` and restarts its wall clock: a long job that keeps saying where it
+is, is not a blocked one.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import os
 import pickle
 import resource
 import signal
+from collections.abc import Callable
 
 from budgetperf.errors import UserError
 
@@ -59,6 +69,12 @@ class LimitExceeded(UserError):
 
 class OutOfTime(Exception):
     """Raised in a limited process when its CPU time for the current file is spent."""
+
+
+class NeedsMore(BaseException):  # noqa: N818 - not an error: a request, past `except Exception`
+    """Raised in a `run_limited` child for work its limits were not set for (see
+    `allow`); `run_limited` raises it again in the parent, which may rerun the job
+    with a ceiling."""
 
 
 def _resident_and_virtual() -> tuple[int, int]:
@@ -128,7 +144,41 @@ class cpu_budget:  # noqa: N801 - used as a `with` statement
         signal.signal(signal.SIGPROF, self._previous)
 
 
-def _child(conn, fn, args, kwargs, memory_bytes, cpu_seconds) -> None:
+def allow(memory_bytes: int = 0, cpu_seconds: float = 0) -> None:
+    """Let this process have `memory_bytes` of address space (if its cap is lower) and
+    `cpu_seconds` of CPU time from now on for the work at hand, up to the ceiling its limits
+    were set with: in a `run_limited` child, its RLIMIT_CPU (raises `NeedsMore` when
+    the child was started without a ceiling); in a pool worker, the file's
+    `cpu_budget`. Elsewhere (no limits) it does nothing."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if memory_bytes and soft != resource.RLIM_INFINITY and soft < memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes if hard == resource.RLIM_INFINITY
+                                                else min(memory_bytes, hard), hard))
+    if not cpu_seconds:
+        return
+    if _STATE.get("one_run"):
+        if not _STATE.get("ceiling"):
+            raise NeedsMore()
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        used = sum(os.times()[:2])
+        wanted = int(used + cpu_seconds) + 1
+        if wanted > soft:
+            resource.setrlimit(resource.RLIMIT_CPU, (min(wanted, hard - 5), hard))
+        return
+    remaining, _ = signal.getitimer(signal.ITIMER_PROF)
+    if 0 < remaining < cpu_seconds:  # inside a cpu_budget: this file may go on that long
+        signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+
+
+def send(message) -> None:
+    """Pass `message` (picklable) to the parent of this `run_limited` child, which
+    hands it to its `on_message` and restarts its wall clock. Nothing elsewhere."""
+    conn = _STATE.get("conn")
+    if conn is not None:
+        conn.send_bytes(pickle.dumps(("message", message), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _child(conn, fn, args, kwargs, memory_bytes, cpu_seconds, cpu_ceiling=0) -> None:
     """The child's side: set the limits, run, answer with (status, value) pickled
     into one message, then leave at once (no atexit handlers of the parent's)."""
     status, value = "error", "no answer"
@@ -138,10 +188,12 @@ def _child(conn, fn, args, kwargs, memory_bytes, cpu_seconds) -> None:
         # later, ends a child stuck in C code.
         signal.signal(signal.SIGXCPU, _raise_out_of_time)
         used = int(sum(os.times()[:2]))
-        resource.setrlimit(resource.RLIMIT_CPU, (used + cpu_seconds, used + cpu_seconds + 5))
+        resource.setrlimit(resource.RLIMIT_CPU, (used + cpu_seconds, used + max(cpu_seconds, cpu_ceiling) + 5))
         limit_this_process(memory_bytes)
-        _STATE["one_run"] = True
+        _STATE.update(one_run=True, ceiling=cpu_ceiling, conn=conn)
         status, value = "ok", fn(*args, **kwargs)
+    except NeedsMore:
+        status, value = "more", None
     except MemoryError:
         status, value = "memory", None
     except OutOfTime:
@@ -184,31 +236,38 @@ def refusal(kind: str, detail: str = "") -> LimitExceeded:
 
 
 def run_limited(fn, *args, memory_bytes: int | None = None, cpu_seconds: int | None = None,
-                wall_seconds: float | None = None, **kwargs):
+                wall_seconds: float | None = None, cpu_ceiling: int = 0,
+                on_message: Callable[[object], None] | None = None, **kwargs):
     """`fn(*args, **kwargs)` in a limited child process (see the module docstring);
     its result, or `LimitExceeded`. An exception inside `fn` comes back as
     LimitExceeded("error") too: callers pass functions that report bad input as
-    values, so one escaping is a program fault."""
+    values, so one escaping is a program fault. `cpu_ceiling`: the CPU seconds
+    `allow` may raise the limit to (none: the child raises `NeedsMore`, raised
+    here again); `on_message`: called with what the child `send`s."""
     memory_bytes = memory_bytes or MEMORY_BYTES
     cpu_seconds = cpu_seconds or CPU_SECONDS
     wall_seconds = wall_seconds or WALL_SECONDS
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_child, daemon=True, args=(
-        writer, fn, args, kwargs, memory_bytes, cpu_seconds))
+        writer, fn, args, kwargs, memory_bytes, cpu_seconds, cpu_ceiling))
     child.start()
     writer.close()
     answer = None
     try:
-        if reader.poll(wall_seconds):
+        while answer is None:
+            if not reader.poll(wall_seconds):  # silent for that long: blocked
+                child.kill()
+                child.join()
+                raise refusal("wall")
             try:
                 answer = pickle.loads(reader.recv_bytes())
             except (EOFError, OSError):
-                answer = None  # died before answering
-        else:
-            child.kill()
-            child.join()
-            raise refusal("wall")
+                break  # died before answering
+            if answer[0] == "message":
+                if on_message is not None:
+                    on_message(answer[1])
+                answer = None
     finally:
         reader.close()
         child.join(10)
@@ -225,6 +284,8 @@ def run_limited(fn, *args, memory_bytes: int | None = None, cpu_seconds: int | N
     status, value = answer
     if status == "ok":
         return value
+    if status == "more":
+        raise NeedsMore()
     if status in ("memory", "time"):
         raise refusal(status)
     raise refusal("crash", value)
