@@ -190,6 +190,8 @@ def is_cjk(char: str) -> bool:
 def join_wrapped(parts: list[str]) -> str:
     """Join a cell's or sentence's wrapped lines: no space between CJK characters,
     one space between two Latin words or numbers."""
+    if len(parts) == 1:  # most cells: nothing to join
+        return parts[0].strip()
     out = ""
     for part in (p.strip() for p in parts):
         if not part:
