@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf import charts
-from budgetperf.app import navigation, registry
+from budgetperf.app import crops, navigation, registry
 from budgetperf.app.display import Kpi, kpi_cards
 from budgetperf.app.navigation import (
     DOC_KEY,
@@ -182,4 +182,5 @@ def source_context(file: str, line_start: object, line_end: object, *, context: 
     title = f"{name}（文件 {file}）" if name else file
     st.markdown(f"**原文出处**：{safe.md(title)} {label}{('　' + safe.md(caption)) if caption else ''}")
     st.html(source_lines_html(lines, start, end))
+    crops.show_page_crop(file, lines, start, end)  # a scanned page: the part the value was read from
 

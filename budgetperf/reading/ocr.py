@@ -154,17 +154,23 @@ def engine_signature() -> str:
 def cache_key(data: bytes, what: str) -> str:
     """The cache key of one page of a file: its content hash, which page, and the
     engine that reads it (a new engine reads pages again)."""
-    digest = hashlib.sha256(data).hexdigest()
+    return cache_key_of_digest(hashlib.sha256(data).hexdigest(), what)
+
+
+def cache_key_of_digest(digest: str, what: str) -> str:
+    """The same key from the file's sha256 hex digest (the store's content hash), so
+    a page's cached OCR is found without the file (`page_crops`)."""
     return hashlib.sha256(f"{digest}:{what}:{engine_signature()}".encode()).hexdigest()
 
 
-def _cache_path(key: str) -> Path:
+def cache_path(key: str) -> Path:
+    """Where the cache entry of `key` is (it may not exist)."""
     return Path(settings.get("BUDGETPERF_OCR_CACHE_DIR")) / key[:2] / f"{key}.json"
 
 
 def cached_page(key: str) -> OcrPage | None:
     """The cached OCR of a page, or None (never cached, or an unreadable entry)."""
-    path = _cache_path(key)
+    path = cache_path(key)
     try:
         return OcrPage.from_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -177,7 +183,7 @@ def cached_page(key: str) -> OcrPage | None:
 def _store(key: str, page: OcrPage) -> None:
     """Write a cache entry atomically; a cache that cannot be written (read-only
     disk, no permission) only costs the next read its OCR."""
-    path = _cache_path(key)
+    path = cache_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         staged = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
@@ -339,7 +345,9 @@ def skew_angle(gray, limit: float = 15.0) -> float:
     return round(float(max(np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05), key=score)), 2)
 
 
-def _rotate(gray, degrees: float):
+def rotate(gray, degrees: float):
+    """The page turned by `degrees` (counter-clockwise) about its centre, the corners
+    filled with white paper."""
     import cv2
 
     h, w = gray.shape[:2]
@@ -387,7 +395,7 @@ def recognise(image, key: str | None = None, dpi: float = DPI) -> OcrPage:
     gray = np.ascontiguousarray(image)
     angle = skew_angle(gray)
     if abs(angle) >= 0.1:
-        gray = _rotate(gray, angle)
+        gray = rotate(gray, angle)
     words = _run(gray)
     turned = 0
     for degrees in _turns_to_try(words):
