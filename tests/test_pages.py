@@ -796,3 +796,52 @@ def test_a_pinned_region_without_an_evaluation_is_named(dash_env):
     at = open_app(state={"years": [2021], "pins": ["丰南区"]})
     assert "关注地区「丰南区」2021 年没有评价结果，排名中没有列出。" in texts(at)
     assert "关注地区" not in texts(open_app(state={"years": [2021], "pins": ["三门峡市"]})).replace("关注地区：", "")
+
+
+# ---------------------------------------------------------------------------
+# the reports' own words on why (issue 17): on 总览's cards, on 数据来源, in the deck
+
+WHY = "年初预算申请与项目执行时，会由于采购方式的不同以及市场环境的变化，导致年初预算金额与实际支出金额有差异。"
+
+
+def test_the_attention_cards_say_why_in_the_reports_words_and_open_its_line(dash_env):
+    at = open_app(state={"years": [2021]})
+    captions = [shown(c.value) for c in at.caption]
+    assert f"报告所述（存在的问题）：{WHY}" in captions  # the lowest region's lowest project explains itself
+    assert at.button(key="attention.regions.0.why").label == "打开原文"
+    assert at.button(key="attention.scores.0.why").label == "打开原文"
+    with pytest.raises(KeyError):  # 乐亭县's projects state only what comes next (改进措施): no why
+        at.button(key="attention.regions.1.why")
+    at.button(key="attention.regions.0.why").click().run()
+    assert at.title[0].value == "数据来源"
+    assert "▶ 80<" in cited_lines(at)[0] and "采购方式的不同" in cited_lines(at)[0]
+
+
+def test_the_headline_slide_notes_carry_the_explanations_once(dash_env):
+    at = open_app(state={"years": [2021]})
+    notes = at.session_state[registry.SUMMARY_KEY]["notes"]
+    # one passage explains both the region and its project: said once, for both
+    assert notes == [f"三门峡市、网络宣传管理和文化建设经费（三门峡市 2021）：报告所述（存在的问题）：{WHY}（第 80–81 行）"]
+
+
+def test_sources_shows_the_projects_passages_beside_its_figures(dash_env):
+    at = open_app("pages/sources.py", query={"doc": "001_4f47e40a9e3722bd.txt", "project": "网络宣传管理和文化建设经费"})
+    assert "**报告中的说明**" in [m.value for m in at.markdown]
+    assert WHY in [shown(c.value) for c in at.caption]
+    at.button(key="sources.passage.0").click().run()
+    assert "▶ 80<" in cited_lines(at)[0]
+    at = open_app("pages/sources.py", query={"doc": "000_c45d5bc83af97699.txt", "project": "网信乐亭"})
+    assert any("改进措施" in m.value for m in at.markdown)  # next steps are shown here, not on 总览's cards
+
+
+def test_a_passage_with_markdown_stays_text(make_store, tmp_path, monkeypatch):
+    report = (ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt").read_text(encoding="utf-8")
+    hostile = report.replace(WHY, "![图](http://example.invalid/x.png) [点我](http://example.invalid) <b>粗</b>")
+    assert hostile != report
+    path = tmp_path / "001_hostile.txt"
+    path.write_text(hostile, encoding="utf-8")
+    monkeypatch.setenv("BUDGETPERF_DB", str(make_store([path], name="hostile_passage")))
+    at = open_app(state={"years": [2021]})
+    why = next(c.value for c in at.caption if "报告所述" in c.value)
+    assert "![" not in why and "](" not in why and "<b>" not in why  # no image, link or tag can start
+    assert "![图](http://example.invalid/x.png) [点我](http://example.invalid) <b>粗</b>" in shown(why)  # reads the same

@@ -96,6 +96,37 @@ def score_reason(row: pd.Series) -> str:
     return "报告没有写明失分项"
 
 
+# A passage on a card is a reminder, not the report: its first words, the rest one
+# click away (「打开原文」 opens its lines).
+WHY_CHARS = 80
+
+
+def why_excerpt(passage: pd.Series | dict | None, limit: int = WHY_CHARS) -> str | None:
+    """The report's own explanation (a `sources/why_passages` row) in a line:
+    「报告所述（存在的问题）：年初预算申请与项目执行时……」, cut at `limit` characters
+    with an ellipsis; None without a passage or text."""
+    if passage is None:
+        return None
+    text = " ".join(str(passage.get("text") or "").split())
+    if not text:
+        return None
+    if len(text) > limit:
+        text = text[:limit].rstrip("，。；、,.;: ") + "……"
+    return f"报告所述（{passage.get('kind_zh') or '说明'}）：{text}"
+
+
+def why_note(title: str, passage: pd.Series | dict | None) -> str | None:
+    """One line of the headline slide's notes: whose explanation, in full, and where
+    it stands in the report (「三门峡市：报告所述（存在的问题）：…（第 80–81 行）」)."""
+    if passage is None or not str(passage.get("text") or "").strip():
+        return None
+    start, end = passage.get("line_start"), passage.get("line_end")
+    where = "" if is_missing(start) else (f"（第 {int(start)} 行）" if is_missing(end) or int(end) == int(start)
+                                          else f"（第 {int(start)}–{int(end)} 行）")
+    text = " ".join(str(passage["text"]).split())
+    return f"{title}：报告所述（{passage.get('kind_zh') or '说明'}）：{text}{where}"
+
+
 @dataclass(frozen=True)
 class Change:
     """A KPI's change against the previous year: the delta text and how to colour it."""
