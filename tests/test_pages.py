@@ -845,3 +845,32 @@ def test_a_passage_with_markdown_stays_text(make_store, tmp_path, monkeypatch):
     why = next(c.value for c in at.caption if "报告所述" in c.value)
     assert "![" not in why and "](" not in why and "<b>" not in why  # no image, link or tag can start
     assert "![图](http://example.invalid/x.png) [点我](http://example.invalid) <b>粗</b>" in shown(why)  # reads the same
+
+
+# ---------------------------------------------------------------------------
+# one rate everywhere (issue 21): a report whose stated rate disagrees with its amounts
+
+@pytest.fixture(scope="module")
+def stated_rate_store(make_store, tmp_path_factory) -> Path:
+    """The seeds of 2021 with one report's executed amount changed and its stated
+    rate left as it was (what a stale rate or a corrected amount leaves): executed
+    ÷ budget says 90.00%, the report 89.72%."""
+    folder = tmp_path_factory.mktemp("stated_rate")
+    report = (ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt").read_text(encoding="utf-8")
+    assert report.count("98.69") == 2 and "89.72%" in report
+    (folder / "001_stated_rate.txt").write_text(report.replace("98.69", "99"), encoding="utf-8")
+    return make_store([folder / "001_stated_rate.txt", ROOT / "data" / "reports" / "000_c45d5bc83af97699.txt"],
+                      name="stated_rate")
+
+
+def test_one_rate_everywhere_when_the_stated_rate_disagrees(stated_rate_store, monkeypatch):
+    monkeypatch.setenv("BUDGETPERF_DB", str(stated_rate_store))
+    at = open_app(state={"years": [2021]})
+    assert headline(at).endswith("，均达到 90% 警戒线，最低 三门峡市 90.00%")
+    card = next(shown(m.value) for m in at.markdown if shown(m.value).startswith("**1. "))
+    why = next(shown(c.value) for c in at.caption if c.value.startswith("「网络宣传管理和文化建设经费」"))
+    assert "90.00%" in card and "执行 99 / 110.00 万元，执行率 90.00%" in why and "89.72" not in texts(at)
+    at = open_app("pages/execution.py", state={"years": [2021]})
+    assert 89.72 not in table_with(at, "execution_rate_pct")["execution_rate_pct"].tolist()
+    at = open_app("pages/sources.py", query={"doc": "001_stated_rate.txt", "project": "网络宣传管理和文化建设经费"})
+    assert metrics(at)["执行率"] == "90.00%（按金额计算；报告写 89.72%）"

@@ -166,6 +166,17 @@ def rate_status(rate: object, warning_pct: float = WARNING_RATE_PCT) -> tuple[st
     return text, {"低于警戒线": "red", "达标": "green", "超过预算": "orange"}[status]
 
 
+def rate_basis(shown: object, stated: object, is_computed: object) -> str:
+    """What a project's rate is, said after it: 「（按金额计算）」 when the report
+    states none, 「（按金额计算；报告写 89.72%）」 when the stated rate disagrees with
+    executed ÷ budget (the rate every total is summed from), else nothing."""
+    if is_computed is True or (not is_missing(is_computed) and bool(is_computed)):
+        return "（按金额计算）"
+    if is_missing(shown) or is_missing(stated) or fmt_pct(shown) == fmt_pct(stated):
+        return ""
+    return f"（按金额计算；报告写 {fmt_pct(stated)}）"
+
+
 def score_status(score: object) -> tuple[str, str] | None:
     """The average score's badge: its grade band."""
     band = grade_band(score)
