@@ -874,3 +874,49 @@ def test_one_rate_everywhere_when_the_stated_rate_disagrees(stated_rate_store, m
     assert 89.72 not in table_with(at, "execution_rate_pct")["execution_rate_pct"].tolist()
     at = open_app("pages/sources.py", query={"doc": "001_stated_rate.txt", "project": "网络宣传管理和文化建设经费"})
     assert metrics(at)["执行率"] == "90.00%（按金额计算；报告写 89.72%）"
+
+
+# ---------------------------------------------------------------------------
+# editors' names (issue 19, item 9) and the trail's cache (修改记录)
+
+def test_a_viewer_not_logged_in_reads_editor_for_a_name():
+    from budgetperf.app import login
+
+    names = ["张三", None, "", "李四"]
+    assert login.editor_names(names, is_editor=False).tolist() == ["编辑", None, "", "编辑"]
+    assert login.editor_names(names, is_editor=True).tolist() == names
+
+
+@pytest.mark.parametrize("is_editor, expected", [(False, "编辑"), (True, "张三")])
+def test_the_export_panels_corrections_sheet_names_editors_to_editors_only(is_editor, expected):
+    import pandas as pd
+
+    from budgetperf.app import export_panel
+
+    rows = pd.DataFrame({"made_at": ["2026-12-01T10:00"], "editor": ["张三"], "doc_name": ["某报告"], "file": ["a.txt"],
+                         "project_name": ["某项目"], "indicator_name": [None], "label_zh": ["年初预算（万元）"],
+                         "extracted_value": ["110"], "new_value": ["120"], "reason": ["核对原文"]})
+    book = load_workbook(io.BytesIO(export_panel._xlsx([], "全部数据", lambda: rows, is_editor)))
+    cells = [c.value for row in book["更正记录"].iter_rows() for c in row]
+    assert expected in cells and ("张三" in cells) == is_editor
+
+
+@pytest.mark.parametrize("log", ["BUDGETPERF_DUPLICATE_DECISIONS", "BUDGETPERF_FINDING_STATUSES",
+                                 "BUDGETPERF_CORRECTIONS", "BUDGETPERF_REFERENCE_EDITS"])
+def test_the_trail_is_read_again_when_any_of_its_logs_changes(log, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from budgetperf.app import trail
+    from budgetperf.storing import committing
+
+    for key in ("BUDGETPERF_DUPLICATE_DECISIONS", "BUDGETPERF_FINDING_STATUSES", "BUDGETPERF_CORRECTIONS",
+                "BUDGETPERF_REFERENCE_EDITS"):
+        monkeypatch.setenv(key, str(tmp_path / f"{key}.jsonl"))
+    reads = []
+    monkeypatch.setattr(committing, "trail_frame", lambda: reads.append(1) or pd.DataFrame({"n": [len(reads)]}))
+    st.cache_data.clear()
+    trail.load_trail()
+    trail.load_trail()
+    assert len(reads) == 1  # unchanged files: the cached trail
+    (tmp_path / f"{log}.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
+    assert trail.load_trail()["n"].iloc[0] == 2 and len(reads) == 2
