@@ -920,3 +920,56 @@ def test_the_trail_is_read_again_when_any_of_its_logs_changes(log, tmp_path, mon
     assert len(reads) == 1  # unchanged files: the cached trail
     (tmp_path / f"{log}.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
     assert trail.load_trail()["n"].iloc[0] == 2 and len(reads) == 2
+
+
+# ---------------------------------------------------------------------------
+# 审核's 「导出全部发现（XLSX）」 (issue 19, item 8: it once failed with KeyError 'rule')
+
+def built_downloads(monkeypatch) -> dict:
+    """The files the page's XLSX buttons would give, by key (built as a click would)."""
+    built = {}
+
+    def capture(label, build, file_stem, key):
+        built[key] = build
+    monkeypatch.setattr(tables, "download_xlsx", capture)
+    return built
+
+
+def test_every_finding_exports_to_xlsx(dash_env, monkeypatch):
+    built = built_downloads(monkeypatch)
+    at = open_app("pages/audit.py", query={"statuses": ["未处理", "已核实", "忽略"]})
+    assert not at.exception
+    sheet = load_workbook(io.BytesIO(built["audit.xlsx"]()))["审核发现"]
+    header = [c.value for c in sheet[5]]
+    assert header[:3] == ["严重程度", "处理状态", "审核规则"] and "审核意见" in header
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6) if any(c.value for c in row)]
+    assert len(rows) == 14 and all(r[2] for r in rows)  # every finding, each with its rule's title
+
+
+def test_a_store_with_no_findings_offers_no_findings_file_and_says_so(make_store, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("BUDGETPERF_DB", str(make_store([], name="no_findings")))
+    built = built_downloads(monkeypatch)
+    at = open_app("pages/audit.py")
+    assert not at.exception and "audit.xlsx" not in built
+    none = pd.DataFrame(columns=["kind", "severity_zh"])  # what the query returns when nothing matches
+    empty = tables.table_xlsx(tables.with_derived(none, ["rule"]), ["severity_zh", "rule"], sheet="审核发现",
+                              title="审核发现", note="全部数据")
+    sheet = load_workbook(io.BytesIO(empty))["审核发现"]
+    assert [c.value for c in sheet[5]] == ["严重程度", "审核规则"] and sheet.max_row == 5
+
+
+# ---------------------------------------------------------------------------
+# programme links: `similarity` is the strength of the evidence, not of names
+
+def test_programme_links_say_their_evidence_not_a_name_similarity(dash_env):
+    from budgetperf import charts
+
+    assert "名称相似度" not in charts.LABELS.values() and charts.LABELS["similarity"] == "关联依据强度"
+    at = open_app("pages/regions.py")
+    links = table_with(at, "link_evidence").set_index("project_name")["link_evidence"]
+    assert links.to_dict() == {"网络强军建设及网络宣传经费": "名称核心相同", "网络舆情搜集发现及网络安全保障服务": "项目说明引用原名称"}
+    assert tables.link_evidence(None) is None and tables.link_evidence(0.42) is None  # a store from before: no words
+    assert "关联依据" in tables.export_frame(table_with(at, "link_evidence").assign(similarity=0.9),
+                                           ["link_evidence"]).columns
