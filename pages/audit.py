@@ -48,17 +48,20 @@ else:
 
     st.subheader("审核发现明细")
     kinds = audit.select_rules(by_rule["kind"].tolist(), titles)
-    page = tables.paged_query("audit/findings", "审核发现明细", **f, severities=severities, kinds=kinds, statuses=statuses)
-    tables.download_xlsx("导出全部发现（XLSX）", tables.xlsx_builder(store_cache.query_all(
-        "audit/findings", **f, severities=severities, kinds=kinds, statuses=statuses), audit.FINDING_COLUMNS, sheet="审核发现",
-        title="预算绩效评价审核发现"), frame.export_filename("审核发现"), key="audit.xlsx")
+    editor = login.current_editor()
+    page = audit.with_viewer_names(tables.paged_query("audit/findings", "审核发现明细", **f, severities=severities,
+                                                      kinds=kinds, statuses=statuses), editor is not None)
+    tables.download_xlsx("导出全部发现（XLSX）", tables.xlsx_builder(audit.with_viewer_names(store_cache.query_all(
+        "audit/findings", **f, severities=severities, kinds=kinds, statuses=statuses), editor is not None),
+        audit.FINDING_COLUMNS, sheet="审核发现", title="预算绩效评价审核发现"), frame.export_filename("审核发现"),
+        key="audit.xlsx")
     st.caption("选中一行，查看完整意见和它引用的原文（高亮行及上下文），编辑可标为已核实或忽略。")
     writes.show_result("finding")
     row = tables.show_table(page, audit.FINDING_COLUMNS,
                         "审核发现明细", selectable=True, key=writes.table_key("audit.findings"))
     if row is not None:
         audit.finding_detail(page.iloc[row], findings.rule_title(page.iloc[row].kind), findings.rule_help(page.iloc[row].kind))
-        audit.finding_status_panel(page.iloc[row], login.current_editor())
+        audit.finding_status_panel(page.iloc[row], editor)
 
 st.subheader("需要人工复核的文档")
 st.caption(findings.REVIEW_HELP)

@@ -28,13 +28,13 @@ display.note(briefing.missing_pins(sidebar.pins(), ranking["region"].tolist(), y
 if f["years"] and len(f["years"]) > 1:
     st.caption(f"选了多个年度：上面的句子和卡片说的是其中最近的 {year} 年；图和表包含所选的全部年度。")
 
+low = store_cache.query("overview/low_scores", **{**f, "years": [year]}, limit=5)
+by_rate, by_score = overview.attention(ranking.head(5), low)
 left, right = st.columns(2)
 with left:
-    overview.attention_list("执行率最低的地区", overview.region_attention(ranking.head(5)), "attention.regions",
-                      "没有披露执行率的地区")
+    overview.attention_list("执行率最低的地区", by_rate, "attention.regions", "没有披露执行率的地区")
 with right:
-    low = store_cache.query("overview/low_scores", **{**f, "years": [year]}, limit=5)
-    overview.attention_list("得分最低的项目", overview.score_attention(low), "attention.scores", "所有评价项目均为满分")
+    overview.attention_list("得分最低的项目", by_score, "attention.scores", "所有评价项目均为满分")
 
 total = int(ranking["regions_total"].iloc[0]) if not ranking.empty else 0
 if total <= charts.overview.MAX_PANELS:

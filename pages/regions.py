@@ -47,7 +47,7 @@ else:
     display.chart(charts.program_comparison, links, sidebar.region_colors(), name="跨年对照")
     tables.show_table(links, ["region", "project_name", "year", "budget_wan", "earlier_project_name", "earlier_year",
                               "earlier_budget_wan", "earlier_executed_wan", "earlier_execution_rate_pct",
-                              "earlier_total_score"], "跨年对照")
+                              "earlier_total_score", "link_evidence"], "跨年对照")
     with st.expander("指标并列：同一二级指标下，较早年度的目标值与实际完成，对照当年设定的目标值"):
         paired = store_cache.query("regions/program_indicators", **f, limit=5)
         tables.show_table(paired, ["project_name", "level2", "earlier_indicator", "earlier_target_raw",

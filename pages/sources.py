@@ -9,6 +9,7 @@ from budgetperf.app import (
     frame,
     marks,
     navigation,
+    passages,
     sidebar,
     sources,
     store_cache,
@@ -60,6 +61,7 @@ if name is None:
 
 p = projects[projects["project_name"] == name].iloc[0]
 sources.project_figures(p)
+passages.project_passages(file, name)
 marks.corrected_history(d.doc_id, p.project_id)
 indicators = store_cache.query("sources/indicators", doc=file, project=name)
 tab_values, tab_indicators = st.tabs([f"数值出处（{len(provenance)}）", f"指标出处（{len(indicators)}）"])

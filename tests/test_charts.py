@@ -431,3 +431,27 @@ def test_a_chart_with_data_names_its_source(province_store, province_frames):
     for name, df in province_frames.items():
         if not df.empty:
             assert source_text(build(name, df)) != "来源：无", name
+
+
+@pytest.mark.parametrize("passage, expected", [
+    (None, None),
+    ({"text": "  ", "kind_zh": "原因"}, None),
+    ({"text": "资金\n到位晚。", "kind_zh": "原因"}, "报告所述（原因）：资金 到位晚。"),
+    ({"text": "甲" * 100, "kind_zh": "存在的问题"}, "报告所述（存在的问题）：" + "甲" * 80 + "……"),
+    ({"text": "一是资金，" + "乙" * 74 + "，二是", "kind_zh": "存在的问题"},
+     "报告所述（存在的问题）：一是资金，" + "乙" * 74 + "……"),  # cut at a clause, not after its comma
+])
+def test_why_excerpt_is_short_and_as_written(passage, expected):
+    from budgetperf.charts import briefing
+
+    assert briefing.why_excerpt(passage) == expected
+
+
+def test_why_note_gives_the_whole_passage_and_its_lines():
+    from budgetperf.charts import briefing
+
+    row = {"text": "甲" * 100, "kind_zh": "原因", "line_start": 80, "line_end": 81}
+    assert briefing.why_note("某市", row) == "某市：报告所述（原因）：" + "甲" * 100 + "（第 80–81 行）"
+    assert briefing.why_note("某市", {**row, "line_end": 80}).endswith("（第 80 行）")
+    assert briefing.why_note("某市", {**row, "line_start": None}).endswith("甲")
+    assert briefing.why_note("某市", None) is None

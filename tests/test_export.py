@@ -243,3 +243,19 @@ def test_the_deck_has_titles_a_headline_slide_and_plain_notes(page_charts):
         assert slide.shapes.title is not None and slide.shapes.title.text == chart.title
         notes = slide.notes_slide.notes_text_frame.text
         assert "<" not in notes and "&lt;" not in notes and "全部地区" in notes
+
+
+def test_the_headline_slide_notes_carry_the_reports_explanations(page_charts):
+    from pptx import Presentation
+
+    png = io.BytesIO()
+    Image.new("RGB", (PNG_WIDTH, PNG_HEIGHT), "white").save(png, "PNG")
+    said = "三门峡市：报告所述（存在的问题）：a<b>c =1+1（第 80 行）"
+    summary = packs.Summary("2021 年", (("加权执行率（2021 年）", "94.26%", ""),), (said,))
+    deck = Presentation(io.BytesIO(build_pptx(page_charts, [png.getvalue()] * len(page_charts), "全部数据", "总览",
+                                              summary)))
+    notes = list(deck.slides)[1].notes_slide.notes_text_frame.text.splitlines()
+    assert notes[-2:] == ["报告中的说明：", said]  # report text as written, nothing dropped
+    plain_deck = Presentation(io.BytesIO(build_pptx(page_charts, [png.getvalue()] * len(page_charts), "全部数据",
+                                                    "总览", packs.Summary("2021 年"))))
+    assert "报告中的说明" not in list(plain_deck.slides)[1].notes_slide.notes_text_frame.text

@@ -796,3 +796,180 @@ def test_a_pinned_region_without_an_evaluation_is_named(dash_env):
     at = open_app(state={"years": [2021], "pins": ["丰南区"]})
     assert "关注地区「丰南区」2021 年没有评价结果，排名中没有列出。" in texts(at)
     assert "关注地区" not in texts(open_app(state={"years": [2021], "pins": ["三门峡市"]})).replace("关注地区：", "")
+
+
+# ---------------------------------------------------------------------------
+# the reports' own words on why (issue 17): on 总览's cards, on 数据来源, in the deck
+
+WHY = "年初预算申请与项目执行时，会由于采购方式的不同以及市场环境的变化，导致年初预算金额与实际支出金额有差异。"
+
+
+def test_the_attention_cards_say_why_in_the_reports_words_and_open_its_line(dash_env):
+    at = open_app(state={"years": [2021]})
+    captions = [shown(c.value) for c in at.caption]
+    assert f"报告所述（存在的问题）：{WHY}" in captions  # the lowest region's lowest project explains itself
+    assert at.button(key="attention.regions.0.why").label == "打开原文"
+    assert at.button(key="attention.scores.0.why").label == "打开原文"
+    with pytest.raises(KeyError):  # 乐亭县's projects state only what comes next (改进措施): no why
+        at.button(key="attention.regions.1.why")
+    at.button(key="attention.regions.0.why").click().run()
+    assert at.title[0].value == "数据来源"
+    assert "▶ 80<" in cited_lines(at)[0] and "采购方式的不同" in cited_lines(at)[0]
+
+
+def test_the_headline_slide_notes_carry_the_explanations_once(dash_env):
+    at = open_app(state={"years": [2021]})
+    notes = at.session_state[registry.SUMMARY_KEY]["notes"]
+    # one passage explains both the region and its project: said once, for both
+    assert notes == [f"三门峡市、网络宣传管理和文化建设经费（三门峡市 2021）：报告所述（存在的问题）：{WHY}（第 80–81 行）"]
+
+
+def test_sources_shows_the_projects_passages_beside_its_figures(dash_env):
+    at = open_app("pages/sources.py", query={"doc": "001_4f47e40a9e3722bd.txt", "project": "网络宣传管理和文化建设经费"})
+    assert "**报告中的说明**" in [m.value for m in at.markdown]
+    assert WHY in [shown(c.value) for c in at.caption]
+    at.button(key="sources.passage.0").click().run()
+    assert "▶ 80<" in cited_lines(at)[0]
+    at = open_app("pages/sources.py", query={"doc": "000_c45d5bc83af97699.txt", "project": "网信乐亭"})
+    assert any("改进措施" in m.value for m in at.markdown)  # next steps are shown here, not on 总览's cards
+
+
+def test_a_passage_with_markdown_stays_text(make_store, tmp_path, monkeypatch):
+    report = (ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt").read_text(encoding="utf-8")
+    hostile = report.replace(WHY, "![图](http://example.invalid/x.png) [点我](http://example.invalid) <b>粗</b>")
+    assert hostile != report
+    path = tmp_path / "001_hostile.txt"
+    path.write_text(hostile, encoding="utf-8")
+    monkeypatch.setenv("BUDGETPERF_DB", str(make_store([path], name="hostile_passage")))
+    at = open_app(state={"years": [2021]})
+    why = next(c.value for c in at.caption if "报告所述" in c.value)
+    assert "![" not in why and "](" not in why and "<b>" not in why  # no image, link or tag can start
+    assert "![图](http://example.invalid/x.png) [点我](http://example.invalid) <b>粗</b>" in shown(why)  # reads the same
+
+
+# ---------------------------------------------------------------------------
+# one rate everywhere (issue 21): a report whose stated rate disagrees with its amounts
+
+@pytest.fixture(scope="module")
+def stated_rate_store(make_store, tmp_path_factory) -> Path:
+    """The seeds of 2021 with one report's executed amount changed and its stated
+    rate left as it was (what a stale rate or a corrected amount leaves): executed
+    ÷ budget says 90.00%, the report 89.72%."""
+    folder = tmp_path_factory.mktemp("stated_rate")
+    report = (ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt").read_text(encoding="utf-8")
+    assert report.count("98.69") == 2 and "89.72%" in report
+    (folder / "001_stated_rate.txt").write_text(report.replace("98.69", "99"), encoding="utf-8")
+    return make_store([folder / "001_stated_rate.txt", ROOT / "data" / "reports" / "000_c45d5bc83af97699.txt"],
+                      name="stated_rate")
+
+
+def test_one_rate_everywhere_when_the_stated_rate_disagrees(stated_rate_store, monkeypatch):
+    monkeypatch.setenv("BUDGETPERF_DB", str(stated_rate_store))
+    at = open_app(state={"years": [2021]})
+    assert headline(at).endswith("，均达到 90% 警戒线，最低 三门峡市 90.00%")
+    card = next(shown(m.value) for m in at.markdown if shown(m.value).startswith("**1. "))
+    why = next(shown(c.value) for c in at.caption if c.value.startswith("「网络宣传管理和文化建设经费」"))
+    assert "90.00%" in card and "执行 99 / 110.00 万元，执行率 90.00%" in why and "89.72" not in texts(at)
+    at = open_app("pages/execution.py", state={"years": [2021]})
+    assert 89.72 not in table_with(at, "execution_rate_pct")["execution_rate_pct"].tolist()
+    at = open_app("pages/sources.py", query={"doc": "001_stated_rate.txt", "project": "网络宣传管理和文化建设经费"})
+    assert metrics(at)["执行率"] == "90.00%（按金额计算；报告写 89.72%）"
+
+
+# ---------------------------------------------------------------------------
+# editors' names (issue 19, item 9) and the trail's cache (修改记录)
+
+def test_a_viewer_not_logged_in_reads_editor_for_a_name():
+    from budgetperf.app import login
+
+    names = ["张三", None, "", "李四"]
+    assert login.editor_names(names, is_editor=False).tolist() == ["编辑", None, "", "编辑"]
+    assert login.editor_names(names, is_editor=True).tolist() == names
+
+
+@pytest.mark.parametrize("is_editor, expected", [(False, "编辑"), (True, "张三")])
+def test_the_export_panels_corrections_sheet_names_editors_to_editors_only(is_editor, expected):
+    import pandas as pd
+
+    from budgetperf.app import export_panel
+
+    rows = pd.DataFrame({"made_at": ["2026-12-01T10:00"], "editor": ["张三"], "doc_name": ["某报告"], "file": ["a.txt"],
+                         "project_name": ["某项目"], "indicator_name": [None], "label_zh": ["年初预算（万元）"],
+                         "extracted_value": ["110"], "new_value": ["120"], "reason": ["核对原文"]})
+    book = load_workbook(io.BytesIO(export_panel._xlsx([], "全部数据", lambda: rows, is_editor)))
+    cells = [c.value for row in book["更正记录"].iter_rows() for c in row]
+    assert expected in cells and ("张三" in cells) == is_editor
+
+
+@pytest.mark.parametrize("log", ["BUDGETPERF_DUPLICATE_DECISIONS", "BUDGETPERF_FINDING_STATUSES",
+                                 "BUDGETPERF_CORRECTIONS", "BUDGETPERF_REFERENCE_EDITS"])
+def test_the_trail_is_read_again_when_any_of_its_logs_changes(log, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from budgetperf.app import trail
+    from budgetperf.storing import committing
+
+    for key in ("BUDGETPERF_DUPLICATE_DECISIONS", "BUDGETPERF_FINDING_STATUSES", "BUDGETPERF_CORRECTIONS",
+                "BUDGETPERF_REFERENCE_EDITS"):
+        monkeypatch.setenv(key, str(tmp_path / f"{key}.jsonl"))
+    reads = []
+    monkeypatch.setattr(committing, "trail_frame", lambda: reads.append(1) or pd.DataFrame({"n": [len(reads)]}))
+    st.cache_data.clear()
+    trail.load_trail()
+    trail.load_trail()
+    assert len(reads) == 1  # unchanged files: the cached trail
+    (tmp_path / f"{log}.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
+    assert trail.load_trail()["n"].iloc[0] == 2 and len(reads) == 2
+
+
+# ---------------------------------------------------------------------------
+# 审核's 「导出全部发现（XLSX）」 (issue 19, item 8: it once failed with KeyError 'rule')
+
+def built_downloads(monkeypatch) -> dict:
+    """The files the page's XLSX buttons would give, by key (built as a click would)."""
+    built = {}
+
+    def capture(label, build, file_stem, key):
+        built[key] = build
+    monkeypatch.setattr(tables, "download_xlsx", capture)
+    return built
+
+
+def test_every_finding_exports_to_xlsx(dash_env, monkeypatch):
+    built = built_downloads(monkeypatch)
+    at = open_app("pages/audit.py", query={"statuses": ["未处理", "已核实", "忽略"]})
+    assert not at.exception
+    sheet = load_workbook(io.BytesIO(built["audit.xlsx"]()))["审核发现"]
+    header = [c.value for c in sheet[5]]
+    assert header[:3] == ["严重程度", "处理状态", "审核规则"] and "审核意见" in header
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6) if any(c.value for c in row)]
+    assert len(rows) == 14 and all(r[2] for r in rows)  # every finding, each with its rule's title
+
+
+def test_a_store_with_no_findings_offers_no_findings_file_and_says_so(make_store, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("BUDGETPERF_DB", str(make_store([], name="no_findings")))
+    built = built_downloads(monkeypatch)
+    at = open_app("pages/audit.py")
+    assert not at.exception and "audit.xlsx" not in built
+    none = pd.DataFrame(columns=["kind", "severity_zh"])  # what the query returns when nothing matches
+    empty = tables.table_xlsx(tables.with_derived(none, ["rule"]), ["severity_zh", "rule"], sheet="审核发现",
+                              title="审核发现", note="全部数据")
+    sheet = load_workbook(io.BytesIO(empty))["审核发现"]
+    assert [c.value for c in sheet[5]] == ["严重程度", "审核规则"] and sheet.max_row == 5
+
+
+# ---------------------------------------------------------------------------
+# programme links: `similarity` is the strength of the evidence, not of names
+
+def test_programme_links_say_their_evidence_not_a_name_similarity(dash_env):
+    from budgetperf import charts
+
+    assert "名称相似度" not in charts.LABELS.values() and charts.LABELS["similarity"] == "关联依据强度"
+    at = open_app("pages/regions.py")
+    links = table_with(at, "link_evidence").set_index("project_name")["link_evidence"]
+    assert links.to_dict() == {"网络强军建设及网络宣传经费": "名称核心相同", "网络舆情搜集发现及网络安全保障服务": "项目说明引用原名称"}
+    assert tables.link_evidence(None) is None and tables.link_evidence(0.42) is None  # a store from before: no words
+    assert "关联依据" in tables.export_frame(table_with(at, "link_evidence").assign(similarity=0.9),
+                                           ["link_evidence"]).columns

@@ -43,7 +43,7 @@ def trail_table(at):
 
 
 def test_the_trail_lists_every_change_newest_first(trail_env):
-    at = open_page("pages/trail.py")
+    at = open_page("pages/trail.py", editor=EDITOR)
     assert not at.exception, [e.value for e in at.exception]
     rows = trail_table(at)
     assert len(rows) == 4  # two fixes (one now undone), the undo, one region edit
@@ -55,8 +55,20 @@ def test_the_trail_lists_every_change_newest_first(trail_env):
     assert "显示 4 / 共 4 条" in texts(at)
 
 
-def test_the_trail_filters_by_editor_field_and_text(trail_env):
+def test_the_trail_names_editors_to_editors_only(trail_env):
+    # names shown to everyone let anyone pick an editor to target (issue 19)
     at = open_page("pages/trail.py")
+    rows = trail_table(at)
+    assert len(rows) == 4 and set(rows["编辑"]) == {"编辑"}
+    assert EDITOR not in texts(at) and "李四" not in texts(at)
+    with pytest.raises(KeyError):  # no list of names to pick from either
+        at.multiselect(key="trail.editors")
+    at = open_page("pages/trail.py", editor=EDITOR)
+    assert set(trail_table(at)["编辑"]) == {EDITOR, "李四"}
+
+
+def test_the_trail_filters_by_editor_field_and_text(trail_env):
+    at = open_page("pages/trail.py", editor=EDITOR)
     at.multiselect(key="trail.editors").set_value(["李四"])
     at.run()
     assert list(trail_table(at)["原因"]) == ["封面写明 2022 年度"]

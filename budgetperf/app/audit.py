@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from budgetperf import charts, vocabulary
-from budgetperf.app import writes
+from budgetperf.app import login, writes
 from budgetperf.app.navigation import source_button
 from budgetperf.app.sources import source_context
 from budgetperf.changes import forms
@@ -52,6 +52,19 @@ FINDING_COLUMNS = ["severity_zh", "finding_status", "rule", "message_zh", "regio
                    "project_name", "file", "line_start", "line_end", "status_by"]
 
 
+def with_viewer_names(findings_: pd.DataFrame | Callable[[], pd.DataFrame], is_editor: bool
+                      ) -> pd.DataFrame | Callable[[], pd.DataFrame]:
+    """Findings (or a callable fetching them, for a download) with who set each
+    status as this viewer may see it: the name for an editor, else 「编辑」."""
+    def masked(df: pd.DataFrame) -> pd.DataFrame:
+        if "status_by" not in df or df.empty:
+            return df
+        return df.assign(status_by=login.editor_names(df["status_by"], is_editor).to_numpy())
+    if callable(findings_):
+        return lambda: masked(findings_())
+    return masked(findings_)
+
+
 def finding_detail(finding: pd.Series, rule: str, rule_help: str) -> None:
     """One finding in full: its message, what its rule checks, the document (name and
     file) and the lines it cites, and a link to every source of its project."""
@@ -71,7 +84,8 @@ def finding_status_panel(finding: pd.Series, editor: str | None) -> None:
     """Set the status of one audit finding (未处理/已核实/忽略), with a reason."""
     status = finding.get("finding_status") or "未处理"
     if status != "未处理":
-        st.caption(f"处理状态：{status}（{finding.get('status_by') or ''} {finding.get('status_at') or ''}）"
+        who = login.editor_names([finding.get("status_by")], editor is not None).iloc[0]
+        st.caption(f"处理状态：{status}（{who or ''} {finding.get('status_at') or ''}）"
                    f"{finding.get('status_reason') or ''}")
     if not editor:
         st.caption("登录为编辑（「数据管理」或「数据校对」页）后可把发现标为已核实或忽略。")

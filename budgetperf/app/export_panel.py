@@ -10,6 +10,7 @@ import streamlit as st
 
 from budgetperf import charts
 from budgetperf.app.frame import page_exports, page_summary, page_title
+from budgetperf.app.login import current_editor, editor_names
 from budgetperf.app.sidebar import filter_note, filter_params
 from budgetperf.app.store_cache import query_later
 from budgetperf.export import packs
@@ -23,8 +24,11 @@ def _warm_export_browser() -> bool:
     return True
 
 
-def _xlsx(charts_: list[packs.ChartExport], note: str, corrections) -> bytes:
-    return packs.build_xlsx(charts_, note, corrections())
+def _xlsx(charts_: list[packs.ChartExport], note: str, corrections, is_editor: bool) -> bytes:
+    rows = corrections()
+    if rows is not None and not rows.empty and "editor" in rows:  # names only in an editor's export (issue 19)
+        rows = rows.assign(editor=editor_names(rows["editor"], is_editor).to_numpy())
+    return packs.build_xlsx(charts_, note, rows)
 
 
 def _png_zip(charts_: list[packs.ChartExport], stem: str) -> bytes:
@@ -66,7 +70,7 @@ def export_panel() -> None:
     stem = packs.export_filename(title, f"{len(charts_)}张图表", params["regions"], params["years"])
     note = filter_note()
     corrected = query_later("review/corrections", **params, limit=5000)  # the 更正记录 sheet (issue 12), on click
-    st.download_button("XLSX（数据＋图表）", data=functools.partial(_xlsx, charts_, note, corrected),
+    st.download_button("XLSX（数据＋图表）", data=functools.partial(_xlsx, charts_, note, corrected, current_editor() is not None),
                        file_name=f"{stem}.xlsx", key="export.xlsx", on_click="ignore", icon=":material/table_view:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="stretch")
     if packs.chromium_path() is None:

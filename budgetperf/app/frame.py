@@ -39,7 +39,7 @@ def start_page(title: str) -> None:
     """Reset the per-run page context (app.py calls this before running a page)."""
     st.session_state[_PAGE_KEY] = title
     st.session_state[EXPORTS_KEY] = []
-    st.session_state[SUMMARY_KEY] = {"headline": None, "figures": []}
+    st.session_state[SUMMARY_KEY] = {"headline": None, "figures": [], "notes": []}
 
 
 def record_headline(sentence: str) -> None:
@@ -52,12 +52,19 @@ def record_figures(figures: list[tuple[str, str, str]]) -> None:
     st.session_state.setdefault(SUMMARY_KEY, {"headline": None, "figures": []})["figures"].extend(figures)
 
 
+def record_notes(lines: list[str]) -> None:
+    """Lines for the headline slide's speaker notes (the reports' own explanations
+    of what the page flags), plain text."""
+    st.session_state.setdefault(SUMMARY_KEY, {"headline": None, "figures": []}).setdefault("notes", []).extend(lines)
+
+
 def page_summary() -> packs.Summary | None:
     """The headline and key figures this run showed (None when it showed neither)."""
     summary = st.session_state.get(SUMMARY_KEY) or {}
     if not summary.get("headline") and not summary.get("figures"):
         return None
-    return packs.Summary(summary.get("headline") or page_title(), tuple(summary.get("figures") or ()))
+    return packs.Summary(summary.get("headline") or page_title(), tuple(summary.get("figures") or ()),
+                         tuple(summary.get("notes") or ()))
 
 
 CLICK_HINT = "点击图中的地区可筛选到该地区；点击项目的数值可打开它在原文中的出处（「数据来源」页）。"

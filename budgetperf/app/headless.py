@@ -70,7 +70,8 @@ def collect_page(page: str, years: list[int] | None,
                            f"页面「{spec.title}」显示错误：{problems[0]}")
     items = at.session_state[registry.EXPORTS_KEY] if registry.EXPORTS_KEY in at.session_state else []
     recorded = at.session_state[registry.SUMMARY_KEY] if registry.SUMMARY_KEY in at.session_state else {}
-    summary = (packs.Summary(recorded.get("headline") or spec.title, tuple(recorded.get("figures") or ()))
+    summary = (packs.Summary(recorded.get("headline") or spec.title, tuple(recorded.get("figures") or ()),
+                             tuple(recorded.get("notes") or ()))
                if recorded and (recorded.get("headline") or recorded.get("figures")) else None)
     return spec.title, packs.chart_exports(items, charts.LABELS, charts.source_line), summary
 

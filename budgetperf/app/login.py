@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import secrets as _secrets
 
+import pandas as pd
 import streamlit as st
 
 from budgetperf.changes import editors
@@ -50,6 +51,23 @@ def current_editor(config: editors.EditorConfig | None = None) -> str | None:
     config = config or editor_config()
     name = st.session_state.get(EDITOR_KEY)
     return name if name in config.hashes else None
+
+
+# What a viewer who is not logged in reads instead of an editor's name: names
+# shown to everyone let anyone pick an editor to target (issue 19).
+HIDDEN_EDITOR = "编辑"
+
+
+def editor_names(names: pd.Series | pd.Index | list, is_editor: bool | None = None) -> pd.Series:
+    """Editors' names as this session may see them: as written for a logged-in
+    editor, else 「编辑」 for each (empty stays empty). `is_editor` defaults to
+    whether an editor is logged in now."""
+    names = pd.Series(names, dtype=object)
+    if is_editor is None:
+        is_editor = current_editor() is not None
+    if is_editor:
+        return names
+    return names.where(names.isna() | (names.astype(str) == ""), HIDDEN_EDITOR)
 
 
 def _logout() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from budgetperf.app import navigation, registry, store_cache, writes
+from budgetperf.app import login, navigation, registry, store_cache, writes
 from budgetperf.charts import safe
 
 CORRECTED_MARK = "✎"
@@ -20,7 +20,8 @@ HISTORY_COLUMNS = {"made_at": "时间", "editor": "编辑", "target": "对象", 
 def _history_frame(rows: pd.DataFrame) -> pd.DataFrame:
     target = [" · ".join(x for x in (p, i) if isinstance(x, str)) or "文档"
               for p, i in zip(rows["project_name"], rows["indicator_name"])]
-    return rows.assign(target=target, made_at=rows["made_at"].map(when))[list(HISTORY_COLUMNS)].rename(
+    return rows.assign(target=target, made_at=rows["made_at"].map(when),
+                       editor=login.editor_names(rows["editor"]).to_numpy())[list(HISTORY_COLUMNS)].rename(
         columns=HISTORY_COLUMNS)
 
 
@@ -73,7 +74,8 @@ def corrections_expander(project_ids: list[str]) -> None:
         return
     projects = rows["project_id"].nunique()
     with st.expander(f"{CORRECTED_MARK} 本页有 {projects} 个项目的数值经人工更正（{len(rows)} 处）：查看更正记录"):
-        st.dataframe(rows.assign(made_at=rows["made_at"].map(when), target=[" · ".join(x for x in (d, p, i) if isinstance(x, str)) for d, p, i in zip(
+        st.dataframe(rows.assign(made_at=rows["made_at"].map(when), editor=login.editor_names(rows["editor"]).to_numpy(),
+                                 target=[" · ".join(x for x in (d, p, i) if isinstance(x, str)) for d, p, i in zip(
             rows["doc_name"], rows["project_name"], rows["indicator_name"])])[
             ["made_at", "editor", "target", "label_zh", "extracted_value", "new_value", "reason"]].rename(
             columns={**HISTORY_COLUMNS, "target": "文档 · 项目"}), hide_index=True, width="stretch")

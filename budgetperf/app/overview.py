@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf import charts
-from budgetperf.app import registry
+from budgetperf.app import passages, registry
 from budgetperf.app.display import Kpi, kpi_cards
-from budgetperf.app.frame import record_headline
+from budgetperf.app.frame import record_headline, record_notes
 from budgetperf.app.navigation import apply_click, source_button
 from budgetperf.charts import briefing, safe
 
@@ -35,10 +35,13 @@ class Attention(NamedTuple):
     region: str | None = None          # a button filters the pages to it
     year: int | None = None
     source: tuple[str, str, str | None] | None = None  # (file, project, field): opens its line
+    why: dict | None = None  # the report's own explanation (`sources/why_passages` row)
 
 
-def region_attention(ranking: pd.DataFrame) -> list[Attention]:
-    """需要关注 lines for the lowest-ranked regions (`overview/region_ranking` rows)."""
+def region_attention(ranking: pd.DataFrame, why: dict[str, dict] | None = None) -> list[Attention]:
+    """需要关注 lines for the lowest-ranked regions (`overview/region_ranking` rows),
+    with the explanation `why` holds for the region's lowest-rate project."""
+    why = why or {}
     items = []
     for row in ranking.to_dict("records"):
         row = pd.Series(row)
@@ -46,20 +49,39 @@ def region_attention(ranking: pd.DataFrame) -> list[Attention]:
                   if isinstance(row.get("low_project"), str) else None)
         items.append(Attention(charts.region_label(row.region), charts.fmt_pct(row.execution_rate_pct),
                                briefing.rate_status(row.execution_rate_pct), briefing.region_reason(row),
-                               region=row.region, source=source))
+                               region=row.region, source=source, why=why.get(row.get("low_project_id"))))
     return items
 
 
-def score_attention(low: pd.DataFrame) -> list[Attention]:
-    """需要关注 lines for the lowest-scoring projects (`overview/low_scores` rows)."""
+def score_attention(low: pd.DataFrame, why: dict[str, dict] | None = None) -> list[Attention]:
+    """需要关注 lines for the lowest-scoring projects (`overview/low_scores` rows),
+    with the project's explanation from `why`."""
+    why = why or {}
     items = []
     for row in low.to_dict("records"):
         row = pd.Series(row)
         field = f"line:{int(row.lost_line_start)}" if not pd.isna(row.lost_line_start) else "total_score"
         items.append(Attention(briefing.project_title(row), f"{charts.fmt_number(row.total_score)} 分",
                                briefing.score_status(row.total_score / (row.total_weight or 100) * 100),
-                               briefing.score_reason(row), region=row.region, source=(row.file, row.project_name, field)))
+                               briefing.score_reason(row), region=row.region, source=(row.file, row.project_name, field),
+                               why=why.get(row.get("project_id"))))
     return items
+
+
+def attention(ranking: pd.DataFrame, low: pd.DataFrame) -> tuple[list[Attention], list[Attention]]:
+    """The two 需要关注 lists (regions by rate, projects by score), each line with its
+    report's explanation; those explanations, in full, go to the headline slide's
+    notes."""
+    ids = [*(ranking["low_project_id"] if "low_project_id" in ranking else []), *low.get("project_id", [])]
+    why = passages.why_passages(ids)
+    regions, projects = region_attention(ranking, why), score_attention(low, why)
+    noted: dict[tuple, list[str]] = {}  # one passage explains a region and its project: said once, for both
+    for item in regions + projects:
+        if item.why is not None:
+            noted.setdefault((item.why["file"], item.why["line_start"], item.why["text"]), [item.why, []])[1].append(
+                item.title)
+    record_notes([n for passage, titles in noted.values() if (n := briefing.why_note("、".join(titles), passage))])
+    return regions, projects
 
 
 def headline(sentence: str, lowest: pd.Series | None) -> None:
@@ -98,4 +120,5 @@ def attention_list(heading: str, items: Sequence[Attention], key: str, empty: st
                               args=([item.region, item.year, None, None, None],))
                 if item.source:
                     source_button("查看原文", *item.source, key=f"{key}.{i}.source")
+            passages.why_line(item.why, key=f"{key}.{i}.why")
 

@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf.app import (
+    login,
     marks,
     navigation,
     registry,
@@ -213,7 +214,8 @@ def _issues_view(item: pd.Series, issues: pd.DataFrame) -> None:
         settled = issue.source != "review" and issue.status != "未处理"
         label = queue.issue_label(issue.issue_key)
         severity = {"review": "抽取存疑", "error": "审核错误"}.get(issue.source, "数值存疑")
-        status = f"　（{issue.status}：{issue.status_by or ''} {issue.status_reason or ''}）" if settled else ""
+        who = login.editor_names([issue.status_by]).iloc[0] if settled else None  # names only for editors
+        status = f"　（{issue.status}：{who or ''} {issue.status_reason or ''}）" if settled else ""
         help_text = rule_help(issue.code) if issue.source != "review" else ""
         with st.container(border=True, key=f"review.issue.{position}"):
             st.markdown(f"**{safe.md(severity)} · {safe.md(label)}**{safe.md(status)}")

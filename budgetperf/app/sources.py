@@ -21,7 +21,7 @@ from budgetperf.app.navigation import (
     nav_button,
 )
 from budgetperf.app.store_cache import query
-from budgetperf.charts import safe
+from budgetperf.charts import briefing, safe
 
 
 def _reset_project() -> None:
@@ -42,7 +42,8 @@ FIELD_ALIASES = {"budget": ["budget_adjusted", "budget_initial"], "executed": ["
 def project_figures(p: pd.Series) -> None:
     """One project's figures as cards (derived values say so), and links to the
     pages that show it among others."""
-    rate = charts.fmt_pct(p.execution_rate_pct) + ("（按金额计算）" if p.get("is_execution_rate_computed") else "")
+    rate = charts.fmt_pct(p.execution_rate_pct) + briefing.rate_basis(p.execution_rate_pct, p.get("execution_rate_stated_pct"),
+                                                                     p.get("is_execution_rate_computed"))
     grade = (f"{p.grade}（按得分推算）" if p.get("is_grade_derived") else p.grade) or "—"
     status = charts.execution_status(p.execution_rate_pct)
     corrected = set(p.get("corrected_fields") if charts.is_listlike(p.get("corrected_fields")) else [])
@@ -53,7 +54,7 @@ def project_figures(p: pd.Series) -> None:
     kpi_cards([Kpi(label("预算", "budget_initial", "budget_adjusted"), charts.fmt_wan(p.budget_wan)),
                Kpi(label("执行", "executed"), charts.fmt_wan(p.executed_wan)),
                Kpi(label("执行率", "execution_rate", *(("executed", "budget_initial", "budget_adjusted")
-                                                      if p.get("is_execution_rate_computed") else ())), rate,
+                                                      if not charts.is_missing(p.executed_wan) else ())), rate,
                    status=(status, STATUS_BADGE.get(status, "gray"))),
                Kpi(label("总得分", "total_score"), charts.fmt_number(p.total_score)),
                Kpi(label("等级", "grade"), grade)], key="project_figures")

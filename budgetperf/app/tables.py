@@ -16,7 +16,7 @@ from budgetperf.app.frame import export_filename, record_export
 from budgetperf.app.sidebar import filter_note
 from budgetperf.app.store_cache import query
 from budgetperf.export import packs
-from budgetperf.understanding import findings
+from budgetperf.understanding import findings, linking
 
 # The column kept visible while a wide table scrolls sideways: one only (the first
 # of these a table has), or on a phone the pinned columns fill the width and the
@@ -73,8 +73,18 @@ def column_config(columns: Sequence[str]) -> dict:
 
 # Columns a table may ask for that are worded from another column (a code → its
 # Chinese words): computed here, for the table and its XLSX alike, never in a page.
+# a programme link's stored strength → the evidence it stands for (`understanding.linking`)
+_EVIDENCE_BY_STRENGTH = {strength: linking.EVIDENCE_ZH[kind] for kind, strength in linking.STRENGTH.items()}
+
+
+def link_evidence(strength: object) -> str | None:
+    """The evidence behind a programme link, in words, from its stored strength."""
+    return None if charts.is_missing(strength) else _EVIDENCE_BY_STRENGTH.get(round(float(strength), 2))
+
+
 DERIVED = {
     "status": ("execution_rate_pct", vocabulary.execution_status),
+    "link_evidence": ("similarity", link_evidence),
     "rule": ("kind", findings.rule_title),
     "help": ("kind", findings.rule_help),
     "reason": ("code", findings.review_label),

@@ -10,8 +10,8 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from budgetperf.app import frame, tables
-from budgetperf.changes import corrections, reference_edits, trail_filters
+from budgetperf.app import frame, login, tables
+from budgetperf.changes import corrections, duplicates, finding_status, reference_edits, trail_filters
 from budgetperf.charts import safe
 from budgetperf.export import packs
 from budgetperf.storing import committing, publish
@@ -20,8 +20,9 @@ from budgetperf.storing import committing, publish
 def trail_filter_form(trail: pd.DataFrame) -> trail_filters.TrailFilter:
     """The trail's filters: editor, field, date range, file, text."""
     with st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key="trail.filters"):
+        # the names are an editor's to see: no one else picks among them
         editors = st.multiselect("编辑", trail_filters.options(trail, "编辑"), key="trail.editors", placeholder="全部",
-                                 width=200)
+                                 width=200) if login.current_editor() else []
         fields = st.multiselect("字段", trail_filters.options(trail, "字段"), key="trail.fields", placeholder="全部",
                                 width=240)
         days = st.date_input("日期", value=(), key="trail_filters.dates", format="YYYY-MM-DD", width=240,
@@ -35,11 +36,13 @@ def trail_filter_form(trail: pd.DataFrame) -> trail_filters.TrailFilter:
 
 
 def trail_table(shown: pd.DataFrame, total: int) -> None:
-    """The filtered trail, newest first, and its XLSX download."""
+    """The filtered trail, newest first, and its XLSX download; who made each change
+    is named to a logged-in editor only (「编辑」 for everyone else)."""
     st.caption(safe.md(trail_filters.summary(shown, total)))
     if shown.empty:
         return
     rows = trail_filters.export_frame(shown)
+    rows = rows.assign(编辑=login.editor_names(rows["编辑"]).to_numpy())  # names only for editors, in the file too (issue 19)
     st.dataframe(rows, hide_index=True, width="stretch", height=min(640, 38 + 35 * len(rows)), column_config={
         "原因": st.column_config.TextColumn(width="large"), "对象": st.column_config.TextColumn(width="medium"),
         "id": st.column_config.TextColumn("编号", width="small")})
@@ -53,9 +56,11 @@ def _trail_xlsx(rows: pd.DataFrame) -> bytes:
 
 
 def load_trail() -> pd.DataFrame:
-    """Every correction, undo and reference-table edit (`committing.trail_frame`),
-    read again only when one of the two files changed (not on every rerun)."""
-    files = (corrections.corrections_path(), reference_edits.edits_path())
+    """Every correction, undo, finding status, duplicate verdict and reference-table
+    edit (`committing.trail_frame`), read again only when one of their files changed
+    (not on every rerun)."""
+    files = (corrections.corrections_path(), reference_edits.edits_path(), duplicates.log_path(),
+             finding_status.log_path())
     return _trail(tuple((str(f), publish.file_version(f)) for f in files))
 
 

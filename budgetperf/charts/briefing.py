@@ -96,6 +96,37 @@ def score_reason(row: pd.Series) -> str:
     return "报告没有写明失分项"
 
 
+# A passage on a card is a reminder, not the report: its first words, the rest one
+# click away (「打开原文」 opens its lines).
+WHY_CHARS = 80
+
+
+def why_excerpt(passage: pd.Series | dict | None, limit: int = WHY_CHARS) -> str | None:
+    """The report's own explanation (a `sources/why_passages` row) in a line:
+    「报告所述（存在的问题）：年初预算申请与项目执行时……」, cut at `limit` characters
+    with an ellipsis; None without a passage or text."""
+    if passage is None:
+        return None
+    text = " ".join(str(passage.get("text") or "").split())
+    if not text:
+        return None
+    if len(text) > limit:
+        text = text[:limit].rstrip("，。；、,.;: ") + "……"
+    return f"报告所述（{passage.get('kind_zh') or '说明'}）：{text}"
+
+
+def why_note(title: str, passage: pd.Series | dict | None) -> str | None:
+    """One line of the headline slide's notes: whose explanation, in full, and where
+    it stands in the report (「三门峡市：报告所述（存在的问题）：…（第 80–81 行）」)."""
+    if passage is None or not str(passage.get("text") or "").strip():
+        return None
+    start, end = passage.get("line_start"), passage.get("line_end")
+    where = "" if is_missing(start) else (f"（第 {int(start)} 行）" if is_missing(end) or int(end) == int(start)
+                                          else f"（第 {int(start)}–{int(end)} 行）")
+    text = " ".join(str(passage["text"]).split())
+    return f"{title}：报告所述（{passage.get('kind_zh') or '说明'}）：{text}{where}"
+
+
 @dataclass(frozen=True)
 class Change:
     """A KPI's change against the previous year: the delta text and how to colour it."""
@@ -133,6 +164,17 @@ def rate_status(rate: object, warning_pct: float = WARNING_RATE_PCT) -> tuple[st
     text = {"低于警戒线": f"低于 {warning_pct:g}% 警戒线", "达标": f"达到 {warning_pct:g}% 警戒线",
             "超过预算": "超过预算"}[status]
     return text, {"低于警戒线": "red", "达标": "green", "超过预算": "orange"}[status]
+
+
+def rate_basis(shown: object, stated: object, is_computed: object) -> str:
+    """What a project's rate is, said after it: 「（按金额计算）」 when the report
+    states none, 「（按金额计算；报告写 89.72%）」 when the stated rate disagrees with
+    executed ÷ budget (the rate every total is summed from), else nothing."""
+    if is_computed is True or (not is_missing(is_computed) and bool(is_computed)):
+        return "（按金额计算）"
+    if is_missing(shown) or is_missing(stated) or fmt_pct(shown) == fmt_pct(stated):
+        return ""
+    return f"（按金额计算；报告写 {fmt_pct(stated)}）"
 
 
 def score_status(score: object) -> tuple[str, str] | None:

@@ -134,7 +134,10 @@ LABELS: dict[str, str] = {
     "later_year": "目标年度",
     "later_indicator": "目标年度指标",
     "later_target_raw": "目标年度目标值",
-    "similarity": "名称相似度",
+    # a link's strength of evidence (报告写明原名 1.0, 名称核心相同 0.9, 引用原名称 0.8),
+    # no longer a likeness of names; `link_evidence` says which evidence in words
+    "similarity": "关联依据强度",
+    "link_evidence": "关联依据",
     "line_no": "行号",
     "text": "原文",
     "doc_name": "文档",

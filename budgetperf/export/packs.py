@@ -70,10 +70,13 @@ class ChartExport:
 @dataclass(frozen=True)
 class Summary:
     """A page's headline and key figures, for the deck's second slide: the sentence
-    and (label, value, change) per KPI card."""
+    and (label, value, change) per KPI card; `notes` go to that slide's speaker
+    notes (on 总览: the reports' own explanations of the regions and projects it
+    flags, for whoever presents the slide)."""
 
     headline: str
     figures: tuple[tuple[str, str, str], ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\[\]]+')
@@ -587,4 +590,6 @@ def _summary_slide(prs, summary: Summary, filters_note: str) -> None:
                         run.font.name = "Noto Sans CJK SC"
     slide.notes_slide.notes_text_frame.text = "\n".join(
         [plain(summary.headline), *(f"{plain(a)}：{plain(b)}" + (f"（{plain(c)}）" if c else "")
-                                    for a, b, c in figures), f"筛选条件：{plain(filters_note)}"])
+                                    for a, b, c in figures), f"筛选条件：{plain(filters_note)}",
+         # report text is already plain: kept as written (plain() would drop a "<…>")
+         *(["报告中的说明：", *map(str, summary.notes)] if summary.notes else [])])

@@ -40,7 +40,7 @@ shown as (
 ),
 -- the shown regions' projects, for why they rank where they do
 filtered as (
-    select project_no, file, region, year, kind, project_name, budget_wan, executed_wan, execution_rate_shown_pct
+    select project_no, project_id, file, region, year, kind, project_name, budget_wan, executed_wan, execution_rate_shown_pct
     from evaluated_projects($years, $regions, $levels, $units, $projects, $doc_types)
     where region in (select region from shown)
 ),
@@ -53,7 +53,8 @@ low_project as (
         arg_min(budget_wan, execution_rate_shown_pct) as low_project_budget_wan,
         arg_min(executed_wan, execution_rate_shown_pct) as low_project_executed_wan,
         arg_min(file, execution_rate_shown_pct) as low_project_file,
-        arg_min(year, execution_rate_shown_pct) as low_project_year
+        arg_min(year, execution_rate_shown_pct) as low_project_year,
+        arg_min(project_id, execution_rate_shown_pct) as low_project_id
     from filtered
     group by region
 ),
@@ -86,7 +87,7 @@ final as (
         s.region, s.level_zh, s.budget_wan, s.executed_wan, s.execution_rate_pct, s.avg_score,
         s.projects, s.projects_undisclosed,
         l.low_project, l.low_project_rate_pct, l.low_project_budget_wan, l.low_project_executed_wan,
-        l.low_project_file, l.low_project_year,
+        l.low_project_file, l.low_project_year, l.low_project_id,
         t.lost_item, t.lost_project, t.lost_item_points,
         s.docs, s.rank, s.rank_desc, s.regions_total, s.is_pinned
     from shown s

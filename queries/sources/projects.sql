@@ -18,6 +18,8 @@ with final as (
         budget_wan,
         executed_wan,
         execution_rate_shown_pct as execution_rate_pct,
+        -- the rate as the report states it, said beside the one shown when they differ
+        execution_rate_pct as execution_rate_stated_pct,
         is_execution_rate_computed,
         is_execution_disclosed,
         total_score,

@@ -13,7 +13,11 @@ with final as (
         -- the indicator list's order (region, year, project), numbered here over
         -- projects so mart_indicators needs no sort of a million rows
         row_number() over (order by p.region, p.year, p.name, p.project_id) as list_ord,
-        coalesce(p.execution_rate_pct, p.execution_rate_computed_pct) as execution_rate_shown_pct,
+        -- One rate everywhere: executed ÷ budget whenever both amounts are known, the
+        -- rate every region, year and weighted figure is summed from (a stated rate
+        -- that disagrees, or one left stale by a correction of an amount, is an audit
+        -- finding and stays in execution_rate_pct); the stated rate only without them.
+        coalesce(p.execution_rate_computed_pct, p.execution_rate_pct) as execution_rate_shown_pct,
         p.execution_rate_pct is null and p.execution_rate_computed_pct is not null as is_execution_rate_computed,
         -- budget not spent (NULL when execution is not disclosed)
         p.budget_wan - p.executed_wan as unexecuted_wan
