@@ -834,6 +834,25 @@ def test_sources_shows_the_projects_passages_beside_its_figures(dash_env):
     assert any("改进措施" in m.value for m in at.markdown)  # next steps are shown here, not on 总览's cards
 
 
+def _finding_of_the_lowest_project():
+    import pandas as pd
+
+    from budgetperf.app import audit
+
+    audit.finding_detail(pd.Series({
+        "severity_zh": "警告", "message_zh": "执行率低于 90%", "file": "001_4f47e40a9e3722bd.txt",
+        "doc_name": "三门峡市委网信办 2021 项目评价", "line_start": 8, "line_end": 8,
+        "project_name": "网络宣传管理和文化建设经费"}), "执行率偏低", "")
+
+
+def test_a_finding_on_audit_shows_its_projects_passages(dash_env):
+    at = AppTest.from_function(_finding_of_the_lowest_project, default_timeout=TIMEOUT).run(timeout=TIMEOUT)
+    assert not at.exception
+    assert "**报告中的说明**" in [m.value for m in at.markdown]
+    assert WHY in [shown(c.value) for c in at.caption]
+    assert at.button(key="audit.passage.0").label == "打开原文"  # opens 数据来源 at the passage's lines
+
+
 def test_a_passage_with_markdown_stays_text(make_store, tmp_path, monkeypatch):
     report = (ROOT / "data" / "reports" / "001_4f47e40a9e3722bd.txt").read_text(encoding="utf-8")
     hostile = report.replace(WHY, "![图](http://example.invalid/x.png) [点我](http://example.invalid) <b>粗</b>")

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from budgetperf import charts, vocabulary
-from budgetperf.app import login, writes
+from budgetperf.app import login, passages, writes
 from budgetperf.app.navigation import source_button
 from budgetperf.app.sources import source_context
 from budgetperf.changes import forms
@@ -78,6 +78,8 @@ def finding_detail(finding: pd.Series, rule: str, rule_help: str) -> None:
             source_button(f"打开项目「{finding.project_name}」的全部出处", finding.file, finding.project_name,
                           f"line:{int(finding.line_start)}" if not pd.isna(finding.line_start) else None,
                           key="audit.open")
+            # the report's own account of the project's problems and reasons, beside the finding
+            passages.project_passages(finding.file, finding.project_name, key="audit")
 
 
 def finding_status_panel(finding: pd.Series, editor: str | None) -> None:

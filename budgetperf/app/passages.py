@@ -1,6 +1,7 @@
 """The report's own words on why, beside the figures a reader asks "why" about:
-on 总览's 需要关注 cards (the flagged project's first reason or problem, short)
-and on 数据来源 beside a project's figures (every passage), each with 「打开原文」
+on 总览's 需要关注 cards (the flagged project's first reason or problem, short),
+on 数据来源 beside a project's figures and on 审核 under a finding of the project
+(every passage), each with 「打开原文」
 to its lines. Text from reports is shown as text (`charts.safe`).
 """
 
@@ -38,24 +39,29 @@ def why_line(passage: dict | None, key: str) -> None:
                           key=key)
 
 
-def project_passages(file: str, project: str) -> None:
-    """On 数据来源, under a project's figures: what its report says of its problems,
-    reasons and next steps, each with a button to its lines."""
+def project_passages(file: str, project: str, *, key: str = "sources") -> None:
+    """Under a project's figures on 数据来源 (key "sources"), or under a finding on
+    审核: what its report says of its problems, reasons and next steps, each with a
+    button to its lines (on 数据来源 itself, or opening it)."""
     rows = query("sources/passages", doc=file, project=project)
     if rows.empty:
         return
     st.markdown("**报告中的说明**")
     for i, row in enumerate(rows.to_dict("records")):
-        with st.container(border=True, gap="xsmall", key=f"sources.passage_{i}"):
+        with st.container(border=True, gap="xsmall", key=f"{key}.passage_{i}"):
             where = "" if pd.isna(row["line_start"]) else f"　第 {int(row['line_start'])}" + (
                 "" if pd.isna(row["line_end"]) or int(row["line_end"]) == int(row["line_start"])
                 else f"–{int(row['line_end'])}") + " 行"
             st.markdown(f"**{safe.md(row['kind_zh'])}**" + (f"（{safe.md(row['label'])}）" if isinstance(row.get("label"), str) else "")
                         + safe.md(where))
             st.caption(safe.md(" ".join(str(row["text"]).split())))
-            if not pd.isna(row["line_start"]):  # already on 数据来源: the page shows the line the URL names
+            if pd.isna(row["line_start"]):
+                continue
+            if key == "sources":  # already on 数据来源: the page shows the line the URL names
                 st.button("打开原文", key=f"sources.passage.{i}", type="tertiary", icon=":material/description:",
                           on_click=_show_line, args=(int(row["line_start"]),))
+            else:
+                source_button("打开原文", file, project, f"line:{int(row['line_start'])}", key=f"{key}.passage.{i}")
 
 
 def _show_line(line: int) -> None:
