@@ -201,7 +201,8 @@ def test_preview_rows_predict_without_writing(write_env, dash_store):
 # bundled reference tables (regions, unit aliases) ship with the image and are read only.
 WRITTEN_SETTINGS = ("BUDGETPERF_DB", "BUDGETPERF_REPORTS_DIR", "BUDGETPERF_ARCHIVE_DIR", "BUDGETPERF_WRITE_LOG",
                     "BUDGETPERF_CORRECTIONS", "BUDGETPERF_FINDING_STATUSES", "BUDGETPERF_DUPLICATE_DECISIONS",
-                    "BUDGETPERF_REFERENCE_EDITS")
+                    "BUDGETPERF_REFERENCE_EDITS",
+                    "BUDGETPERF_OCR_CACHE_DIR")  # recreated only by OCR again: minutes a scanned report
 
 
 def test_the_image_keeps_every_written_file_on_the_data_volume():
