@@ -98,9 +98,10 @@ def current_corrections() -> dict:
 
 # OCR of a scanned page needs more than the limits a file is read under
 # (isolation: 1 GB, 20 s): ~1.4 GB of address space and a few CPU seconds a page
-# (docs/scale.md). Each page recognised is granted this much; a document may not
-# take more than the ceiling in all.
-OCR_MEMORY_BYTES = 3072 * isolation.MB
+# (docs/scale.md). Each page recognised is granted this much (memory: more than
+# the process holds as it starts the page); a document may not take more CPU
+# time than the ceiling in all.
+OCR_MEMORY_BYTES = 2048 * isolation.MB
 OCR_CPU_PER_PAGE = 60
 OCR_CPU_CEILING = 3600
 

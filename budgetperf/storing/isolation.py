@@ -145,15 +145,16 @@ class cpu_budget:  # noqa: N801 - used as a `with` statement
 
 
 def allow(memory_bytes: int = 0, cpu_seconds: float = 0) -> None:
-    """Let this process have `memory_bytes` of address space (if its cap is lower) and
-    `cpu_seconds` of CPU time from now on for the work at hand, up to the ceiling its limits
+    """Let this process have `memory_bytes` more address space than it holds now (a
+    forked child starts with its parent's size) and `cpu_seconds` of CPU time from
+    now on for the work at hand, up to the ceiling its limits
     were set with: in a `run_limited` child, its RLIMIT_CPU (raises `NeedsMore` when
     the child was started without a ceiling); in a pool worker, the file's
     `cpu_budget`. Elsewhere (no limits) it does nothing."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if memory_bytes and soft != resource.RLIM_INFINITY and soft < memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes if hard == resource.RLIM_INFINITY
-                                                else min(memory_bytes, hard), hard))
+    wanted = _resident_and_virtual()[1] + memory_bytes
+    if memory_bytes and soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
     if not cpu_seconds:
         return
     if _STATE.get("one_run"):
