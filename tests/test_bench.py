@@ -19,6 +19,7 @@ def test_smoke_run_measures_every_section(tmp_path, monkeypatch, capsys):
     assert main(parser.parse_args(["--smoke", "--json", str(out)])) == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     assert {r["set"] for r in results["extraction"]} >= {"txt (seeds)", "txt (synthetic)", "docx (synthetic)"}
+    assert [r["mb"] for r in results["per_mb"]] == [0.05, 0.1] and all(r["s_per_mb"] > 0 for r in results["per_mb"])
     assert all(b["seconds"] > 0 and b["size_mb"] > 0 and b["peak_rss_mb"] > 0 for b in results["builds"])
     pages = results["pages"]["seed"]["pages"]
     assert [p["page"] for p in pages] == page_files()
@@ -31,6 +32,7 @@ def test_smoke_run_measures_every_section(tmp_path, monkeypatch, capsys):
     assert results["links"]["documents"] > 0 and results["links"]["precision_pct"] >= 0
     printed = capsys.readouterr().out
     assert "== targets (issue 9)" in printed and "saved:" in printed and "programme links:" in printed
+    assert "CPU seconds per MB" in printed
     assert render(results) in printed
 
 

@@ -2,7 +2,8 @@
 
 Measures, on this machine:
 
-1. extraction throughput per format, one core (`extraction`);
+1. extraction throughput per format, one core (`extraction`), and CPU seconds per MB
+   of one large text table at 0.5, 1 and 2 MB (`per_mb`: flat when linear);
 2. store builds: the seed store, a fresh build of 10,000 synthetic reports with the
    CLI (wall time, file size, peak memory of the build and its workers), the same
    10,000 rebuilt when nothing changed and when 1% changed (rows reused), and 100
@@ -42,7 +43,7 @@ from pathlib import Path
 from budgetperf.bench import stores
 from budgetperf.bench.accuracy import planted_recall, score_corpus
 from budgetperf.bench.export import bench_export
-from budgetperf.bench.extraction import bench_extraction
+from budgetperf.bench.extraction import bench_extraction, seconds_per_mb
 from budgetperf.bench.links import LINKS, format_score, score_links
 from budgetperf.bench.ocr import bench_ocr, default_reports
 from budgetperf.bench.ocr import render as render_ocr
@@ -119,6 +120,7 @@ def _smoke(results: dict, log) -> None:
     log("smoke: synthetic corpus and store …")
     stores.ensure_corpus(SMOKE, log)
     results["extraction"] = bench_extraction(SMOKE.reports, seconds=0.1, rounds=1, per_format=3)
+    results["per_mb"] = seconds_per_mb((0.05, 0.1))
     build = stores.build_measured(SMOKE.reports, SMOKE.db)
     results["builds"] = [{"what": f"build {SMOKE.label}", **build, **stores.store_counts(SMOKE.db)}]
     seed = stores.build_measured(SEED.reports, SEED.db)
@@ -137,6 +139,8 @@ def _full(results: dict, args, log) -> None:
         stores.ensure_corpus(tier, log)
     log("extraction throughput …")
     results["extraction"] = bench_extraction(X100.reports)
+    log("seconds per MB of one large table …")
+    results["per_mb"] = seconds_per_mb()
     results["builds"] = []
     seed = stores.build_measured(SEED.reports, SEED.db)
     results["builds"].append({"what": "build seed store (4 reports)", **seed})
@@ -242,6 +246,9 @@ def render(results: dict) -> str:
         add(f"{'set':<20}{'files':>7}{'reports/s':>11}{'ms/report':>11}{'mean KB':>9}")
     for r in results.get("extraction", []):
         add(f"{r['set']:<20}{r['files']:>7}{r['reports_per_s']:>11.0f}{r['ms_per_report']:>11.2f}{r['mean_kb']:>9.1f}")
+    if results.get("per_mb"):
+        add("\n== one large text table, CPU seconds per MB (flat = linear in the file's size)")
+        add("  " + "; ".join(f"{r['mb']} MB: {r['cpu_s']} s ({r['s_per_mb']} s/MB)" for r in results["per_mb"]))
     if results.get("builds"):
         add("\n== store builds (CLI in a subprocess; peak memory = build + workers)")
         add(f"{'what':<48}{'wall s':>8}{'CPU s':>8}{'load':>6}{'MB file':>9}{'MB peak':>9}{'docs':>8}"
