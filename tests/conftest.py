@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from budgetperf.storing.reference import load_reference
@@ -27,6 +28,16 @@ def ingest(db, paths, ref=None) -> list:
                                     archive_dir=db.parent / "archive", ref=ref)
         results += [p.result for p in report.items]
     return results
+
+
+def query_rows(db, sql, params=()) -> list[tuple]:
+    """The rows of one SQL statement on the store at `db`, opened read-only and closed
+    again (so a writer may follow)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="session")

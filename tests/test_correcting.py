@@ -13,7 +13,7 @@ from budgetperf.changes import corrections, reference_edits, writelog
 from budgetperf.cli import main
 from budgetperf.storing import building, committing, extracting, intake, loading
 from budgetperf.storing.reference import load_reference
-from tests.conftest import REPORTS_DIR
+from tests.conftest import REPORTS_DIR, query_rows
 
 
 @pytest.fixture
@@ -30,23 +30,15 @@ def env(write_env, tmp_path, monkeypatch, ref):
     return write_env
 
 
-def _query(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def _a_budget(db):
     """(doc_id, file, content hash, project name, initial budget) of a project with one."""
-    return _query(db, """select d.doc_id, d.file, d.content_hash, p.name, p.budget_initial_wan
+    return query_rows(db, """select d.doc_id, d.file, d.content_hash, p.name, p.budget_initial_wan
                          from projects p join documents d using (doc_id)
                          where p.budget_initial_wan is not null order by d.file, p.seq limit 1""")[0]
 
 
 def _budget_of(db, doc_id, name):
-    rows = _query(db, "select budget_initial_wan from projects where doc_id = ? and name = ?", [doc_id, name])
+    rows = query_rows(db, "select budget_initial_wan from projects where doc_id = ? and name = ?", [doc_id, name])
     return rows[0][0] if rows else None
 
 
@@ -64,9 +56,9 @@ def test_a_correction_takes_effect_in_the_published_store_and_its_marts(env):
     assert "1 条生效" in report.message_zh and report.documents
     assert _budget_of(db, doc_id, name) == 12345.6
     # pages read the marts: they follow
-    assert _query(db, "select budget_initial_wan from mart_projects where doc_id = ? and name = ?",
+    assert query_rows(db, "select budget_initial_wan from mart_projects where doc_id = ? and name = ?",
                   [doc_id, name])[0][0] == 12345.6
-    (row,) = _query(db, "select field, extracted_value, new_value, status, editor, reason from corrections_applied")
+    (row,) = query_rows(db, "select field, extracted_value, new_value, status, editor, reason from corrections_applied")
     assert row == ("budget_initial", corrections._as_text(old), "12345.6", "applied", "张三", "核对原文")
     # the trail and the write log say who did it
     assert [e.action for e in writelog.read()][-1] == "correct"
@@ -81,7 +73,7 @@ def test_the_correction_survives_a_rebuild_and_a_reingest(env, ref):
     building.build_store(reports, db, ref)
     assert _budget_of(db, doc_id, name) == 12345.6
     # deleted, then the same file ingested again: the correction applies by content
-    file = _query(db, "select file from documents where doc_id = ?", [doc_id])[0][0]
+    file = query_rows(db, "select file from documents where doc_id = ?", [doc_id])[0][0]
     kept = env["BUDGETPERF_ARCHIVE_DIR"].parent / "kept" / file
     kept.parent.mkdir()
     shutil.copy(reports / file, kept)
@@ -104,7 +96,7 @@ def test_a_rebuild_reextracts_only_the_corrected_document(env, ref, monkeypatch)
 
     monkeypatch.setattr(extracting, "extract_one", counting)
     building.build_store(reports, db, ref)
-    assert seen == [_query(db, "select file from documents where doc_id = ?", [doc_id])[0][0]]
+    assert seen == [query_rows(db, "select file from documents where doc_id = ?", [doc_id])[0][0]]
     assert _budget_of(db, doc_id, name) == 12345.6
 
 
@@ -130,7 +122,7 @@ def test_undo_brings_back_the_extracted_value(env):
     report = committing.undo([record.id], "李四", "看错了")
     assert report.ok and "撤销" in report.message_zh
     assert _budget_of(db, doc_id, name) == old
-    assert _query(db, "select count(*) from corrections_applied")[0][0] == 0
+    assert query_rows(db, "select count(*) from corrections_applied")[0][0] == 0
     statuses = dict(zip(committing.trail_frame()["id"], committing.trail_frame()["状态"]))
     assert statuses[record.id] == "已撤销"
     again = committing.undo([record.id], "李四")
@@ -157,7 +149,7 @@ def test_export_and_import_move_corrections_to_another_installation(env, tmp_pat
 def test_a_failed_correction_leaves_nothing_written(env):
     db, reports = env["BUDGETPERF_DB"], env["BUDGETPERF_REPORTS_DIR"]
     doc_id, name, old, record = _fix_budget(db)
-    file = _query(db, "select file from documents where doc_id = ?", [doc_id])[0][0]
+    file = query_rows(db, "select file from documents where doc_id = ?", [doc_id])[0][0]
     (reports / file).rename(reports / (file + ".away"))  # the original is gone
     before = db.stat().st_mtime_ns
     report = committing.submit([record], "张三")
@@ -177,40 +169,40 @@ def test_a_correction_of_a_document_not_in_the_store_is_refused(env):
 
 def test_finding_status_and_not_a_report(env):
     db = env["BUDGETPERF_DB"]
-    doc_id, h, kind, project, what, key = _query(db, """
+    doc_id, h, kind, project, what, key = query_rows(db, """
         select c.doc_id, d.content_hash, c.kind, p.name, c.what, c.finding_key
         from checks c join documents d using (doc_id) left join projects p using (project_id)
         order by c.check_id limit 1""")[0]
     assert key == corrections.finding_key(kind, project, what)
-    assert _query(db, "select distinct status from checks") == [("未处理",)]
+    assert query_rows(db, "select distinct status from checks") == [("未处理",)]
     status = corrections.make(h, "finding_status", "已核实", finding=key, reason="与原文一致")
     report = committing.submit([status], "张三")
     assert report.ok and "1 条生效" in report.message_zh, report.message_zh
-    before = {r[0]: r[1] for r in _query(db, "select year, sum(checks) from agg_checks group by year")}
-    assert _query(db, "select status, status_by from checks where finding_key = ? and doc_id = ?", [key, doc_id]) == [
+    before = {r[0]: r[1] for r in query_rows(db, "select year, sum(checks) from agg_checks group by year")}
+    assert query_rows(db, "select status, status_by from checks where finding_key = ? and doc_id = ?", [key, doc_id]) == [
         ("已核实", "张三")]
     # a settled finding no longer counts as open on 总览
-    assert _query(db, "select count(*) from mart_checks where status = '未处理'")[0][0] == sum(before.values())
+    assert query_rows(db, "select count(*) from mart_checks where status = '未处理'")[0][0] == sum(before.values())
     # not a report: kept and readable, in no figure
     assert committing.submit([corrections.make(h, "not_a_report", "是", reason="是通知，不是报告")], "张三").ok
-    assert _query(db, "select is_excluded from documents where doc_id = ?", [doc_id]) == [(True,)]
-    assert _query(db, "select count(*) from projects where doc_id = ?", [doc_id]) == [(0,)]
-    assert _query(db, "select count(*) from source_lines where doc_id = ?", [doc_id])[0][0] > 0
-    assert _query(db, "select count(*) from mart_documents where doc_id = ?", [doc_id]) == [(0,)]
+    assert query_rows(db, "select is_excluded from documents where doc_id = ?", [doc_id]) == [(True,)]
+    assert query_rows(db, "select count(*) from projects where doc_id = ?", [doc_id]) == [(0,)]
+    assert query_rows(db, "select count(*) from source_lines where doc_id = ?", [doc_id])[0][0] > 0
+    assert query_rows(db, "select count(*) from mart_documents where doc_id = ?", [doc_id]) == [(0,)]
 
 
 def test_a_region_edit_reextracts_the_documents_it_can_change(env):
     db = env["BUDGETPERF_DB"]
-    doc_id, region, code = _query(db, """select d.doc_id, d.region, r.code from documents d join regions r using (region)
+    doc_id, region, code = query_rows(db, """select d.doc_id, d.region, r.code from documents d join regions r using (region)
                                           order by d.file limit 1""")[0]
-    row = _query(db, "select level, city, province from regions where region = ?", [region])[0]
+    row = query_rows(db, "select level, city, province from regions where region = ?", [region])[0]
     edit = reference_edits.make_region(region, row[0], row[1] or "", row[2], "999999", reason="代码更新", editor="")
     report = committing.submit_reference([edit], "张三")
     assert report.ok and report.documents
-    assert _query(db, "select code from regions where region = ?", [region]) == [("999999",)]
-    assert _query(db, "select region_code from documents where doc_id = ?", [doc_id]) == [("999999",)]
+    assert query_rows(db, "select code from regions where region = ?", [region]) == [("999999",)]
+    assert query_rows(db, "select region_code from documents where doc_id = ?", [doc_id]) == [("999999",)]
     assert committing.undo_reference([edit.id], "张三").ok
-    assert _query(db, "select code from regions where region = ?", [region]) == [(code,)]
+    assert query_rows(db, "select code from regions where region = ?", [region]) == [(code,)]
 
 
 def test_cli_corrections_add_list_undo_export_import(env, tmp_path, capsys):

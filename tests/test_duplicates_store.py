@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -21,7 +20,7 @@ from budgetperf.cli import main
 from budgetperf.storing import committing, intake, journal, publish, store
 from budgetperf.storing import duplicates as deciding
 from budgetperf.synth.layouts import render_docx, render_pipe
-from tests.conftest import REPORTS_DIR, ROOT, ingest, login, open_manage, preview_table
+from tests.conftest import REPORTS_DIR, ROOT, ingest, login, open_manage, preview_table, query_rows
 from tests.test_layouts import _facts
 from tests.test_manage import commit, outcome_table, texts, upload
 
@@ -33,14 +32,6 @@ def _gbk_copy(folder) -> bytes:
     data = SEED.read_text(encoding="utf-8").encode("gb18030")
     (folder / COPY).write_bytes(data)
     return data
-
-
-def _rows(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def _figures(db) -> tuple:
@@ -90,8 +81,8 @@ def test_the_ingest_line_says_probable_duplicate_and_stores_the_copy(env, capsys
     assert line.startswith(f"新增\u3000{COPY}：可能与已入库的《{SEED.name}》为同一份报告（同一单位（")
     assert "项目的名称、预算、执行数、得分和指标数都相同" in line and "暂不计入统计" in line
     db = env["BUDGETPERF_DB"]
-    seed_id = _rows(db, "select doc_id from documents where file = ?", [SEED.name])[0][0]
-    assert _rows(db, "select duplicate_of from documents where file = ?", [COPY]) == [(seed_id,)]
+    seed_id = query_rows(db, "select doc_id from documents where file = ?", [SEED.name])[0][0]
+    assert query_rows(db, "select duplicate_of from documents where file = ?", [COPY]) == [(seed_id,)]
     assert (env["BUDGETPERF_REPORTS_DIR"] / COPY).is_file()  # kept: a rebuild flags it again
     entry = writelog.read()[-1]
     assert entry.file == COPY and "可能与已入库的" in entry.detail
@@ -119,7 +110,7 @@ def test_another_version_counts_and_is_named(env, ref, capsys):
     line = capsys.readouterr().out
     assert "与已入库的《v1.txt》单位、年度、类型和项目相同，但数字不同：如是修订版本，请删除旧版本" in line
     assert "可能与已入库的" not in line
-    assert _rows(env["BUDGETPERF_DB"], "select count(*) from mart_documents") == [(2,)]
+    assert query_rows(env["BUDGETPERF_DB"], "select count(*) from mart_documents") == [(2,)]
 
 
 def test_a_build_lists_the_copies_it_left_out(env, capsys):
@@ -136,11 +127,11 @@ def test_a_build_lists_the_copies_it_left_out(env, capsys):
 def test_a_probable_duplicate_counts_once_in_marts_and_pages(env, ref, single):
     db = env["BUDGETPERF_DB"]
     _ingest([env["incoming"] / SEED.name, env["incoming"] / COPY], ref)
-    assert _rows(db, "select count(*) from documents") == [(2,)]  # stored, both
+    assert query_rows(db, "select count(*) from documents") == [(2,)]  # stored, both
     assert _figures(db) == single  # counted, once
-    assert _rows(db, "select count(distinct doc_id) from mart_projects") == [(1,)]
-    assert _rows(db, "select sum(docs) from agg_projects") == [(1,)]
-    assert _rows(db, "select count(*) from mart_checks c join documents d using (doc_id) where d.file = ?",
+    assert query_rows(db, "select count(distinct doc_id) from mart_projects") == [(1,)]
+    assert query_rows(db, "select sum(docs) from agg_projects") == [(1,)]
+    assert query_rows(db, "select count(*) from mart_checks c join documents d using (doc_id) where d.file = ?",
                  [COPY]) == [(0,)]
     # 数据管理 lists it, with the copy that counts
     with store.connect(db) as con:
@@ -162,7 +153,7 @@ def test_a_link_to_a_left_out_copy_stands_for_the_copy_that_counts(write_env, tm
     (tmp_path / "m_2023.txt").write_bytes(render_pipe(later))
     db = write_env["BUDGETPERF_DB"]
     ingest(db, [tmp_path / "z_2022.docx", tmp_path / "m_2023.txt", tmp_path / "a_2022.txt"], ref)
-    assert _rows(db, "select earlier_file from mart_program_links") == [("z_2022.docx",)]
+    assert query_rows(db, "select earlier_file from mart_program_links") == [("z_2022.docx",)]
 
 
 # ---------------------------------------------------------------------------
@@ -184,15 +175,15 @@ def test_the_verdict_both_ways_survives_a_rebuild(env, ref, single):
     assert _figures(db) == doubled
     _rebuild()
     assert _figures(db) == doubled
-    assert _rows(db, "select status, decided_by from duplicate_pairs") == [("distinct", "张三")]
+    assert query_rows(db, "select status, decided_by from duplicate_pairs") == [("distinct", "张三")]
 
     report = deciding.decide(COPY, "同一份报告", "逐项核对一致", "张三", via="cli")
     assert report.ok, report.message_zh
     assert _figures(db) == single
     _rebuild()
     assert _figures(db) == single
-    assert _rows(db, "select status, decision_reason from duplicate_pairs") == [("same", "逐项核对一致")]
-    assert _rows(db, "select verdict, outcome from duplicate_decisions") == [("same", "applied")]
+    assert query_rows(db, "select status, decision_reason from duplicate_pairs") == [("same", "逐项核对一致")]
+    assert query_rows(db, "select verdict, outcome from duplicate_decisions") == [("same", "applied")]
 
     # the log is the trail: both verdicts kept, the later one in force
     assert [d.verdict for d in duplicates.load()] == ["distinct", "same"]
@@ -206,9 +197,9 @@ def test_the_earlier_copy_counts_after_a_rebuild(env, ref):
     would otherwise stamp both alike and take the first by file name)."""
     db = env["BUDGETPERF_DB"]
     _ingest([env["incoming"] / COPY, env["incoming"] / SEED.name], ref)
-    assert _rows(db, "select file from documents where duplicate_of is not null") == [(SEED.name,)]
+    assert query_rows(db, "select file from documents where duplicate_of is not null") == [(SEED.name,)]
     _rebuild()
-    assert _rows(db, "select file from documents where duplicate_of is not null") == [(SEED.name,)]
+    assert query_rows(db, "select file from documents where duplicate_of is not null") == [(SEED.name,)]
 
 
 # ---------------------------------------------------------------------------
@@ -228,13 +219,13 @@ def test_a_verdict_that_cannot_be_made_says_why_and_writes_nothing(env, ref, cop
     report = deciding.decide(copy, verdict, reason, editor)
     assert not report.ok and message in report.message_zh
     assert duplicates.load() == [] and writelog.read() == log_before
-    assert _rows(db, "select status from duplicate_pairs") == [("probable",)]
+    assert query_rows(db, "select status from duplicate_pairs") == [("probable",)]
 
 
 def test_deciding_on_a_copy_deleted_meanwhile(env, ref, capsys):
     db = env["BUDGETPERF_DB"]
     _ingest([env["incoming"] / SEED.name, env["incoming"] / COPY], ref)
-    copy_id = _rows(db, "select doc_id from documents where file = ?", [COPY])[0][0]
+    copy_id = query_rows(db, "select doc_id from documents where file = ?", [COPY])[0][0]
     intake.delete_reports([copy_id], "李四")
     assert main.main(["duplicates", "decide", copy_id, "同一份报告", "--reason", "核对"]) == 2
     assert f"库中找不到文档「{copy_id}」（可能已被删除）" in capsys.readouterr().err
@@ -245,11 +236,11 @@ def test_deleting_the_original_lets_the_copy_count_and_retires_the_verdict(env, 
     db = env["BUDGETPERF_DB"]
     _ingest([env["incoming"] / SEED.name, env["incoming"] / COPY], ref)
     assert deciding.decide(COPY, "same", "核对", "张三").ok
-    seed_id = _rows(db, "select doc_id from documents where file = ?", [SEED.name])[0][0]
+    seed_id = query_rows(db, "select doc_id from documents where file = ?", [SEED.name])[0][0]
     intake.delete_reports([seed_id], "张三")
     assert _figures(db) == single  # the copy is the only one now, and it counts
-    assert _rows(db, "select count(*) from duplicate_pairs") == [(0,)]
-    assert _rows(db, "select outcome from duplicate_decisions") == [("orphan",)]
+    assert query_rows(db, "select count(*) from duplicate_pairs") == [(0,)]
+    assert query_rows(db, "select outcome from duplicate_decisions") == [("orphan",)]
 
 
 def test_the_cli_lists_and_decides(env, ref, capsys):
@@ -314,7 +305,7 @@ def test_a_verdict_killed_at_any_step_is_kept_exactly_when_the_store_has_it(env,
                             capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL
     publish.recover_pending(db)
-    status = _rows(db, "select status from duplicate_pairs")[0][0]
+    status = query_rows(db, "select status from duplicate_pairs")[0][0]
     kept = [d.verdict for d in duplicates.load()]
     logged = [e.outcome for e in writelog.read() if e.action == "duplicate"]
     if step in ("draft", "intent"):
@@ -323,4 +314,4 @@ def test_a_verdict_killed_at_any_step_is_kept_exactly_when_the_store_has_it(env,
         assert (status, kept, logged) == ("same", ["same"], ["same"])
     # and the next write sees the same: the store and the log agree
     _rebuild()
-    assert _rows(db, "select status from duplicate_pairs")[0][0] == status
+    assert query_rows(db, "select status from duplicate_pairs")[0][0] == status

@@ -10,9 +10,9 @@ import json
 import sys
 from pathlib import Path
 
-from budgetperf import settings
 from budgetperf.changes import corrections, finding_status
 from budgetperf.changes.corrections import FIELDS, STATUS_ZH
+from budgetperf.cli.shared import add_store_arguments, error, finish, missing_store, store_path
 from budgetperf.storing import committing, intake, store
 
 
@@ -27,11 +27,6 @@ def _all_records() -> list:
     return sorted([*corrections.load(), *corrections.load(finding_status.log_path())], key=lambda c: c.at)
 
 
-def _error(message: str) -> int:
-    print(f"错误：{message}", file=sys.stderr)
-    return 2
-
-
 def _find_document(con, item: str):
     row = con.execute("select doc_id, file, content_hash from documents where doc_id = ? or file = ?",
                       [item, Path(item).name]).fetchone()
@@ -43,7 +38,7 @@ def cmd_list(args) -> int:
     records = _all_records()
     shown = records if args.all else corrections.active(records)
     status = {}
-    db = Path(args.db or settings.get("BUDGETPERF_DB"))
+    db = store_path(args.db)
     if db.is_file():
         with store.connect(db) as con:
             status = dict(con.execute("select correction_id, status_zh from corrections_applied").fetchall())
@@ -76,21 +71,21 @@ def cmd_add(args) -> int:
     field_name = _field(args.field)
     if field_name is None:
         known = "、".join(f"{k}（{label}）" for k, (_, _, label) in corrections.FIELDS.items())
-        return _error(f"不能更正的字段：{args.field}；可用字段：{known}")
-    db = Path(args.db or settings.get("BUDGETPERF_DB"))
+        return error(f"不能更正的字段：{args.field}；可用字段：{known}")
+    db = store_path(args.db)
     if not db.is_file():
-        return _error(f"找不到数据库：{db}（请先运行 `budgetperf build` 生成）")
+        return missing_store(db)
     with store.connect(db) as con:
         found = _find_document(con, args.document)
         if found is None:
-            return _error(f"库中没有这个文件名或文档编号：{args.document}")
+            return error(f"库中没有这个文件名或文档编号：{args.document}")
         doc_id, file, content_hash = found
         old = committing.current_value(con, doc_id, field_name, args.project, args.indicator, args.seq)
     try:
         record = corrections.make(content_hash, field_name, args.value, project=args.project, indicator=args.indicator,
                                   indicator_seq=args.seq, old_value=old, reason=args.reason, file=file)
     except corrections.CorrectionError as exc:
-        return _error(exc.message_zh)
+        return error(exc.message_zh)
     report = committing.submit([record], intake.cli_editor(), via="cli", db_path=db, reports_dir=args.reports)
     return _report(report, args)
 
@@ -109,12 +104,12 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     if not Path(args.file).is_file():
-        return _error(f"找不到文件：{args.file}")
+        return error(f"找不到文件：{args.file}")
     try:
         report = committing.import_file(args.file, intake.cli_editor(), via="cli", db_path=args.db,
                                         reports_dir=args.reports)
     except (ValueError, TypeError, KeyError) as exc:
-        return _error(f"不是更正记录文件：{args.file}（{exc}）")
+        return error(f"不是更正记录文件：{args.file}（{exc}）")
     return _report(report, args)
 
 
@@ -129,17 +124,12 @@ def _report(report, args) -> int:
         for a in report.applied:
             c = a.correction
             print(f"  {c.id}  {c.target_zh}：{a.extracted or '（空）'} → {c.new_value or '（空）'}  [{STATUS_ZH[a.status]}]")
-    if not report.ok:
-        return _error(report.message_zh)
-    if report.log_problem:
-        print(f"注意：{report.log_problem}", file=sys.stderr)
-    return 0
+    return finish(report)
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("corrections", help="人工更正：列出、添加、撤销、导出、导入")
-    p.add_argument("--db", help="数据库文件（默认 BUDGETPERF_DB）")
-    p.add_argument("--reports", help="报告文件夹（默认 BUDGETPERF_REPORTS_DIR），重新提取时从这里读原件")
+    add_store_arguments(p, reports_help="报告文件夹（默认 BUDGETPERF_REPORTS_DIR），重新提取时从这里读原件")
     sub2 = p.add_subparsers(dest="action", required=True, metavar="操作")
     q = sub2.add_parser("list", help="列出生效中的更正（--all 含已撤销）")
     q.add_argument("--all", action="store_true")

@@ -5,35 +5,22 @@ exit status as in `cli.main`."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from budgetperf import settings
 from budgetperf.changes import duplicates
+from budgetperf.cli.shared import add_store_arguments, finish, missing_store, print_records, query_store, store_path
 from budgetperf.storing import duplicates as deciding
-from budgetperf.storing import health, intake, store
-
-
-def _error(message: str) -> int:
-    print(f"错误：{message}", file=sys.stderr)
-    return 2
-
-
-def _db(args) -> Path | None:
-    db = Path(args.db or settings.get("BUDGETPERF_DB"))
-    return db if db.is_file() else None
+from budgetperf.storing import intake
 
 
 def cmd_list(args) -> int:
-    db = _db(args)
-    if db is None:
-        return _error(f"找不到数据库：{args.db or settings.get('BUDGETPERF_DB')}（请先运行 `budgetperf build` 生成）")
+    db = store_path(args.db)
+    if not db.is_file():
+        return missing_store(db)
     status = None if args.all else duplicates.PROBABLE
-    con, _ = health.open_checked(db)
-    with con:
-        df = store.run_query("manage/duplicates", con=con, status=status)
+    df = query_store(db, "manage/duplicates", status=status)
     if args.json:
-        print(df.to_json(orient="records", force_ascii=False, indent=1, date_format="iso"))
+        print_records(df, date_format="iso")
         return 0
     if df.empty:
         print("没有待判定的可能重复报告" if status else "没有可能重复的报告")
@@ -47,9 +34,7 @@ def cmd_list(args) -> int:
 
 def print_flagged(db: Path) -> None:
     """After a build: each file left out as a probable duplicate, one line each."""
-    con, _ = health.open_checked(db)
-    with con:
-        df = store.run_query("manage/duplicates", con=con, status=duplicates.PROBABLE)
+    df = query_store(db, "manage/duplicates", status=duplicates.PROBABLE)
     for row in df.itertuples():
         print(f"可能重复　{row.file}：可能与《{row.original_file}》为同一份报告（{row.reason_zh}），暂不计入统计")
     if len(df):
@@ -59,17 +44,14 @@ def print_flagged(db: Path) -> None:
 def cmd_decide(args) -> int:
     report = deciding.decide(args.document, args.verdict, args.reason, intake.cli_editor(), original=args.original,
                              via="cli", db_path=args.db)
-    if not report.ok:
-        return _error(report.message_zh)
-    print(report.message_zh)
-    if report.log_problem:
-        print(f"注意：{report.log_problem}", file=sys.stderr)
-    return 0
+    if report.ok:
+        print(report.message_zh)
+    return finish(report)
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("duplicates", help="可能重复的报告（同一份报告的另一个文件）：列出、判定")
-    p.add_argument("--db", help="数据库文件（默认 BUDGETPERF_DB）")
+    add_store_arguments(p)
     sub2 = p.add_subparsers(dest="action", required=True, metavar="操作")
     q = sub2.add_parser("list", help="列出待判定的可能重复报告（--all 含已判定的）")
     q.add_argument("--all", action="store_true")

@@ -19,24 +19,20 @@ import sys
 from pathlib import Path
 
 from budgetperf import settings
+from budgetperf.cli.shared import (
+    add_store_arguments,
+    error,
+    note_log_problem,
+    print_records,
+    query_store,
+    store_or_exit,
+)
 
 STATUS_WIDTH = 3  # 新增/重复/替换/失败/已删除, padded with full-width spaces
 
 
 def _label(status_zh: str) -> str:
     return status_zh + "\u3000" * max(0, STATUS_WIDTH - len(status_zh))
-
-
-def _store_or_exit(db: str | None) -> Path:
-    path = Path(db or settings.get("BUDGETPERF_DB"))
-    if not path.is_file():
-        raise SystemExit(_error(f"找不到数据库：{path}（请先运行 `budgetperf build` 生成）"))
-    return path
-
-
-def _error(message: str) -> int:
-    print(f"错误：{message}", file=sys.stderr)
-    return 2
 
 
 def _result_dict(p) -> dict:
@@ -55,7 +51,7 @@ def _cmd_build(args) -> int:
 
     folder = Path(args.reports or settings.get("BUDGETPERF_REPORTS_DIR"))
     if not folder.is_dir():
-        return _error(f"找不到报告文件夹：{folder}")
+        return error(f"找不到报告文件夹：{folder}")
     results, log_problem = intake.rebuild(intake.cli_editor(), db_path=args.db, reports_dir=folder)
     db = args.db or settings.get("BUDGETPERF_DB")
     if args.json:
@@ -76,8 +72,7 @@ def _cmd_build(args) -> int:
         from budgetperf.cli.duplicates import print_flagged
 
         print_flagged(Path(db))
-    if log_problem:
-        print(f"注意：{log_problem}", file=sys.stderr)
+    note_log_problem(log_problem)
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
@@ -102,8 +97,7 @@ def _cmd_ingest(args) -> int:
     else:
         for p in report.items:
             print(f"{_label(p.status_zh)}{p.incoming.shown}：{p.message_zh}")
-    if report.log_problem:
-        print(f"注意：{report.log_problem}", file=sys.stderr)
+    note_log_problem(report.log_problem)
     return 1 if report.has_failures else 0
 
 
@@ -111,7 +105,7 @@ def _cmd_delete(args) -> int:
     from budgetperf.storing import intake
     from budgetperf.storing.store import connect
 
-    db = _store_or_exit(args.db)
+    db = store_or_exit(args.db)
     with connect(db) as con:
         rows = con.execute("select doc_id, file from documents").fetchall()
     by_name = {file: doc_id for doc_id, file in rows}
@@ -141,8 +135,7 @@ def _cmd_delete(args) -> int:
                 print(f"{_label(d.status_zh)}{d.file or d.doc_id}：{d.reason_zh or '库中没有这份文档'}")
         for u in unknown:
             print(f"{_label('不存在')}{u}：库中没有这个文件名或文档编号")
-    if report.log_problem:
-        print(f"注意：{report.log_problem}", file=sys.stderr)
+    note_log_problem(report.log_problem)
     return 1 if report.has_failures or unknown else 0
 
 
@@ -220,15 +213,10 @@ def _cmd_check_score(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from budgetperf.storing import health
-    from budgetperf.storing.store import run_query
-
-    con, _ = health.open_checked(_store_or_exit(args.db))
-    with con:
-        # The same query as the 审核 page, so the CLI prints what the page lists.
-        df = run_query("audit/findings", con=con, regions=args.region or None, years=args.year or None)
+    # The same query as the 审核 page, so the CLI prints what the page lists.
+    df = query_store(store_or_exit(args.db), "audit/findings", regions=args.region or None, years=args.year or None)
     if args.json:
-        print(df.to_json(orient="records", force_ascii=False, indent=1))
+        print_records(df)
         return 0
     for row in df.itertuples():
         lines = f"第 {row.line_start}–{row.line_end} 行" if row.line_start else ""
@@ -258,7 +246,7 @@ def _print_summary(db: Path) -> bool:
 def _cmd_info(args) -> int:
     from budgetperf.storing import health
 
-    db = _store_or_exit(args.db)
+    db = store_or_exit(args.db)
     print(f"数据库：{db}")
     if _print_summary(db):
         print(f"注意：{health.outdated(db).message_zh}")
@@ -295,15 +283,15 @@ def _cmd_editor_hash(args) -> int:
 
     name = args.name.strip()
     if not name or len(name) > editors.MAX_NAME_CHARS or any(c in name for c in "=;\n\"\\"):
-        return _error(f"编辑名须为 1–{editors.MAX_NAME_CHARS} 个字符，且不含 = ; \" \\")
+        return error(f"编辑名须为 1–{editors.MAX_NAME_CHARS} 个字符，且不含 = ; \" \\")
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = getpass.getpass(f"为「{name}」设置密码：")
         if getpass.getpass("再输入一次：") != password:
-            return _error("两次输入的密码不一致")
+            return error("两次输入的密码不一致")
     if len(password) < 8:
-        return _error("密码至少 8 个字符")
+        return error("密码至少 8 个字符")
     line = f"{json.dumps(name, ensure_ascii=False)} = \"{editors.hash_password(password)}\""
     print("把下面这一行加到 .streamlit/secrets.toml 的 [editors] 段（文件不存在就新建，第一行写 [editors]），"
           "然后重启应用：", file=sys.stderr)
@@ -321,7 +309,7 @@ def _cmd_synth(args) -> int:
         summary = write_corpus(args.out, args.regions, (int(first), int(last or first)), args.seed, args.units,
                                tuple(f.strip() for f in args.formats.split(",") if f.strip()), args.workers)
     except ValueError as exc:
-        return _error(str(exc))
+        return error(str(exc))
     print(f"合成数据（不是真实报告）：{summary.documents} 份报告，{summary.indicators} 个指标，"
           f"{summary.regions} 个地区，{summary.provinces} 个省；格式 "
           + "、".join(f"{k} {n}" for k, n in sorted(summary.by_format.items())))
@@ -340,22 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     p = sub.add_parser("build", help="从报告文件夹重建数据库")
-    p.add_argument("--reports", help="报告文件夹（默认 BUDGETPERF_REPORTS_DIR，即 data/reports）")
-    p.add_argument("--db", help="数据库路径（默认 BUDGETPERF_DB，即 data/budgetperf.duckdb）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    add_store_arguments(p, reports_help="报告文件夹（默认 BUDGETPERF_REPORTS_DIR，即 data/reports）", json=True)
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("ingest", help="导入报告文件（.zip 压缩包逐个导入其中的报告；原件保存到报告文件夹）")
-    p.add_argument("--db", help="数据库路径")
-    p.add_argument("--reports", help="保存原件的报告文件夹（默认 BUDGETPERF_REPORTS_DIR）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    add_store_arguments(p, reports_help="保存原件的报告文件夹（默认 BUDGETPERF_REPORTS_DIR）", json=True)
     p.add_argument("files", nargs="+", metavar="文件")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("delete", help="删除文档及其全部数据（原件移到归档文件夹）")
-    p.add_argument("--db", help="数据库路径")
-    p.add_argument("--reports", help="报告文件夹（默认 BUDGETPERF_REPORTS_DIR）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    add_store_arguments(p, reports_help="报告文件夹（默认 BUDGETPERF_REPORTS_DIR）", json=True)
     p.add_argument("documents", nargs="+", metavar="文件名或文档编号")
     p.set_defaults(func=_cmd_delete)
 
@@ -380,18 +362,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_check_score)
 
     p = sub.add_parser("check", help="显示审核发现")
-    p.add_argument("--db", help="数据库路径")
-    p.add_argument("--json", action="store_true")
+    add_store_arguments(p, json=True)
     p.add_argument("--region", action="append", help="只看该地区（可重复）")
     p.add_argument("--year", action="append", type=int, help="只看该年度（可重复）")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("info", help="数据库里有什么")
-    p.add_argument("--db", help="数据库路径")
+    add_store_arguments(p)
     p.set_defaults(func=_cmd_info)
 
     p = sub.add_parser("export", help="把某页的图表导出为 PNG、ZIP、XLSX 或 PPTX")
-    p.add_argument("--db", help="数据库路径")
+    add_store_arguments(p)
     p.add_argument("--page", required=True, help="页面：overview、execution、indicators、scores、regions、audit 或中文页名")
     p.add_argument("--year", action="append", type=int, help="筛选年度（可重复）")
     p.add_argument("--region", action="append", help="筛选地区（可重复）")
@@ -444,18 +425,18 @@ def main(argv: list[str] | None = None) -> int:
         publish.recover_pending(getattr(args, "db", None) or settings.get("BUDGETPERF_DB"))
         return args.func(args)
     except UserError as exc:  # store busy or damaged, disk full, no permission …
-        return _error(exc.message_zh)
+        return error(exc.message_zh)
     except FileNotFoundError as exc:
-        return _error(f"找不到文件或文件夹：{exc.filename or exc}")
+        return error(f"找不到文件或文件夹：{exc.filename or exc}")
     except OSError as exc:  # a folder that cannot be written, a disk that is full
-        return _error(publish.os_error(exc, exc.filename or "").message_zh)
+        return error(publish.oserror(exc, exc.filename or "").message_zh)
     except (duckdb.Error, QueryError) as exc:  # reading the store failed half-way
         db = getattr(args, "db", None) or settings.get("BUDGETPERF_DB")
         if health.is_corruption(exc):
-            return _error(health.corrupt(db, exc).message_zh)
-        return _error(f"读取数据库失败（{exc}）。如果数据库由旧版本生成，运行 `budgetperf build` 重新生成。")
+            return error(health.corrupt(db, exc).message_zh)
+        return error(f"读取数据库失败（{exc}）。如果数据库由旧版本生成，运行 `budgetperf build` 重新生成。")
     except KeyboardInterrupt:
-        return _error("已中断；数据库保持中断前的状态")
+        return error("已中断；数据库保持中断前的状态")
     except BrokenPipeError:  # `budgetperf info | head`: the reader left, not an error
         import os
 

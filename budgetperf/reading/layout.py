@@ -33,7 +33,7 @@ from budgetperf.reading.blocks import (
     Table,
     join_wrapped,
 )
-from budgetperf.reading.grid import Piece, join_pieces
+from budgetperf.reading.grid import Piece, Segment, fill, join_pieces, ruled_grid, split_tables
 from budgetperf.reading.text import column_slot
 
 # A sentence may end a line; anything else at the right margin is a wrap.
@@ -239,6 +239,24 @@ def _is_wrap(above: TextLine, below: TextLine, left: float, right: float) -> boo
         and below.x0 <= left + char
         and not _NEW_ITEM.match(below.text)
     )
+
+
+def ruled_page_items(pieces: list[Piece], segments: list[Segment], page_no: int, tol: float) -> list[Item]:
+    """A page's ruled tables laid on their grids (`tol`: how far apart, in points, two
+    ruling lines may be and still be one) and its other pieces as text lines, top to
+    bottom: the page of an OCR scan or an OFD file."""
+    items: list[Item] = []
+    for group in split_tables(segments, tol=tol):
+        grid = ruled_grid(group, tol=tol)
+        if grid is None:
+            continue
+        rows = fill(grid, [p for p in pieces if grid.contains(p.cx, p.cy)])
+        if rows:
+            items.append(PageTable(rows, page_no, grid.ys[0], grid.xs[-1], col_xs=list(grid.xs)))
+            pieces = [p for p in pieces if not grid.contains(p.cx, p.cy)]
+    items.extend(text_lines(pieces, page_no))
+    items.sort(key=lambda it: it.top)
+    return items
 
 
 def text_lines(pieces: list[Piece], page_no: int) -> list[TextLine]:

@@ -29,10 +29,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from budgetperf.reading.blocks import Cell, Place, SourceDocument, Table, join_wrapped, normalize_text
+from budgetperf.reading.blocks import Place, SourceDocument, join_wrapped, normalize_text
 from budgetperf.reading.docx import read_docx
 from budgetperf.reading.problems import OLE_MAGIC, ReadError
-from budgetperf.reading.xlsx import format_number, read_xlsx
+from budgetperf.reading.xlsx import format_number, grid_rows, read_xlsx, sheet_table
 
 CONVERT_TIMEOUT_S = 120
 CONVERT_MEMORY_BYTES = 2 << 30  # soffice converts a large report in ~250 MB; fails cleanly under ~500 MB
@@ -67,13 +67,9 @@ def read_xls(data: bytes, name: str) -> SourceDocument:
             sheet = book.sheet_by_index(index)
             if sheet.visibility:  # 1 hidden, 2 very hidden: not what the report shows
                 continue
-            rows = []
-            for grid in _sheet_rows(book, sheet):
-                lines.append("\t".join(c[0] for c in grid))
-                places[len(lines)] = Place(sheet=sheet.name)
-                rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in grid))
-            if rows:
-                blocks.append(Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end))
+            table = sheet_table(_sheet_rows(book, sheet), sheet.name, lines, places)
+            if table is not None:
+                blocks.append(table)
             book.unload_sheet(index)
     finally:
         book.release_resources()
@@ -84,33 +80,13 @@ def read_xls(data: bytes, name: str) -> SourceDocument:
 
 def _sheet_rows(book, sheet) -> list[list[tuple[str, int, int, bool]]]:
     """(text, grid column, column span, is continuation) of the non-empty rows, the
-    shape `xlsx._sheet_rows` gives: a merged range shows its value once, rows below
+    shape `xlsx.grid_rows` gives: a merged range shows its value once, rows below
     its top show one empty continuation cell."""
     texts = {(r, c): _render(book, sheet.cell(r, c)) for r in range(sheet.nrows) for c in range(sheet.ncols)}
     valued = [k for k, t in texts.items() if t]
-    if not valued:
-        return []
-    first_col, last_col = min(c for _, c in valued), max(c for _, c in valued)
-    hidden: dict[tuple[int, int], str] = {}
-    widths: dict[tuple[int, int], int] = {}
-    for rlo, rhi, clo, chi in sheet.merged_cells:  # half-open ranges
-        for r in range(rlo, rhi):
-            widths[(r, clo)] = chi - clo
-            for c in range(clo, chi):
-                if (r, c) != (rlo, clo):
-                    hidden[(r, c)] = "blank" if r > rlo and c == clo else "drop"
-    out = []
-    for r in range(min(r for r, _ in valued), max(r for r, _ in valued) + 1):
-        cells = []
-        for c in range(first_col, last_col + 1):
-            shadow = hidden.get((r, c))
-            if shadow == "drop":
-                continue
-            cells.append(("" if shadow else texts.get((r, c), ""), c - first_col, widths.get((r, c), 1),
-                          shadow == "blank"))
-        if any(t for t, *_ in cells):
-            out.append(cells)
-    return out
+    # xlrd's merged ranges are half-open
+    merged = [(r_lo, r_hi - 1, c_lo, c_hi - 1) for r_lo, r_hi, c_lo, c_hi in sheet.merged_cells]
+    return grid_rows(lambda r, c: texts.get((r, c), ""), valued, merged)
 
 
 def _render(book, cell) -> str:

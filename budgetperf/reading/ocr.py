@@ -46,8 +46,8 @@ from pathlib import Path
 
 from budgetperf import settings
 from budgetperf.reading.blocks import SourceDocument, normalize_text
-from budgetperf.reading.grid import Piece, Segment, fill, ruled_grid, split_tables
-from budgetperf.reading.layout import PageTable, TextLine, assemble, text_lines
+from budgetperf.reading.grid import Piece, Segment
+from budgetperf.reading.layout import PageTable, TextLine, assemble, ruled_page_items
 from budgetperf.reading.problems import ReadError
 
 log = logging.getLogger(__name__)
@@ -466,19 +466,7 @@ def page_items(page: OcrPage, page_no: int) -> list[TextLine | PageTable]:
         if text:
             pieces.append(Piece(text, x0 * scale, y0 * scale, x1 * scale, y1 * scale, score, em * scale or None))
     segments = [(a * scale, b * scale, c * scale, d * scale) for a, b, c, d in page.rulings]
-    items: list[TextLine | PageTable] = []
-    for group in split_tables(segments, tol=2.5):
-        grid = ruled_grid(group, tol=2.5)
-        if grid is None:
-            continue
-        inside = [p for p in pieces if grid.contains(p.cx, p.cy)]
-        rows = fill(grid, inside)
-        if rows:
-            items.append(PageTable(rows, page_no, grid.ys[0], grid.xs[-1], col_xs=list(grid.xs)))
-            pieces = [p for p in pieces if not grid.contains(p.cx, p.cy)]
-    items.extend(text_lines(pieces, page_no))
-    items.sort(key=lambda it: it.top)
-    return items
+    return ruled_page_items(pieces, segments, page_no, tol=2.5)
 
 
 # ---------------------------------------------------------------------------

@@ -35,8 +35,8 @@ from budgetperf.reading.ocr import (
     report_progress,
 )
 from budgetperf.reading.blocks import SourceDocument, normalize_text
-from budgetperf.reading.grid import Piece, Segment, fill, ruled_grid, split_tables
-from budgetperf.reading.layout import PageTable, TextLine, assemble, text_lines
+from budgetperf.reading.grid import Piece, Segment
+from budgetperf.reading.layout import PageTable, TextLine, assemble, ruled_page_items
 from budgetperf.reading.problems import ReadError
 
 MM_TO_PT = 72 / 25.4
@@ -141,7 +141,7 @@ def read_ofd(data: bytes, name: str) -> SourceDocument:
             raise ReadError(f"OFD page {page_no} unreadable: {exc}", f"OFD 文件第 {page_no} 页已损坏，无法读取") from exc
         pieces, segments, images = _page_objects(content)
         if pieces:
-            items.extend(_page_items(pieces, segments, page_no))
+            items.extend(ruled_page_items(pieces, segments, page_no, tol=2.0))
         elif images:
             image = _largest_image(package, media, images)
             if image is not None:
@@ -227,21 +227,6 @@ def _path_segments(obj) -> list[Segment]:
             current = start
     return [((bx + a) * MM_TO_PT, (by + b) * MM_TO_PT, (bx + c) * MM_TO_PT, (by + d) * MM_TO_PT)
             for a, b, c, d in segments]
-
-
-def _page_items(pieces: list[Piece], segments: list[Segment], page_no: int) -> list[TextLine | PageTable]:
-    items: list[TextLine | PageTable] = []
-    for group in split_tables(segments, tol=2.0):
-        grid = ruled_grid(group, tol=2.0)
-        if grid is None:
-            continue
-        rows = fill(grid, [p for p in pieces if grid.contains(p.cx, p.cy)])
-        if rows:
-            items.append(PageTable(rows, page_no, grid.ys[0], grid.xs[-1], col_xs=list(grid.xs)))
-            pieces = [p for p in pieces if not grid.contains(p.cx, p.cy)]
-    items.extend(text_lines(pieces, page_no))
-    items.sort(key=lambda it: it.top)
-    return items
 
 
 def _media(package: _Package, document, resolve) -> dict[str, str]:

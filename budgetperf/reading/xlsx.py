@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 
 from budgetperf.reading.blocks import (
     Block,
@@ -58,13 +59,9 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
     places: dict[int, Place] = {}
     formula_sheets = formulas.worksheets if formulas is not None else [None] * len(workbook.worksheets)
     for sheet, formula_sheet in zip(workbook.worksheets, formula_sheets):
-        rows: list[tuple[Cell, ...]] = []
-        for grid_cells in _sheet_rows(sheet, formula_sheet):
-            lines.append("\t".join(c[0] for c in grid_cells))
-            places[len(lines)] = Place(sheet=sheet.title)
-            rows.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in grid_cells))
-        if rows:
-            blocks.append(Table(tuple(rows), rows[0][0].line_start, rows[-1][0].line_end))
+        table = sheet_table(_sheet_rows(sheet, formula_sheet), sheet.title, lines, places)
+        if table is not None:
+            blocks.append(table)
     if not lines:
         raise ReadError("workbook has no data", "Excel 文件中没有数据")
     return SourceDocument(file=name, fmt="xlsx", lines=lines, blocks=blocks, places=places)
@@ -84,13 +81,32 @@ def _sheet_rows(sheet, formula_sheet=None) -> list[list[tuple[str, int, int, boo
         return text
 
     valued = [(c.row, c.column) for row in sheet.iter_rows() for c in row if text_of(c.row, c.column)]
+    merged = [(rng.min_row, rng.max_row, rng.min_col, rng.max_col) for rng in sheet.merged_cells.ranges]
+    return grid_rows(text_of, valued, merged)
+
+
+GridRow = list[tuple[str, int, int, bool]]
+
+
+def grid_rows(text_of: Callable[[int, int], str], valued: list[tuple[int, int]],
+              merged: list[tuple[int, int, int, int]]) -> list[GridRow]:
+    """(text, grid column, column span, is continuation) of the cells of a sheet's
+    non-empty rows, over the range of the `valued` (row, column) cells, whatever
+    library read the sheet. `merged` ranges are (first row, last row, first column,
+    last column), inclusive: a range shows its value once (the other cells of its
+    top row are dropped), rows below its top show one empty continuation cell."""
     if not valued:
         return []
     first_col = min(col for _, col in valued)
     last_col = max(col for _, col in valued)
-    hidden = _merge_shadows(sheet)
-    widths = {(r, rng.min_col): rng.max_col - rng.min_col + 1
-              for rng in sheet.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)}
+    hidden: dict[tuple[int, int], str] = {}
+    widths: dict[tuple[int, int], int] = {}
+    for r_lo, r_hi, c_lo, c_hi in merged:
+        for r in range(r_lo, r_hi + 1):
+            widths[(r, c_lo)] = c_hi - c_lo + 1
+            for c in range(c_lo, c_hi + 1):
+                if (r, c) != (r_lo, c_lo):
+                    hidden[(r, c)] = "blank" if r > r_lo and c == c_lo else "drop"
     out = []
     for r in range(min(r for r, _ in valued), max(r for r, _ in valued) + 1):
         cells = []
@@ -107,6 +123,19 @@ def _sheet_rows(sheet, formula_sheet=None) -> list[list[tuple[str, int, int, boo
     return out
 
 
+def sheet_table(rows: list[GridRow], sheet: str, lines: list[str], places: dict[int, Place]) -> Table | None:
+    """Append a sheet's rows to the document's `lines` (cells joined by a tab, each
+    line placed on its sheet) and return them as one table (None without rows)."""
+    cells: list[tuple[Cell, ...]] = []
+    for grid_cells in rows:
+        lines.append("\t".join(c[0] for c in grid_cells))
+        places[len(lines)] = Place(sheet=sheet)
+        cells.append(tuple(Cell(t, len(lines), len(lines), col, span, cont) for t, col, span, cont in grid_cells))
+    if not cells:
+        return None
+    return Table(tuple(cells), cells[0][0].line_start, cells[-1][0].line_end)
+
+
 def _has_formulas(data: bytes) -> bool:
     """True when a worksheet of the package holds a formula element (`<f>`)."""
     import re
@@ -115,18 +144,6 @@ def _has_formulas(data: bytes) -> bool:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         return any(re.search(rb"<(?:\w+:)?f[ >]", package.read(name))
                    for name in package.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
-
-
-def _merge_shadows(sheet) -> dict[tuple[int, int], str]:
-    """(row, col) -> "drop" or "blank" for every merged cell but the top-left one."""
-    hidden: dict[tuple[int, int], str] = {}
-    for rng in sheet.merged_cells.ranges:
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if (r, c) == (rng.min_row, rng.min_col):
-                    continue
-                hidden[(r, c)] = "blank" if r > rng.min_row and c == rng.min_col else "drop"
-    return hidden
 
 
 def _render(cell) -> str:

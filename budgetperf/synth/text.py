@@ -109,6 +109,12 @@ def inferred_year_sentence(doc: SynthDocument) -> str:
     return f"截至{doc.year}年12月底，项目资金已按计划拨付使用。"
 
 
+def _with_marker(lines: list[str]) -> str:
+    """A rendered report's lines as its text, closed by the MARKER every synthetic
+    file carries (so no synthetic report passes for a real one)."""
+    return "\n".join([*lines, MARKER, ""])
+
+
 # ---------------------------------------------------------------------------
 # table layouts
 
@@ -198,9 +204,8 @@ def render_selfeval_pipe(doc: SynthDocument) -> str:
         (aligned_table if doc.layout["table_style"] == "aligned" else pipe_table)(_selfeval_grid(p, doc)), "",
         "三、存在的问题及改进措施",
         "部分绩效指标设置不够细化，下一步将加强绩效目标管理。", "",
-        MARKER, "",
     ]
-    return "\n".join(parts)
+    return _with_marker(parts)
 
 
 def render_selfeval_cells(doc: SynthDocument) -> str:
@@ -224,9 +229,8 @@ def render_selfeval_cells(doc: SynthDocument) -> str:
         "\n".join("\t" + line for line in _table_caption(p, doc)), "",
         flattened_table(_selfeval_grid(p, doc)), "", "",
         "三、自评结论", conclusion, "",
-        MARKER, "",
     ]
-    return "\n".join(parts)
+    return _with_marker(parts)
 
 
 def render_department_report(doc: SynthDocument) -> str:
@@ -258,8 +262,7 @@ def render_department_report(doc: SynthDocument) -> str:
             "项目产出、效益、满意度指标完成情况详见项目支出自评表。", "",
             flattened_table(_selfeval_grid(p, doc)), "", "",
         ]
-    parts += [MARKER, ""]
-    return "\n".join(parts)
+    return _with_marker(parts)
 
 
 def render_narrative(doc: SynthDocument) -> str:
@@ -290,8 +293,7 @@ def render_narrative(doc: SynthDocument) -> str:
                     "满意度指标": "服务对象对项目实施总体满意"}[s["section"]]
             lines.append(f"{number}、{s['section']}（{fmt_num(s['max'])}分）{what}，得分{fmt_num(s['score'])}分。")
         number += 1
-    lines += ["", MARKER, ""]
-    return "\n".join(lines)
+    return _with_marker([*lines, ""])
 
 
 def render_special_fund(doc: SynthDocument) -> str:
@@ -314,9 +316,8 @@ def render_special_fund(doc: SynthDocument) -> str:
         spent if doc.year_is_explicit else inferred_year_sentence(doc) + spent,
         "三、存在问题及改进建议",
         "项目资金拨付进度有待加快，下一步将加强跟踪管理。", "",
-        MARKER, "",
     ]
-    return "\n".join(lines)
+    return _with_marker(lines)
 
 
 def render_target_sheet(doc: SynthDocument) -> str:
@@ -332,8 +333,7 @@ def render_target_sheet(doc: SynthDocument) -> str:
         ["年度绩效目标", f"{p.rename_note or ''}完成{p.name}各项任务，提升公共服务水平。"],
         *target_grid(p),
     ]
-    parts = [title, "", "单位：万元", "", pipe_table(rows), "", MARKER, ""]
-    return "\n".join(parts)
+    return _with_marker([title, "", "单位：万元", "", pipe_table(rows), ""])
 
 
 RENDERERS = {

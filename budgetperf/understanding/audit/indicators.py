@@ -10,6 +10,7 @@ row met its target; a row whose values are not comparable numbers is left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from budgetperf.reading.blocks import compact
 from budgetperf.understanding.audit.checks import Check, finding, fmt
@@ -58,6 +59,21 @@ def _rows_text(rows) -> str:
 def _rows_what(rows) -> str:
     return "; ".join(f"{i.name}: {i.actual} vs {i.target}" + (f" ({fmt(i.score)}/{fmt(i.weight)})" if i.score is not None else "")
                      for i in rows[:6])
+
+
+def _rows_finding(rule: str, p: Project, what_zh: str, what_en: str, rows: list[Indicator]) -> Check:
+    """One finding on a project naming its indicator rows that the rule picked."""
+    return finding(rule, f"「{p.name}」{what_zh}：{_rows_text(rows)}", f"{what_en}: {_rows_what(rows)}", p.name, rows)
+
+
+def _flag_rows(ev: Evidence, rule: str, keep: Callable[[Indicator], bool], what_zh: str, what_en: str) -> list[Check]:
+    """One finding per project on the main indicator rows `keep` picks, if it picks any."""
+    out = []
+    for p in ev.projects:
+        rows = [i for i in main_rows(p) if keep(i)]
+        if rows:
+            out.append(_rows_finding(rule, p, what_zh, what_en, rows))
+    return out
 
 
 def rule_actual_below_target(ev: Evidence) -> list[Check]:
@@ -121,46 +137,37 @@ def rule_points_deducted(ev: Evidence) -> list[Check]:
         rows = [i for i in main_rows(p) if lost_points(i) and not i.deviation_reason
                 and (o := outcome(i)) is not None and o.status == MET]
         if rows:
-            out.append(finding(
-                "points_deducted", f"「{p.name}」指标已达到目标却被扣分，未说明原因：{_rows_text(rows)}",
-                f"targets met yet points lost with no reason: {_rows_what(rows)}", p.name, rows))
+            out.append(_rows_finding(
+                "points_deducted", p, "指标已达到目标却被扣分，未说明原因",
+                "targets met yet points lost with no reason", rows))
     return out
+
+
+def _is_missed_at_a_cost(i: Indicator) -> bool:
+    """Missed (or stated unfinished) and paid for in points or explained; a shortfall
+    at full marks is actual_below_target's, not a remark."""
+    o = outcome(i)
+    unfinished = o is None and measure(i.target).is_numeric and not is_date(i.target) \
+        and bool(UNFINISHED.search(compact(i.actual or "")))
+    return (o is not None and o.status == MISSED or unfinished) and bool(lost_points(i) or i.deviation_reason) \
+        and not has_full_marks(i)
 
 
 def rule_target_missed(ev: Evidence) -> list[Check]:
-    out = []
-    for p in ev.projects:
-        rows = []
-        for i in main_rows(p):
-            o = outcome(i)
-            unfinished = o is None and measure(i.target).is_numeric and not is_date(i.target) \
-                and bool(UNFINISHED.search(compact(i.actual or "")))
-            # a shortfall at full marks is actual_below_target's, not a remark
-            if (o is not None and o.status == MISSED or unfinished) and (lost_points(i) or i.deviation_reason) \
-                    and not has_full_marks(i):
-                rows.append(i)
-        if rows:
-            out.append(finding(
-                "target_missed", f"「{p.name}」指标未达到目标（已扣分或说明原因）：{_rows_text(rows)}",
-                f"targets missed: {_rows_what(rows)}", p.name, rows))
-    return out
+    return _flag_rows(ev, "target_missed", _is_missed_at_a_cost, "指标未达到目标（已扣分或说明原因）", "targets missed")
+
+
+def _is_far_above_target(i: Indicator) -> bool:
+    """A count target met many times over (not a rate, not a cap)."""
+    o = outcome(i)
+    if o is None or o.status != MET or o.target.unit in (None, "%", "‰") or o.target.comparator in ("≤", "<"):
+        return False
+    return bool(o.target.value) and o.actual.value > UNDERSET_FACTOR * o.target.value
 
 
 def rule_target_underset(ev: Evidence) -> list[Check]:
-    out = []
-    for p in ev.projects:
-        rows = []
-        for i in main_rows(p):
-            o = outcome(i)
-            if o is None or o.status != MET or o.target.unit in (None, "%", "‰") or o.target.comparator in ("≤", "<"):
-                continue
-            if o.target.value and o.actual.value > UNDERSET_FACTOR * o.target.value:
-                rows.append(i)
-        if rows:
-            out.append(finding(
-                "target_underset", f"「{p.name}」实际完成远超目标，目标可能偏低：{_rows_text(rows)}",
-                f"actuals far above target: {_rows_what(rows)}", p.name, rows))
-    return out
+    return _flag_rows(ev, "target_underset", _is_far_above_target, "实际完成远超目标，目标可能偏低",
+                      "actuals far above target")
 
 
 def rule_actual_restates_target(ev: Evidence) -> list[Check]:
@@ -170,9 +177,9 @@ def rule_actual_restates_target(ev: Evidence) -> list[Check]:
             continue
         rows = [i for i in main_rows(p) if i.actual and COMPARATOR_TEXT.match(compact(i.actual))]
         if len(rows) >= RESTATED_MIN_ROWS:
-            out.append(finding(
-                "actual_restates_target", f"「{p.name}」实际完成值照抄目标值（带比较符号），没有实测结果：{_rows_text(rows)}",
-                f"actuals repeat the targets with their comparators: {_rows_what(rows)}", p.name, rows))
+            out.append(_rows_finding(
+                "actual_restates_target", p, "实际完成值照抄目标值（带比较符号），没有实测结果",
+                "actuals repeat the targets with their comparators", rows))
     return out
 
 
@@ -223,14 +230,9 @@ _NOT_YET = re.compile(r"尚无法评价|无法评估|尚未显现|尚未开展|�
 
 def rule_claim_unsupported(ev: Evidence) -> list[Check]:
     """Full marks for a row whose actual itself says the result is not there yet."""
-    out = []
-    for p in ev.projects:
-        rows = [i for i in main_rows(p) if has_full_marks(i) and i.actual and _NOT_YET.search(compact(i.actual))]
-        if rows:
-            out.append(finding(
-                "claim_unsupported", f"「{p.name}」实际完成值写明尚无结果，却得满分：{_rows_text(rows)}",
-                f"full marks for results not there yet: {_rows_what(rows)}", p.name, rows))
-    return out
+    return _flag_rows(ev, "claim_unsupported",
+                      lambda i: has_full_marks(i) and bool(i.actual) and bool(_NOT_YET.search(compact(i.actual))),
+                      "实际完成值写明尚无结果，却得满分", "full marks for results not there yet")
 
 
 _AT_LEAST_NOTHING = re.compile(r"^(?:≥|>=|≧)0(?:\.0+)?[^\d.]{0,4}$")
@@ -247,9 +249,9 @@ def rule_indicator_design(ev: Evidence) -> list[Check]:
         degenerate = [i for i in main_rows(p) if i.target and (_AT_LEAST_NOTHING.match(compact(i.target)) or (
             _AT_MOST_ALL.match(compact(i.target)) and _SHARE_OF_ALL.search(i.name)))]
         if degenerate:
-            out.append(finding(
-                "indicator_design", f"「{p.name}」目标值无法不达到（如 ≥0、≤100%）：{_rows_text(degenerate)}",
-                f"targets nothing can miss: {_rows_what(degenerate)}", p.name, degenerate))
+            out.append(_rows_finding(
+                "indicator_design", p, "目标值无法不达到（如 ≥0、≤100%）",
+                "targets nothing can miss", degenerate))
         outputs = [i for i in main_rows(p) if "产出" in (i.level1 or "") and i.level2]
         if len(outputs) >= 3 and not any("数量" in i.level2 for i in outputs):
             out.append(finding(

@@ -113,10 +113,16 @@ def _counts_vs_table(ev: Evidence, p: Project) -> list[Check]:
         if best.text in reported:
             continue  # one clause is reported once, against its closest row
         reported.add(best.text)
-        out.append(finding(
-            "narrative_vs_table", f"「{p.name}」正文写「{best.text}」，表中「{i.name}」实际完成值为 {i.actual}",
-            f"the text says {best.text} while the table's actual for {i.name} is {i.actual}", p.name, (best, i)))
+        out.append(_text_vs_actual(p, best.text, i, best))
     return out
+
+
+def _text_vs_actual(p: Project, said: str, i: Indicator, where) -> Check:
+    """The text (`said`, at `where`) states a figure the indicator's actual in the
+    table contradicts."""
+    return finding(
+        "narrative_vs_table", f"「{p.name}」正文写「{said}」，表中「{i.name}」实际完成值为 {i.actual}",
+        f"the text says {said} while the table's actual for {i.name} is {i.actual}", p.name, (where, i))
 
 
 def _percents_vs_table(ev: Evidence, p: Project) -> list[Check]:
@@ -140,10 +146,7 @@ def _percents_vs_table(ev: Evidence, p: Project) -> list[Check]:
                 wrong = (bound == "以上" and actual.value < x - EPSILON) or (bound == "以下" and actual.value > x + EPSILON) \
                     or (bound is None and abs(actual.value - x) > 0.5 * 10 ** -max(decimals(x), decimals(actual.value)) + EPSILON)
                 if wrong:
-                    out.append(finding(
-                        "narrative_vs_table", f"「{p.name}」正文写「{clause}」，表中「{i.name}」实际完成值为 {i.actual}",
-                        f"the text says {clause} while the table's actual for {i.name} is {i.actual}", p.name,
-                        (ev.prov(line), i)))
+                    out.append(_text_vs_actual(p, clause, i, ev.prov(line)))
     return out
 
 

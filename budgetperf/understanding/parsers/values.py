@@ -104,13 +104,18 @@ def detect_amount_unit(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _text_and_number(text: str | None) -> tuple[str, float | None]:
+    """A cell or phrase compacted, with its first number (None when it has none)."""
+    if text is None:
+        return "", None
+    t = compact(str(text))
+    return t, parse_number(t)
+
+
 def amount_to_wan(text: str | None, default_unit: str = "万元") -> float | None:
     """An amount cell or phrase in 万元. A unit written next to the number wins over
     the table's declared unit (`default_unit`)."""
-    if text is None:
-        return None
-    t = compact(str(text))
-    number = parse_number(t)
+    t, number = _text_and_number(text)
     if number is None:
         return None
     match = _AMOUNT_UNIT.search(t)
@@ -128,9 +133,8 @@ def is_unit_slip(text: str | None) -> bool:
     written in 元 and under `IMPLAUSIBLE_YUAN`."""
     if not text:
         return False
-    t = compact(str(text))
+    t, number = _text_and_number(text)
     match = _AMOUNT_UNIT.search(t)
-    number = parse_number(t)
     return bool(match and match.group(1) == "元" and number is not None and 0 < number < IMPLAUSIBLE_YUAN)
 
 
@@ -147,10 +151,7 @@ def project_amount_to_wan(text: str | None) -> float | None:
 def parse_percent(text: str | None) -> float | None:
     """89.72% -> 89.72. A bare fraction ≤ 1.5 without % (0.8972 from a spreadsheet)
     is read as a share and scaled."""
-    if text is None:
-        return None
-    t = compact(str(text))
-    number = parse_number(t)
+    t, number = _text_and_number(text)
     if number is None:
         return None
     if "%" not in t and 0 < number <= 1.5 and "." in t:
