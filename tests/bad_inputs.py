@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from budgetperf.bench.extraction import large_table_report
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORTS = FIXTURES / "reports"
 BAD = FIXTURES / "bad_input"
@@ -250,20 +252,5 @@ def xml_heavy_docx(xml_bytes: int = 190 * MB) -> bytes:
 
 def large_plain_table(total_bytes: int = 19 * MB) -> bytes:
     """A .txt report (a title, then one indicator table in pipes) just under the file
-    size limit: every row a plausible indicator."""
-    import random
-
-    rng = random.Random(42)
-    lines = ["迁西县交通运输局2023年度农村公路养护专项资金绩效评价报告", "",
-             "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 实际完成值 | 分值 | 得分 |",
-             "|---|---|---|---|---|---|---|"]
-    size = sum(len(line.encode()) + 1 for line in lines)
-    n = 0
-    while size < total_bytes:
-        n += 1
-        weight = rng.randint(1, 10)
-        line = (f"| 产出指标 | 数量指标 | 养护里程第{n}段 | ≥{rng.randint(1, 999)}公里 | "
-                f"{rng.randint(1, 999)}公里 | {weight} | {rng.randint(0, weight)} |")
-        lines.append(line)
-        size += len(line.encode()) + 1
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    size limit: every row a plausible indicator (the bench's per-MB table)."""
+    return large_table_report(total_bytes).encode("utf-8")
