@@ -258,6 +258,8 @@ def _sentence_checks(ev: Evidence, status: str) -> list[Check]:
 def _breakdown_checks(ev: Evidence) -> list[Check]:
     """按收入性质分 and 按支出性质分 are two breakdowns of one total: they must agree."""
     found: dict[str, tuple[float, int]] = {}
+    if not ev.has(_BREAKDOWN):  # most reports have no such breakdown: no line-by-line look
+        return []
     for line_no, text in enumerate(ev.lines, start=1):
         for m in _BREAKDOWN.finditer(text):
             found.setdefault(m.group(1), (float(m.group(2).replace(",", "")), line_no))

@@ -128,6 +128,8 @@ def rule_execution_remark(ev: Evidence) -> list[Check]:
     out = []
     for pattern, zh, en in ((_BUNCHED, "支出集中在年末", "spending bunched at year end"),
                             (_UNPAID, "评价时仍有资金未支付", "money unpaid at the evaluation date")):
+        if not ev.has(pattern):  # a line's match is a match in the whole text: most reports have none
+            continue
         line = next((k for k, text in enumerate(ev.lines, start=1) if pattern.search(text)), None)
         if line:
             out.append(finding("execution_remark", f"{zh}（第 {line} 行）", en, ev.project_at(line), (ev.prov(line),)))

@@ -381,6 +381,8 @@ SMALL_YUAN_LIMIT = 100
 
 def _small_yuan(ev: Evidence) -> list[Check]:
     out = []
+    if not ev.has(_SMALL_YUAN):  # a line's match is a match in the whole text
+        return out
     for line_no, text in enumerate(ev.lines, start=1):
         for m in _SMALL_YUAN.finditer(text):
             before, after = text[max(0, m.start(2) - 8):m.start(2)], text[m.end():m.end() + 2]
