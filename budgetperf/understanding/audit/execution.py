@@ -14,6 +14,7 @@ import re
 from budgetperf.understanding.audit.arithmetic import ERROR, ROUNDING, compare_rate
 from budgetperf.understanding.audit.checks import Check, finding, fmt
 from budgetperf.understanding.audit.evidence import DEPARTMENT_OVERALL, Evidence
+from budgetperf.understanding.parsers.words import EXECUTED, EXECUTED_LINK, RATE
 from budgetperf.understanding.records import Project, v
 from budgetperf.vocabulary import LOW_EXECUTION_PCT
 
@@ -24,9 +25,10 @@ OUTPUTS_SPENDING_PCT = 50.0
 
 # Spending the report states in words or cells that extraction did not attach to the
 # project: the executed figure is then in doubt, not missing.
+# The words are the extractor's (`parsers.words`), so "stated but not read" means it.
 _SPENDING_SENTENCE = re.compile(
-    r"(?:执行率|支出实现率|支付率|支出率|执行进度)(?:为|是|达到?|达)?\d+(?:\.\d+)?%"
-    r"|(?:执行数|实际支出|已支付|支出金额|实际使用|累计支出)(?:为|是|达到?|共|合计)?\d[\d.,]*(?:万元|元|亿元)"
+    RATE + r"(?:为|是|达到?|达)?\d+(?:\.\d+)?%"
+    r"|" + EXECUTED + EXECUTED_LINK + r"(?:达到)?\d[\d.,]*(?:万元|元|亿元)"
     r"|(?:资金|经费|预算)?(?:已)?全部(?:支出|使用|支付)(?:完毕)?")
 _SPENDING_HEADER = re.compile(r"^(?:预算|全年|年度|实际)?(?:执行数|执行率|实际支出|支出实现率|实际支出金额|支出数|决算数)")
 _BARE_NUMBER = re.compile(r"^[\d,]+(?:\.\d+)?%?$")

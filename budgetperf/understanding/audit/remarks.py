@@ -18,6 +18,7 @@ from budgetperf.understanding.audit.execution import spent_share
 from budgetperf.understanding.audit.indicators import main_rows
 from budgetperf.understanding.audit.outcomes import COMPARATOR_TEXT, measure
 from budgetperf.understanding.parsers.values import parse_cell_number
+from budgetperf.understanding.parsers.words import ticked
 from budgetperf.understanding.records import Project, Provenance, v
 
 # Spending this far short of the budget needs its reason in the form, unless the form
@@ -34,8 +35,6 @@ _ISSUE_DATE = re.compile(r"^(20\d\d)年(12)月(\d{1,2})日$")
 _YEAR_END_DEADLINE = re.compile(r"12月(?:底|31日)(?:前|之前)")
 _ATTACHMENT_OMITTED = re.compile(r"[（(]附件[\d、，,及和]+略[)）]")
 _FINANCE_BUREAU = re.compile(r"财政(?:局|厅)$")
-_SELF_EVALUATION_TICKED = re.compile(r"(?:绩效)?自评[☑√■]")
-_INTERMEDIARY_TICKED = re.compile(r"中介机构[☑√■]")
 _DEVIATION_COLUMN = re.compile(r"偏差|原因|说明")
 
 
@@ -237,8 +236,10 @@ def rule_unit_roles(ev: Evidence) -> list[Check]:
     if supervisor and _FINANCE_BUREAU.search(supervisor):
         out.append(finding("unit_roles", f"主管部门写为「{supervisor}」（财政部门），而非项目的业务主管部门",
                            f"the 主管部门 is {supervisor}, a finance bureau", None, (ev.facts.supervisor,)))
-    if ev.has(_SELF_EVALUATION_TICKED) and ev.has(_INTERMEDIARY_TICKED):
-        line = next(k for k, text in enumerate(ev.lines, start=1) if _INTERMEDIARY_TICKED.search(text))
+    # Boxes are ticked before or after their labels, in any of the marks exports write.
+    self_ticked = any(ticked(text, "自评") for text in ev.lines)
+    line = next((k for k, text in enumerate(ev.lines, start=1) if ticked(text, "中介机构")), None)
+    if self_ticked and line is not None:
         out.append(finding("unit_roles", "评价方式勾选单位自评，评价机构却勾选中介机构",
                            "a self-evaluation ticked while the evaluator ticked is an intermediary", None, (ev.prov(line),)))
     return out

@@ -34,15 +34,19 @@ from budgetperf.understanding.parsers.passages import find_passages
 from budgetperf.understanding.parsers.subprojects import find_subprojects
 from budgetperf.understanding.parsers.tables import ProjectRow, TableFacts, parse_table
 from budgetperf.understanding.parsers.values import detect_amount_unit, normalize_grade
+from budgetperf.understanding.parsers.words import ticked
 from budgetperf.understanding.records import Project, Provenance, SectionScore, Value, v
 
 _DEPT_WORDS = re.compile(r"(?:部门|单位)?(?:[（(]单位[)）])?整体(?:支出)?绩效|整体支出|年度履职目标")
 _DEPT_TITLE = re.compile(r"(?:部门|单位)?(?:[（(]单位[)）])?整体(?:支出)?绩效(?:自评价|自评|评价)(?:报告)?$")
-_PROJECT_TITLE = re.compile(r"^(?P<pre>.*?)(?:项目)?(?:支出)?绩效(?:单位|部门)?(?:自评价|自评|评价)(?:结果公示|报告)$")
+# "…项目支出绩效自评报告", "…绩效自评情况报告", "…绩效目标自评报告", "…绩效评价报告书",
+# "关于…绩效自评情况的报告", "…绩效自评工作报告", "…绩效自评结果公示".
+_PROJECT_TITLE = re.compile(r"^(?:关于)?(?P<pre>.*?)(?:项目)?(?:支出)?绩效(?:目标)?(?:单位|部门)?(?:自评价|自评|评价)"
+                            r"(?:工作|情况|结果)?(?:的)?(?:报告书?|结果公示)$")
 _NAME_LABEL = re.compile(r"^项目名称[:：](?P<name>[^，。；]{2,40}?)(?:项目)?$")
 _PAREN_NAME = re.compile(r"^[（(](?P<name>[^（）()]{2,40}?)(?:项目)?[)）]$")
 _TRAILING_YEAR = re.compile(r"[（(]\s*(?:19|20)\d\d\s*年度?\s*[)）]$")
-_THIRD_PARTY = re.compile(r"会计师事务所|咨询(?:有限)?公司|评估(?:有限)?公司|第三方|中介机构☑|中介机构√")
+_THIRD_PARTY = re.compile(r"会计师事务所|咨询(?:有限)?公司|评估(?:有限)?公司|第三方")
 DEPARTMENT_NAME = "部门整体支出"
 
 
@@ -66,6 +70,12 @@ class EvaluationResult:
     projects_stated: Value | None = None
     supervisor: Value | None = None
     evaluator: Value | None = None
+
+
+def _is_third_party(evaluator: str, first: list[Paragraph]) -> bool:
+    """An evaluator named as a firm, or 中介机构 ticked on the cover (tick before or after)."""
+    lines = [evaluator] + [p.text for p in first]
+    return bool(_THIRD_PARTY.search("".join(lines))) or any(ticked(line, "中介机构") for line in lines)
 
 
 def _title_prov(doc: SourceDocument, para: Paragraph) -> Provenance:
@@ -108,13 +118,22 @@ def split_sections(doc: SourceDocument) -> list[Section]:
             continue
         m = _PROJECT_TITLE.match(t) if _is_title(t) else None
         if m:
-            name, unit = _project_title_name(t, m.group("pre"), blocks, i)
+            name, unit = _project_title_name(_plain_title(t, m), m.group("pre"), blocks, i)
             sections.append(Section("project", name, _title_prov(doc, block), title_unit=unit))
             continue
         if not sections:
             sections.append(Section("project", None, _title_prov(doc, block)))
         sections[-1].paragraphs.append(block)
     return sections
+
+
+def _plain_title(title: str, m: re.Match) -> str:
+    """A project title in its plainest wording, so the name is cut the same way whatever
+    the report calls itself: "关于…绩效自评情况的报告", "…绩效目标自评报告",
+    "…绩效评价报告书" -> "…绩效自评报告" / "…绩效评价报告"."""
+    tail = title[m.end("pre"):].replace("绩效目标", "绩效", 1)
+    tail = re.sub(r"(自评价|自评|评价)(?:工作|情况|结果)?的?报告书?$", r"\1报告", tail)
+    return m.group("pre") + tail
 
 
 def _caption_unit(blocks, index: int) -> str | None:
@@ -210,7 +229,7 @@ def parse_evaluation(doc: SourceDocument) -> EvaluationResult:
             result.projects_stated = narrative.find_projects_stated(paras, doc)
     if special:
         doc_kinds.append("special_fund_evaluation")
-    if cover.get("evaluator") and _THIRD_PARTY.search(cover.get("evaluator").value + "".join(p.text for p in paragraphs[:12])):
+    if cover.get("evaluator") and _is_third_party(cover.get("evaluator").value, paragraphs[:12]):
         doc_kinds.append("third_party_evaluation")
     result.projects = _merge_same_name(projects)
     if not any(p.kind == "department" for p in result.projects):
@@ -445,12 +464,7 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
             project.budget_score = project.budget_score or Value(s.score, s.prov)
     project.budget_score = project.budget_score or narrative.find_budget_score(paras, doc)
     if not is_target:
-        stated = narrative.find_total_score(paras, doc)
-        table_weight = v(project.total_weight)
-        # A table 总分 over less than 100 points is a subtotal (indicators only) when the
-        # text states the overall total ("指标得分88分，加预算执行得分9分，合计97分").
-        if project.total_score is None or (stated is not None and table_weight is not None and table_weight < 100):
-            project.total_score = stated or project.total_score
+        _take_stated_total(project, narrative.find_total_score(paras, doc))
     if project.grade is None:
         project.grade = narrative.find_grade(paras, doc)
     project.grade = _normalized_grade(project)
@@ -462,6 +476,30 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
         project.indicators = narrative.find_sentence_indicators(paras, doc) or narrative.find_goal_indicators(paras, doc)
         project.output_facts = narrative.find_output_facts(paras, doc)
     return project
+
+
+def _take_stated_total(project: Project, stated: Value | None) -> None:
+    """The total the text states, beside the table's.
+
+    A table 总分 over less than 100 points is a subtotal (indicators only) when the text
+    states the overall total ("指标得分88分，加预算执行得分9分，合计97分"): the text's total
+    wins when it is the table's plus no more than the points the table leaves out.
+    Any other disagreement keeps the table's total and asks a person.
+    """
+    if stated is None:
+        return
+    table_total, table_weight, said = v(project.total_score), v(project.total_weight), v(stated)
+    if table_total is None:
+        project.total_score = stated
+        return
+    if table_weight is None or table_weight >= 100 or said == table_total:
+        return
+    if table_total - 0.01 <= said <= table_total + (100 - table_weight) + 0.01:
+        project.total_score = stated
+        return
+    project.review_reasons.append(reason(
+        "weights_off", f"表格分值合计 {table_weight:g} 分，表格总分 {table_total:g} 分；正文写总分 {said:g} 分，"
+        f"与表格的分数对不上（差额超过表格未列的 {100 - table_weight:g} 分）：取表格总分，请核对", stated.prov))
 
 
 def _merge_sections(from_tables: list[SectionScore], from_text: list[SectionScore]) -> list[SectionScore]:

@@ -11,6 +11,7 @@ import re
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, compact
 from budgetperf.understanding.parsers.tables import LEVEL2_TO_LEVEL1
+from budgetperf.understanding.parsers.words import EXECUTED, EXECUTED_LINK, RATE
 from budgetperf.understanding.parsers.values import (
     amount_to_wan,
     clean_float,
@@ -29,13 +30,15 @@ from budgetperf.understanding.records import (
 )
 
 AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
-_BUDGET = re.compile(r"(?:申请|批复|安排|下达|年初)?预算(?:资金|总额|数|金额)?(?:为|共|合计|共计)?\s*" + AMOUNT)
+# 预算 after 调整后/调整/全年 is the adjusted budget (`_ADJUSTED`), never the initial one.
+_NOT_ADJUSTED = r"(?<!调整后)(?<!调整后的)(?<!调整)(?<!全年)"
+_BUDGET = re.compile(r"(?:申请|批复|安排|下达|年初)?" + _NOT_ADJUSTED + r"预算(?:资金|总额|数|金额)?(?:为|共|合计|共计)?\s*" + AMOUNT)
 _PROJECT_BUDGET = re.compile(r"项目(?:年初)?预算(?:资金|数)?(?:为|是|共)\s*" + AMOUNT)
-_PLANNED = re.compile(r"(?:预算安排|安排预算资金|年初安排预算资金|年初预算)[^。；，]*?" + AMOUNT)
-_EXECUTED = re.compile(r"(?:实际支出|实际执行|全年执行|执行数|实际使用资金|实际预算支出|实际使用|已支付|已拨付|实际到位并支出)"
-                       r"(?:为|了|共|数)?\s*" + AMOUNT)
+_PLANNED = re.compile(r"(?:" + _NOT_ADJUSTED + r"预算安排|安排预算资金|年初安排预算资金|年初预算|年初批复(?:数|资金)?|年初下达"
+                      r"|" + _NOT_ADJUSTED + r"批复预算)[^。；，]*?" + AMOUNT)
+_EXECUTED = re.compile(EXECUTED + EXECUTED_LINK + r"\s*" + AMOUNT)
 _ADJUSTED = re.compile(r"(?:调整后预算|调整预算|全年预算)(?:数|资金)?(?:仍为|为|共|是)?\s*" + AMOUNT)
-_RATE = re.compile(r"(?:执行率|资金支付率|支付率)(?:为|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
+_RATE = re.compile(RATE + r"(?:为|是|达到|达)?\s*(\d+(?:\.\d+)?)\s*%")
 # A project's money stated without 预算: 下达/拨入/安排 … 资金 N万元, 到位资金 N万元 (low rank).
 _GRANTED = re.compile(r"(?:财政拨入|拨入|下达|安排|批复)[^，。；]{0,30}?(?:资金|经费)(?:共|合计|为)?\s*" + AMOUNT
                       + r"|(?:资金|经费)配套\s*" + AMOUNT
@@ -44,7 +47,7 @@ _GRANTED = re.compile(r"(?:财政拨入|拨入|下达|安排|批复)[^，。；]
 # "…亿元已全部到位并支付完毕", "…万元，已全部到位并使用完毕": one clause on, at most.
 _PAID_IN_FULL = re.compile(AMOUNT + r"[^，。；]{0,6}[，,]?[^，。；]{0,6}?(?:已)?全部到位并(?:全部)?(?:支付|使用)(?:完毕)?")
 # Lowest rank: "本年度预算资金650万元".
-_ANY_BUDGET = re.compile(r"预算(?:资金|金额|数)?(?:为|共|合计)?\s*" + AMOUNT)
+_ANY_BUDGET = re.compile(_NOT_ADJUSTED + r"预算(?:资金|金额|数)?(?:为|共|合计)?\s*" + AMOUNT)
 # The subject of a project's budget sentence names it: "某某项目年初预算安排15万元".
 _BUDGET_SUBJECT = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．])?\s*(?P<name>[\u4e00-\u9fff（）()“”]{4,40}?"
@@ -65,14 +68,26 @@ _SCORE_ITEM = re.compile(
 )
 _ITEM_HEAD = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)\s*[、.．]\s*(?P<sec>[^（(，。]{2,12}?)\s*[（(]\s*(?P<max>\d+(?:\.\d+)?)\s*分\s*[)）]")
 _ITEM_SCORE = re.compile(r"得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分")
-_TOTAL = re.compile(r"(?:自评价得分|自评得分|综合评价得分|评价结果|评价得分|总得分|综合得分|最终得分|自评总分|评价总分|合计)"
-                    r"(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
+# The report's total score in words. Bare 合计 and 评价结果 also sum a section
+# ("过程类指标合计20分"), so a match is kept only when no section word sits in its clause
+# just before it, and bare 合计 only when the sentence adds scores before it
+# ("指标得分88分，加预算执行得分9分，合计97分").
+_TOTAL = re.compile(r"(?P<word>自评价得分|自评得分|综合评价得分|绩效评价得分|评价总得分|评价得分|综合评定得分|总得分|综合得分"
+                    r"|最终得分|自评总分|评价总分|自评分数|自评分|综合评分|总评分|最终评分|评分结果|评价结果"
+                    r"|(?:总分|得分)合计|合计得分|合计)"
+                    r"(?:为|是|：|:)?\s*(?P<score>\d+(?:\.\d+)?)\s*分")
+_TOTAL_SECTION_BEFORE = re.compile(r"决策|过程|产出|效益|效果|满意度|指标|分值|满分|投入|管理|成本|执行")
+_TOTAL_WINDOW = 8
 _BUDGET_SCORE = re.compile(r"预算执行(?:率)?(?:指标)?得分(?:为)?\s*(\d+(?:\.\d+)?)\s*分")
 _GRADE_WORDS = r"(优秀|良好|不合格|合格|一等|二等|三等|四等|优|良|中|差|可)"
 _GRADE = (
     re.compile(r"(?:评定等次|评价等级|评价等次|自评等级|绩效等级|评定等级|综合评价等级)(?:为|是|：|:)?\s*[“\"「]?" + _GRADE_WORDS),
     re.compile(r"(?:财政支出绩效|评价结论|综合评价结论)(?:为|是|：|:)\s*[“\"「]?" + _GRADE_WORDS),
-    re.compile(r"(?:综合)?评价结果(?:为|是)?[：:]?\s*[“\"「]?" + _GRADE_WORDS + r"[”\"」]?(?:[。，；,]|$)"),
+    # "评价结果为优秀等次。", "自评结果为“良好”等次", "绩效评价结果：优".
+    re.compile(r"(?:综合)?(?:绩效)?(?:评价结果|自评结果|评价结论)(?:为|是)?[：:]?\s*[“\"「]?" + _GRADE_WORDS
+               + r"[”\"」]?(?:等次|等级|级)?(?:[。，；,]|$)"),
+    # "评定为“优秀”", "被评为优秀"; not "被评为优秀单位" (the grade must end the clause).
+    re.compile(r"(?:评定|评)为\s*[“\"「]?" + _GRADE_WORDS + r"[”\"」]?(?:等次|等级|级)?(?:[。，；,]|$)"),
     # "等次为“优秀”", "等级为“优”"; not the scale "分为四个等级：优（…）".
     re.compile(r"(?<![个种档])(?:等级|等次)(?:为|是)\s*[“\"「]?" + _GRADE_WORDS + r"[”\"」]?(?:等级|等次)?(?:[。，；,]|$)"),
 )
@@ -299,10 +314,26 @@ def find_section_scores(paras: list[Paragraph], doc: SourceDocument) -> list[Sec
     return unique
 
 
+def _is_report_total(t: str, m: re.Match) -> bool:
+    """A total-score match that is the report's, not a section's: no section word in
+    its clause just before it; bare 合计 only after scores in the same sentence."""
+    clause_start = max(t.rfind(mark, 0, m.start()) for mark in _CLAUSE_MARKS + "：:") + 1
+    if _TOTAL_SECTION_BEFORE.search(t[max(clause_start, m.start() - _TOTAL_WINDOW): m.start()]):
+        return False
+    if m.group("word") == "合计":
+        sentence_start = max(t.rfind(mark, 0, m.start()) for mark in "。；;！？") + 1
+        return "得分" in t[sentence_start: m.start()]
+    return True
+
+
 def find_total_score(paras: list[Paragraph], doc: SourceDocument) -> Value | None:
+    """The report's total score stated in words ("本项目自评得分95分", "综合评分为92.5分"),
+    never a section's subtotal ("项目决策指标合计20分")."""
     for para in paras:
-        if m := _TOTAL.search(compact(para.text)):
-            return _value(doc, para, parse_number(m.group(1)), m.group(0))
+        t = compact(para.text)
+        for m in _TOTAL.finditer(t):
+            if _is_report_total(t, m):
+                return _value(doc, para, parse_number(m.group("score")), m.group(0))
     return None
 
 
