@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from budgetperf.reading.blocks import SourceDocument
 from budgetperf.understanding.parsers.evaluation import parse_evaluation
-from budgetperf.understanding.parsers.targets import is_target_document, parse_targets
+from budgetperf.understanding.parsers.targets import holds_results, is_target_document, parse_targets
 from budgetperf.understanding.records import Project, Value
 
 
@@ -37,8 +37,9 @@ class TargetSheetParser:
     name = "targets"
 
     def detect(self, doc: SourceDocument) -> bool:
-        """True when the document holds 绩效目标表 and no self-evaluation results."""
-        return is_target_document(doc) and not any("实际完成值" in line for line in doc.lines)
+        """True when the document holds 绩效目标表 titles and reports no results (no
+        自评/评价报告 title, no column of achieved values or scores)."""
+        return is_target_document(doc) and not holds_results(doc)
 
     def parse(self, doc: SourceDocument) -> ShapeResult:
         """Each 绩效目标表 becomes a Project of kind target."""

@@ -40,8 +40,10 @@ from functools import lru_cache
 from budgetperf.reading.blocks import Cell, SourceDocument, Table, compact
 from budgetperf.understanding.parsers.passages import passage_in_row
 from budgetperf.understanding.parsers.values import (
+    COMPARATORS,
     amount_to_wan,
     detect_amount_unit,
+    nature_comparator,
     normalize_target_text,
     parse_cell_amount,
     parse_cell_number,
@@ -68,17 +70,21 @@ BUDGET_COLUMNS = (
     ("全年执行数", "executed"), ("实际执行数", "executed"), ("执行数", "executed"), ("实际支出", "executed"),
     ("预算执行率", "rate"), ("执行率", "rate"), ("分值", "weight"), ("权重", "weight"), ("得分", "score"),
     ("批复金额", "budget_initial"), ("计划支出", "budget_initial"), ("预算数", "budget_initial"),
-    ("预算金额", "budget_initial"),
+    ("预算金额", "budget_initial"), ("预算批复数", "budget_initial"), ("批复数", "budget_initial"),
+    ("决算数", "executed"), ("支出数", "executed"), ("满分", "weight"), ("评分", "score"),
 )
 INDICATOR_COLUMNS = (
     ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"), ("指标名称", "name"),
     ("指标内容", "name"), ("绩效指标描述", "description"), ("指标性质", "nature"), ("度量单位", "unit"),
-    ("计量单位", "unit"), ("实际完成值", "actual"), ("实际完成", "actual"), ("完成值", "actual"),
-    ("实际值", "actual"), ("指标值确定依据", "basis"), ("指标值设置依据", "basis"), ("上年完成值", "previous"),
+    ("计量单位", "unit"), ("实际完成值", "actual"), ("实际完成", "actual"), ("上年完成值", "previous"),
+    ("完成值", "actual"), ("实际达到", "actual"), ("实际值", "actual"), ("完成结果", "actual"),
+    ("指标值确定依据", "basis"), ("指标值设置依据", "basis"),
     ("年度指标值", "target"), ("年度目标值", "target"), ("预期指标值", "target"), ("目标值", "target"),
-    ("计划值", "target"), ("指标值", "target"), ("完成率", "completion"),
-    ("分值", "weight"), ("权重", "weight"), ("得分", "score"), ("偏差原因", "reason"), ("未完成原因", "reason"),
-    ("评分说明", "note"), ("赋分规则", "rule"), ("佐证资料", "evidence"), ("性质", "nature"),
+    ("计划值", "target"), ("指标值", "target"), ("预期目标", "target"), ("年度目标", "target"), ("完成率", "completion"),
+    ("分值", "weight"), ("权重", "weight"), ("满分", "weight"), ("标准分", "weight"), ("得分", "score"),
+    ("偏差原因", "reason"), ("未完成原因", "reason"), ("评分说明", "note"), ("赋分规则", "rule"),
+    ("评分标准", "rule"), ("评分依据", "rule"), ("评分细则", "rule"), ("评分办法", "rule"), ("评分", "score"),
+    ("佐证资料", "evidence"), ("性质", "nature"),
     # Loose words last: only when no specific header names the column.
     ("绩效指标", "name"), ("指标", "name"), ("完成情况", "actual"),
 )
@@ -123,6 +129,10 @@ LEVEL2_TO_LEVEL1 = {
     "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
     "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
     "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
+    # wordings of the same template: 产出数量 for 数量指标, 环境效益 for 生态效益 …
+    "产出数量指标": "产出指标", "产出质量指标": "产出指标", "产出时效指标": "产出指标", "产出成本指标": "产出指标",
+    "环境效益指标": "效益指标", "生态环境效益指标": "效益指标",
+    "社会公众或服务对象满意度指标": "满意度指标", "群众满意度指标": "满意度指标",
 }
 # First levels a second level may sit under. Templates before 2020 put
 # 服务对象满意度指标 under 效益指标, and some make 成本指标 first-level: a blank
@@ -131,6 +141,7 @@ LEVEL2_TO_LEVEL1 = {
 # in a flattened table is a lost merge, not the report's structure).
 _ALLOWED_PARENTS = {
     "服务对象满意度指标": {"满意度指标", "效益指标"}, "满意度指标": {"满意度指标", "效益指标"},
+    "社会公众或服务对象满意度指标": {"满意度指标", "效益指标"}, "群众满意度指标": {"满意度指标", "效益指标"},
     "成本指标": {"产出指标", "成本指标"},
 }
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "效果指标")
@@ -148,6 +159,20 @@ _WEIGHT_IN_LABEL = re.compile(r"^(?P<label>.+?)[（(]\s*(?P<weight>\d+(?:\.\d+)?
 _TOTAL_WORDS = ("总分", "合计", "总计", "支出合计", "合计数", "总计数")
 _MONTH_END = re.compile(r"(\d{1,2})\s*月(?:底|末)")
 _QUARTERS = (("一季度", 3), ("二季度", 6), ("三季度", 9), ("四季度", 12))
+# The cell that opens a goal block: 年度总体目标, 绩效目标, 整体绩效目标, 年度履职目标,
+# 总体目标完成情况 … (a bare 目标 is the wrapped tail of a level cell, not a goal).
+_GOAL_LABEL = re.compile(r"^(?=.+目标)(?:年度|当年|本年|项目|预期)?(?:总体|整体)?(?:绩效|履职)?目标(?:及?完成情况)?"
+                         r"(?:[（(：:]|$)")
+_GOAL_WORDS = ("年度总体目标", "总体目标完成情况", "年度绩效目标", "当年整体绩效目标")
+
+
+def _is_goal_row(nonempty: list[str]) -> bool:
+    """A row opened by a looser goal word (绩效目标, 年度目标) is a goal block only when
+    it holds words alone, in three cells at most: a four-part table's
+    绩效目标 | 绩效目标合理性 | 3 | 2 row is scored, not a goal."""
+    return len(nonempty) <= 3 and not any(parse_cell_number(t) is not None for t in nonempty)
+
+
 _TABLE_TITLE = re.compile(r"(?:自评|评价|评分|目标|情况|分配|申报|审核)表$")
 
 
@@ -196,6 +221,8 @@ class TableFacts:
     has_rate_column: bool = False    # the money block defines a rate (a column or an A/B formula)
     inferred_header: bool = False
     budget_block_read: bool = False
+    budget_total_read: bool = False  # the block's figures come from its total row
+    money_parts: list[dict[str, Value]] = field(default_factory=list)  # sources read before any total
     unread_rows: list[Provenance] = field(default_factory=list)  # rows with figures no reading took
     explained_rows: int = 0  # rows read and left out on purpose (a 决策/过程 row, a 合计 of rows read)
     goal_expected: Value | None = None
@@ -302,22 +329,25 @@ def _cell_is(texts: list[str], *words: str) -> bool:
 def budget_role(text: str) -> str | None:
     """What a money-block header cell holds, by its words and its formula: rate (a
     ratio formula or a …率), budget_initial (年初…预算/安排), budget_adjusted (调整后,
-    全年, 下达额度, or a 小计 that is a sum ①+②), executed (执行数, 实际支出, 拨付金额),
-    weight, score; None for a balance (结余/结转) or anything else."""
+    全年, 下达额度, or a 小计 that is a sum ①+②; 批复 reads as 预算), executed (执行数,
+    实际支出, 支出数, 决算数, 拨付), weight (分值, 满分), score (得分, 评分); None for a balance (结余/结转) or anything else."""
     t = re.sub(r"[（(][^)）]*[)）]", "", compact(text))
-    if re.search(r"[/÷]", compact(text)) or re.search(r"(?:执行|实现|支出|支付)率", t):
+    if re.search(r"[/÷]", compact(text)) or re.search(r"(?:执行|实现|支出|支付|拨付)率", t):
         return "rate"
     if ("结余" in t or "结转" in t) and "年初" not in t:
         return None
-    if "年初" in t and re.search(r"预算|安排", t):
+    # 批复 is the approved budget, as 预算 is (年初批复数, 调整后批复数).
+    if "年初" in t and re.search(r"预算|安排|批复", t):
         return "budget_initial"
-    if re.search(r"调整后预算|调整预算数|全年预算|下达额度", t) or ("小计" in t and "+" in compact(text)):
+    if re.search(r"(?:调整|全年|年中).*(?:预算|批复)|下达额度", t) or ("小计" in t and "+" in compact(text)):
         return "budget_adjusted"
-    if re.search(r"执行数|实际支出|拨付金额|支出数", t):
+    if re.search(r"执行数|实际支出|拨付|支出数|决算数", t):
         return "executed"
-    if re.search(r"分值|权重", t):
+    if re.fullmatch(r"(?:预算)?批复(?:数|金额|预算数?)?", t):
+        return "budget_initial"
+    if re.search(r"分值|权重|满分|标准分", t):
         return "weight"
-    if "得分" in t:
+    if re.search(r"得分|^评分$", t):
         return "score"
     return None
 
@@ -354,7 +384,7 @@ def row_kind(texts: list[str]) -> str:
     figures = [t for t in nonempty if parse_cell_amount(t) is not None and len(t) <= 16]
     is_header_possible = len(figures) < 2 or any(t in _TOTAL_WORDS for t in nonempty)
     has_level_words = ("一级指标" in joined or "三级指标" in joined or "指标名称" in joined)
-    if has_level_words and _has(texts, "指标值", "分值", "二级指标", "权重", "目标值", "得分"):
+    if has_level_words and _has(texts, "指标值", "分值", "二级指标", "权重", "目标值", "得分", "评分", "满分", "预期目标"):
         return "indicator_header"
     if _cell_is(texts, "评价维度", "维度", "评价内容") and _has(texts, "得分") and not has_level_words:
         return "dimension_header"
@@ -368,7 +398,7 @@ def row_kind(texts: list[str]) -> str:
         return "budget_header"
     if nonempty[0] in _TOTAL_WORDS or re.sub(r"\s", "", nonempty[0]) in _TOTAL_WORDS:
         return "total"
-    if nonempty[0].startswith(("年度总体目标", "总体目标完成情况", "年度绩效目标", "当年整体绩效目标")) \
+    if _GOAL_LABEL.match(nonempty[0]) and (nonempty[0].startswith(_GOAL_WORDS) or _is_goal_row(nonempty)) \
             or joined.startswith("年度总体目标"):
         return "goal_header"
     if any(label_field(t) for t in texts) or any(inline_label(t) for t in texts):
@@ -490,6 +520,7 @@ class _State:
     goal_pending: bool = False
     plan_dates: list[str] = field(default_factory=list)
     plan_cells: tuple = ()
+    money_start: int = 0  # where the current money block's lines begin in budget_lines
 
 
 def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = None) -> TableFacts:
@@ -510,6 +541,7 @@ def parse_table(table: Table, doc: SourceDocument, caption_unit: str | None = No
         # (no header above it, or cells the columns did not cover) is said, by lines.
         if kind in ("data", "label", "total") and _taken(facts) == before and _has_figure(row):
             facts.unread_rows.append(_prov(doc, list(row)))
+    _parts_without_total(facts)
     _unfilled_total(facts)
     _rate_from_amounts(facts)
     return facts
@@ -649,7 +681,7 @@ def _read_row(row, previous, doc: SourceDocument, facts: TableFacts, st: _State,
         return kind, row
     if kind == "total":
         if st.mode == "budget":
-            _read_budget_row(row, doc, facts, st.header, is_total=True)
+            _read_budget_row(row, doc, facts, st.header, is_total=True, block_start=st.money_start)
             return kind, row
         if st.mode in ("expense", "project", "dimension"):
             facts.explained_rows += 1  # a sum of rows read one by one
@@ -672,7 +704,7 @@ def _read_row(row, previous, doc: SourceDocument, facts: TableFacts, st: _State,
             facts.inferred_header = facts.has_indicator_header = True
             facts.has_actual_column = facts.has_actual_column or "actual" in inferred.fields
     if st.mode == "budget":
-        _read_budget_row(row, doc, facts, st.header)
+        _read_budget_row(row, doc, facts, st.header, block_start=st.money_start)
     elif st.mode == "indicator":
         _read_indicator_row(row, doc, facts, st)
     elif st.mode == "dimension":
@@ -692,6 +724,29 @@ def _rate_from_amounts(facts: TableFacts) -> None:
     executed = facts.budget.get("executed")
     if facts.has_rate_column and "rate" not in facts.budget and budget and v(executed) is not None:
         facts.budget["rate"] = Value(round(100 * v(executed) / budget, 2), executed.prov, "执行数÷预算数")
+
+
+def _parts_without_total(facts: TableFacts) -> None:
+    """A money block of sources only (中央补助资金 | 县级配套资金, no 合计 row): one
+    source is the whole money; several add up to it (amounts summed, the rate
+    recomputed). 其中 rows are never summed: they may list only some parts."""
+    parts = facts.money_parts
+    if facts.budget_block_read or not parts:
+        return
+    facts.budget_block_read = True
+    if len(parts) == 1:
+        facts.budget.update(parts[0])
+        return
+    sums: dict[str, float] = {}
+    for k in _MONEY_AMOUNTS:
+        values = [part[k] for part in parts if k in part]
+        if values:
+            sums[k] = round(sum(val.value for val in values), 6)
+            facts.budget[k] = Value(sums[k], values[0].prov, "+".join(val.raw for val in values))
+    budget = sums.get("budget_adjusted") or sums.get("budget_initial")
+    if budget and sums.get("executed"):
+        facts.budget["rate"] = Value(round(100 * sums["executed"] / budget, 2), facts.budget["executed"].prov,
+                                     "执行数÷预算数")
 
 
 def _unfilled_total(facts: TableFacts) -> None:
@@ -768,6 +823,7 @@ def _start_mode(kind: str, row, st: _State, facts: TableFacts, caption_unit: str
     if kind == "budget_header":
         facts.amount_unit = facts.amount_unit or caption_unit
         st.mode, st.header = "budget", _budget_header(row)
+        st.money_start = len(facts.budget_lines)
         facts.has_rate_column = "rate" in st.header.fields
     elif kind == "indicator_header":
         st.mode, st.header = "indicator", _column_map(row, INDICATOR_COLUMNS)
@@ -962,7 +1018,16 @@ def _indicator_reading(row, header: _Header) -> list[Cell | None]:
     return cells
 
 
-def _read_budget_row(row, doc, facts: TableFacts, header: _Header, is_total: bool = False) -> None:
+# Labels of a money block's total row and of its parts (sources of the money).
+_MONEY_TOTAL = re.compile(r"^(?:合计|总计)|(?:合计|总计)$|^(?:年度|项目|全年)?资金总额")
+_MONEY_PART = re.compile(r"^其中|中央|省级|市级|县级|区级|本级|自治区|盟市|旗县|配套|自筹|社会资金|其他资金|财政拨款"
+                         r"|结转|^(?:基本|项目)支出$")
+_MONEY_AMOUNTS = ("budget_initial", "budget_adjusted", "executed")
+_MONEY_FIELDS = (*_MONEY_AMOUNTS, "weight", "rate", "score")
+
+
+def _read_budget_row(row, doc, facts: TableFacts, header: _Header, is_total: bool = False,
+                     block_start: int = 0) -> None:
     cells = _money_reading(row, header) if _is_ragged(row, header) else _aligned(row, header)
     label_cell = next((c for c in cells if c is not None and compact(c.text) and parse_cell_number(c.text) is None), None)
     label = compact(label_cell.text) if label_cell else ""
@@ -978,15 +1043,30 @@ def _read_budget_row(row, doc, facts: TableFacts, header: _Header, is_total: boo
             line[fieldname] = Value(parser(cell.text), _prov(doc, [cell]), cell.text.strip())
     if len(line) <= 2:
         return
-    facts.budget_lines.append(BudgetLine(
+    budget_line = BudgetLine(
         label, *(v(line.get(k)) for k in ("budget_initial", "budget_adjusted", "executed", "weight", "rate", "score")),
         line["prov"],
-    ))
-    # The first line is the total (年度资金总额, 合计); 其中 rows are its parts.
-    is_part = label.startswith("其中") or label in ("上年结转资金", "其他资金", "当年财政拨款", "财政拨款", "基本支出", "项目支出")
-    if not is_part and not facts.budget_block_read:
+    )
+    figures = {k: val for k, val in line.items() if k not in ("label", "prov")}
+    if is_total or _MONEY_TOTAL.search(label):
+        # The total (年度资金总额 on top, or 合计 under its parts) gives the block's
+        # figures and goes first among the block's lines, as the audit reads them.
+        facts.budget_lines.insert(block_start, budget_line)
+        if not facts.budget_total_read:
+            facts.budget_total_read = facts.budget_block_read = True
+            # Its amounts and rate replace a first line's; a weight or score merged
+            # into the rows above it stays.
+            kept = ("weight", "score") if any(k in figures for k in _MONEY_AMOUNTS) else ()
+            facts.budget = {k: val for k, val in facts.budget.items() if k not in _MONEY_FIELDS or k in kept} | figures
+        return
+    facts.budget_lines.append(budget_line)
+    # A source of money (中央补助资金, 县级配套, 其中：上年结转) is a part of the
+    # total, never the total itself; any other first line is the total.
+    if not _MONEY_PART.search(label) and not facts.budget_block_read:
         facts.budget_block_read = True
-        facts.budget.update({k: val for k, val in line.items() if k not in ("label", "prov")})
+        facts.budget.update(figures)
+    elif not label.startswith("其中") and not facts.budget_block_read:
+        facts.money_parts.append(figures)  # the whole, if no total row follows
 
 
 def _read_indicator_row(row, doc, facts: TableFacts, st: _State) -> None:
@@ -1054,11 +1134,12 @@ def _compose_target(cells, header: _Header) -> str | None:
     value = _text(header.get(cells, "target"))
     nature = _text(header.get(cells, "nature"))
     unit = _text(header.get(cells, "unit"))
-    symbol = {"大于等于": "≥", "小于等于": "≤", "大于": ">", "小于": "<", "等于": "=", "定性": "",
-              "正向": "", "反向": ""}.get(nature, nature)
-    if symbol and not value and len(symbol) > 2:
-        value, symbol = symbol, ""  # a qualitative value written in the 性质 column
-    if symbol and value and len(symbol) <= 2 and not value.startswith(("≥", "≤", ">", "<", "=")):
+    # Only a comparison becomes a sign before the value (不低于 -> ≥); a kind of
+    # indicator (定量, 正向指标) says nothing about the value and is not glued on.
+    symbol = nature_comparator(nature)
+    if symbol is None and not value and len(nature) > 2:
+        value = nature  # a qualitative value written in the 性质 column
+    if symbol and value and not value.startswith(COMPARATORS):
         value = symbol + value
     if unit and value and not value.endswith(unit) and re.search(r"\d$", value):
         value += unit

@@ -44,6 +44,7 @@ from budgetperf.understanding.records import (
 
 DEPARTMENT_NAME = "部门整体支出"
 
+_BRACKETED = re.compile(r"[（(][^)）]*[)）]")
 _SHEET_TITLE = re.compile(r"^(?:\d+\s*[.、．]\s*)?(?P<name>.*?)(?:项目)?(?:支出)?绩效目标(?:申报|审核)?表$")
 _DEPARTMENT_SHEET = re.compile(r"(?:部门|单位)?(?:[（(]单位[)）])?整体(?:支出)?绩效目标")
 _GENERIC_NAMES = ("", "项目", "项目支出", "预算项目")
@@ -68,11 +69,41 @@ class TargetSheet:
     tables: list[Table] = field(default_factory=list)
 
 
-_TARGET_SHEET_WORDS = re.compile(r"绩效目标(?:申报|审核)?表")
+# 附件：/附件1 before a sheet's title in a list of attachments.
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?")
+# A header cell that holds what was achieved or scored: a sheet of targets has none.
+_RESULT_CELL = re.compile(r"(?:全年|年度)?实际(?:完成|达到|达成)?(?:值|情况|数|结果)?|(?:指标)?完成(?:值|结果|情况)"
+                          r"|(?:自评|实际|评价)?得分|评分")
+_LEVEL_HEADER_WORDS = ("一级指标", "三级指标", "指标名称")
+_REPORT_TITLE = re.compile(r"自评报告|评价报告|自评表|自评情况")
+
+
+def sheet_title(text: str) -> re.Match | None:
+    """The match of a 绩效目标表 title standing on its own line (`附件1：` before it
+    allowed), else None: a sentence that mentions the sheet is no title."""
+    t = _ATTACHMENT.sub("", compact(text))
+    return _SHEET_TITLE.match(t) if len(t) <= 60 else None
 
 
 def is_target_document(doc: SourceDocument) -> bool:
-    return _TARGET_SHEET_WORDS.search("\n".join(doc.lines)) is not None
+    """Whether some line of the document is a 绩效目标表 title."""
+    return any("绩效目标" in line and sheet_title(line) for line in doc.lines)
+
+
+def holds_results(doc: SourceDocument) -> bool:
+    """Whether the document reports results, so a 绩效目标表 in it is an attachment
+    of an evaluation: its title (the first lines) names a 自评报告/评价报告, or an
+    indicator header has a column of what was achieved or scored (实际完成值,
+    实际完成情况, 得分, 评分)."""
+    head = [compact(line) for line in doc.lines[:40] if compact(line)][:5]
+    if any(_REPORT_TITLE.search(line) for line in head):
+        return True
+    headers = [[compact(c.text) for c in row] for block in doc.blocks if isinstance(block, Table)
+               for row in block.rows]
+    headers += [re.split(r"[\s|]+", line.strip()) for line in doc.lines if "指标" in line]
+    return any(any(w in cell for cell in cells for w in _LEVEL_HEADER_WORDS)
+               and any(_RESULT_CELL.fullmatch(_BRACKETED.sub("", cell)) for cell in cells)
+               for cells in headers) or any("实际完成值" in line for line in doc.lines)
 
 
 def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:
@@ -86,8 +117,8 @@ def parse_targets(doc: SourceDocument) -> tuple[list[Project], list[Value]]:
                 sheets[-1].tables.append(block)
             continue
         t = block.text.strip()
-        m = _SHEET_TITLE.match(compact(t))
-        if m and len(compact(t)) <= 60:
+        m = sheet_title(t)
+        if m:
             name = DEPARTMENT_NAME if _DEPARTMENT_SHEET.search(compact(t)) else m.group("name")
             sheets.append(TargetSheet(name, Provenance(doc.file, block.line_start, block.line_end, t)))
             continue

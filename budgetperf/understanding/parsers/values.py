@@ -198,6 +198,27 @@ _COMPARATOR_WORDS = (
     ("超过", ">"), ("大于", ">"), ("高于", ">"), ("少于", "<"), ("低于", "<"), ("小于", "<"),
 )
 _SYMBOLS = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "＞": ">", "＜": "<", "=": "=", "＝": "="}
+COMPARATORS = ("≥", "≤", ">", "<", "=")
+# A 指标性质 cell that names the kind of indicator, not a comparison: no sign.
+_NO_COMPARATOR = {"定量", "定性", "正向", "反向", "正向指标", "反向指标", "区间", "区间指标", "定量指标", "定性指标"}
+
+
+def nature_comparator(text: str | None) -> str | None:
+    """The sign a 指标性质 cell stands for: 不低于/大于等于/≥/>= -> ≥, 等于 -> =, any
+    other sign as written; "" for a kind of indicator (定量, 正向指标, 区间), which compares nothing;
+    None for anything else (the caller decides what an unknown word is)."""
+    t = re.sub(r"[（(][^)）]*[)）]", "", compact(text or ""))
+    if not t or t in _NO_COMPARATOR:
+        return ""
+    if t in COMPARATORS:
+        return t
+    if t in _SYMBOLS:
+        return _SYMBOLS[t]
+    if t == "等于":
+        return "="
+    if len(t) <= 2 and not re.search(r"[\w]", t):
+        return t  # a sign the font or the export changed (═ for =): kept as written
+    return next((symbol for word, symbol in _COMPARATOR_WORDS if t == word), None)
 _APPROX = re.compile(r"[余多近约左右]")
 _MEASURE = re.compile(r"(?P<cmp>≥|≤|>=|<=|>|<|=|≧|≦)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<wan>万|亿)?\s*(?P<approx>余|多)?\s*(?P<unit>%|‰|[^\d\s,，。；;、（）()]{0,3})")
 
