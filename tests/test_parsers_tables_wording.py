@@ -76,12 +76,23 @@ def test_money_block_of_sources_only_adds_them_up():
     ])
     facts = parse_table(table, doc)
     assert (facts.budget["budget_adjusted"].value, facts.budget["executed"].value, facts.budget["rate"].value) == (80, 70, 87.5)
+    assert [p.line_start for p in facts.summed_rows] == [2, 3]  # a figure the report does not write: said
+
+
+def test_a_summed_money_block_says_so_on_its_project(tmp_path, ref):
+    report = ("某县某局2022年度耕地保护项目支出绩效自评报告\n\n项目名称：耕地保护项目\n实施单位：某县某局\n\n"
+              + pipes([MONEY_HEADER, ["中央补助资金", "50", "50", "40", "", "80%", ""],
+                       ["县级配套资金", "30", "30", "30", "", "100%", ""]]) + "\n")
+    project = extract_one(tmp_path, ref, report)["projects"][0]
+    assert (project["budget_adjusted"], project["executed"]) == (80, 70)
+    assert any(r["code"] == "total_summed" for r in project["needs_review"])
 
 
 def test_money_block_of_one_source_is_that_source():
     table, doc = table_of([MONEY_HEADER, ["财政拨款", "50", "50", "45", "10", "90%", "9"]])
     facts = parse_table(table, doc)
     assert (facts.budget["budget_initial"].value, facts.budget["executed"].value, facts.budget["score"].value) == (50, 45, 9)
+    assert facts.summed_rows == []  # the one source's own figures: nothing added up
 
 
 def test_bottom_total_report_reads_the_total_row(tmp_path, ref):

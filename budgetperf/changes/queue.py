@@ -39,6 +39,7 @@ ORDER = [
     "review:indicator_table_unread",
     "review:rows_unread",
     "review:cells_guessed",
+    "review:total_summed",
     "review:amount_unit_suspect",
     "error:total_vs_parts",
     "error:weights_sum",

@@ -27,6 +27,7 @@ REVIEW_CODES = {
     "weights_off": "权重合计异常",
     "rows_unread": "表格有行未读入",
     "cells_guessed": "单元格边界为推断",
+    "total_summed": "合计为分项相加",
     "amount_unit_suspect": "金额单位存疑",
     "projects_count_off": "项目数与报告不符",
     "unit_inferred": "单位为推断",
@@ -57,6 +58,14 @@ def unread_rows_reasons(rows: list[Provenance]) -> list[ReviewReason]:
     lines = "、".join(f"第 {p.line_start} 行" if p.line_start == p.line_end else f"第 {p.line_start}–{p.line_end} 行"
                      for p in rows[:6]) + ("等" if len(rows) > 6 else "")
     return [reason("rows_unread", f"{lines}含数字但未读入任何字段，请核对是否漏读", rows[0])]
+
+
+def summed_rows_reasons(rows: list[Provenance]) -> list[ReviewReason]:
+    """One reason for a money table with no total row whose sources were added up."""
+    if not rows:
+        return []
+    where = "、".join(f"第 {p.line_start} 行" for p in rows[:6]) + ("等" if len(rows) > 6 else "")
+    return [reason("total_summed", f"资金表没有合计行，预算与执行数由{where}各项资金来源相加得到，请核对这些行是否都是分项", rows[0])]
 
 
 def guessed_cells_reasons(lines: list[tuple[int, int]], first: Provenance | None) -> list[ReviewReason]:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, Table, compact
-from budgetperf.understanding.doubts import UNNAMED_PROJECT, reason, unread_rows_reasons
+from budgetperf.understanding.doubts import UNNAMED_PROJECT, reason, summed_rows_reasons, unread_rows_reasons
 from budgetperf.understanding.parsers import narrative
 from budgetperf.understanding.parsers.cover import (
     CoverLabels,
@@ -451,6 +451,7 @@ def _build_project(name: str, section: Section, tables: list[TableFacts], doc: S
                 "indicator_table_unread", "指标表缺少表头，列按内容推断，请核对目标值、实际值、分值与得分",
                 table.indicators[0].prov if table.indicators else section.prov))
         project.review_reasons.extend(unread_rows_reasons(table.unread_rows))
+        project.review_reasons.extend(summed_rows_reasons(table.summed_rows))
     project.review_reasons.extend(unread_rows_reasons(table_like_lines(paras, doc)))
     # Then the text, for whatever the tables did not say.
     text_budget = narrative.find_project_budget(paras, doc, name)

@@ -224,6 +224,7 @@ class TableFacts:
     budget_total_read: bool = False  # the block's figures come from its total row
     money_parts: list[dict[str, Value]] = field(default_factory=list)  # sources read before any total
     unread_rows: list[Provenance] = field(default_factory=list)  # rows with figures no reading took
+    summed_rows: list[Provenance] = field(default_factory=list)  # sources added up for want of a total row
     explained_rows: int = 0  # rows read and left out on purpose (a 决策/过程 row, a 合计 of rows read)
     goal_expected: Value | None = None
     goal_actual: Value | None = None
@@ -743,6 +744,8 @@ def _parts_without_total(facts: TableFacts) -> None:
         if values:
             sums[k] = round(sum(val.value for val in values), 6)
             facts.budget[k] = Value(sums[k], values[0].prov, "+".join(val.raw for val in values))
+    # A figure the report does not write: said, so a person checks the rows are all parts.
+    facts.summed_rows = [next(iter(part.values())).prov for part in parts if part]
     budget = sums.get("budget_adjusted") or sums.get("budget_initial")
     if budget and sums.get("executed"):
         facts.budget["rate"] = Value(round(100 * sums["executed"] / budget, 2), facts.budget["executed"].prov,

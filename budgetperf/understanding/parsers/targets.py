@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from budgetperf.reading.blocks import Paragraph, SourceDocument, Table, compact
-from budgetperf.understanding.doubts import unread_rows_reasons
+from budgetperf.understanding.doubts import summed_rows_reasons, unread_rows_reasons
 from budgetperf.understanding.parsers.cover import read_cover_labels
 from budgetperf.understanding.parsers.pdftext import (
     allocation_projects,
@@ -249,6 +249,7 @@ def _sheet_project(sheet: TargetSheet, doc: SourceDocument) -> tuple[Project, Va
         project.amount_unit_as_written = project.amount_unit_as_written or facts.amount_unit
         project.indicators.extend(facts.indicators)
         project.review_reasons.extend(unread_rows_reasons(facts.unread_rows))
+        project.review_reasons.extend(summed_rows_reasons(facts.summed_rows))
         project.has_indicator_table = project.has_indicator_table or facts.has_indicator_header
         project.total_weight = project.total_weight or facts.total_weight
         project.spending_plan = project.spending_plan or facts.spending_plan
