@@ -685,12 +685,18 @@ def test_sort_order_and_page_travel_with_a_link(province_server, browser):
         wait_idle(pg, 4)
         wait_settled(pg)
         table = pg.locator('[class*="st-key-nosort_projects"] [data-testid="stDataFrame"]')
-        shown, link = first_row(pg, table), pg.url
+        link = pg.url
         other = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="zh-CN").new_page()
         other.goto(link)
         wait_idle(other, 4)
         assert "第 51–100 行" in other.locator(".st-key-pager_projects").inner_text()
-        assert first_row(other, other.locator('[class*="st-key-nosort_projects"] [data-testid="stDataFrame"]')) == shown
+        # the same rows in both browsers: compared until the grids agree (a grid redraws
+        # its cells a moment after the run that changed its page), or the time is up
+        theirs = other.locator('[class*="st-key-nosort_projects"] [data-testid="stDataFrame"]')
+        deadline = time.monotonic() + LOAD_TIMEOUT_MS / 1000
+        while (mine := first_row(pg, table)) != (seen := first_row(other, theirs)) and time.monotonic() < deadline:
+            pg.wait_for_timeout(250)
+        assert seen == mine
         other.context.close()
     finally:
         context.close()
