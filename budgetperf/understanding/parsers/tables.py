@@ -132,7 +132,8 @@ LEVEL2_TO_LEVEL1 = {
     # wordings of the same template: 产出数量 for 数量指标, 环境效益 for 生态效益 …
     "产出数量指标": "产出指标", "产出质量指标": "产出指标", "产出时效指标": "产出指标", "产出成本指标": "产出指标",
     "环境效益指标": "效益指标", "生态环境效益指标": "效益指标",
-    "社会公众或服务对象满意度指标": "满意度指标", "群众满意度指标": "满意度指标",
+    # (not 群众满意度指标: its bare 群众满意度 is as often an indicator's own name)
+    "社会公众或服务对象满意度指标": "满意度指标",
 }
 # First levels a second level may sit under. Templates before 2020 put
 # 服务对象满意度指标 under 效益指标, and some make 成本指标 first-level: a blank
@@ -141,7 +142,7 @@ LEVEL2_TO_LEVEL1 = {
 # in a flattened table is a lost merge, not the report's structure).
 _ALLOWED_PARENTS = {
     "服务对象满意度指标": {"满意度指标", "效益指标"}, "满意度指标": {"满意度指标", "效益指标"},
-    "社会公众或服务对象满意度指标": {"满意度指标", "效益指标"}, "群众满意度指标": {"满意度指标", "效益指标"},
+    "社会公众或服务对象满意度指标": {"满意度指标", "效益指标"},
     "成本指标": {"产出指标", "成本指标"},
 }
 LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "效果指标")
