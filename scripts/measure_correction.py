@@ -29,12 +29,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,40 +45,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 TIMEOUT_MS = 60_000
 # keystroke-level model operators (seconds)
 POINT, CLICK, KEY, THINK = 1.1, 0.2, 0.28, 1.35
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class App:
-    def __init__(self, env: dict):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-             str(self.port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise SystemExit("streamlit did not start")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 def prepare(folder: Path, copies: int) -> dict:
@@ -241,6 +204,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from budgetperf import settings
+    from budgetperf.bench.load import AppServer
 
     chromium = settings.get("BUDGETPERF_CHROMIUM") or "/usr/bin/chromium"
     with tempfile.TemporaryDirectory(prefix="measure_correction_") as tmp:
@@ -250,7 +214,7 @@ def main() -> None:
         shutil.copy(env["BUDGETPERF_DB"], pristine)
         item, project, old, region = first_item(env)
         print(f"task: the queue's first item, 「{project}」（{region}）: its 年初预算 {old:g} 万元 → {NEW_BUDGET} 万元")
-        app = App(env)
+        app = AppServer(Path(env["BUDGETPERF_DB"]), env, options=("--client.toolbarMode", "minimal"))
         results = []
         try:
             with sync_playwright() as p:
