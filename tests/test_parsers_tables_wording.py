@@ -114,6 +114,7 @@ def test_bottom_total_report_reads_the_total_row(tmp_path, ref):
     ("年中调整预算数", "budget_adjusted"), ("全年预算安排数", "budget_adjusted"), ("实际支出数", "executed"),
     ("支出数", "executed"), ("决算数", "executed"), ("全年支出数", "executed"), ("实际拨付数", "executed"),
     ("资金执行数", "executed"), ("评分", "score"), ("满分", "weight"), ("拨付率", "rate"),
+    ("已拨付金额", "executed"), ("上级拨付资金", None),  # a bare 拨付资金 may be the money allocated
     # near misses: as before
     ("年初预算数", "budget_initial"), ("全年执行数", "executed"), ("执行率", "rate"), ("结转资金", None),
     ("评分标准", None),

@@ -332,7 +332,7 @@ def budget_role(text: str) -> str | None:
     """What a money-block header cell holds, by its words and its formula: rate (a
     ratio formula or a …率), budget_initial (年初…预算/安排), budget_adjusted (调整后,
     全年, 下达额度, or a 小计 that is a sum ①+②; 批复 reads as 预算), executed (执行数,
-    实际支出, 支出数, 决算数, 拨付), weight (分值, 满分), score (得分, 评分); None for a balance (结余/结转) or anything else."""
+    实际支出, 支出数, 决算数, 拨付金额/实际拨付), weight (分值, 满分), score (得分, 评分); None for a balance (结余/结转) or anything else."""
     t = re.sub(r"[（(][^)）]*[)）]", "", compact(text))
     if re.search(r"[/÷]", compact(text)) or re.search(r"(?:执行|实现|支出|支付|拨付)率", t):
         return "rate"
@@ -343,7 +343,9 @@ def budget_role(text: str) -> str | None:
         return "budget_initial"
     if re.search(r"(?:调整|全年|年中).*(?:预算|批复)|下达额度", t) or ("小计" in t and "+" in compact(text)):
         return "budget_adjusted"
-    if re.search(r"执行数|实际支出|拨付|支出数|决算数", t):
+    # 拨付 only where it says money was paid out (拨付金额, 实际拨付, 已拨付, 拨付数): a
+    # bare 拨付资金 / 上级拨付 is as often the money allocated, a budget.
+    if re.search(r"执行数|实际支出|拨付金额|实际拨付|已拨付|拨付数|支出数|决算数", t):
         return "executed"
     if re.fullmatch(r"(?:预算)?批复(?:数|金额|预算数?)?", t):
         return "budget_initial"
