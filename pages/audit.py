@@ -57,8 +57,9 @@ else:
         key="audit.xlsx")
     st.caption("选中一行，查看完整意见和它引用的原文（高亮行及上下文），编辑可标为已核实或忽略。")
     writes.show_result("finding")
-    row = tables.show_table(page, audit.FINDING_COLUMNS,
-                        "审核发现明细", selectable=True, key=writes.table_key("audit.findings"))
+    row = tables.show_table(page, audit.FINDING_COLUMNS, "审核发现明细", selectable=True,
+                            key=writes.table_key("audit.findings"),
+                            export_rows=lambda rows: audit.with_viewer_names(rows, editor is not None))
     if row is not None:
         audit.finding_detail(page.iloc[row], findings.rule_title(page.iloc[row].kind), findings.rule_help(page.iloc[row].kind))
         audit.finding_status_panel(page.iloc[row], editor)

@@ -992,3 +992,23 @@ def test_programme_links_say_their_evidence_not_a_name_similarity(dash_env):
     assert tables.link_evidence(None) is None and tables.link_evidence(0.42) is None  # a store from before: no words
     assert "关联依据" in tables.export_frame(table_with(at, "link_evidence").assign(similarity=0.9),
                                            ["link_evidence"]).columns
+
+
+def test_every_findings_row_exported_from_the_table_hides_editor_names_from_a_viewer(dash_env, monkeypatch):
+    """The findings table's own 「导出全部 N 行」 gives every row as the page shows them:
+    who set a status is 「编辑」 to a viewer who is not logged in (issue 19, item 9)."""
+    from budgetperf.app import store_cache
+
+    real = store_cache.query_all
+
+    def with_a_named_editor(name, **params):
+        fetch = real(name, **params)
+        return (lambda: fetch().assign(status_by="张三")) if name == "audit/findings" else fetch
+    monkeypatch.setattr(store_cache, "query_all", with_a_named_editor)
+    built = built_downloads(monkeypatch)
+    at = open_app("pages/audit.py", query={"statuses": ["未处理", "已核实", "忽略"]})
+    assert not at.exception
+    key = next(k for k in built if k.startswith("xlsx.audit.findings"))
+    sheet = load_workbook(io.BytesIO(built[key]()))["审核发现明细"]
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "张三" not in values and "编辑" in values

@@ -122,13 +122,16 @@ def table_frame(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def show_table(df: pd.DataFrame, columns: Sequence[str], export_name: str, *, height: int | str = "auto",
-               selectable: bool = False, key: str | None = None) -> int | None:
+               selectable: bool = False, key: str | None = None,
+               export_rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> int | None:
     """Show `df`'s `columns` with Chinese headers and display formats (values stay
     typed); record them for export; offer every row as XLSX and CSV (a page of a
     paged query: every row of the whole result, fetched on click). A table that is
     one page of several cannot be sorted by its headers (that would sort the page
     only): the sort picker above it sorts the whole result in SQL. With
-    ``selectable=True`` one row can be selected; returns its position in `df` (or None)."""
+    ``selectable=True`` one row can be selected; returns its position in `df` (or None).
+    `export_rows` reshapes every row before it is exported as it reshaped the page
+    shown (editor names hidden from a viewer, `audit.with_viewer_names`)."""
     columns = [c for c in columns]
     paged = df.attrs.get("paged")
     df = with_derived(df, columns)
@@ -147,8 +150,11 @@ def show_table(df: pd.DataFrame, columns: Sequence[str], export_name: str, *, he
                                  selection_mode="single-row", **kwargs)
             rows = event.selection.rows if event else []
             row = rows[0] if rows and rows[0] < len(df) else None
-    source = store_cache.query_all(paged["name"], **paged["params"]) if paged else df
-    download_all(export_name, source, columns, paged["total"] if paged else len(df), key=key or export_name)
+    def source() -> pd.DataFrame:  # every row of a paged table, fetched when a download is asked for
+        rows = store_cache.query_all(paged["name"], **paged["params"])()
+        return export_rows(rows) if export_rows else rows
+
+    download_all(export_name, source if paged else df, columns, paged["total"] if paged else len(df), key=key or export_name)
     return row
 
 
