@@ -29,7 +29,6 @@ from budgetperf.charts.common import (
     plain_project_label,
     project_label,
     region_label,
-    short_label,
     unique_labels,
     upright_label,
     wrap_label,

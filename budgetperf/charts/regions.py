@@ -8,7 +8,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from budgetperf.charts.common import (
     LEVEL1_COLORS,
@@ -139,7 +138,8 @@ def _reference_note(measure: str, warning_pct: float) -> str:
     if measure == "execution_rate_pct":
         return f"虚线为 {warning_pct:g}% 警戒线；颜色区分地区"
     if measure == "avg_score":
-        return "虚线为等级下限（优 ≥90，良 ≥80，中 ≥60）；颜色区分地区"
+        floors = "，".join(f"{grade} ≥{floor:g}" for floor, grade in GRADE_FLOORS)
+        return f"虚线为等级下限（{floors}）；颜色区分地区"
     return "颜色区分地区"
 
 

@@ -36,6 +36,7 @@ from budgetperf.charts.common import (
     unique_labels,
 )
 from budgetperf.charts.safe import svg
+from budgetperf.vocabulary import GRADE_FLOORS
 
 # Points lost are not a status: one dark neutral, never the red of 低于警戒线.
 LOST_COLOR = HIGHLIGHT
@@ -74,7 +75,7 @@ def score_strip(df: pd.DataFrame, colors: Mapping[str, str] | None = None) -> go
                     text=[project_label(r) for r in part.to_dict("records")],
                     hovertemplate="%{text}<br>总得分：%{y}<extra>点击查看原文</extra>")
     low = min(55.0, float(df["total_score"].min()) - 5)
-    for band, name in ((90, "优 ≥90"), (80, "良 ≥80"), (60, "中 ≥60")):
+    for band, name in ((floor, f"{grade} ≥{floor:g}") for floor, grade in GRADE_FLOORS):
         if band > low:
             fig.add_hline(y=band, line_dash="dot", line_color="#9aa5b1", annotation_text=name,
                           annotation_position="right", annotation_font_color="#6b7785")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from budgetperf.changes import corrections, finding_status
 from budgetperf.changes.corrections import FIELDS, STATUS_ZH
-from budgetperf.cli.shared import add_store_arguments, error, finish, missing_store, store_path
+from budgetperf.cli.shared import add_store_arguments, error, finish, store_or_exit, store_path
 from budgetperf.storing import committing, intake, store
 
 
@@ -72,9 +72,7 @@ def cmd_add(args) -> int:
     if field_name is None:
         known = "、".join(f"{k}（{label}）" for k, (_, _, label) in corrections.FIELDS.items())
         return error(f"不能更正的字段：{args.field}；可用字段：{known}")
-    db = store_path(args.db)
-    if not db.is_file():
-        return missing_store(db)
+    db = store_or_exit(args.db)
     with store.connect(db) as con:
         found = _find_document(con, args.document)
         if found is None:

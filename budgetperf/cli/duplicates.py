@@ -8,15 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from budgetperf.changes import duplicates
-from budgetperf.cli.shared import add_store_arguments, finish, missing_store, print_records, query_store, store_path
+from budgetperf.cli.shared import add_store_arguments, finish, print_records, query_store, store_or_exit
 from budgetperf.storing import duplicates as deciding
 from budgetperf.storing import intake
 
 
 def cmd_list(args) -> int:
-    db = store_path(args.db)
-    if not db.is_file():
-        return missing_store(db)
+    db = store_or_exit(args.db)
     status = None if args.all else duplicates.PROBABLE
     df = query_store(db, "manage/duplicates", status=status)
     if args.json:

@@ -513,8 +513,9 @@ def read_image(data: bytes, name: str) -> SourceDocument:
     Raises `ReadError` for a file that is not an image, or on which no text is found."""
     items: list[TextLine | PageTable] = []
     frames = list(image_pages(data))
+    digest = hashlib.sha256(data).hexdigest()  # once per file, not per page
     for page_no, (gray, dpi) in enumerate(frames, start=1):
-        key = cache_key(data, f"image-{page_no}")
+        key = cache_key_of_digest(digest, f"image-{page_no}")
         page = cached_page(key) or recognise(gray, key, dpi)
         report_progress(name, page_no, len(frames))
         items.extend(page_items(page, page_no))

@@ -17,6 +17,7 @@ layer (a logo, a pasted screenshot) is not read. Must not interpret the report.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import zlib
@@ -27,7 +28,7 @@ from pdfminer.lzw import LZWDecoder
 from budgetperf.reading.limits import BUDGET, inflate, inflate_budget, spend, stream_bomb
 from budgetperf.reading.ocr import (
     DPI,
-    cache_key,
+    cache_key_of_digest,
     cached_page,
     page_items as ocr_page_items,
     recognise,
@@ -92,6 +93,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
 
     items: list[TextLine | PageTable] = []
     scanned: list[int] = []
+    digest: str | None = None
     try:
         with inflate_budget() as budget, pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
@@ -100,7 +102,8 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
                     items.extend(_page_items(page, page_no))
                 elif page.images or page.curves:  # a scan, or text drawn as outlines
                     scanned.append(page_no)
-                    items.extend(_scanned_page(data, page_no, pages, name))
+                    digest = digest or hashlib.sha256(data).hexdigest()  # once per file, not per page
+                    items.extend(_scanned_page(data, digest, page_no, pages, name))
                 if budget.exceeded:  # pdfminer may have swallowed the refusal somewhere
                     raise stream_bomb()
     except ReadError:
@@ -122,9 +125,9 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     return assemble(items, name, "pdf", ocr_pages=tuple(scanned))
 
 
-def _scanned_page(data: bytes, page_no: int, pages: int, name: str) -> list[TextLine | PageTable]:
+def _scanned_page(data: bytes, digest: str, page_no: int, pages: int, name: str) -> list[TextLine | PageTable]:
     """OCR of one scanned page, from the cache when this file's page was read before."""
-    key = cache_key(data, f"pdf-page-{page_no}")
+    key = cache_key_of_digest(digest, f"pdf-page-{page_no}")
     page = cached_page(key)
     if page is None:
         page = recognise(render_page(data, page_no), key)
